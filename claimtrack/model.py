@@ -1,0 +1,310 @@
+"""The data every stage passes on: articles, text segments, claims, contradictions and vocabularies.
+
+All records are frozen dataclasses holding offsets into one article text. Offsets are Python
+``str`` indices: ``article.text[claim.start:claim.end] == claim.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+#: The claim types, modelled on Full Fact's vocabulary (see docs/vocabularies.md).
+CLAIM_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "quantity": "a number, amount, rate or comparison of sizes",
+        "event": "something that happened, or happens, at a time and place",
+        "historical": "a fact about the more distant past",
+        "prediction": "what will or may happen",
+        "causal": "one thing causing or explaining another",
+        "rule": "what a law, rule or official policy says",
+        "position": "what a speaker or their organisation wants, believes or intends",
+        "other": "a checkable statement of none of the kinds above",
+    }
+)
+
+#: The default verification statuses, in workflow order.
+DEFAULT_STATUSES: tuple[str, ...] = (
+    "unverified",
+    "in progress",
+    "verified",
+    "disputed",
+    "false",
+    "misleading",
+    "unverifiable",
+)
+
+#: Check-worthiness decision threshold used unless a plugin or the user sets another.
+DEFAULT_THRESHOLD = 0.5
+
+
+def short_hash(*parts: object, length: int = 12) -> str:
+    """A stable hex digest of the parts, used for article, claim and contradiction ids."""
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+def text_sha256(text: str) -> str:
+    """The sha256 hex digest of the article text encoded as UTF-8 (CONTRACT.md)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` of the article text."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: Span) -> bool:
+        """Whether the two ranges share at least one character."""
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        """Whether ``other`` lies wholly inside this range."""
+        return self.start <= other.start and other.end <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph(Span):
+    """A block of text separated from its neighbours by a blank line or a line break."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence(Span):
+    """One sentence, with the index of the paragraph that holds it."""
+
+    paragraph: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Quote(Span):
+    """A quotation: ``start``/``end`` include the quote marks, ``inner`` is the quoted words only.
+
+    A quotation may run over several sentences and, when a paragraph opens with a quote mark
+    without closing the previous one (the newspaper convention), over several paragraphs.
+    """
+
+    inner: Span = field(default_factory=lambda: Span(0, 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What is known about an article besides its text."""
+
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article's text, metadata and segmentation, shared read-only by every plugin.
+
+    Build one with :func:`claimtrack.text.make_article` (or the loader); the core fills in
+    ``paragraphs``, ``sentences`` and ``quotes`` once, and ``furniture`` after the furniture hook.
+    """
+
+    text: str
+    source: str
+    metadata: Metadata = field(default_factory=Metadata)
+    paragraphs: tuple[Paragraph, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    furniture: tuple[Span, ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        """Hex sha256 of the text as UTF-8."""
+        return text_sha256(self.text)
+
+    @property
+    def id(self) -> str:
+        """Content id: the same text always has the same id."""
+        return self.sha256[:12]
+
+    def slice(self, span: Span) -> str:
+        """The text of a span."""
+        return self.text[span.start : span.end]
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence holding the character at ``offset``, if any."""
+        lo, hi = 0, len(self.sentences)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            sentence = self.sentences[mid]
+            if sentence.end <= offset:
+                lo = mid + 1
+            elif sentence.start > offset:
+                hi = mid
+            else:
+                return sentence
+        return None
+
+    def quote_at(self, offset: int) -> Quote | None:
+        """The quotation whose marks enclose ``offset``, if any."""
+        for quote in self.quotes:
+            if quote.start <= offset < quote.end:
+                return quote
+            if quote.start > offset:
+                break
+        return None
+
+    def is_furniture(self, span: Span) -> bool:
+        """Whether most of ``span`` lies in boilerplate (bylines, captions, comment sections)."""
+        covered = sum(
+            max(0, min(span.end, f.end) - max(span.start, f.start)) for f in self.furniture
+        )
+        return covered * 2 > max(1, len(span))
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who made a claim: ``mention`` is the words at the claim, ``name`` who they refer to."""
+
+    name: str | None
+    mention: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's ``speaker`` object."""
+        return {"name": self.name, "mention": self.mention, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A checkable statement found in an article.
+
+    ``text`` is exactly ``article.text[start:end]``; ``claim`` restates it stand-alone.
+    ``extractor`` is filled in by the core with the name of the plugin that yielded the claim.
+    ``details`` holds plugin-specific extras (JSON-serialisable), kept in the store.
+    """
+
+    id: str
+    start: int
+    end: int
+    text: str
+    claim: str
+    score: float = 0.5
+    checkworthy: bool = True
+    type: str = "other"
+    speaker: Speaker | None = None
+    extractor: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_span(cls, article: Article, start: int, end: int, **fields: Any) -> Claim:
+        """Make a claim of ``article.text[start:end]``; keyword arguments set any other field.
+
+        Raises ``ValueError`` for a span outside the text or an unknown claim type.
+        """
+        if not 0 <= start < end <= len(article.text):
+            raise ValueError(f"span {start}:{end} is outside the article (length {len(article.text)})")
+        text = article.text[start:end]
+        claim_type = fields.get("type", "other")
+        if claim_type not in CLAIM_TYPES:
+            raise ValueError(f"unknown claim type {claim_type!r}; use one of {', '.join(CLAIM_TYPES)}")
+        fields.setdefault("claim", " ".join(text.split()))
+        return cls(id=claim_id(article.sha256, start, end), start=start, end=end, text=text, **fields)
+
+    @property
+    def span(self) -> Span:
+        """The claim's range in the article."""
+        return Span(self.start, self.end)
+
+    def evolve(self, **changes: Any) -> Claim:
+        """A copy with some fields changed (the span and id cannot change this way)."""
+        if {"start", "end", "text", "id"} & changes.keys():
+            raise ValueError("a claim's span is fixed; make a new claim with Claim.from_span")
+        return replace(self, **changes)
+
+    def to_json(self, status: str = "unverified") -> dict[str, Any]:
+        """The contract's claim object."""
+        return {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "claim": self.claim,
+            "score": round(float(self.score), 4),
+            "checkworthy": bool(self.checkworthy),
+            "type": self.type,
+            "speaker": self.speaker.to_json() if self.speaker else None,
+            "extractor": self.extractor,
+            "status": status,
+        }
+
+
+def claim_id(article_sha256: str, start: int, end: int) -> str:
+    """The stable id of a span: same article text and same span give the same id."""
+    return short_hash(article_sha256, start, end)
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Two claims of one article that cannot both hold, with a sentence a person can check."""
+
+    id: str
+    a: Claim
+    b: Claim
+    kind: str
+    explanation: str
+    extractor: str = ""
+    score: float = 1.0
+
+    @classmethod
+    def between(cls, a: Claim, b: Claim, kind: str, explanation: str, **fields: Any) -> Contradiction:
+        """Make a contradiction of two claims; its id is stable for the pair and kind."""
+        first, second = sorted((a, b), key=lambda c: (c.start, c.end))
+        return cls(
+            id=short_hash(first.id, second.id, kind),
+            a=first,
+            b=second,
+            kind=kind,
+            explanation=explanation,
+            **fields,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's contradiction object."""
+        return {
+            "id": self.id,
+            "claims": [self.a.id, self.b.id],
+            "a": {"start": self.a.start, "end": self.a.end},
+            "b": {"start": self.b.start, "end": self.b.end},
+            "kind": self.kind,
+            "explanation": self.explanation,
+            "extractor": self.extractor,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PluginFailure:
+    """A plugin that failed at some stage; the scan goes on without its contribution."""
+
+    plugin: str
+    message: str
+    stage: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's error object."""
+        return {"plugin": self.plugin, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything one scan of one article produced."""
+
+    article: Article
+    claims: tuple[Claim, ...]
+    contradictions: tuple[Contradiction, ...] = ()
+    errors: tuple[PluginFailure, ...] = ()

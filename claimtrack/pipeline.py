@@ -1,0 +1,133 @@
+"""One scan: load → segment → furniture → extract → enrich → relate, each plugin isolated."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from claimtrack.errors import ArticleError
+from claimtrack.model import CLAIM_TYPES, Article, Claim, Contradiction, ScanResult, Span
+from claimtrack.plugins import PluginHost
+from claimtrack.text import make_article
+
+
+def load_article(host: PluginHost, source: str) -> Article:
+    """Load and segment ``source`` through the loader hook; raise ``ArticleError`` if unreadable."""
+    article = host.first_result("claimtrack_load_article", propagate=(ArticleError,), source=source)
+    if not isinstance(article, Article):
+        raise ArticleError(f"{source}: no loader could read it")
+    return make_article(article.text, article.source, article.metadata)
+
+
+def scan_source(host: PluginHost, source: str) -> ScanResult:
+    """Load ``source`` and scan it."""
+    return scan_article(host, load_article(host, source))
+
+
+def scan_article(host: PluginHost, article: Article) -> ScanResult:
+    """Run every plugin stage on a segmented article and return what they found."""
+    host.take_failures()
+    article = replace(article, furniture=_furniture(host, article))
+    claims = _extract(host, article)
+    claims = _enrich(host, article, claims)
+    contradictions = _relate(host, article, claims)
+    return ScanResult(
+        article=article,
+        claims=tuple(sorted(claims, key=lambda c: (c.start, c.end))),
+        contradictions=tuple(contradictions),
+        errors=tuple(host.take_failures()),
+    )
+
+
+def _furniture(host: PluginHost, article: Article) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    for name, result in host.call_each("claimtrack_find_furniture", "furniture", article=article):
+        for item in _iterable(host, name, result, "claimtrack_find_furniture"):
+            if isinstance(item, Span) and 0 <= item.start < item.end <= len(article.text):
+                spans.append(Span(item.start, item.end))
+            else:
+                host.record(name, f"claimtrack_find_furniture returned an invalid span: {item!r:.80}")
+    return tuple(sorted(set(spans), key=lambda s: (s.start, s.end)))
+
+
+def _extract(host: PluginHost, article: Article) -> list[Claim]:
+    by_span: dict[tuple[int, int], Claim] = {}
+    for name, result in host.call_each("claimtrack_extract_claims", "extract", article=article):
+        for item in _iterable(host, name, result, "claimtrack_extract_claims"):
+            claim = _valid_claim(host, name, article, item, "claimtrack_extract_claims")
+            if claim is None or article.is_furniture(claim.span):
+                continue
+            if not claim.extractor:
+                claim = replace(claim, extractor=name)
+            by_span.setdefault((claim.start, claim.end), claim)
+    return list(by_span.values())
+
+
+def _enrich(host: PluginHost, article: Article, claims: list[Claim]) -> list[Claim]:
+    for name, result in host.call_each(
+        "claimtrack_enrich_claims", "enrich", article=article, claims=tuple(claims)
+    ):
+        if result is None:
+            continue
+        enriched = [
+            claim
+            for item in _iterable(host, name, result, "claimtrack_enrich_claims")
+            if (claim := _valid_claim(host, name, article, item, "claimtrack_enrich_claims"))
+        ]
+        claims = [c if c.extractor else replace(c, extractor=name) for c in enriched]
+    return [c for c in claims if not article.is_furniture(c.span)]
+
+
+def _relate(host: PluginHost, article: Article, claims: list[Claim]) -> list[Contradiction]:
+    known = {c.id for c in claims}
+    found: dict[str, Contradiction] = {}
+    for name, result in host.call_each(
+        "claimtrack_find_contradictions", "relate", article=article, claims=tuple(claims)
+    ):
+        for item in _iterable(host, name, result, "claimtrack_find_contradictions"):
+            if not isinstance(item, Contradiction) or not {item.a.id, item.b.id} <= known:
+                host.record(name, f"claimtrack_find_contradictions returned {item!r:.80}, not a "
+                            "Contradiction between two claims of this scan")
+                continue
+            found.setdefault(item.id, item if item.extractor else replace(item, extractor=name))
+    return sorted(found.values(), key=lambda c: (c.a.start, c.b.start))
+
+
+def _iterable(host: PluginHost, name: str, result: Any, hook: str) -> Iterable[Any]:
+    if result is None:
+        return ()
+    if isinstance(result, (str, bytes)) or not isinstance(result, Iterable):
+        host.record(name, f"{hook} returned {type(result).__name__}, not a list")
+        return ()
+    return result
+
+
+def _valid_claim(host: PluginHost, name: str, article: Article, item: Any, hook: str) -> Claim | None:
+    """``item`` if it is a well-formed claim of this article; otherwise record why and drop it."""
+    problem = claim_problem(article, item)
+    if problem:
+        host.record(name, f"{hook}: {problem}")
+        return None
+    return item if isinstance(item, Claim) else None
+
+
+def claim_problem(article: Article, item: Any) -> str | None:
+    """Why ``item`` is not a valid claim of ``article``, or None if it is."""
+    if not isinstance(item, Claim):
+        return f"returned {type(item).__name__}, not a Claim"
+    if not (isinstance(item.start, int) and isinstance(item.end, int)) or not (
+        0 <= item.start < item.end <= len(article.text)
+    ):
+        return f"span {item.start}:{item.end} is outside the article"
+    if article.text[item.start : item.end] != item.text:
+        return f"claim text does not match the article at {item.start}:{item.end}"
+    if item.type not in CLAIM_TYPES:
+        return f"unknown claim type {item.type!r}"
+    if not isinstance(item.score, (int, float)) or math.isnan(item.score) or not 0 <= item.score <= 1:
+        return f"score {item.score!r} is not in [0, 1]"
+    if not isinstance(item.claim, str):
+        return "claim text is not a string"
+    return None
+

@@ -1,0 +1,200 @@
+"""Crash-safe TinyDB storage: files read once per transaction and written atomically, together.
+
+A database is a folder of small TinyDB JSON files. Within one transaction (under the folder's
+file lock) each file is parsed at most once and written at most once. When a transaction
+changes several files, their new contents are first written to a journal; a crash after the
+journal is complete is repaired by replaying it on the next open, so a transaction is applied
+wholly or not at all. Every file write is atomic (temporary file, fsync, rename) and the
+previous version is kept beside it as ``NAME.bak``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from claimtrack.errors import StoreError
+
+JOURNAL = "journal.json"
+LOCK = ".lock"
+LOCK_TIMEOUT_ENV = "CLAIMTRACK_LOCK_TIMEOUT"
+#: Seconds a command waits for another claimtrack process to finish with the database.
+DEFAULT_LOCK_TIMEOUT = 30.0
+
+
+def backup_path(path: Path) -> Path:
+    """Where the previous version of a database file is kept."""
+    return path.with_name(path.name + ".bak")
+
+
+def read_json(path: Path) -> Any:
+    """Parse a database file; raise ``StoreError`` naming the backup if it is unreadable."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from exc
+    if not data.strip():
+        _corrupt(path, "it is empty")
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        _corrupt(path, "it is not valid JSON (truncated or damaged)")
+
+
+def _corrupt(path: Path, why: str) -> NoReturn:
+    backup = backup_path(path)
+    hint = (
+        f"; the previous version is {backup} (claimtrack db restore)"
+        if backup.exists()
+        else "; no backup exists"
+    )
+    raise StoreError(f"database file {path} is unreadable: {why}{hint}")
+
+
+def write_atomic(path: Path, payload: bytes, keep_backup: bool = True) -> None:
+    """Replace ``path`` with ``payload`` atomically, keeping the old version as ``.bak``."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if keep_backup and path.exists():
+        link = path.with_name(f".{path.name}.{os.getpid()}.bak")
+        link.unlink(missing_ok=True)
+        os.link(path, link)  # a hard link: the old version survives the rename below
+        os.replace(link, backup_path(path))
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class BufferedStorage(Storage):
+    """TinyDB storage that reads its file once and keeps writes in memory until the commit."""
+
+    def __init__(self, path: str) -> None:
+        self.path = Path(path)
+        self.data: dict[str, dict[str, Any]] | None = None
+        self.loaded = False
+        self.dirty = False
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        """The file's tables (parsed on the first call only)."""
+        if not self.loaded:
+            parsed = read_json(self.path)
+            if parsed is not None and not isinstance(parsed, dict):
+                _corrupt(self.path, "it does not hold TinyDB tables")
+            self.data, self.loaded = parsed, True
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Keep the new state in memory; the transaction writes it at commit."""
+        self.data, self.loaded, self.dirty = data, True, True
+
+    def payload(self) -> bytes:
+        """The serialised state to write."""
+        return orjson.dumps(self.data or {})
+
+
+class Transaction:
+    """The open TinyDB files of one locked unit of work."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files: dict[Path, TinyDB] = {}
+
+    def db(self, relative: str) -> TinyDB:
+        """The TinyDB of a file of the database (parsed once per transaction)."""
+        path = self.root / relative
+        if path not in self.files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.files[path] = TinyDB(str(path), storage=BufferedStorage)
+        return self.files[path]
+
+    def exists(self, relative: str) -> bool:
+        """Whether a file of the database exists (or was created in this transaction)."""
+        path = self.root / relative
+        return path in self.files or path.exists()
+
+    def commit(self) -> None:
+        """Write every changed file, through the journal when there are several."""
+        changed = {
+            path: storage.payload()
+            for path, db in self.files.items()
+            if isinstance(storage := db.storage, BufferedStorage) and storage.dirty
+        }
+        if not changed:
+            return
+        if len(changed) == 1:
+            [(path, payload)] = changed.items()
+            write_atomic(path, payload)
+            return
+        journal = self.root / JOURNAL
+        entries = {str(path.relative_to(self.root)): payload.decode() for path, payload in changed.items()}
+        write_atomic(journal, orjson.dumps(entries), keep_backup=False)
+        apply_journal(self.root)
+
+
+def apply_journal(root: Path) -> bool:
+    """Finish an interrupted multi-file commit; return whether there was one to finish."""
+    journal = root / JOURNAL
+    entries = read_json(journal)
+    if entries is None:
+        return False
+    for relative, text in entries.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text.encode())
+    journal.unlink()
+    _fsync_dir(root)
+    return True
+
+
+@contextmanager
+def locked(root: Path, timeout: float | None = None) -> Iterator[Transaction]:
+    """Lock the database folder, finish any interrupted commit, and yield a transaction.
+
+    The transaction is committed when the block ends without an exception; otherwise nothing is
+    written. The lock is an OS file lock, released by the kernel if the holder is killed.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    wait = timeout if timeout is not None else _lock_timeout()
+    lock = FileLock(str(root / LOCK), timeout=wait)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise StoreError(
+            f"database {root} is busy: another claimtrack command held it for {wait:g} s "
+            f"(set {LOCK_TIMEOUT_ENV} to wait longer)"
+        ) from exc
+    try:
+        apply_journal(root)
+        transaction = Transaction(root)
+        yield transaction
+        transaction.commit()
+    finally:
+        lock.release()
+
+
+def _lock_timeout() -> float:
+    raw = os.environ.get(LOCK_TIMEOUT_ENV)
+    try:
+        return float(raw) if raw else DEFAULT_LOCK_TIMEOUT
+    except ValueError as exc:
+        raise StoreError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds, not {raw!r}") from exc

@@ -1,0 +1,58 @@
+"""The one place that owns terminal output: consoles, JSON lines and safe text."""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import cache
+from typing import Any
+
+import orjson
+from rich.console import Console
+from rich.text import Text
+
+# C0/C1 control characters (escape sequences start with ESC) and bidi overrides, but not tab/newline.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@cache
+def stdout() -> Console:
+    """Console for data meant for people (``NO_COLOR`` is respected by rich)."""
+    return Console(highlight=False)
+
+
+@cache
+def stderr() -> Console:
+    """Console for progress, warnings and errors."""
+    return Console(stderr=True, highlight=False)
+
+
+def clean(value: object) -> str:
+    """Text from articles or plugins with control and direction-override characters made visible."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+
+
+def safe(value: object, style: str = "") -> Text:
+    """A rich ``Text`` that shows ``value`` literally: no markup, no escape sequences."""
+    return Text(clean(value), style=style)
+
+
+def print_json_line(obj: Any) -> None:
+    """Write one JSON object as a line on standard output."""
+    sys.stdout.write(orjson.dumps(obj).decode() + "\n")
+    sys.stdout.flush()
+
+
+def print_json(obj: Any) -> None:
+    """Write a JSON document, indented, on standard output."""
+    sys.stdout.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def error(message: str) -> None:
+    """Print a one-line error on standard error."""
+    stderr().print(safe(f"error: {message}", style="bold red"))
+
+
+def warn(message: str) -> None:
+    """Print a one-line warning on standard error."""
+    stderr().print(safe(f"warning: {message}", style="yellow"))

@@ -1,0 +1,1 @@
+"""Plugins bundled with claimtrack, written against the public API only."""
