@@ -21,16 +21,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Database folder [env: CLAIMTRACK_DB; default: per-user data folder]."),
+    typer.Option(
+        "--db", help="Database folder [env: CLAIMTRACK_DB; default: per-user data folder]."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 DisableOption = Annotated[
     list[str] | None,
-    typer.Option("--disable", help="Plugin to block (repeatable) [env: CLAIMTRACK_DISABLE_PLUGINS]."),
+    typer.Option(
+        "--disable", help="Plugin to block (repeatable) [env: CLAIMTRACK_DISABLE_PLUGINS]."
+    ),
 ]
 PluginsDirOption = Annotated[
     Path | None,
-    typer.Option("--plugins-dir", help="Folder of .py plugin files to load [env: CLAIMTRACK_PLUGINS_DIR]."),
+    typer.Option(
+        "--plugins-dir", help="Folder of .py plugin files to load [env: CLAIMTRACK_PLUGINS_DIR]."
+    ),
 ]
 
 app = typer.Typer(

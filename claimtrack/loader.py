@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -36,18 +37,31 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
     )
     for name in names
 }
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _DATE = rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
-_BYLINE_DATE = re.compile(rf"^(?:By\s+)?(?P<author>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,4}})\s+{_DATE}$")
+_BYLINE_DATE = re.compile(
+    rf"^(?:By\s+)?(?P<author>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,4}})\s+{_DATE}$"
+)
 _BYLINE = re.compile(r"^By\s+(?P<author>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,6})$")
 _PUBLISHED_IN = re.compile(rf"^Published in (?P<publisher>[^,]+),\s*{_DATE}\.?$")
 
@@ -73,7 +87,9 @@ def load(source: str) -> Article:
         raise ArticleError(f"{source}: is a directory (scan expands directories itself)")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise ArticleError(f"{source}: file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB")
+        raise ArticleError(
+            f"{source}: file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB"
+        )
     with path.open("rb") as handle:
         data = handle.read()
     html = path.suffix.lower() in HTML_SUFFIXES or (
@@ -82,7 +98,9 @@ def load(source: str) -> Article:
     return article_from_bytes(data, source, html=html)
 
 
-def article_from_bytes(data: bytes, source: str, html: bool = False, url: str | None = None) -> Article:
+def article_from_bytes(
+    data: bytes, source: str, html: bool = False, url: str | None = None
+) -> Article:
     """Decode bytes (and extract HTML) into an unsegmented article with metadata."""
     text = decode(data, source)
     if html:
@@ -108,7 +126,9 @@ def decode(data: bytes, source: str) -> str:
 
     best = from_bytes(data[:MAX_BYTES]).best()
     if best is None or best.encoding in {"utf_8", "utf_8_sig"} or best.chaos > 0.2:
-        raise ArticleError(f"{source}: not valid UTF-8 and no other text encoding fits; convert it to UTF-8")
+        raise ArticleError(
+            f"{source}: not valid UTF-8 and no other text encoding fits; convert it to UTF-8"
+        )
     text = str(best)
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -123,7 +143,9 @@ def extract_html(html: str, source: str, url: str | None = None) -> tuple[str, M
         )
         meta = trafilatura.extract_metadata(html, default_url=url)
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
-        raise ArticleError(f"{source}: cannot extract text from HTML ({type(exc).__name__})") from exc
+        raise ArticleError(
+            f"{source}: cannot extract text from HTML ({type(exc).__name__})"
+        ) from exc
     if not text or not text.strip():
         raise ArticleError(f"{source}: no article text found in the HTML")
     if meta is None:
@@ -180,12 +202,15 @@ def fetch(url: str) -> tuple[bytes, str]:
 
     opener = urllib.request.build_opener(LimitedRedirects)
     request = urllib.request.Request(url, headers={"User-Agent": "claimtrack"})
+    deadline = time.monotonic() + URL_TIMEOUT
     try:
         with opener.open(request, timeout=URL_TIMEOUT) as response:
             content_type = response.headers.get("Content-Type", "").lower()
             if not content_type.startswith(("text/html", "text/plain", "application/xhtml")):
-                raise ArticleError(f"{url}: content type {content_type or 'unknown'} is not an article")
-            return _read_limited(response, url), content_type
+                raise ArticleError(
+                    f"{url}: content type {content_type or 'unknown'} is not an article"
+                )
+            return _read_by_deadline(response, url, deadline), content_type
     except ArticleError:
         raise
     except urllib.error.HTTPError as exc:
@@ -196,11 +221,33 @@ def fetch(url: str) -> tuple[bytes, str]:
 
 
 def _read_limited(stream: object, name: str) -> bytes:
-    read = getattr(stream, "read")
+    read = stream.read
     data: bytes = read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ArticleError(f"{name}: more than {MAX_BYTES / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB")
+        raise ArticleError(
+            f"{name}: more than {MAX_BYTES / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB"
+        )
     return data
+
+
+def _read_by_deadline(response: object, url: str, deadline: float) -> bytes:
+    """Read at most ``MAX_BYTES`` before ``deadline``: the socket timeout alone only bounds
+    each read, so a server trickling bytes could otherwise hold the scan for hours."""
+    read = getattr(response, "read1", None) or response.read
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise ArticleError(f"{url}: took longer than {URL_TIMEOUT:g} s to download")
+        chunk: bytes = read(65536)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise ArticleError(
+                f"{url}: more than {MAX_BYTES / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB"
+            )
+        chunks.append(chunk)
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -221,4 +268,3 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str]:
                 yield str(path)
         if not found:
             raise ArticleError(f"{source}: no supported files (.txt, .md, .html) in this directory")
-

@@ -208,13 +208,19 @@ class Claim:
         Raises ``ValueError`` for a span outside the text or an unknown claim type.
         """
         if not 0 <= start < end <= len(article.text):
-            raise ValueError(f"span {start}:{end} is outside the article (length {len(article.text)})")
+            raise ValueError(
+                f"span {start}:{end} is outside the article (length {len(article.text)})"
+            )
         text = article.text[start:end]
         claim_type = fields.get("type", "other")
         if claim_type not in CLAIM_TYPES:
-            raise ValueError(f"unknown claim type {claim_type!r}; use one of {', '.join(CLAIM_TYPES)}")
+            raise ValueError(
+                f"unknown claim type {claim_type!r}; use one of {', '.join(CLAIM_TYPES)}"
+            )
         fields.setdefault("claim", " ".join(text.split()))
-        return cls(id=claim_id(article.sha256, start, end), start=start, end=end, text=text, **fields)
+        return cls(
+            id=claim_id(article.sha256, start, end), start=start, end=end, text=text, **fields
+        )
 
     @property
     def span(self) -> Span:
@@ -262,7 +268,9 @@ class Contradiction:
     score: float = 1.0
 
     @classmethod
-    def between(cls, a: Claim, b: Claim, kind: str, explanation: str, **fields: Any) -> Contradiction:
+    def between(
+        cls, a: Claim, b: Claim, kind: str, explanation: str, **fields: Any
+    ) -> Contradiction:
         """Make a contradiction of two claims; its id is stable for the pair and kind."""
         first, second = sorted((a, b), key=lambda c: (c.start, c.end))
         return cls(

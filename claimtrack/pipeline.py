@@ -48,7 +48,9 @@ def _furniture(host: PluginHost, article: Article) -> tuple[Span, ...]:
             if isinstance(item, Span) and 0 <= item.start < item.end <= len(article.text):
                 spans.append(Span(item.start, item.end))
             else:
-                host.record(name, f"claimtrack_find_furniture returned an invalid span: {item!r:.80}")
+                host.record(
+                    name, f"claimtrack_find_furniture returned an invalid span: {item!r:.80}"
+                )
     return tuple(sorted(set(spans), key=lambda s: (s.start, s.end)))
 
 
@@ -71,11 +73,14 @@ def _enrich(host: PluginHost, article: Article, claims: list[Claim]) -> list[Cla
     ):
         if result is None:
             continue
+        items = list(_iterable(host, name, result, "claimtrack_enrich_claims"))
         enriched = [
             claim
-            for item in _iterable(host, name, result, "claimtrack_enrich_claims")
+            for item in items
             if (claim := _valid_claim(host, name, article, item, "claimtrack_enrich_claims"))
         ]
+        if len(enriched) != len(items) or not _listlike(result):
+            continue  # a faulty enricher's output is dropped whole: the claims stay as they were
         claims = [c if c.extractor else replace(c, extractor=name) for c in enriched]
     return [c for c in claims if not article.is_furniture(c.span)]
 
@@ -88,8 +93,11 @@ def _relate(host: PluginHost, article: Article, claims: list[Claim]) -> list[Con
     ):
         for item in _iterable(host, name, result, "claimtrack_find_contradictions"):
             if not isinstance(item, Contradiction) or not {item.a.id, item.b.id} <= known:
-                host.record(name, f"claimtrack_find_contradictions returned {item!r:.80}, not a "
-                            "Contradiction between two claims of this scan")
+                host.record(
+                    name,
+                    f"claimtrack_find_contradictions returned {item!r:.80}, not a "
+                    "Contradiction between two claims of this scan",
+                )
                 continue
             found.setdefault(item.id, item if item.extractor else replace(item, extractor=name))
     return sorted(found.values(), key=lambda c: (c.a.start, c.b.start))
@@ -98,13 +106,19 @@ def _relate(host: PluginHost, article: Article, claims: list[Claim]) -> list[Con
 def _iterable(host: PluginHost, name: str, result: Any, hook: str) -> Iterable[Any]:
     if result is None:
         return ()
-    if isinstance(result, (str, bytes)) or not isinstance(result, Iterable):
+    if not _listlike(result):
         host.record(name, f"{hook} returned {type(result).__name__}, not a list")
         return ()
     return result
 
 
-def _valid_claim(host: PluginHost, name: str, article: Article, item: Any, hook: str) -> Claim | None:
+def _listlike(result: Any) -> bool:
+    return isinstance(result, Iterable) and not isinstance(result, (str, bytes, dict))
+
+
+def _valid_claim(
+    host: PluginHost, name: str, article: Article, item: Any, hook: str
+) -> Claim | None:
     """``item`` if it is a well-formed claim of this article; otherwise record why and drop it."""
     problem = claim_problem(article, item)
     if problem:
@@ -125,9 +139,12 @@ def claim_problem(article: Article, item: Any) -> str | None:
         return f"claim text does not match the article at {item.start}:{item.end}"
     if item.type not in CLAIM_TYPES:
         return f"unknown claim type {item.type!r}"
-    if not isinstance(item.score, (int, float)) or math.isnan(item.score) or not 0 <= item.score <= 1:
+    if (
+        not isinstance(item.score, (int, float))
+        or math.isnan(item.score)
+        or not 0 <= item.score <= 1
+    ):
         return f"score {item.score!r} is not in [0, 1]"
     if not isinstance(item.claim, str):
         return "claim text is not a string"
     return None
-

@@ -28,6 +28,7 @@ import pluggy
 from claimtrack import hookspecs
 from claimtrack.errors import PluginError
 from claimtrack.model import PluginFailure
+from claimtrack.storage import writes_forbidden
 
 ENTRY_POINT_GROUP = "claimtrack"
 BUNDLED_PACKAGE = "claimtrack_plugins"
@@ -40,8 +41,11 @@ DEFAULT_TIMEOUT = 60.0
 HOOK_NAMES = frozenset(name for name in vars(hookspecs) if name.startswith("claimtrack_"))
 
 
-class PluginTimeout(Exception):
-    """A plugin call ran past its time limit."""
+class PluginTimeout(BaseException):
+    """A plugin call ran past its time limit.
+
+    A ``BaseException`` so that a plugin's own ``except Exception`` cannot swallow it.
+    """
 
 
 @dataclass
@@ -93,9 +97,7 @@ class PluginHost:
             self.pm.register(plugin, name=name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             return self._fail(info, f"invalid hook implementation: {_first_line(exc)}")
-        info.hooks = sorted(
-            caller.name for caller in self.pm.get_hookcallers(plugin) or []
-        )
+        info.hooks = sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or [])
         return True
 
     def block(self, name: str, origin: str) -> None:
@@ -166,14 +168,16 @@ class PluginHost:
         """
         for name, function, argnames in self.implementations(hook):
             try:
-                with time_limit(self.timeout):
+                with time_limit(self.timeout), writes_forbidden(f"plugin {name}"):
                     result = function(**{arg: kwargs[arg] for arg in argnames})
                     if isinstance(result, Iterator):
                         result = list(result)
             except propagate:
                 raise
             except PluginTimeout:
-                self.record(name, f"{hook} took longer than {self.timeout:g} s and was stopped", stage)
+                self.record(
+                    name, f"{hook} took longer than {self.timeout:g} s and was stopped", stage
+                )
                 continue
             except Exception as exc:  # isolate the plugin: report it, keep the others
                 self.record(name, f"{hook} raised {_describe(exc)}", stage)
@@ -194,7 +198,7 @@ class PluginHost:
         self.failures.append(PluginFailure(plugin, message, stage=stage or ""))
 
     def take_failures(self) -> list[PluginFailure]:
-        """Return and clear the failures recorded since the last call (load failures stay listed)."""
+        """Return and clear the failures recorded since the last call."""
         taken = self.failures
         self.failures = []
         return taken

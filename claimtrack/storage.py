@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -28,6 +29,18 @@ LOCK = ".lock"
 LOCK_TIMEOUT_ENV = "CLAIMTRACK_LOCK_TIMEOUT"
 #: Seconds a command waits for another claimtrack process to finish with the database.
 DEFAULT_LOCK_TIMEOUT = 30.0
+# Set while plugin code runs: plugins hand back data, they never write the database themselves.
+_WRITES_FORBIDDEN: ContextVar[str | None] = ContextVar("claimtrack_writes_forbidden", default=None)
+
+
+@contextmanager
+def writes_forbidden(who: str) -> Iterator[None]:
+    """Make every database commit in the block fail with a ``StoreError`` naming ``who``."""
+    token = _WRITES_FORBIDDEN.set(who)
+    try:
+        yield
+    finally:
+        _WRITES_FORBIDDEN.reset(token)
 
 
 def backup_path(path: Path) -> Path:
@@ -141,12 +154,17 @@ class Transaction:
         }
         if not changed:
             return
+        forbidden = _WRITES_FORBIDDEN.get()
+        if forbidden:
+            raise StoreError(f"{forbidden} may not write to the claimtrack database")
         if len(changed) == 1:
             [(path, payload)] = changed.items()
             write_atomic(path, payload)
             return
         journal = self.root / JOURNAL
-        entries = {str(path.relative_to(self.root)): payload.decode() for path, payload in changed.items()}
+        entries = {
+            str(path.relative_to(self.root)): payload.decode() for path, payload in changed.items()
+        }
         write_atomic(journal, orjson.dumps(entries), keep_backup=False)
         apply_journal(self.root)
 

@@ -11,7 +11,7 @@ import orjson
 from rich.console import Console
 from rich.text import Text
 
-# C0/C1 control characters (escape sequences start with ESC) and bidi overrides, but not tab/newline.
+# C0/C1 controls (escape sequences start with ESC) and bidi overrides; tab and newline stay.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -50,9 +50,9 @@ def print_json(obj: Any) -> None:
 
 def error(message: str) -> None:
     """Print a one-line error on standard error."""
-    stderr().print(safe(f"error: {message}", style="bold red"))
+    stderr().print(safe(f"error: {message}", style="bold red"), soft_wrap=True)
 
 
 def warn(message: str) -> None:
     """Print a one-line warning on standard error."""
-    stderr().print(safe(f"warning: {message}", style="yellow"))
+    stderr().print(safe(f"warning: {message}", style="yellow"), soft_wrap=True)

@@ -14,25 +14,179 @@ from claimtrack.model import Article, Metadata, Paragraph, Quote, Sentence, Span
 
 #: Words that end with a period without ending a sentence (lower case, without the period).
 ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms mx dr prof gov sen rep gen lt col sgt capt cmdr adm maj cpl pvt st jr sr rev hon
-    pres supt insp det atty messrs mssrs fr sra sr srta
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    no nos vol vols pp p fig figs ch art sec para ed eds est approx ca cf vs v etc al
-    inc corp co ltd llc plc bros dept univ assn ave blvd rd mt ft hwy
-    e.g i.e a.m p.m u.s u.k u.n u.s.a d.c n.y l.a e.u
-    """.split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+        "gov",
+        "sen",
+        "rep",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+        "cpl",
+        "pvt",
+        "st",
+        "jr",
+        "sr",
+        "rev",
+        "hon",
+        "pres",
+        "supt",
+        "insp",
+        "det",
+        "atty",
+        "messrs",
+        "mssrs",
+        "fr",
+        "sra",
+        "sr",
+        "srta",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "pp",
+        "p",
+        "fig",
+        "figs",
+        "ch",
+        "art",
+        "sec",
+        "para",
+        "ed",
+        "eds",
+        "est",
+        "approx",
+        "ca",
+        "cf",
+        "vs",
+        "v",
+        "etc",
+        "al",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "llc",
+        "plc",
+        "bros",
+        "dept",
+        "univ",
+        "assn",
+        "ave",
+        "blvd",
+        "rd",
+        "mt",
+        "ft",
+        "hwy",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "u.s",
+        "u.k",
+        "u.n",
+        "u.s.a",
+        "d.c",
+        "n.y",
+        "l.a",
+        "e.u",
+    ]
 )
 
 #: Abbreviations that are normally followed by a number ("No. 2", "Jan. 17").
-_BEFORE_NUMBER = frozenset("no nos vol vols pp p fig figs ch art sec jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_BEFORE_NUMBER = frozenset(
+    [
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "pp",
+        "p",
+        "fig",
+        "figs",
+        "ch",
+        "art",
+        "sec",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
 
 #: Capitalised words that usually open a sentence, used after an ambiguous dotted acronym.
 _SENTENCE_OPENERS = frozenset(
-    """
-    the a an he she it they we i you this that these those there but and so yet in on at for
-    his her its their our my as if when while after before since although however meanwhile
-    """.split()
+    [
+        "the",
+        "a",
+        "an",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "you",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "but",
+        "and",
+        "so",
+        "yet",
+        "in",
+        "on",
+        "at",
+        "for",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "as",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "since",
+        "although",
+        "however",
+        "meanwhile",
+    ]
 )
 
 _OPEN_DOUBLE = "“„«"
@@ -43,6 +197,7 @@ _STRAIGHT = '"'
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
 # Blank-line paragraph separators, and single line breaks.
 _LINE = re.compile(r"[^\n\r]*(?:\r\n|\r|\n|$)")
+_NEXT_WORD = re.compile(r"[\"“]?([A-Za-z]+)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,11})$")
 
 
@@ -106,7 +261,7 @@ def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
 def _continues(text: str, previous_end: int, line: str) -> bool:
     """Whether a line continues the previous one (a hard-wrapped paragraph)."""
     before = text[previous_end - 1] if previous_end else ""
-    return bool(before) and before not in ".!?:;…\"”’)]" and line[0].islower()
+    return bool(before) and before not in '.!?:;…"”’)]' and line[0].islower()
 
 
 def split_sentences(text: str, paragraph: Span, index: int = 0) -> list[Sentence]:
@@ -140,7 +295,7 @@ def _is_boundary(chunk: str, punct_start: int, end: int) -> bool:
     nxt = following[0]
     if nxt.islower() or nxt in ",;:)":
         return False
-    if chunk[punct_start] != "." or chunk[punct_start : end].count(".") > 1:
+    if chunk[punct_start] != "." or chunk[punct_start:end].count(".") > 1:
         return True
     word_match = _WORD_BEFORE.search(chunk, max(0, punct_start - 12), punct_start)
     if not word_match:
@@ -154,8 +309,8 @@ def _is_boundary(chunk: str, punct_start: int, end: int) -> bool:
         return not nxt.isdigit()
     if "." in word:
         # A dotted acronym ("U.S.") ends a sentence only before a typical sentence opener.
-        next_word = re.match(r"[\"“]?([A-Za-z]+)", following)
-        return bool(next_word) and next_word.group(1).lower() in _SENTENCE_OPENERS
+        next_word = _NEXT_WORD.match(following)
+        return next_word is not None and next_word.group(1).lower() in _SENTENCE_OPENERS
     return False
 
 

@@ -1,0 +1,152 @@
+"""Each command through typer's test runner: exit codes, one-line errors and --json output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from claimtrack.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def scan_json(*args: str) -> list[dict]:
+    result = invoke("scan", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_scan_json_follows_the_contract(db_path: Path, harbour_path: Path) -> None:
+    [record] = scan_json("--no-store", str(harbour_path))
+    text = harbour_path.read_text(encoding="utf-8")
+    assert record["schema"] == "claimtrack.scan/1"
+    assert record["article"]["title"].startswith("Harbour expansion")
+    assert record["article"]["published"] == "2021-03-03"
+    assert record["claims"] and record["errors"] == []
+    for claim in record["claims"]:
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+        assert claim["checkworthy"] is True and 0 <= claim["score"] <= 1
+    assert not db_path.exists()
+
+
+def test_scan_all_includes_candidates_that_are_not_checkworthy(
+    db_path: Path, harbour_path: Path
+) -> None:
+    [some] = scan_json("--no-store", str(harbour_path))
+    [every] = scan_json("--no-store", "--all", str(harbour_path))
+    assert len(every["claims"]) > len(some["claims"])
+    assert any(not c["checkworthy"] for c in every["claims"])
+
+
+def test_scan_is_deterministic(db_path: Path, harbour_path: Path) -> None:
+    assert scan_json("--no-store", str(harbour_path)) == scan_json("--no-store", str(harbour_path))
+
+
+def test_scan_reads_standard_input(db_path: Path) -> None:
+    result = invoke("scan", "--json", "--no-store", "-", input="The tax rose 4% in 2019.\n")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["article"]["source"] == "-"
+
+
+def test_scan_directory_recursively_supported_files_only(db_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "a.txt").write_text("Unemployment fell to 4% in 2019.")
+    (tmp_path / "in" / "sub" / "b.md").write_text("# Note\n\nThe plant opened in 1971.")
+    (tmp_path / "in" / "image.png").write_bytes(b"\x89PNG\x00")
+    records = scan_json("--no-store", str(tmp_path / "in"))
+    assert [Path(r["article"]["source"]).name for r in records] == ["a.txt", "b.md"]
+
+
+def test_bad_inputs_get_one_line_and_exit_1(db_path: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02abc")
+    (tmp_path / "latin.txt").write_bytes(b"\xff\xfe\x00\x00garbage\x80\x81")
+    (tmp_path / "nothing").mkdir()
+    for name in ("missing.txt", "empty.txt", "binary.txt", "nothing"):
+        result = invoke("scan", str(tmp_path / name))
+        assert result.exit_code == 1, name
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and name in errors[0], result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_store_then_list_show_verify_dispute_history(db_path: Path, harbour_path: Path) -> None:
+    [record] = scan_json(str(harbour_path))
+    first, second = record["claims"][0]["id"], record["claims"][1]["id"]
+    listed = json.loads(invoke("claims", "--json").stdout)
+    assert {c["id"] for c in listed} == {c["id"] for c in record["claims"]}
+    assert (
+        invoke("verify", first[:6], "--note", "checked the registry", "--by", "ana").exit_code == 0
+    )
+    assert invoke("dispute", second, "--evidence", "https://example.org/x").exit_code == 0
+    shown = json.loads(invoke("show", first, "--json").stdout)
+    assert shown["status"] == "verified" and shown["history"][0]["by"] == "ana"
+    history = json.loads(invoke("history", second, "--json").stdout)
+    assert history[0]["after"] == "disputed"
+    verified = json.loads(invoke("claims", "--status", "verified", "--json").stdout)
+    assert [c["id"] for c in verified] == [first]
+
+
+def test_mark_with_unknown_status_is_a_usage_error(db_path: Path, harbour_path: Path) -> None:
+    [record] = scan_json(str(harbour_path))
+    result = invoke("mark", record["claims"][0]["id"], "--status", "maybe")
+    assert result.exit_code == 2 and "valid statuses" in result.stderr
+
+
+def test_unknown_claim_id_is_an_error(db_path: Path) -> None:
+    result = invoke("show", "deadbeef")
+    assert result.exit_code == 1 and "no claim" in result.stderr
+
+
+def test_rescan_keeps_verdicts_through_the_cli(db_path: Path, harbour_path: Path) -> None:
+    [record] = scan_json(str(harbour_path))
+    claim_id = record["claims"][0]["id"]
+    invoke("verify", claim_id)
+    [again] = scan_json(str(harbour_path))
+    assert again["claims"][0] == record["claims"][0] | {"status": "verified"}
+
+
+def test_articles_and_report(db_path: Path, harbour_path: Path) -> None:
+    scan_json(str(harbour_path))
+    articles = json.loads(invoke("articles", "--json").stdout)
+    assert articles[0]["title"].startswith("Harbour expansion")
+    report = invoke("report")
+    assert report.exit_code == 0 and "Claims by status" in report.stdout
+    data = json.loads(invoke("report", "--json").stdout)
+    assert data["summary"]["articles"] == 1
+
+
+def test_plugins_lists_bundled_plugins_as_json(db_path: Path) -> None:
+    listed = json.loads(invoke("plugins", "--json").stdout)
+    names = {p["name"]: p for p in listed}
+    assert names["sentences"]["origin"] == "bundled"
+    assert "claimtrack_extract_claims" in names["sentences"]["hooks"]
+
+
+def test_plugin_failure_exits_3_and_keeps_results(
+    db_path: Path, harbour_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "raiser.py").write_text(
+        "from claimtrack import hookimpl\n@hookimpl\ndef claimtrack_extract_claims(article):\n"
+        "    raise ValueError('bad plugin')\n"
+    )
+    result = invoke(
+        "scan", "--json", "--no-store", "--plugins-dir", str(tmp_path / "p"), str(harbour_path)
+    )
+    assert result.exit_code == 3
+    record = json.loads(result.stdout)
+    assert record["claims"] and record["errors"][0]["plugin"] == "raiser"
+
+
+def test_markup_in_articles_is_shown_literally(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "evil.txt"
+    path.write_text("[bold red]The budget[/bold red] rose 40% in 2019 to 3 million dollars.\x1b[2J")
+    result = invoke("scan", "--all", str(path))
+    assert "[bold red]The budget" in result.stdout and "\x1b[2J" not in result.stdout

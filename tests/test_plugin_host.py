@@ -1,0 +1,155 @@
+"""Plugin discovery, blocking and isolation: a broken plugin fails alone."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from claimtrack.pipeline import scan_article
+from claimtrack.plugins import load_plugins
+from claimtrack.text import make_article
+
+ARTICLE = make_article("The mill was built in 1973. Officials said it cost 2 million rupees.", "t")
+
+GOOD = """
+from claimtrack import Claim, hookimpl
+
+@hookimpl
+def claimtrack_extract_claims(article):
+    for s in article.sentences:
+        yield Claim.from_span(article, s.start, s.end, type="quantity")
+"""
+
+
+def write_plugin(folder: Path, name: str, body: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{name}.py"
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+def test_bundled_plugins_load_under_their_package_name() -> None:
+    host = load_plugins(entry_points=False)
+    assert host.infos["sentences"].origin == "bundled"
+    assert "claimtrack_plugins.sentences" in sys.modules
+    assert "plugins" not in sys.modules
+
+
+def test_core_loader_registered_first_as_core() -> None:
+    host = load_plugins(bundled=False, entry_points=False)
+    assert list(host.infos) == ["loader"]
+    assert host.infos["loader"].origin == "core"
+
+
+def test_plugins_dir_plugin_extracts_and_is_named_as_extractor(tmp_path: Path) -> None:
+    write_plugin(tmp_path / "p", "numbers", GOOD)
+    host = load_plugins(bundled=False, entry_points=False, plugins_dir=tmp_path / "p")
+    result = scan_article(host, ARTICLE)
+    assert [c.extractor for c in result.claims] == ["numbers", "numbers"]
+    assert {c.type for c in result.claims} == {"quantity"}
+    assert host.infos["numbers"].origin == str(tmp_path / "p" / "numbers.py")
+
+
+def test_plugin_with_syntax_error_fails_alone(tmp_path: Path) -> None:
+    write_plugin(tmp_path / "p", "broken", "def oops(:\n")
+    write_plugin(tmp_path / "p", "numbers", GOOD)
+    host = load_plugins(bundled=False, entry_points=False, plugins_dir=tmp_path / "p")
+    assert host.infos["broken"].status == "failed"
+    assert "SyntaxError" in (host.infos["broken"].error or "")
+    assert len(scan_article(host, ARTICLE).claims) == 2
+
+
+def test_misspelt_hook_is_reported_not_ignored(tmp_path: Path) -> None:
+    write_plugin(
+        tmp_path / "p",
+        "typo",
+        "from claimtrack import hookimpl\n@hookimpl\n"
+        "def claimtrack_extract_claim(article):\n    return []\n",
+    )
+    host = load_plugins(bundled=False, entry_points=False, plugins_dir=tmp_path / "p")
+    assert host.infos["typo"].status == "failed"
+    assert "claimtrack_extract_claim" in (host.infos["typo"].error or "")
+
+
+def test_raising_plugin_is_reported_and_others_results_kept(tmp_path: Path) -> None:
+    write_plugin(tmp_path / "p", "numbers", GOOD)
+    write_plugin(
+        tmp_path / "p",
+        "raiser",
+        "from claimtrack import hookimpl\n@hookimpl\ndef claimtrack_extract_claims(article):\n"
+        "    raise RuntimeError('boom')\n",
+    )
+    host = load_plugins(bundled=False, entry_points=False, plugins_dir=tmp_path / "p")
+    result = scan_article(host, ARTICLE)
+    assert len(result.claims) == 2
+    assert [(e.plugin, "boom" in e.message) for e in result.errors] == [("raiser", True)]
+
+
+def test_garbage_and_out_of_range_results_are_rejected(tmp_path: Path) -> None:
+    write_plugin(
+        tmp_path / "p",
+        "garbage",
+        """
+        from dataclasses import replace
+        from claimtrack import Claim, hookimpl
+
+        @hookimpl
+        def claimtrack_extract_claims(article):
+            good = Claim.from_span(article, 0, 5)
+            return ["not a claim", replace(good, start=0, end=10_000), good]
+        """,
+    )
+    host = load_plugins(bundled=False, entry_points=False, plugins_dir=tmp_path / "p")
+    result = scan_article(host, ARTICLE)
+    assert [c.text for c in result.claims] == ["The m"]
+    assert len(result.errors) == 2
+    assert all(e.plugin == "garbage" for e in result.errors)
+
+
+def test_hanging_plugin_is_stopped(tmp_path: Path) -> None:
+    write_plugin(
+        tmp_path / "p",
+        "sleeper",
+        "import time\nfrom claimtrack import hookimpl\n@hookimpl\n"
+        "def claimtrack_extract_claims(article):\n    time.sleep(30)\n",
+    )
+    host = load_plugins(bundled=False, entry_points=False, plugins_dir=tmp_path / "p", timeout=0.3)
+    result = scan_article(host, ARTICLE)
+    assert "longer than" in result.errors[0].message
+
+
+def test_disable_by_option_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    host = load_plugins(disable=["sentences"], entry_points=False)
+    assert host.infos["sentences"].status == "disabled"
+    monkeypatch.setenv("CLAIMTRACK_DISABLE_PLUGINS", "checkworthiness, sentences")
+    host = load_plugins(entry_points=False)
+    assert host.infos["checkworthiness"].status == "disabled"
+    assert not scan_article(host, ARTICLE).claims
+
+
+def test_plugins_dir_from_environment_and_never_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_plugin(tmp_path, "numbers", GOOD)
+    monkeypatch.chdir(tmp_path)
+    assert "numbers" not in load_plugins(entry_points=False).infos
+    monkeypatch.setenv("CLAIMTRACK_PLUGINS_DIR", str(tmp_path))
+    assert load_plugins(entry_points=False).infos["numbers"].status == "loaded"
+
+
+def test_entry_point_plugin_from_installed_distribution(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    write_plugin(site, "ct_fake_numbers", GOOD)
+    info = site / "ct_fake_numbers-1.2.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: ct-fake-numbers\nVersion: 1.2\n")
+    (info / "entry_points.txt").write_text("[claimtrack]\nfakenumbers = ct_fake_numbers\n")
+    monkeypatch.syspath_prepend(str(site))
+    host = load_plugins(bundled=False)
+    assert host.infos["fakenumbers"].origin == "ct-fake-numbers==1.2"
+    assert [c.extractor for c in scan_article(host, ARTICLE).claims] == ["fakenumbers"] * 2

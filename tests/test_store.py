@@ -1,0 +1,126 @@
+"""The TinyDB store: rescans, verdicts, ids, atomic writes, locking and schema checks."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from claimtrack.errors import StoreError, UsageError
+from claimtrack.pipeline import scan_article
+from claimtrack.plugins import load_plugins
+from claimtrack.store import Store
+from claimtrack.text import make_article
+
+TEXT = (
+    "The mill was built in 1973 with Soviet help. It employed 12,000 people in 1990. Prices rose."
+)
+
+
+def scan(text: str = TEXT, source: str = "a.txt"):
+    return scan_article(load_plugins(entry_points=False), make_article(text, source))
+
+
+def stored(store: Store, text: str = TEXT, source: str = "a.txt") -> list[dict]:
+    return store.save_scans([scan(text, source)])[0]["claims"]
+
+
+def test_rescan_adds_nothing_and_keeps_verdicts(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    first = stored(store)
+    store.mark([first[0]["id"]], "verified", note="checked")
+    again = stored(store)
+    assert [c["id"] for c in again] == [c["id"] for c in first]
+    assert again[0]["status"] == "verified"
+    assert store.summary()["claims"] == len(first)
+
+
+def test_changed_article_keeps_ids_of_unchanged_claims_and_marks_removed(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    first = stored(store)
+    store.mark([first[0]["id"]], "disputed")
+    edited = "Update: new paragraph. " + TEXT.replace("It employed 12,000 people in 1990. ", "")
+    second = stored(store, edited)
+    kept = store.claim(first[0]["id"])
+    assert kept["status"] == "disputed"
+    assert edited[kept["start"] : kept["end"]] == kept["text"]
+    assert first[0]["id"] in {c["id"] for c in second}
+    removed = [c for c in first if "12,000" in c["text"]]
+    assert removed and store.claim(removed[0]["id"])["removed"]
+
+
+def test_mark_records_history_with_who_when_and_why(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    claim_id = stored(store)[0]["id"]
+    store.mark(
+        [claim_id[:6]], "verified", note="archive", evidence=["https://example.org/a"], by="ana"
+    )
+    [entry] = store.history(claim_id)
+    assert (entry["by"], entry["before"], entry["after"], entry["note"]) == (
+        "ana",
+        "unverified",
+        "verified",
+        "archive",
+    )
+    assert store.claim(claim_id)["evidence"] == [{"url": "https://example.org/a"}]
+
+
+def test_unknown_status_and_unknown_id_change_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    claim_id = stored(store)[0]["id"]
+    with pytest.raises(UsageError, match="valid statuses"):
+        store.mark([claim_id], "sort of true")
+    with pytest.raises(StoreError, match="no claim"):
+        store.mark([claim_id, "ffffffff"], "verified")
+    assert store.claim(claim_id)["status"] == "unverified"
+
+
+def test_short_or_ambiguous_prefix_is_rejected(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    stored(store)
+    with pytest.raises(StoreError, match="at least 4"):
+        store.resolve("ab")
+
+
+def test_write_keeps_backup_and_corrupt_file_names_it(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    stored(store)
+    stored(store, "Another article said 5 things in 2001.", "b.txt")
+    catalog = tmp_path / "db" / "catalog.json"
+    assert (tmp_path / "db" / "catalog.json.bak").exists()
+    catalog.write_text('{"articles": {"1": ')
+    with pytest.raises(StoreError, match=r"catalog\.json\.bak"):
+        store.summary()
+    assert catalog.read_text() == '{"articles": {"1": '  # never silently overwritten
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    stored(store)
+    (tmp_path / "db" / "catalog.json").write_text('{"meta": {"1": {"schema": 99}}}')
+    with pytest.raises(StoreError, match="newer"):
+        store.articles()
+
+
+def test_interrupted_multi_file_commit_is_finished_from_the_journal(tmp_path: Path) -> None:
+    store = Store(tmp_path / "db")
+    stored(store)
+    (tmp_path / "db" / "journal.json").write_text(
+        '{"catalog.json": "{\\"meta\\": {\\"1\\": {\\"schema\\": 1}}}"}'
+    )
+    assert store.articles() == []
+    assert not (tmp_path / "db" / "journal.json").exists()
+
+
+def _store_article(args: tuple[str, int]) -> None:
+    db, number = args
+    text = f"Article {number} says the budget was {number} million dollars in 2019."
+    Store(db).save_scans([scan(text, f"{number}.txt")])
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "db")
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        pool.map(_store_article, [(db, n) for n in range(12)])
+    assert len(Store(db).articles()) == 12
