@@ -192,6 +192,7 @@ _SENTENCE_OPENERS = frozenset(
 _OPEN_DOUBLE = "“„«"
 _CLOSE_DOUBLE = "”»"
 _STRAIGHT = '"'
+_QUOTE_MARK = re.compile(f"[{_OPEN_DOUBLE}{_CLOSE_DOUBLE}{_STRAIGHT}]")
 
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
@@ -329,10 +330,8 @@ def find_quotes(text: str, paragraphs: tuple[Paragraph, ...]) -> tuple[Quote, ..
             quotes.append(_quote(text, open_at, paragraphs[number - 1].end))
             open_at = None
         carried = open_at is not None
-        for offset in range(paragraph.start, paragraph.end):
-            char = text[offset]
-            if char not in _OPEN_DOUBLE and char not in _CLOSE_DOUBLE and char != _STRAIGHT:
-                continue
+        for mark in _QUOTE_MARK.finditer(text, paragraph.start, paragraph.end):
+            offset, char = mark.start(), mark.group()
             if carried and offset == paragraph.start:
                 carried = False
                 continue  # the continuation mark of a quotation running on
