@@ -25,6 +25,17 @@ __version__ = "0.1.0"
 #: Decorator marking a function as the implementation of a claimtrack hook.
 hookimpl = pluggy.HookimplMarker("claimtrack")
 
+
+def score_pair(article: Article, a: Claim, b: Claim) -> float | None:
+    """Probability that two claims contradict, from any ``claimtrack_score_pair`` plugin.
+
+    For contradiction plugins during a scan; None when no plugin scores pairs.
+    """
+    from claimtrack.pipeline import score_pair as ask_plugins
+
+    return ask_plugins(article, a, b)
+
+
 __all__ = [
     "CLAIM_TYPES",
     "DEFAULT_THRESHOLD",
@@ -43,4 +54,5 @@ __all__ = [
     "StoreError",
     "__version__",
     "hookimpl",
+    "score_pair",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +12,25 @@ from claimtrack.errors import ArticleError
 from claimtrack.model import CLAIM_TYPES, Article, Claim, Contradiction, ScanResult, Span
 from claimtrack.plugins import PluginHost
 from claimtrack.text import make_article
+
+_HOST: ContextVar[PluginHost | None] = ContextVar("claimtrack_host", default=None)
+
+
+def score_pair(article: Article, a: Claim, b: Claim) -> float | None:
+    """Ask ``claimtrack_score_pair`` implementations of the running scan to score a pair.
+
+    Returns None outside a scan, when no plugin implements the hook, or when all pass.
+    """
+    host = _HOST.get()
+    if host is None:
+        return None
+    score = host.first_result("claimtrack_score_pair", article=article, a=a, b=b)
+    if score is None:
+        return None
+    if not isinstance(score, (int, float)) or not 0 <= score <= 1:
+        host.record("score_pair", f"claimtrack_score_pair returned {score!r}, not a probability")
+        return None
+    return float(score)
 
 
 def load_article(host: PluginHost, source: str) -> Article:
@@ -29,10 +49,14 @@ def scan_source(host: PluginHost, source: str) -> ScanResult:
 def scan_article(host: PluginHost, article: Article) -> ScanResult:
     """Run every plugin stage on a segmented article and return what they found."""
     host.take_failures()
-    article = replace(article, furniture=_furniture(host, article))
-    claims = _extract(host, article)
-    claims = _enrich(host, article, claims)
-    contradictions = _relate(host, article, claims)
+    token = _HOST.set(host)
+    try:
+        article = replace(article, furniture=_furniture(host, article))
+        claims = _extract(host, article)
+        claims = _enrich(host, article, claims)
+        contradictions = _relate(host, article, claims)
+    finally:
+        _HOST.reset(token)
     return ScanResult(
         article=article,
         claims=tuple(sorted(claims, key=lambda c: (c.start, c.end))),

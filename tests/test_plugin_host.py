@@ -153,3 +153,39 @@ def test_entry_point_plugin_from_installed_distribution(
     host = load_plugins(bundled=False)
     assert host.infos["fakenumbers"].origin == "ct-fake-numbers==1.2"
     assert [c.extractor for c in scan_article(host, ARTICLE).claims] == ["fakenumbers"] * 2
+
+
+def test_contradiction_plugins_can_ask_pair_scorers(tmp_path: Path) -> None:
+    write_plugin(tmp_path / "p", "numbers", GOOD)
+    write_plugin(
+        tmp_path / "p",
+        "nli",
+        "from claimtrack import hookimpl\n@hookimpl\n"
+        "def claimtrack_score_pair(article, a, b):\n    return 0.9\n",
+    )
+    write_plugin(
+        tmp_path / "p",
+        "pairs",
+        """
+        import claimtrack
+        from claimtrack import Contradiction, hookimpl
+
+        @hookimpl
+        def claimtrack_find_contradictions(article, claims):
+            a, b = claims
+            if claimtrack.score_pair(article, a, b) > 0.5:
+                yield Contradiction.between(a, b, "model", "the model says so")
+        """,
+    )
+    host = load_plugins(bundled=False, entry_points=False, plugins_dir=tmp_path / "p")
+    [found] = scan_article(host, ARTICLE).contradictions
+    assert (found.kind, found.extractor) == ("model", "pairs")
+    assert claimtrack_score_pair_outside_a_scan() is None
+
+
+def claimtrack_score_pair_outside_a_scan() -> float | None:
+    import claimtrack
+
+    claim = ARTICLE.sentences[0]
+    made = claimtrack.Claim.from_span(ARTICLE, claim.start, claim.end)
+    return claimtrack.score_pair(ARTICLE, made, made)

@@ -1,0 +1,234 @@
+"""Numbers, quantities and dates read out of claim text, normalised so that they can be compared.
+
+"13,000", "13 thousand", "thirteen thousand" and "13k" all read as 13000.0; "half" as 0.5;
+"45%", "45 percent" and "45 per cent" as 45.0 with the unit ``%``. Each quantity keeps the word
+that follows it (what is measured: "13,000 troops" measures ``troop``) and whether it is hedged
+("about", "more than", "nearly"), because a hedged figure is only a bound. Dates are read at the
+granularity the text gives (a year, a month of a year, a weekday), with relative words
+("last year", "on Friday") resolved against the article's publication date when it is known.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+}  # fmt: skip
+_SCALES = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9,
+    "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}  # fmt: skip
+_FRACTIONS = {"half": 0.5, "a half": 0.5, "a third": 1 / 3, "one third": 1 / 3,
+              "a quarter": 0.25, "one quarter": 0.25, "two thirds": 2 / 3,
+              "three quarters": 0.75}  # fmt: skip
+_CURRENCY = {"$": "$", "£": "£", "€": "€", "dollar": "$", "dollars": "$", "pound": "£",
+             "pounds": "£", "euro": "€", "euros": "€", "rupee": "rs", "rupees": "rs",
+             "rs": "rs", "yen": "¥", "¥": "¥"}  # fmt: skip
+_HEDGES = re.compile(
+    r"\b(?:about|around|approximately|roughly|nearly|almost|some|over|under|more than|less than"
+    r"|fewer than|at least|at most|up to|upwards of|close to|as many as|as much as|estimated"
+    r"|an estimated|just over|just under|more|less)\s*$",
+    re.IGNORECASE,
+)
+
+_WORD_NUMBER = "|".join(sorted(_UNITS, key=len, reverse=True))
+_SCALE_WORD = "|".join(sorted(_SCALES, key=len, reverse=True))
+_FRACTION = "|".join(sorted(_FRACTIONS, key=len, reverse=True))
+_NUMBER = re.compile(
+    r"(?P<cur>[$£€¥])?\s?"
+    r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"|(?P<fraction>\b(?:{_FRACTION})\b)"
+    rf"|(?P<words>(?:(?:{_WORD_NUMBER})[\s-]?)+))"
+    rf"(?:\s?(?P<scale>(?:{_SCALE_WORD})\b))?"
+    r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b|percentage points?\b))?",
+    re.IGNORECASE,
+)
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "from", "with",
+    "as", "per", "than", "that", "this", "which", "who", "is", "are", "was", "were", "be", "been",
+    "has", "have", "had", "will", "would",
+})  # fmt: skip
+_WORD_AFTER = re.compile(r"\s*(?:of\s+(?:the\s+)?)?([A-Za-z][A-Za-z-]+)")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+_MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE = re.compile(
+    rf"\b(?:(?P<month>{_MONTH})\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?P<myear>(?:1[89]|20)\d\d)"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH})\.?,?\s+(?P<myear2>(?:1[89]|20)\d\d)"
+    r"|(?:in|since|by|until|during|of)\s+(?P<year>(?:1[89]|20)\d\d)\b(?!\s*(?:%|per))"
+    r"|(?P<rel>last|next|this)\s+(?P<relunit>year|month)"
+    rf"|(?:on\s+|last\s+)(?P<weekday>{'|'.join(_WEEKDAYS)})"
+    r"|(?P<yesterday>yesterday|today))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number found in a text: its value, unit, what it measures and whether it is hedged."""
+
+    value: float
+    unit: str  # "%", a currency sign, or "" for a plain count
+    measures: str  # the stem of the word after the number ("troop"), or ""
+    noun: str  # that word as written ("troops"), for explanations
+    hedged: bool
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class DatePoint:
+    """A time at a granularity: ``("year", 2014)``, ``("month", (2014, 3))``, ``("day", …)``."""
+
+    granularity: str
+    value: object
+    start: int
+    end: int
+    surface: str
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match "troops" with "troop" and "visited" with "visit"."""
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix, repl, min_len in (("ies", "y", 5), ("sses", "ss", 5), ("ing", "", 6),
+                                  ("ed", "", 5), ("es", "", 5), ("s", "", 4)):  # fmt: skip
+        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
+            return word[: len(word) - len(suffix)] + repl
+    return word
+
+
+def _words_value(words: str) -> float | None:
+    total, current = 0.0, 0.0
+    for word in re.split(r"[\s-]+", words.lower().strip()):
+        if not word:
+            continue
+        value = _UNITS.get(word)
+        if value is None:
+            return None
+        if word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "dozen":
+            current = max(current, 1) * 12
+        else:
+            current += value
+    return total + current
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number in ``text``, normalised, except years and the digits of dates."""
+    dates = [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    found: list[Quantity] = []
+    for match in _NUMBER.finditer(text):
+        if not match.group(0).strip() or any(s <= match.start() < e for s, e in dates):
+            continue
+        digits, words, fraction = match["digits"], match["words"], match["fraction"]
+        if digits:
+            if _YEAR.match(digits) and not (match["cur"] or match["pct"] or match["scale"]):
+                continue
+            value: float | None = float(digits.replace(",", ""))
+        elif words:
+            if words.strip().lower() == "one" and not (match["scale"] or match["pct"]):
+                continue  # "one of the", "no one": a pronoun far more often than a count
+            value = _words_value(words)
+        else:
+            value = _FRACTIONS[fraction.lower()]
+        if value is None:
+            continue
+        scale = (match["scale"] or "").lower()
+        if scale in ("m", "b", "k", "bn", "mn", "tn") and not match["cur"]:
+            scale = ""  # "5 m" is five metres, "3 b" a grade: only money abbreviates scales
+        value *= _SCALES.get(scale, 1.0)
+        rest = text[match.end() :]
+        after = _WORD_AFTER.match(rest)
+        next_word = after.group(1).lower() if after else ""
+        unit = "%" if match["pct"] else _CURRENCY.get(match["cur"] or "", "")
+        if not unit and next_word in _CURRENCY:
+            unit = _CURRENCY[next_word]
+            after = _WORD_AFTER.match(rest, after.end()) if after else None
+            next_word = after.group(1).lower() if after else ""
+        hedged = bool(_HEDGES.search(text[max(0, match.start() - 20) : match.start()]))
+        if next_word in _FUNCTION_WORDS:
+            next_word = ""  # "$2bn for roads": the measured thing is not named next to the number
+        found.append(
+            Quantity(
+                value=value,
+                unit=unit,
+                measures=stem(next_word),
+                noun=next_word,
+                hedged=hedged,
+                start=match.start(),
+                end=match.end(),
+                surface=match.group(0).strip(),
+            )
+        )
+    return found
+
+
+def dates(text: str, published: str | None = None) -> list[DatePoint]:
+    """Every date in ``text`` at its own granularity; relative ones need ``published``."""
+    today = _parse_iso(published)
+    found: list[DatePoint] = []
+    for m in _DATE.finditer(text):
+        point: tuple[str, object] | None = None
+        if m["month"] or m["month2"]:
+            month = _MONTHS[(m["month"] or m["month2"]).lower()]
+            year = int(m["myear"] or m["myear2"])
+            day = m["day"] or m["day2"]
+            point = ("day", (year, month, int(day))) if day else ("month", (year, month))
+        elif m["year"]:
+            point = ("year", int(m["year"]))
+        elif m["rel"] and today:
+            shift = {"last": -1, "next": 1, "this": 0}[m["rel"].lower()]
+            if m["relunit"].lower() == "year":
+                point = ("year", today.year + shift)
+            else:
+                month_index = today.year * 12 + today.month - 1 + shift
+                point = ("month", (month_index // 12, month_index % 12 + 1))
+        elif m["weekday"]:
+            point = ("weekday", m["weekday"].lower())
+        elif m["yesterday"] and today:
+            offset = 1 if m["yesterday"].lower() == "yesterday" else 0
+            when = today - timedelta(days=offset)
+            point = ("day", (when.year, when.month, when.day))
+        if point:
+            found.append(DatePoint(point[0], point[1], m.start(), m.end(), m.group(0).strip()))
+    return found
+
+
+def years_of(point: DatePoint) -> int | None:
+    """The year a date point falls in, if its granularity tells."""
+    if point.granularity == "year":
+        return point.value if isinstance(point.value, int) else None
+    if point.granularity in ("month", "day") and isinstance(point.value, tuple):
+        return int(point.value[0])
+    return None
+
+
+def _parse_iso(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,187 @@
+"""Reading the wording of a claim: its reported content, clauses, negation, tense and content words.
+
+A contradiction check compares what was said, so the reporting frame ("X said:", ", she added")
+is set aside first. The rest is split into clauses, and each clause is reduced to a set of
+stemmed content words plus its polarity: the parity of its negations, where "not only … but
+also", "no doubt" and the like do not count, and a word from the lexicon's opposite pairs
+("unsafe") counts as a negation of its partner ("safe").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ._numbers import stem
+
+NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "none", "nowhere", "neither",
+                       "nor", "cannot"})  # fmt: skip
+# Phrases that hold a negation word without negating the clause.
+_NOT_NEGATING = re.compile(
+    r"\b(?:not only|not just|not merely|not simply|not least|no doubt|no matter|nothing but"
+    r"|not to mention|whether or not|if not|never mind|no sooner|no less than|no more than"
+    r"|none other than|could not agree more|can not help|cannot help|not necessarily"
+    r"|no longer|not yet)\b"
+)
+_CONTRACTIONS = (
+    (re.compile(r"\bwon['’]t\b"), "will not"),
+    (re.compile(r"\bcan['’]t\b"), "can not"),
+    (re.compile(r"\bcannot\b"), "can not"),
+    (re.compile(r"\bshan['’]t\b"), "shall not"),
+    (re.compile(r"\bain['’]t\b"), "is not"),
+    (re.compile(r"n['’]t\b"), " not"),
+    (re.compile(r"['’]re\b"), " are"),
+    (re.compile(r"['’]ll\b"), " will"),
+    (re.compile(r"['’]ve\b"), " have"),
+    (re.compile(r"['’]m\b"), " am"),
+    (re.compile(r"['’]d\b"), " would"),
+    (re.compile(r"\b(it|that|there|what|he|she|who|this)['’]s\b"), r"\1 is"),
+)
+# Clause boundaries; the captured word says whether the clause after it is subordinate.
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|—|\s–\s|,\s*(?:but|yet)\b|\b(but|however|whereas|although|though|because|unless"
+    r"|while|since)\b",
+    re.IGNORECASE,
+)
+_REASONS = frozenset({"because", "since"})
+# Clauses that do not assert: conditions, commands, and other people's words reported.
+_CONDITIONAL = re.compile(r"^\s*(?:if|unless|whether|when|once|until|as long as)\b")
+_IMPERATIVE = re.compile(r"^\s*(?:do not|never|please|let s|let us)\b")
+_REPORTS = re.compile(
+    r"\b(?:say|says|said|claim|claims|claimed|argue|argues|argued|accuse|accused"
+    r"|suggest|suggests|suggested|deny|denies|denied|insist|insists)\b"
+)
+_REPORTED_LEAD = re.compile(
+    r"^[^,“”\"]{0,80}?\b(?:said|says|added|told [a-z ]{1,30}|stated|argued|insisted|claimed"
+    r"|replied|noted)(?: that)?\s*[:,]?\s*",
+    re.IGNORECASE,
+)
+_REPORTING_VERB = re.compile(
+    r"\b(?:said|says|added|told|stated|argued|insisted|noted)\b", re.IGNORECASE
+)
+# "No, schools are not safe": an answer word, not a negation of what follows.
+_INTERJECTION = re.compile(
+    r"^\W*(?:no|yes|yeah|well|oh|okay|ok|look|listen)\b\s*[,.!—–-]+\s*", re.I
+)
+_WORD = re.compile(r"[a-z0-9%$]+")
+PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it", "me", "us", "him", "her",
+                      "them", "my", "our", "your", "his", "their", "its"})  # fmt: skip
+_STOPWORD_TEXT = """
+a an the and or of to in on at by for with from as into onto about over under than then that
+this these those there here is are was were be been being am do does did done have has had
+having will would shall should can could may might must also just very really actually
+absolutely totally completely quite so too even still ever all any some much many more most
+such what which who whom whose when where why how if because while whether up out off down
+again further once only after before own same other both each few s t d ll ve re m o well now yes oh
+think believe guess suppose know say said says feel mean sure certainly definitely indeed
+clearly simply obviously course fact going get got let lot thing things way kind sort bit
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | NEGATIONS
+_TENSE = {
+    "was": "past", "were": "past", "had": "past", "did": "past",
+    "is": "present", "are": "present", "am": "present", "does": "present", "do": "present",
+    "has": "present", "have": "present",
+    "will": "future", "shall": "future", "going": "future",
+    "could": "modal", "would": "modal", "might": "modal", "may": "modal", "should": "modal",
+    "must": "modal", "can": "modal",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One clause reduced for comparison."""
+
+    wording: str  # the clause as written, for explanations
+    negated: bool
+    words: frozenset[str]  # stemmed content words, with subject pronouns kept
+    tenses: frozenset[str]
+    asserted: bool  # False for conditions, reasons, commands and reported words
+
+    @property
+    def content(self) -> frozenset[str]:
+        """The words that carry the proposition (pronouns left out)."""
+        return self.words - PRONOUNS
+
+
+def expand(text: str) -> str:
+    """Lowercase ``text`` with contractions spelled out ("won't" -> "will not")."""
+    text = text.lower()
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def normalise(text: str) -> str:
+    """``text`` expanded, with everything but letters, digits, "%" and "$" read as one space."""
+    return " ".join(_WORD.findall(expand(text)))
+
+
+def reported_content(text: str) -> str:
+    """What a claim says, without a leading "X said:" or trailing ", X said." frame."""
+    inner = text
+    # ", she said." or "…,” the minister added.": a short tail after the last comma or quote.
+    cut = max(inner.rfind(","), inner.rfind("”"), inner.rfind('"'))
+    if cut > 0 and len(inner) - cut <= 80 and _REPORTING_VERB.search(inner, cut):
+        inner = inner[:cut]
+    inner = _REPORTED_LEAD.sub("", inner, count=1)
+    return inner.strip(" \t\r\n“”\"‘’'") or text
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Stemmed words of ``text`` that are not stopwords (subject pronouns kept)."""
+    return frozenset(
+        stem(w) for w in _WORD.findall(expand(text)) if w not in STOPWORDS and not w.isdigit()
+    )
+
+
+def negations(text: str, opposites: Mapping[str, str]) -> int:
+    """How many negations and opposite words ``text`` holds, except those that do not negate."""
+    counted = _NOT_NEGATING.sub(" ", normalise(_INTERJECTION.sub("", text)))
+    return sum(1 for t in counted.split() if t in NEGATIONS or t in opposites)
+
+
+def clauses(text: str, opposites: Mapping[str, str]) -> list[Clause]:
+    """The clauses of ``text``, each with its polarity and content words."""
+    out: list[Clause] = []
+    pieces = _CLAUSE_BREAK.split(text)
+    # re.split with one group alternates text and the captured word (None for punctuation).
+    for index in range(0, len(pieces), 2):
+        marker = (pieces[index - 1] or "").lower() if index else ""
+        wording = _INTERJECTION.sub("", pieces[index]).strip(" \t\r\n,.;:“”\"‘’'")
+        norm = normalise(wording)
+        if not norm:
+            continue
+        counted = _NOT_NEGATING.sub(" ", norm)
+        tokens = counted.split()
+        flips = sum(1 for t in tokens if t in NEGATIONS)
+        words = set()
+        for token in tokens:
+            if token in opposites:
+                flips += 1
+                token = opposites[token]
+            if token not in STOPWORDS and not token.isdigit():
+                words.add(stem(token))
+        out.append(
+            Clause(
+                wording=wording,
+                negated=flips % 2 == 1,
+                words=frozenset(words),
+                tenses=frozenset(_TENSE[t] for t in tokens if t in _TENSE),
+                asserted=not (
+                    marker == "unless"
+                    # "this is not X because Y": the denial covers the reason too
+                    or (marker in _REASONS and bool(out) and out[-1].negated)
+                    or _CONDITIONAL.match(norm)
+                    or _IMPERATIVE.match(norm)
+                    or _REPORTS.search(norm)
+                ),
+            )
+        )
+    return out
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared words over all words of the two sets."""
+    union = a | b
+    return len(a & b) / len(union) if union else 0.0

@@ -1,0 +1,315 @@
+"""The bundled contradiction plugin: frame, polarity, quantity and date conflicts, and silence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimtrack import Article, Claim, Contradiction, Metadata, Speaker
+from claimtrack.text import make_article
+from claimtrack_plugins import contradictions
+from claimtrack_plugins._lexicon import FRAMES_ENV, load_lexicon
+from claimtrack_plugins._numbers import dates, quantities
+from claimtrack_plugins.contradictions import find_contradictions
+
+
+def _claims(article: Article, speaker: str | None = None) -> list[Claim]:
+    """One claim per sentence, as a scan's sentence extractor makes them."""
+    who = Speaker(name=speaker, mention=speaker) if speaker else None
+    out = []
+    for s in article.sentences:
+        text = article.text[s.start : s.end]
+        start = s.start + len(text) - len(text.lstrip())
+        end = s.end - (len(text) - len(text.rstrip()))
+        out.append(Claim.from_span(article, start, end, speaker=who))
+    return out
+
+
+def _find(
+    text: str, speaker: str | None = None, published: str | None = None
+) -> list[Contradiction]:
+    article = make_article(text, "test", Metadata(published=published))
+    return list(find_contradictions(article, _claims(article, speaker)))
+
+
+def _pair(a: str, b: str, name: str = "Jordan Ellis") -> list[Contradiction]:
+    """Two statements by one speaker, written the way the ProSeCCo scorer writes them."""
+    text = f"{name} said: “{a}”\n\nLater in the same discussion, {name} said: “{b}”\n"
+    return _find(text)
+
+
+# --- frame ----------------------------------------------------------------------------------
+
+ZERO_SUM = (
+    "Our relations will keep growing, the spokesperson said.\n\n"
+    "“Our aim is to develop independent contacts with all countries. We consider the foreign "
+    "policy to be a ‘zero sum game’. Pakistan’s relations with the United States can in no way "
+    "harm Pakistan’s relations with Russia and vice versa,” she said.\n"
+)
+
+
+def test_zero_sum_and_in_no_way_harm_conflict() -> None:
+    found = _find(ZERO_SUM)
+    assert [c.kind for c in found] == ["frame"]
+    assert "zero sum game" in found[0].a.text
+    assert "in no way harm" in found[0].b.text
+    assert "in no way harm" in found[0].explanation
+
+
+def test_denied_zero_sum_frame_does_not_fire() -> None:
+    text = (
+        "“This is not a zero-sum game. Our ties with Washington are mutually beneficial,” "
+        "the minister said.\n"
+    )
+    assert _find(text) == []
+
+
+def test_frames_by_different_speakers_do_not_conflict() -> None:
+    text = (
+        "Critics called the trade deal a zero-sum game for farmers.\n\n"
+        "The minister said the deal was mutually beneficial for both countries.\n"
+    )
+    article = make_article(text, "test")
+    claims = _claims(article)
+    claims = [
+        claims[0].evolve(speaker=Speaker(name="critics")),
+        claims[1].evolve(speaker=Speaker(name="Ana Ruiz")),
+    ]
+    assert list(find_contradictions(article, claims)) == []
+
+
+def test_no_plans_then_will_conflict() -> None:
+    found = _pair(
+        "We have no plans to raise taxes on pensions.", "We will raise taxes on pensions."
+    )
+    assert [c.kind for c in found] == ["frame"] or [c.kind for c in found] == ["polarity"]
+
+
+def test_no_plans_and_will_about_other_things_do_not_conflict() -> None:
+    assert _pair("We have no plans to raise taxes.", "We will raise the issue at the summit.") == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("I never met Putin in my life.", "I met Putin twice in Moscow."),
+        (
+            "There is no evidence of fraud in the election.",
+            "We have evidence of fraud in the election from three counties.",
+        ),
+        ("This is a win-win deal for both countries.", "Their gain is our loss."),
+    ],
+)
+def test_bundled_frames_fire(first: str, second: str) -> None:
+    assert [c.kind for c in _pair(first, second)] == ["frame"]
+
+
+def test_denying_contact_with_one_person_and_meeting_another_do_not_conflict() -> None:
+    assert _pair("I never met Putin in my life.", "I met Merkel twice in Berlin.") == []
+
+
+def test_user_lexicon_adds_a_frame(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "frames.toml"
+    extra.write_text(
+        "[[frame]]\n"
+        'name = "temporary"\n'
+        "claim = ['\\btemporary measure\\b']\n"
+        "denial = ['\\bpermanent\\b']\n"
+        'explain = "It was called a {a}, yet the other claim says {b}."\n',
+        encoding="utf-8",
+    )
+    text = "“The curfew is a temporary measure. The curfew will be permanent,” he said.\n"
+    assert _find(text) == []
+    monkeypatch.setenv(FRAMES_ENV, str(extra))
+    assert [c.kind for c in _find(text)] == ["frame"]
+
+
+def test_user_lexicon_can_switch_a_frame_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    off = tmp_path / "off.toml"
+    off.write_text('[[frame]]\nname = "zero-sum"\nenabled = false\n', encoding="utf-8")
+    monkeypatch.setenv(FRAMES_ENV, str(off))
+    assert "zero-sum" not in {f.name for f in load_lexicon().frames}
+
+
+def test_bad_user_pattern_is_reported_with_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[frame]]\nname = 'x'\nclaim = ['(']\ndenial = ['y']\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.toml"):
+        load_lexicon([bad])
+
+
+# --- polarity -------------------------------------------------------------------------------
+
+
+def test_asserted_and_negated_proposition_conflict() -> None:
+    found = _pair("no, schools are not safe after all", "schools are absolutely safe")
+    assert [c.kind for c in found] == ["polarity"]
+    assert "schools are absolutely safe" in found[0].explanation
+
+
+def test_opposite_word_counts_as_negation() -> None:
+    found = _pair("The new bridge is safe for lorries.", "The new bridge is unsafe for lorries.")
+    assert [c.kind for c in found] == ["polarity"]
+
+
+def test_not_only_but_also_is_no_negation() -> None:
+    found = _pair(
+        "The plan is not only cheaper but also faster to build.",
+        "The plan is cheaper and faster to build.",
+    )
+    assert found == []
+
+
+def test_change_of_tense_is_not_a_denial() -> None:
+    assert _pair("The border was not open to trade.", "The border is open to trade.") == []
+
+
+def test_reason_under_a_denial_is_not_asserted() -> None:
+    text = (
+        "“This is not a risky move because she has no experience. She has experience in the "
+        "state,” he said.\n"
+    )
+    assert _find(text) == []
+
+
+def test_question_is_not_a_claim_to_deny() -> None:
+    assert _pair("Are schools safe?", "Schools are not safe.") == []
+
+
+def test_ordinary_news_stays_quiet() -> None:
+    text = (
+        "City council approves budget after long debate\n\n"
+        "The city council approved a $4.2 billion budget on Tuesday after a six-hour debate.\n\n"
+        "Council member Dana Whitfield said the budget did not include money for the new "
+        "stadium. “We are not going to spend public money on a private arena,” she said.\n\n"
+        "The mayor, who had pushed for the stadium, said he would bring the plan back next year. "
+        "The budget includes money for 200 new teachers and 45 police officers.\n\n"
+        "Last year the council approved a $3.9 billion budget. Residents were not consulted on "
+        "the stadium, several groups said.\n"
+    )
+    assert _find(text, published="2024-06-12") == []
+
+
+# --- quantity -------------------------------------------------------------------------------
+
+
+def test_same_measure_two_values_conflict() -> None:
+    found = _pair(
+        "The flood displaced 13,000 families in the province.",
+        "The flood displaced 20 thousand families in the province.",
+    )
+    assert [c.kind for c in found] == ["quantity"]
+    assert "13,000" in found[0].explanation and "20 thousand" in found[0].explanation
+
+
+def test_same_value_written_two_ways_does_not_conflict() -> None:
+    found = _pair(
+        "The flood displaced 13,000 families in the province.",
+        "The flood displaced thirteen thousand families in the province.",
+    )
+    assert found == []
+
+
+def test_different_measured_things_do_not_conflict() -> None:
+    found = _pair(
+        "The army sent 3,000 troops to the province.",
+        "The army sent 40 helicopters to the province.",
+    )
+    assert found == []
+
+
+def test_figures_for_different_places_do_not_conflict() -> None:
+    text = (
+        "Turnout was 61% in Ohio, officials said.\n\nTurnout was 58% in Florida, officials said.\n"
+    )
+    assert _find(text) == []
+
+
+def test_hedged_figures_close_together_do_not_conflict() -> None:
+    found = _pair(
+        "About 13,000 people attended the rally in the park.",
+        "14,000 people attended the rally in the park.",
+    )
+    assert found == []
+
+
+def test_number_normalisation() -> None:
+    values = [q.value for q in quantities("13,000 or 13 thousand or thirteen thousand or half")]
+    assert values == [13000.0, 13000.0, 13000.0, 0.5]
+    (share,) = quantities("45 per cent of voters")
+    assert (share.value, share.unit, share.measures) == (45.0, "%", "voter")
+    (money,) = quantities("$1.5 billion in aid")
+    assert (money.value, money.unit) == (1.5e9, "$")
+
+
+# --- date -----------------------------------------------------------------------------------
+
+
+def test_same_event_two_years_conflict() -> None:
+    found = _pair(
+        "Defence Minister Sergey Shoigu visited Islamabad in 2014.",
+        "Defence Minister Sergey Shoigu visited Islamabad in 2012.",
+    )
+    assert [c.kind for c in found] == ["date"]
+    assert "2014" in found[0].explanation and "2012" in found[0].explanation
+
+
+def test_relative_date_resolved_against_publication() -> None:
+    text = (
+        "“Sergey Shoigu visited Islamabad last year. Sergey Shoigu visited Islamabad in 2014,” "
+        "she said.\n"
+    )
+    assert _find(text, published="2015-01-17") == []
+    assert [c.kind for c in _find(text, published="2017-01-17")] == ["date"]
+
+
+def test_different_events_do_not_conflict() -> None:
+    found = _pair(
+        "The minister visited Moscow in 2014.",
+        "The minister signed a gas deal in Beijing in 2015.",
+    )
+    assert found == []
+
+
+def test_date_normalisation() -> None:
+    points = dates("on January 13, 2015 and in March 2014, then last year", "2015-06-01")
+    assert [(p.granularity, p.value) for p in points] == [
+        ("day", (2015, 1, 13)),
+        ("month", (2014, 3)),
+        ("year", 2014),
+    ]
+
+
+# --- the hook and the optional model --------------------------------------------------------
+
+
+def test_hook_yields_contradictions() -> None:
+    article = make_article(ZERO_SUM, "test")
+    found = list(contradictions.claimtrack_find_contradictions(article, _claims(article)))
+    assert found and all(isinstance(c, Contradiction) for c in found)
+
+
+def test_model_can_veto_a_rule_candidate() -> None:
+    article = make_article(ZERO_SUM, "test")
+    assert list(find_contradictions(article, _claims(article), scorer=lambda *_: 0.1)) == []
+
+
+def test_model_confirms_a_near_miss() -> None:
+    text = (
+        "Jordan Ellis said: “The new law will protect renters in the city from eviction.”\n\n"
+        "Later, Jordan Ellis said: “The new law will not protect renters.”\n"
+    )
+    article = make_article(text, "test")
+    claims = _claims(article, "Jordan Ellis")
+    assert list(find_contradictions(article, claims)) == []
+    confirmed = list(find_contradictions(article, claims, scorer=lambda *_: 0.95))
+    assert [c.kind for c in confirmed] == ["polarity"]
+    assert confirmed[0].score == pytest.approx(0.95)
+
+
+def test_model_that_passes_leaves_the_rules_alone() -> None:
+    article = make_article(ZERO_SUM, "test")
+    assert len(list(find_contradictions(article, _claims(article), scorer=lambda *_: None))) == 1
