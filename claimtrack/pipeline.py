@@ -92,19 +92,25 @@ def _extract(host: PluginHost, article: Article) -> list[Claim]:
 
 
 def _enrich(host: PluginHost, article: Article, claims: list[Claim]) -> list[Claim]:
-    for name, result in host.call_each(
-        "claimtrack_enrich_claims", "enrich", article=article, claims=tuple(claims)
-    ):
-        if result is None:
+    """Run the enrichers in turn, each on the previous one's output."""
+    hook = "claimtrack_enrich_claims"
+    for name, function, argnames in host.implementations(hook):
+        ok, result = host.call_one(
+            hook,
+            name,
+            function,
+            argnames,
+            "enrich",
+            (),
+            {"article": article, "claims": tuple(claims)},
+        )
+        if not ok or result is None:
             continue
-        items = list(_iterable(host, name, result, "claimtrack_enrich_claims"))
         enriched = [
             claim
-            for item in items
-            if (claim := _valid_claim(host, name, article, item, "claimtrack_enrich_claims"))
+            for item in _iterable(host, name, result, hook)
+            if (claim := _valid_claim(host, name, article, item, hook))
         ]
-        if len(enriched) != len(items) or not _listlike(result):
-            continue  # a faulty enricher's output is dropped whole: the claims stay as they were
         claims = [c if c.extractor else replace(c, extractor=name) for c in enriched]
     return [c for c in claims if not article.is_furniture(c.span)]
 

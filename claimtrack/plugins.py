@@ -167,22 +167,35 @@ class PluginHost:
         the time limit so that their errors are caught.
         """
         for name, function, argnames in self.implementations(hook):
-            try:
-                with time_limit(self.timeout), writes_forbidden(f"plugin {name}"):
-                    result = function(**{arg: kwargs[arg] for arg in argnames})
-                    if isinstance(result, Iterator):
-                        result = list(result)
-            except propagate:
-                raise
-            except PluginTimeout:
-                self.record(
-                    name, f"{hook} took longer than {self.timeout:g} s and was stopped", stage
-                )
-                continue
-            except Exception as exc:  # isolate the plugin: report it, keep the others
-                self.record(name, f"{hook} raised {_describe(exc)}", stage)
-                continue
-            yield name, result
+            ok, result = self.call_one(hook, name, function, argnames, stage, propagate, kwargs)
+            if ok:
+                yield name, result
+
+    def call_one(
+        self,
+        hook: str,
+        name: str,
+        function: Callable[..., Any],
+        argnames: list[str],
+        stage: str | None,
+        propagate: tuple[type[BaseException], ...],
+        kwargs: dict[str, Any],
+    ) -> tuple[bool, Any]:
+        """Call one implementation in isolation; return (succeeded, result)."""
+        try:
+            with time_limit(self.timeout), writes_forbidden(f"plugin {name}"):
+                result = function(**{arg: kwargs[arg] for arg in argnames})
+                if isinstance(result, Iterator):
+                    result = list(result)
+        except propagate:
+            raise
+        except PluginTimeout:
+            self.record(name, f"{hook} took longer than {self.timeout:g} s and was stopped", stage)
+            return False, None
+        except Exception as exc:  # isolate the plugin: report it, keep the others
+            self.record(name, f"{hook} raised {_describe(exc)}", stage)
+            return False, None
+        return True, result
 
     def first_result(
         self, hook: str, propagate: tuple[type[BaseException], ...] = (), **kwargs: Any

@@ -189,3 +189,19 @@ def claimtrack_score_pair_outside_a_scan() -> float | None:
     claim = ARTICLE.sentences[0]
     made = claimtrack.Claim.from_span(ARTICLE, claim.start, claim.end)
     return claimtrack.score_pair(ARTICLE, made, made)
+
+
+def test_enrichers_run_in_turn_on_each_others_output(tmp_path: Path) -> None:
+    write_plugin(tmp_path / "p", "numbers", GOOD)
+    enricher = """
+        from claimtrack import hookimpl
+
+        @hookimpl{order}
+        def claimtrack_enrich_claims(claims):
+            return [c.evolve(claim=c.claim + "{mark}") for c in claims]
+    """
+    write_plugin(tmp_path / "p", "early", enricher.format(order="(tryfirst=True)", mark="1"))
+    write_plugin(tmp_path / "p", "late", enricher.format(order="(trylast=True)", mark="2"))
+    host = load_plugins(bundled=False, entry_points=False, plugins_dir=tmp_path / "p")
+    claims = scan_article(host, ARTICLE).claims
+    assert all(c.claim.endswith("12") for c in claims)

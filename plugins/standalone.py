@@ -1,0 +1,218 @@
+"""Stand-alone claims: split sentences holding several checkable parts, and restate each part.
+
+Splitting cuts a claim at clause boundaries only where both sides are clauses of their own, so
+that no part is a fragment:
+
+- ``; `` between two clauses that each have a finite verb;
+- `` where `` after a named place, when a clause follows ("… visited Moscow where a meeting …
+  took place");
+- `` and ``, ``, but ``, ``, while ``, ``, whereas `` when a subject and a finite verb follow
+  within a few words and the clause before has its own finite verb (so "X said that A and B were
+  …" is left whole: the verb after "that" is missing);
+- `` and said``/`` and added`` (one speaker, two statements).
+
+Each part keeps the sentence's speaker, score and check-worthiness, and records the sentence span
+in ``details["split_from"]`` so that sentence-level tools can map it back.
+
+The stand-alone ``claim`` text drops the attribution frame ("X said that", ", she added."),
+quotation marks and a joining conjunction; a ``where`` clause gets its place back ("… took place
+in Moscow"); a leading wire dateline is dropped. Relative dates are resolved against the
+article's publication date and kept visible: "last year (2014)". ``text``/``start``/``end`` stay
+the exact span. See docs/extraction.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from claimtrack import Article, Claim, Span, hookimpl
+from claimtrack_plugins._dates import parse_iso, resolve_dates
+
+_REPORTING = (
+    r"(?:said|says|told|tells|added|adds|stated|states|noted|notes|argued|argues|explained"
+    r"|insisted|insists|warned|warns|claimed|claims|stressed|stresses|announced|announces"
+    r"|confirmed|confirms|wrote|writes|continued|recalled|maintained|contended|asserted)"
+)
+# Finite verbs: auxiliaries, regular past tense and the irregular past forms news uses most.
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|shall|did"
+    r"|does|do|am|(?-i:[a-z]{3,}ed)|took|made|met|won|lost|gave|held|began|became|came|went|got|left"
+    r"|led|ran|saw|sold|bought|built|brought|paid|spent|rose|fell|grew|told|said|says|thought"
+    r"|knew|found|kept|sent|set|won't|can't|isn't|aren't|wasn't|weren't|hasn't|haven't|didn't"
+    r"|doesn't|wants|plans|needs|seeks|holds|shows|remains|leads|trails|maintains|considers"
+    r"|believes|supports|opposes)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_START = re.compile(
+    r"(?:the|a|an|this|these|those|his|her|its|their|our|my|your|he|she|it|they|we|i|you"
+    r"|some|many|most|all|both|each|no|several|[A-Z][\w’'.-]*|\d[\d,.%]*)\b"
+)
+_SUBJECT_WORDS = 6
+_MIN_WORDS = 4
+# Words after which the clause continues as a complement: the verb must come after them.
+_OPENER = re.compile(
+    rf"\b(?:that|whether|if|because|when|who|which|while|although|since|{_REPORTING})\b|[:“\"]",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(
+    r"(?P<semi>;\s+)"
+    r"|(?P<where>,?\s+(?=where\s))"
+    r"|(?P<andsaid>,?\s+and\s+(?=" + _REPORTING + r"\b))"
+    r"|(?P<conj>(?:,?\s+and|,\s+but|,\s+while|,\s+whereas)\s+)"
+)
+_PLACE = re.compile(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
+
+_WORD = r"[\w’'.-]+"
+_LEAD_FRAME = re.compile(
+    rf"^(?:(?:When|After being|Asked)\s[^,]{{3,140}},\s*)?"
+    rf"(?:{_WORD}\s+){{0,8}}?{_REPORTING}(?:\s+(?:reporters|journalists|{_WORD}\s+{_WORD}"
+    rf"(?:\s+{_WORD})?))??(?:\s+(?:on|last|this)\s+\w+)?(?:\s+that\b|\s*:|\s*,)?\s*"
+)
+_ACCORDING = re.compile(r"^According to [^,]{2,80},\s*|,?\s*according to [^,.]{2,80}(?=[.,]?$)")
+_TRAIL_FRAME = re.compile(
+    rf"(?:,\s*[”\"'’]*|[”\"’]+\s*,?)\s*(?:(?:{_WORD}\s+){{0,8}}?{_REPORTING}|{_REPORTING}"
+    rf"\s+(?:{_WORD}\s*){{1,8}}?)(?:\s+[^,.;“”\"]{{0,80}})?[.!]?[”\"’]*\s*$"
+)
+_LEAD_CONJ = re.compile(r"^(?:and|but|while|whereas|where)\s+", re.IGNORECASE)
+_DOUBLE_QUOTES = re.compile(r"[“”\"]|''")
+_SINGLE_QUOTED = re.compile(r"‘([^‘’]{1,200}?)’(?![A-Za-z])")
+
+
+@hookimpl
+def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[Claim]:
+    """Split multi-claim sentences and write each claim's stand-alone text."""
+    published = parse_iso(article.metadata.published)
+    out: list[Claim] = []
+    for claim in claims:
+        parts = split_points(article.text, claim.start, claim.end)
+        if len(parts) == 1:
+            out.append(_restated(article, claim, claim.span, None, published))
+            continue
+        for kind, span in parts:
+            part = Claim.from_span(
+                article, span.start, span.end, speaker=claim.speaker, type=claim.type,
+                score=claim.score, checkworthy=claim.checkworthy,
+                details={**claim.details, "split_from": [claim.start, claim.end]},
+            )
+            out.append(_restated(article, part, span, kind, published))
+    return out
+
+
+def split_points(text: str, start: int, end: int) -> list[tuple[str | None, Span]]:
+    """The parts of ``text[start:end]``: (the boundary kind that opens it, its span)."""
+    piece = text[start:end]
+    parts: list[tuple[str | None, Span]] = []
+    part_start, part_kind = 0, None
+    for match in _BOUNDARY.finditer(piece):
+        kind = match.lastgroup
+        left = piece[part_start : match.start()]
+        right = _clause_after(piece, match.end())
+        if kind and _separate(kind, left, right, piece[: match.start()]):
+            parts.append((part_kind, Span(start + part_start, start + match.start())))
+            part_start, part_kind = match.end(), kind
+    parts.append((part_kind, Span(start + part_start, end)))
+    return [(kind, _trim(text, span)) for kind, span in parts]
+
+
+def _clause_after(piece: str, offset: int) -> str:
+    """The text from ``offset`` to the next semicolon: the most a split there could make a part."""
+    semicolon = piece.find(";", offset)
+    return piece[offset : semicolon if semicolon >= 0 else len(piece)]
+
+
+def _separate(kind: str, left: str, right: str, before: str) -> bool:
+    if len(left.split()) < _MIN_WORDS or len(right.split()) < _MIN_WORDS:
+        return False
+    if kind == "andsaid":
+        return bool(_FINITE.search(left))
+    if kind == "where":
+        return bool(_PLACE.search(before.rstrip(", "))) and bool(_FINITE.search(right))
+    if not _has_own_verb(left):
+        return False
+    if kind == "semi":
+        return bool(_FINITE.search(right))
+    subject = _SUBJECT_START.match(right)
+    if not subject:
+        return False
+    words = right.split()[:_SUBJECT_WORDS]
+    for index, word in enumerate(words[1:], start=1):
+        if _FINITE.fullmatch(word.strip(",.;:”’\"")):
+            # A comma or a second "and" before the verb means a list or an aside, not a subject.
+            before_verb = words[:index]
+            return not any(w.endswith(",") or w == "and" for w in before_verb)
+    return False
+
+
+def _has_own_verb(left: str) -> bool:
+    """Whether the clause before a conjunction has a finite verb after its last opener."""
+    openers = list(_OPENER.finditer(left))
+    tail = left[openers[-1].end() :] if openers else left
+    return bool(_FINITE.search(tail))
+
+
+def _trim(text: str, span: Span) -> Span:
+    start, end = span.start, span.end
+    while start < end and text[start] in " \t\r\n,;":
+        start += 1
+    while end > start and text[end - 1] in " \t\r\n,;":
+        end -= 1
+    return Span(start, end)
+
+
+def _restated(
+    article: Article, claim: Claim, span: Span, kind: str | None, published: date | None
+) -> Claim:
+    body = _without_furniture(article, span)
+    place = None
+    if kind == "where":
+        found = _PLACE.search(article.text[: span.start].rstrip(" ,"))
+        place = found.group(1) if found else None
+    statement = standalone_text(body, place)
+    dates: list[dict[str, str]] = []
+    if published is not None:
+        statement, dates = resolve_dates(statement, published)
+    if dates:
+        return claim.evolve(claim=statement, details={**claim.details, "dates": dates})
+    return claim.evolve(claim=statement)
+
+
+def _without_furniture(article: Article, span: Span) -> str:
+    """The span's text, less any furniture at its start (a wire dateline)."""
+    start = span.start
+    for furniture in article.furniture:
+        if furniture.start <= start < furniture.end < span.end:
+            start = furniture.end
+    return article.text[start : span.end]
+
+
+def standalone_text(text: str, place: str | None = None) -> str:
+    """``text`` restated without conjunction, attribution frame or quote marks.
+
+    ``place`` is the named place a ``where`` clause refers to; it is appended ("in Moscow").
+    Dates are left as written.
+    """
+    body = _LEAD_CONJ.sub("", " ".join(text.split()))
+    body = _strip_frames(body)
+    body = _SINGLE_QUOTED.sub(r"\1", _DOUBLE_QUOTES.sub("", body)).strip(" ,;:")
+    body = body.rstrip(" .!,;:")
+    if not body:
+        return " ".join(text.split())
+    if place:
+        body += f" in {place}"
+    closing = "?" if text.rstrip().rstrip("”\"’").endswith("?") else "."
+    return body[0].upper() + body[1:] + closing
+
+
+def _strip_frames(body: str) -> str:
+    """Drop "X said (that)", "According to X," and a trailing ", X said." when enough remains."""
+    for pattern in (_ACCORDING, _TRAIL_FRAME, _LEAD_FRAME):
+        candidate = pattern.sub("", body, count=1).strip(" ,")
+        if candidate != body and _is_statement(candidate):
+            body = candidate
+    return body
+
+
+def _is_statement(text: str) -> bool:
+    return len(text.split()) >= _MIN_WORDS - 1

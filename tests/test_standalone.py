@@ -1,0 +1,121 @@
+"""Splitting multi-claim sentences and writing stand-alone claim text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from claimtrack import Claim, Metadata, Speaker
+from claimtrack.text import make_article
+from claimtrack_plugins._dates import resolve_dates
+from claimtrack_plugins.standalone import claimtrack_enrich_claims, split_points, standalone_text
+
+PUBLISHED = date(2015, 1, 17)  # a Saturday
+
+
+def _parts(sentence: str) -> list[str]:
+    return [sentence[s.start : s.end] for _kind, s in split_points(sentence, 0, len(sentence))]
+
+
+def test_semicolon_and_where_split_into_three_claims() -> None:
+    sentence = (
+        "Both countries are expanding trade in many areas; the trade minister recently visited "
+        "Lisbon where a meeting of the joint commission took place."
+    )
+    assert _parts(sentence) == [
+        "Both countries are expanding trade in many areas",
+        "the trade minister recently visited Lisbon",
+        "where a meeting of the joint commission took place.",
+    ]
+
+
+def test_and_between_two_clauses_with_subjects_splits() -> None:
+    assert _parts("Talks were held in June and a set of measures agreed to cut tariffs.") == [
+        "Talks were held in June",
+        "a set of measures agreed to cut tariffs.",
+    ]
+
+
+def test_coordinated_nouns_and_reported_lists_are_not_split() -> None:
+    for sentence in (
+        "The Minister of Finance and Economic Affairs visited the capital on Monday.",
+        "He said that the mayor and the governor were both present at the opening.",
+        "We want the firm to build roads; the construction of dams, as well as ports.",
+        "Exports grew last year, but fell sharply in the second half.",
+    ):
+        assert _parts(sentence) == [sentence]
+
+
+def test_split_parts_keep_speaker_and_map_to_their_sentence() -> None:
+    text = "Officials said talks were held in June and a set of measures agreed to cut tariffs."
+    article = make_article(text, "t.txt", Metadata(published="2015-01-17"))
+    speaker = Speaker("Jane Roe", "Officials", 0, 9)
+    claim = Claim.from_span(article, 0, len(text), speaker=speaker, score=0.8)
+    parts = claimtrack_enrich_claims(article, [claim])
+    assert len(parts) == 2
+    for part in parts:
+        assert part.speaker == speaker and part.score == 0.8
+        assert article.text[part.start : part.end] == part.text
+        assert list(part.details["split_from"]) == [0, len(text)]
+        assert claim.start <= part.start < part.end <= claim.end
+    assert [p.claim for p in parts] == [
+        "Talks were held in June (2014).",
+        "A set of measures agreed to cut tariffs.",
+    ]
+
+
+def test_where_clause_gets_its_place_back() -> None:
+    text = "The minister recently visited Lisbon where a meeting of the joint commission met."
+    article = make_article(text, "t.txt")
+    claims = claimtrack_enrich_claims(article, [Claim.from_span(article, 0, len(text))])
+    assert claims[-1].claim == "A meeting of the joint commission met in Lisbon."
+
+
+def test_attribution_frames_and_quote_marks_are_dropped() -> None:
+    assert standalone_text("She added: “We received the minister in the capital.") == (
+        "We received the minister in the capital."
+    )
+    assert standalone_text(
+        "Exports rose in every quarter, the ministry’s spokesperson said on Friday."
+    ) == "Exports rose in every quarter."
+    assert standalone_text("According to the ministry, exports rose in every quarter.") == (
+        "Exports rose in every quarter."
+    )
+    assert standalone_text("They called it a ‘zero sum game’ in the end.") == (
+        "They called it a zero sum game in the end."
+    )
+
+
+def test_a_frame_is_kept_when_too_little_would_remain() -> None:
+    assert standalone_text("The report said nothing.") == "The report said nothing."
+
+
+def test_relative_dates_are_resolved_and_kept_visible() -> None:
+    text, found = resolve_dates("They met last year and again on Friday.", PUBLISHED)
+    assert text == "They met last year (2014) and again on Friday (2015-01-16)."
+    assert [f["value"] for f in found] == ["2014", "2015-01-16"]
+
+
+def test_future_marker_moves_an_undated_day_ahead() -> None:
+    assert resolve_dates("The talks will resume on Friday.", PUBLISHED)[0] == (
+        "The talks will resume on Friday (2015-01-23)."
+    )
+
+
+def test_month_day_without_year_takes_the_year_before_if_later_than_the_article() -> None:
+    text, _ = resolve_dates("He visited on January 13 and on December 20.", PUBLISHED)
+    assert text == "He visited on January 13 (2015-01-13) and on December 20 (2014-12-20)."
+
+
+def test_dates_with_a_year_are_left_alone() -> None:
+    assert resolve_dates("He visited on January 13, 2015.", PUBLISHED)[1] == []
+
+
+def test_claim_text_resolves_dates_only_when_the_article_is_dated() -> None:
+    text = "The minister visited the port last year."
+    dated = make_article(text, "t.txt", Metadata(published="2015-01-17"))
+    undated = make_article(text, "t.txt")
+    [a] = claimtrack_enrich_claims(dated, [Claim.from_span(dated, 0, len(text))])
+    [b] = claimtrack_enrich_claims(undated, [Claim.from_span(undated, 0, len(text))])
+    assert a.claim == "The minister visited the port last year (2014)."
+    assert b.claim == "The minister visited the port last year."
+    assert a.text == b.text == text
