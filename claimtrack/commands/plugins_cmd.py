@@ -1,16 +1,26 @@
-"""``claimtrack plugins``: list the plugins, where they come from, their hooks and status."""
+"""``claimtrack plugins``: list the plugins, and ``plugins new`` to start writing one."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from claimtrack.cli import DisableOption, JsonOption, PluginsDirOption, guarded, plugin_host
 
+plugins_app = typer.Typer(
+    name="plugins",
+    help="List the plugins claimtrack loads, or scaffold a new one.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
 
+
+@plugins_app.callback()
 @guarded
 def plugins(
+    ctx: typer.Context,
     all_plugins: Annotated[
         bool, typer.Option("--all", help="Also list core defaults, disabled and failed plugins.")
     ] = False,
@@ -18,7 +28,9 @@ def plugins(
     disable: DisableOption = None,
     plugins_dir: PluginsDirOption = None,
 ) -> None:
-    """List the plugins claimtrack loads."""
+    """List the plugins claimtrack loads (or run a subcommand)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.table import Table
 
     from claimtrack.terminal import print_json, safe, stdout
@@ -27,7 +39,9 @@ def plugins(
     infos = [
         info
         for info in host.infos.values()
-        if all_plugins or (info.origin != "core" and info.status != "disabled") or info.status == "failed"
+        if all_plugins
+        or (info.origin != "core" and info.status != "disabled")
+        or info.status == "failed"
     ]
     if json:
         print_json([info.to_json() for info in infos])
@@ -47,6 +61,31 @@ def plugins(
     stdout().print(table)
 
 
+@plugins_app.command("new")
+@guarded
+def new(
+    name: Annotated[str, typer.Argument(help="Plugin name, e.g. promises (lower case, - or _).")],
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Folder to create [default: ./claimtrack-NAME]."),
+    ] = None,
+    json: JsonOption = False,
+) -> None:
+    """Write an installable plugin package: pyproject, hook module, test and README."""
+    from claimtrack.scaffold import scaffold
+    from claimtrack.terminal import print_json, safe, stdout
+
+    root, files = scaffold(name, directory)
+    if json:
+        print_json({"path": str(root), "files": [str(f) for f in files]})
+        return
+    console = stdout()
+    console.print(safe(f"created {root}", style="bold"))
+    for file in files:
+        console.print(safe(f"  {file}"))
+    console.print(safe(f"next: cd {root} && python -m pytest && pip install ."))
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``plugins`` to the app."""
-    app.command("plugins")(plugins)
+    """Add the ``plugins`` group to the app."""
+    app.add_typer(plugins_app)
