@@ -1,0 +1,149 @@
+"""The bundled attribution plugin: who makes each claim, resolved to a full name."""
+
+from __future__ import annotations
+
+from claimtrack import Article, Claim, Speaker
+from claimtrack.text import make_article
+from claimtrack_plugins import attribution
+from claimtrack_plugins.attribution import all_quotes, attribute, speaker_for
+
+
+def _article(text: str) -> Article:
+    return make_article(text, "test")
+
+
+def _speakers(text: str) -> list[tuple[str, Speaker | None]]:
+    """Each sentence of ``text`` and the speaker the plugin gives it."""
+    article = _article(text)
+    claims = [Claim.from_span(article, s.start, s.end) for s in article.sentences]
+    enriched = attribution.claimtrack_enrich_claims(article=article, claims=claims)
+    return [(c.text, c.speaker) for c in enriched]
+
+
+def _name_of(text: str, sentence: str) -> str | None:
+    for found, speaker in _speakers(text):
+        if found.startswith(sentence):
+            return speaker.name if speaker else None
+    raise AssertionError(f"no sentence starts with {sentence!r}")
+
+
+STORY = (
+    "Harbour Authority spokesperson Mirela Okafor said on Monday that cargo volumes rose 12 "
+    "percent in March.\n\n"
+    "“We handled 40,000 containers. Most of them came from Rotterdam,” Okafor told reporters.\n\n"
+    "She added: “We expect more ships next year.”\n\n"
+    "“The new crane cost 9 million euros,” the spokesperson said.\n\n"
+    "Mirela said that the crane was built in Finland.\n\n"
+    "The port was founded in 1870.\n"
+)
+
+
+def test_named_speaker_of_indirect_speech() -> None:
+    assert _name_of(STORY, "Harbour Authority") == "Mirela Okafor"
+
+
+def test_quote_spanning_sentences_takes_the_cue_after_it() -> None:
+    assert _name_of(STORY, "“We handled") == "Mirela Okafor"
+    assert _name_of(STORY, "Most of them") == "Mirela Okafor"
+
+
+def test_pronoun_resolves_to_latest_speaker() -> None:
+    assert _name_of(STORY, "She added") == "Mirela Okafor"
+
+
+def test_role_noun_resolves_to_person_introduced_with_it() -> None:
+    assert _name_of(STORY, "“The new crane") == "Mirela Okafor"
+
+
+def test_first_name_resolves_to_full_name() -> None:
+    assert _name_of(STORY, "Mirela said") == "Mirela Okafor"
+
+
+def test_journalist_prose_has_no_speaker() -> None:
+    assert _name_of(STORY, "The port was founded") is None
+
+
+def test_mention_is_the_local_words_with_offsets() -> None:
+    article = _article(STORY)
+    found = attribute(article)
+    sentence = next(s for s in article.sentences if article.slice(s).startswith("She added"))
+    claim = Claim.from_span(article, sentence.start, sentence.end)
+    speaker = speaker_for(article, found, claim)
+    assert speaker is not None and speaker.mention == "She"
+    assert speaker.start is not None and speaker.end is not None
+    assert article.text[speaker.start : speaker.end] == "She"
+
+
+def test_headline_inverted_cue_names_an_organisation() -> None:
+    text = "Exports will double by 2030, says Foreign Office\n\nThe office published figures.\n"
+    assert _name_of(text, "Exports will double") == "Foreign Office"
+
+
+def test_inverted_cue_after_a_quote() -> None:
+    text = "“Prices fell 3 percent last year,” said Jonas Berg, an economist at Nordbank.\n"
+    assert _name_of(text, "“Prices fell") == "Jonas Berg"
+
+
+def test_according_to() -> None:
+    text = "Unemployment reached 7 percent in May, according to the Statistics Office.\n"
+    assert _name_of(text, "Unemployment") == "Statistics Office"
+
+
+def test_appositive_between_subject_and_cue() -> None:
+    text = "Ana Ruiz, the mayor of Tolosa, said the bridge would reopen in June.\n"
+    assert _name_of(text, "Ana Ruiz") == "Ana Ruiz"
+
+
+def test_surname_resolves_to_full_name() -> None:
+    text = (
+        "Senator Priya Raman visited the plant on Tuesday.\n\n"
+        "Raman said the plant employs 300 people.\n"
+    )
+    assert _name_of(text, "Raman said") == "Priya Raman"
+
+
+def test_told_names_the_speaker_not_the_listener() -> None:
+    text = "Tom Hale told the committee that the budget was cut by half.\n"
+    assert _name_of(text, "Tom Hale") == "Tom Hale"
+
+
+def test_quote_without_cue_continues_previous_speaker() -> None:
+    text = (
+        "Lena Vogt said the school would close.\n\n"
+        "“There are only 40 pupils left.”\n\n"
+        "The council meets on Friday.\n"
+    )
+    assert _name_of(text, "“There are only") == "Lena Vogt"
+    assert _name_of(text, "The council meets") is None
+
+
+def test_united_states_is_not_a_cue() -> None:
+    text = "Exports to the United States rose 4 percent in 2015.\n"
+    assert _name_of(text, "Exports") is None
+
+
+def test_passive_cue_is_not_an_attribution() -> None:
+    text = "Mark Ellis was told to leave the building by 5 pm.\n"
+    assert _name_of(text, "Mark Ellis") is None
+
+
+def test_doubled_apostrophes_are_read_as_quotation_marks() -> None:
+    article = _article("''We will win,'' Sara Lind said.\n")
+    assert [article.text[q.inner.start : q.inner.end] for q in all_quotes(article)] == [
+        "We will win,"
+    ]
+
+
+def test_every_claim_is_returned_in_order() -> None:
+    article = _article(STORY)
+    claims = [Claim.from_span(article, s.start, s.end) for s in article.sentences]
+    enriched = attribution.claimtrack_enrich_claims(article=article, claims=claims)
+    assert [c.id for c in enriched] == [c.id for c in claims]
+
+
+def test_relative_who_resolves_to_the_person_before_it() -> None:
+    text = "The panel heard Omar Diallo, who said the dam leaks 2,000 litres a day.\n"
+    article = _article(text)
+    claim = Claim.from_span(article, article.sentences[0].start, article.sentences[0].end)
+    speaker = speaker_for(article, attribute(article), claim)
+    assert speaker is not None and speaker.mention == "who" and speaker.name == "Omar Diallo"
