@@ -102,3 +102,18 @@ def test_every_segment_is_an_exact_ordered_span_of_the_text(text: str) -> None:
         assert 0 <= paragraph.start < paragraph.end <= len(text)
     for quote in article.quotes:
         assert quote.start <= quote.inner.start <= quote.inner.end <= quote.end <= len(text)
+
+
+def test_doubled_apostrophes_are_quote_marks() -> None:
+    text = "He said ''we will win the state'' on Monday."
+    article = make_article(text, "t")
+    assert [article.slice(q.inner) for q in article.quotes] == ["we will win the state"]
+
+
+def test_opening_mark_glued_to_a_word_closes_the_quotation() -> None:
+    text = "“She is the one for her here,“ said Jim Clyburn. “Another quote.”"
+    article = make_article(text, "t")
+    assert [article.slice(q.inner) for q in article.quotes] == [
+        "She is the one for her here,",
+        "Another quote.",
+    ]
