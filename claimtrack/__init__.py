@@ -3,27 +3,68 @@
 This module is the public plugin API: everything a plugin author needs, and nothing else.
 """
 
-import pluggy
+from __future__ import annotations
 
-from claimtrack.errors import ArticleError, ClaimtrackError, PluginError, StoreError
-from claimtrack.model import (
-    CLAIM_TYPES,
-    DEFAULT_THRESHOLD,
-    Article,
-    Claim,
-    Contradiction,
-    Metadata,
-    Paragraph,
-    Quote,
-    Sentence,
-    Span,
-    Speaker,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from claimtrack.errors import ArticleError, ClaimtrackError, PluginError, StoreError
+    from claimtrack.model import (
+        CLAIM_TYPES,
+        DEFAULT_THRESHOLD,
+        Article,
+        Claim,
+        Contradiction,
+        Metadata,
+        Paragraph,
+        Quote,
+        Sentence,
+        Span,
+        Speaker,
+    )
+
+    #: Decorator marking a function as the implementation of a claimtrack hook.
+    hookimpl: pluggy.HookimplMarker
 
 __version__ = "0.1.0"
 
-#: Decorator marking a function as the implementation of a claimtrack hook.
-hookimpl = pluggy.HookimplMarker("claimtrack")
+# Names are imported on first use, so that `claimtrack --help` does not pay for the model.
+_LAZY = {
+    **dict.fromkeys(("ArticleError", "ClaimtrackError", "PluginError", "StoreError"), "errors"),
+    **dict.fromkeys(
+        (
+            "CLAIM_TYPES",
+            "DEFAULT_THRESHOLD",
+            "Article",
+            "Claim",
+            "Contradiction",
+            "Metadata",
+            "Paragraph",
+            "Quote",
+            "Sentence",
+            "Span",
+            "Speaker",
+        ),
+        "model",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public API's names lazily (PEP 562)."""
+    if name == "hookimpl":
+        import pluggy
+
+        value: Any = pluggy.HookimplMarker("claimtrack")
+    elif name in _LAZY:
+        value = getattr(import_module(f"claimtrack.{_LAZY[name]}"), name)
+    else:
+        raise AttributeError(f"module 'claimtrack' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def score_pair(article: Article, a: Claim, b: Claim) -> float | None:

@@ -7,6 +7,7 @@ All records are frozen dataclasses holding offsets into one article text. Offset
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -120,11 +121,16 @@ class Article:
     sentences: tuple[Sentence, ...] = ()
     quotes: tuple[Quote, ...] = ()
     furniture: tuple[Span, ...] = ()
+    _sha256: str = field(init=False, repr=False, compare=False, default="")
+
+    def __post_init__(self) -> None:
+        # Hashed once: claim ids need it for every claim, and the text never changes.
+        object.__setattr__(self, "_sha256", text_sha256(self.text))
 
     @property
     def sha256(self) -> str:
         """Hex sha256 of the text as UTF-8."""
-        return text_sha256(self.text)
+        return self._sha256
 
     @property
     def id(self) -> str:
@@ -159,10 +165,16 @@ class Article:
         return None
 
     def is_furniture(self, span: Span) -> bool:
-        """Whether most of ``span`` lies in boilerplate (bylines, captions, comment sections)."""
-        covered = sum(
-            max(0, min(span.end, f.end) - max(span.start, f.start)) for f in self.furniture
-        )
+        """Whether most of ``span`` lies in boilerplate (bylines, captions, comment sections).
+
+        ``furniture`` is sorted and non-overlapping (the core merges it), so this is a bisection.
+        """
+        covered = 0
+        index = bisect_right(self.furniture, span.start, key=lambda f: f.end)
+        for furniture in self.furniture[index:]:
+            if furniture.start >= span.end:
+                break
+            covered += min(span.end, furniture.end) - max(span.start, furniture.start)
         return covered * 2 > max(1, len(span))
 
 

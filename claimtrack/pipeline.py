@@ -75,7 +75,19 @@ def _furniture(host: PluginHost, article: Article) -> tuple[Span, ...]:
                 host.record(
                     name, f"claimtrack_find_furniture returned an invalid span: {item!r:.80}"
                 )
-    return tuple(sorted(set(spans), key=lambda s: (s.start, s.end)))
+    return merge_spans(spans)
+
+
+def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Sorted, non-overlapping spans covering the same characters."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        if merged and span.start <= merged[-1].end:
+            if span.end > merged[-1].end:
+                merged[-1] = Span(merged[-1].start, span.end)
+        else:
+            merged.append(span)
+    return tuple(merged)
 
 
 def _extract(host: PluginHost, article: Article) -> list[Claim]:
@@ -106,11 +118,12 @@ def _enrich(host: PluginHost, article: Article, claims: list[Claim]) -> list[Cla
         )
         if not ok or result is None:
             continue
+        items = list(_iterable(host, name, result, hook))
         enriched = [
-            claim
-            for item in _iterable(host, name, result, hook)
-            if (claim := _valid_claim(host, name, article, item, hook))
+            claim for item in items if (claim := _valid_claim(host, name, article, item, hook))
         ]
+        if len(enriched) != len(items) or not _listlike(result):
+            continue  # a faulty enricher's output is dropped whole: the claims stay as they were
         claims = [c if c.extractor else replace(c, extractor=name) for c in enriched]
     return [c for c in claims if not article.is_furniture(c.span)]
 

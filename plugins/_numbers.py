@@ -11,6 +11,7 @@ granularity the text gives (a year, a month of a year, a weekday), with relative
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -137,10 +138,15 @@ def _words_value(words: str) -> float | None:
 
 def quantities(text: str) -> list[Quantity]:
     """Every number in ``text``, normalised, except years and the digits of dates."""
-    dates = [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    # Date matches do not overlap and come in order, so one bisection finds the one to check.
+    date_spans = [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    date_starts = [start for start, _ in date_spans]
     found: list[Quantity] = []
     for match in _NUMBER.finditer(text):
-        if not match.group(0).strip() or any(s <= match.start() < e for s, e in dates):
+        if not match.group(0).strip():
+            continue
+        index = bisect_right(date_starts, match.start()) - 1
+        if index >= 0 and match.start() < date_spans[index][1]:
             continue
         digits, words, fraction = match["digits"], match["words"], match["fraction"]
         if digits:
@@ -159,13 +165,12 @@ def quantities(text: str) -> list[Quantity]:
         if scale in ("m", "b", "k", "bn", "mn", "tn") and not match["cur"]:
             scale = ""  # "5 m" is five metres, "3 b" a grade: only money abbreviates scales
         value *= _SCALES.get(scale, 1.0)
-        rest = text[match.end() :]
-        after = _WORD_AFTER.match(rest)
+        after = _WORD_AFTER.match(text, match.end())
         next_word = after.group(1).lower() if after else ""
         unit = "%" if match["pct"] else _CURRENCY.get(match["cur"] or "", "")
         if not unit and next_word in _CURRENCY:
             unit = _CURRENCY[next_word]
-            after = _WORD_AFTER.match(rest, after.end()) if after else None
+            after = _WORD_AFTER.match(text, after.end()) if after else None
             next_word = after.group(1).lower() if after else ""
         hedged = bool(_HEDGES.search(text[max(0, match.start() - 20) : match.start()]))
         if next_word in _FUNCTION_WORDS:

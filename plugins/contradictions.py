@@ -25,11 +25,13 @@ alike but not enough for the rules alone) are reported when it says at least
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, pairwise
 
 import claimtrack
-from claimtrack import Article, Claim, Contradiction, hookimpl
+from claimtrack import Article, Claim, Contradiction, Quote, Sentence, hookimpl
 
 from ._lexicon import Frame, Lexicon, load_lexicon
 from ._numbers import DatePoint, Quantity, dates, quantities, years_of
@@ -59,6 +61,9 @@ EVENT_OVERLAP = {"same": 0.7, "unknown": 0.75}
 EVENT_MIN_SHARED = 3
 #: Frames from an unknown voice: at most this many sentences apart.
 FRAME_DISTANCE = 3
+#: Claims compared with each one that follows it, so that a huge article costs linear time.
+#: Self-contradictions sit a few paragraphs apart at most (in the dev set, five claims).
+PAIR_WINDOW = 64
 
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|stated|argued|insisted|replied|noted|asked)\b"
@@ -87,6 +92,7 @@ class _Read:
     claim: Claim
     norm: str  # the reported content (without "X said"), normalised
     clauses: tuple[Clause, ...]
+    clause_words: frozenset[str]  # the content words of all clauses
     words: frozenset[str]
     quantities: tuple[Quantity, ...]
     dates: tuple[DatePoint, ...]
@@ -124,14 +130,22 @@ def find_contradictions(
 ) -> Iterator[Contradiction]:
     """The contradictions among ``claims``; ``scorer`` is an optional pair model (module doc)."""
     lexicon = lexicon or load_lexicon()
-    reads = [_read(article, c, lexicon) for c in sorted(claims, key=lambda c: (c.start, c.end))]
+    quotes = _Quotes(article.quotes)
+    # The first index of each sentence, as tuple.index would give, without its linear search.
+    sentence_index = {s: i for i, s in reversed(list(enumerate(article.sentences)))}
+    reads = [
+        _read(article, c, lexicon, quotes, sentence_index)
+        for c in sorted(claims, key=lambda c: (c.start, c.end))
+    ]
     seen: set[tuple[str, str, str]] = set()
     for i, a in enumerate(reads):
-        for b in reads[i + 1 :]:
-            if a.claim.span.overlaps(b.claim.span) or a.sentence == b.sentence >= 0:
+        for b in reads[i + 1 : i + 1 + PAIR_WINDOW]:
+            if a.claim.start < b.claim.end and b.claim.start < a.claim.end:
+                continue  # overlapping spans
+            if a.sentence == b.sentence >= 0:
                 continue
             voice = _voice(a, b)
-            if voice == "different":
+            if voice == "different" or not _may_conflict(a, b, voice):
                 continue
             candidate = _judge(a, b, voice)
             if candidate is None or (a.norm, b.norm, candidate.kind) in seen:
@@ -158,8 +172,25 @@ def _core_scorer() -> PairScorer | None:
     return scorer if callable(scorer) else None
 
 
-def _read(article: Article, claim: Claim, lexicon: Lexicon) -> _Read:
-    quote, quoted = _quotation(article, claim)
+def _may_conflict(a: _Read, b: _Read, voice: str) -> bool:
+    """Whether any check of :func:`_judge` could fire: a cheap test that skips most pairs."""
+    if (a.frames or b.frames) and _frame_near(a, b, voice):
+        return True
+    if a.negations != b.negations and a.clause_words & b.clause_words:
+        return True
+    if not ((a.quantities and b.quantities) or (a.dates and b.dates)):
+        return False
+    return len(a.words & b.words) >= EVENT_MIN_SHARED
+
+
+def _read(
+    article: Article,
+    claim: Claim,
+    lexicon: Lexicon,
+    quotes: _Quotes,
+    sentence_index: dict[Sentence, int],
+) -> _Read:
+    quote, quoted = _quotation(article, claim, quotes)
     body = quoted or reported_content(claim.text)
     sentence = article.sentence_at(claim.start)
     published = article.metadata.published
@@ -167,10 +198,12 @@ def _read(article: Article, claim: Claim, lexicon: Lexicon) -> _Read:
     found_dates = tuple(dates(body, published))
     speaker = claim.speaker.name if claim.speaker and claim.speaker.name else None
     norm = normalise(body)
+    found_clauses = tuple(clauses(body, lexicon.opposites))
     return _Read(
         claim=claim,
         norm=norm,
-        clauses=tuple(clauses(body, lexicon.opposites)),
+        clauses=found_clauses,
+        clause_words=frozenset().union(*(c.content for c in found_clauses)),
         words=content_words(_blank(body, [*found_quantities, *found_dates])),
         quantities=found_quantities,
         dates=found_dates,
@@ -178,7 +211,7 @@ def _read(article: Article, claim: Claim, lexicon: Lexicon) -> _Read:
         frames=_frame_hits(norm, lexicon),
         negations=negations(body, lexicon.opposites),
         names=_names(body),
-        sentence=article.sentences.index(sentence) if sentence else -1,
+        sentence=sentence_index[sentence] if sentence else -1,
         quote=quote,
         speaker=normalise(speaker) if speaker else None,
     )
@@ -195,19 +228,49 @@ def _names(text: str) -> frozenset[str]:
 
 def _blank(text: str, spans: Sequence[Quantity | DatePoint]) -> str:
     """``text`` with the numbers and dates blanked out, so that wording alone is compared."""
-    for span in sorted(spans, key=lambda s: s.start, reverse=True):
-        text = text[: span.start] + " " + text[span.end :]
-    return text
+    ordered = sorted(spans, key=lambda s: s.start)
+    if any(left.end > right.start for left, right in pairwise(ordered)):
+        # Overlapping spans (rare): one at a time, right to left, so each cut sees the last.
+        for span in sorted(spans, key=lambda s: s.start, reverse=True):
+            text = text[: span.start] + " " + text[span.end :]
+        return text
+    pieces, end = [], 0
+    for span in ordered:  # one pass, so a claim with many numbers is not copied once per number
+        pieces += [text[end : span.start], " "]
+        end = span.end
+    pieces.append(text[end:])
+    return "".join(pieces)
 
 
-def _quotation(article: Article, claim: Claim) -> tuple[int | None, str]:
+class _Quotes:
+    """An article's quotations, indexed to find those overlapping a claim without a full scan."""
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        self.quotes = quotes
+        self.order = sorted(range(len(quotes)), key=lambda i: quotes[i].inner.start)
+        self.starts = [quotes[i].inner.start for i in self.order]
+        # The furthest end among the quotations starting so far: where a backward walk may stop.
+        self.reach = list(accumulate((quotes[i].inner.end for i in self.order), max))
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        """The quotations whose inner words overlap ``start``–``end``, in article order."""
+        found = []
+        k = bisect_left(self.starts, end)
+        while k > 0 and self.reach[k - 1] > start:
+            k -= 1
+            if self.quotes[self.order[k]].inner.end > start:
+                found.append(self.order[k])
+        return [self.quotes[i] for i in sorted(found)]
+
+
+def _quotation(article: Article, claim: Claim, quotes: _Quotes) -> tuple[int | None, str]:
     """The quotation a claim speaks from (its start) and the quoted words, if it has one.
 
     A claim that is mostly a quotation, or a quotation plus its attribution ("X said: “…”"),
     speaks from that quotation; the quoted words are then what is compared.
     """
     best, best_overlap = None, 0
-    for quote in article.quotes:
+    for quote in quotes.overlapping(claim.start, claim.end):
         overlap = min(quote.inner.end, claim.end) - max(quote.inner.start, claim.start)
         if overlap > best_overlap:
             best, best_overlap = quote, overlap
@@ -258,7 +321,7 @@ def _frame_hits(norm: str, lexicon: Lexicon) -> tuple[_FrameHit, ...]:
 
 def _frame_conflict(a: _Read, b: _Read, voice: str) -> _Candidate | None:
     """A frame of ``a`` that ``b`` denies, if any."""
-    if voice != "same" and abs(a.sentence - b.sentence) > FRAME_DISTANCE:
+    if not _frame_near(a, b, voice):
         return None
     for hit in a.frames:
         if hit.pattern.search(b.norm):
@@ -273,6 +336,11 @@ def _frame_conflict(a: _Read, b: _Read, voice: str) -> _Candidate | None:
             explanation = hit.frame.explain.format(a=hit.words, b=found.group(0))
             return _Candidate("frame", explanation, confident=True)
     return None
+
+
+def _frame_near(a: _Read, b: _Read, voice: str) -> bool:
+    """Whether a frame of one claim may be held against the other: one voice, or close by."""
+    return voice == "same" or abs(a.sentence - b.sentence) <= FRAME_DISTANCE
 
 
 def _negated_before(norm: str, at: int, window: int = 3) -> bool:

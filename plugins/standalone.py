@@ -24,8 +24,10 @@ the exact span. See docs/extraction.md.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import date
+from itertools import accumulate, islice
 
 from claimtrack import Article, Claim, Span, hookimpl
 from claimtrack_plugins._dates import parse_iso, resolve_dates
@@ -63,6 +65,9 @@ _BOUNDARY = re.compile(
     r"|(?P<conj>(?:,?\s+and|,\s+but|,\s+while|,\s+whereas)\s+)"
 )
 _PLACE = re.compile(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
+_PLACE_WORDS = 4
+_SPACES = re.compile(r"\s+")
+_NON_SPACE = re.compile(r"\S+")
 
 _WORD = r"[\w’'.-]+"
 _LEAD_FRAME = re.compile(
@@ -84,11 +89,12 @@ _SINGLE_QUOTED = re.compile(r"‘([^‘’]{1,200}?)’(?![A-Za-z])")
 def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[Claim]:
     """Split multi-claim sentences and write each claim's stand-alone text."""
     published = parse_iso(article.metadata.published)
+    furniture = _Furniture(article.furniture)
     out: list[Claim] = []
     for claim in claims:
         parts = split_points(article.text, claim.start, claim.end)
         if len(parts) == 1:
-            out.append(_restated(article, claim, claim.span, None, published))
+            out.append(_restated(article, furniture, claim, claim.span, None, published))
             continue
         for kind, span in parts:
             part = Claim.from_span(
@@ -96,47 +102,80 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
                 score=claim.score, checkworthy=claim.checkworthy,
                 details={**claim.details, "split_from": [claim.start, claim.end]},
             )
-            out.append(_restated(article, part, span, kind, published))
+            out.append(_restated(article, furniture, part, span, kind, published))
     return out
 
 
 def split_points(text: str, start: int, end: int) -> list[tuple[str | None, Span]]:
     """The parts of ``text[start:end]``: (the boundary kind that opens it, its span)."""
-    piece = text[start:end]
+    piece = _Piece(text[start:end])
     parts: list[tuple[str | None, Span]] = []
     part_start, part_kind = 0, None
-    for match in _BOUNDARY.finditer(piece):
+    for match in _BOUNDARY.finditer(piece.text):
         kind = match.lastgroup
-        left = piece[part_start : match.start()]
-        right = _clause_after(piece, match.end())
-        if kind and _separate(kind, left, right, piece[: match.start()]):
+        if kind and _separate(kind, piece, part_start, match.start(), match.end()):
             parts.append((part_kind, Span(start + part_start, start + match.start())))
             part_start, part_kind = match.end(), kind
     parts.append((part_kind, Span(start + part_start, end)))
     return [(kind, _trim(text, span)) for kind, span in parts]
 
 
-def _clause_after(piece: str, offset: int) -> str:
-    """The text from ``offset`` to the next semicolon: the most a split there could make a part."""
-    semicolon = piece.find(";", offset)
-    return piece[offset : semicolon if semicolon >= 0 else len(piece)]
+class _Piece:
+    """A sentence read once: its semicolons, finite verbs and openers, found by offset.
+
+    Every boundary asks about the clause before it and the one after; reading those from these
+    lists, not by searching slices, keeps a sentence of any length linear. Boundaries fall
+    between words, so a match inside a slice is a match of the whole text inside that range.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.semicolons = [m.start() for m in re.finditer(";", text)]
+        finite = list(_FINITE.finditer(text))
+        self.finite_starts = [m.start() for m in finite]
+        self.finite_ends = [m.end() for m in finite]
+        self.opener_ends = [m.end() for m in _OPENER.finditer(text)]
+
+    def clause_end(self, offset: int) -> int:
+        """The next semicolon from ``offset``, or the end: the most a split there could make."""
+        index = bisect_left(self.semicolons, offset)
+        return self.semicolons[index] if index < len(self.semicolons) else len(self.text)
+
+    def has_finite(self, start: int, end: int) -> bool:
+        """Whether a finite verb lies within ``start``–``end``."""
+        index = bisect_left(self.finite_starts, start)
+        return index < len(self.finite_starts) and self.finite_ends[index] <= end
+
+    def has_own_verb(self, start: int, end: int) -> bool:
+        """Whether the clause ``start``–``end`` has a finite verb after its last opener."""
+        index = bisect_right(self.opener_ends, end) - 1
+        opener_end = self.opener_ends[index] if index >= 0 else start
+        return self.has_finite(max(start, opener_end), end)
+
+    def words(self, start: int, end: int, most: int) -> list[str]:
+        """The first ``most`` whitespace-separated words of ``start``–``end``."""
+        return [m.group(0) for m in islice(_NON_SPACE.finditer(self.text, start, end), most)]
 
 
-def _separate(kind: str, left: str, right: str, before: str) -> bool:
-    if len(left.split()) < _MIN_WORDS or len(right.split()) < _MIN_WORDS:
+def _separate(kind: str, piece: _Piece, left: int, cut: int, right: int) -> bool:
+    """Whether the boundary ``cut``–``right`` splits the part opened at ``left`` in two."""
+    right_end = piece.clause_end(right)
+    if len(piece.words(left, cut, _MIN_WORDS)) < _MIN_WORDS:
+        return False
+    if len(piece.words(right, right_end, _MIN_WORDS)) < _MIN_WORDS:
         return False
     if kind == "andsaid":
-        return bool(_FINITE.search(left))
+        return piece.has_finite(left, cut)
     if kind == "where":
-        return bool(_PLACE.search(before.rstrip(", "))) and bool(_FINITE.search(right))
-    if not _has_own_verb(left):
+        return _place_before(piece.text, cut) is not None and piece.has_finite(right, right_end)
+    if not piece.has_own_verb(left, cut):
         return False
     if kind == "semi":
-        return bool(_FINITE.search(right))
-    subject = _SUBJECT_START.match(right)
+        return piece.has_finite(right, right_end)
+    subject = _SUBJECT_START.match(piece.text, right, right_end)
     if not subject:
         return False
-    words = right.split()[:_SUBJECT_WORDS]
+    words = piece.words(right, right_end, _SUBJECT_WORDS)
     for index, word in enumerate(words[1:], start=1):
         if _FINITE.fullmatch(word.strip(",.;:”’\"")):
             # A comma or a second "and" before the verb means a list or an aside, not a subject.
@@ -145,11 +184,24 @@ def _separate(kind: str, left: str, right: str, before: str) -> bool:
     return False
 
 
-def _has_own_verb(left: str) -> bool:
-    """Whether the clause before a conjunction has a finite verb after its last opener."""
-    openers = list(_OPENER.finditer(left))
-    tail = left[openers[-1].end() :] if openers else left
-    return bool(_FINITE.search(tail))
+def _place_before(text: str, end: int) -> str | None:
+    """The named place that ``text[:end]`` ends with (spaces and commas aside), if any.
+
+    A place is at most four words, so only the last few words are searched: the text before
+    them cannot change the match, and searching all of it would make long articles quadratic.
+    """
+    while end > 0 and text[end - 1] in " ,":
+        end -= 1
+    start, size = end, 64
+    while start > 0:
+        start = max(0, end - size)
+        runs = [m.end() for m in _SPACES.finditer(text, start, end)]
+        if len(runs) > _PLACE_WORDS:  # one more than a place has, and a trailing newline
+            start = runs[-_PLACE_WORDS - 1]
+            break
+        size *= 4
+    found = _PLACE.search(text, start, end)
+    return found.group(1) if found else None
 
 
 def _trim(text: str, span: Span) -> Span:
@@ -162,13 +214,17 @@ def _trim(text: str, span: Span) -> Span:
 
 
 def _restated(
-    article: Article, claim: Claim, span: Span, kind: str | None, published: date | None
+    article: Article,
+    furniture: _Furniture,
+    claim: Claim,
+    span: Span,
+    kind: str | None,
+    published: date | None,
 ) -> Claim:
-    body = _without_furniture(article, span)
+    body = _without_furniture(article, furniture, span)
     place = None
     if kind == "where":
-        found = _PLACE.search(article.text[: span.start].rstrip(" ,"))
-        place = found.group(1) if found else None
+        place = _place_before(article.text, span.start)
     statement = standalone_text(body, place)
     dates: list[dict[str, str]] = []
     if published is not None:
@@ -178,12 +234,34 @@ def _restated(
     return claim.evolve(claim=statement)
 
 
-def _without_furniture(article: Article, span: Span) -> str:
+class _Furniture:
+    """An article's furniture spans, indexed to find those overlapping a claim without a scan."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = spans
+        self.order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+        self.starts = [spans[i].start for i in self.order]
+        # The furthest end among the spans starting so far: where a backward walk may stop.
+        self.reach = list(accumulate((spans[i].end for i in self.order), max))
+
+    def overlapping(self, start: int, end: int) -> list[Span]:
+        """The spans overlapping ``start``–``end``, in the article's order."""
+        found = []
+        k = bisect_left(self.starts, end)
+        while k > 0 and self.reach[k - 1] > start:
+            k -= 1
+            if self.spans[self.order[k]].end > start:
+                found.append(self.order[k])
+        return [self.spans[i] for i in sorted(found)]
+
+
+def _without_furniture(article: Article, furniture: _Furniture, span: Span) -> str:
     """The span's text, less any furniture at its start (a wire dateline)."""
     start = span.start
-    for furniture in article.furniture:
-        if furniture.start <= start < furniture.end < span.end:
-            start = furniture.end
+    # Only furniture overlapping the span can move its start.
+    for piece in furniture.overlapping(span.start, span.end):
+        if piece.start <= start < piece.end < span.end:
+            start = piece.end
     return article.text[start : span.end]
 
 
