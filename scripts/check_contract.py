@@ -58,9 +58,13 @@ def problems(record: dict[str, Any]) -> list[str]:
         speaker = claim["speaker"]
         if speaker is not None and set(speaker) != {"name", "mention", "start", "end"}:
             found.append(f"claim {claim['id']}: speaker keys {sorted(speaker)}")
-        elif speaker and text is not None and speaker["start"] is not None:
-            if text[speaker["start"] : speaker["end"]] != speaker["mention"]:
-                found.append(f"claim {claim['id']}: speaker mention is not the text at its offsets")
+        elif (
+            speaker
+            and text is not None
+            and speaker["start"] is not None
+            and text[speaker["start"] : speaker["end"]] != speaker["mention"]
+        ):
+            found.append(f"claim {claim['id']}: speaker mention is not the text at its offsets")
     for conflict in record.get("contradictions", []):
         if set(conflict) != CONTRADICTION_KEYS:
             found.append(f"contradiction keys {sorted(set(conflict) ^ CONTRADICTION_KEYS)} differ")

@@ -24,10 +24,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
-from claimtrack_plugins.checkworthiness import features
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+
+from claimtrack_plugins.checkworthiness import features
 
 SEED = 13
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "plugins" / "data" / "checkworthy.json"
