@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pluggy
 
@@ -135,8 +136,10 @@ def decode(data: bytes, source: str) -> str:
 
 def extract_html(html: str, source: str, url: str | None = None) -> tuple[str, Metadata]:
     """Main text and metadata of an HTML page (trafilatura)."""
-    import trafilatura
-
+    try:
+        import trafilatura
+    except ImportError as exc:  # a broken install must still give one line, not a traceback
+        raise ArticleError(f"{source}: HTML support is not installed ({exc})") from exc
     try:
         text = trafilatura.extract(
             html, url=url, include_comments=False, include_tables=False, favor_precision=True
@@ -220,9 +223,8 @@ def fetch(url: str) -> tuple[bytes, str]:
         raise ArticleError(f"{url}: cannot fetch ({reason})") from exc
 
 
-def _read_limited(stream: object, name: str) -> bytes:
-    read = stream.read
-    data: bytes = read(MAX_BYTES + 1)
+def _read_limited(stream: BinaryIO, name: str) -> bytes:
+    data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ArticleError(
             f"{name}: more than {MAX_BYTES / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB"
@@ -230,7 +232,7 @@ def _read_limited(stream: object, name: str) -> bytes:
     return data
 
 
-def _read_by_deadline(response: object, url: str, deadline: float) -> bytes:
+def _read_by_deadline(response: Any, url: str, deadline: float) -> bytes:
     """Read at most ``MAX_BYTES`` before ``deadline``: the socket timeout alone only bounds
     each read, so a server trickling bytes could otherwise hold the scan for hours."""
     read = getattr(response, "read1", None) or response.read
