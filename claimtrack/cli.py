@@ -86,9 +86,9 @@ def plugin_host(disable: list[str] | None, plugins_dir: Path | None) -> Any:
 
 
 def _register_commands() -> None:
-    from claimtrack.commands import desk, eval_cmd, plugins_cmd, scan
+    from claimtrack.commands import db, desk, eval_cmd, exchange, plugins_cmd, scan
 
-    for module in (scan, desk, plugins_cmd, eval_cmd):
+    for module in (scan, desk, plugins_cmd, db, eval_cmd, exchange):
         module.register(app)
 
 

@@ -61,20 +61,24 @@ def claims_table(
             f"{doc['score']:.2f}",
             doc["type"],
             safe(speaker_name(doc)),
-            safe(doc.get("claim") or doc["text"], style="dim" if not doc.get("checkworthy") else ""),
+            safe(
+                doc.get("claim") or doc["text"], style="dim" if not doc.get("checkworthy") else ""
+            ),
         )
     return table
 
 
-def summary_table(summary: Mapping[str, Any], colours: Mapping[str, str] = STATUS_COLOURS) -> Table:
-    """Counts of claims by status and by type."""
+def summary_table(
+    summary: Mapping[str, Any],
+    colours: Mapping[str, str] = STATUS_COLOURS,
+    order: Sequence[str] = DEFAULT_STATUSES,
+) -> Table:
+    """Counts of claims by status (in vocabulary ``order``) and by type."""
     table = Table(title="Claims by status", title_justify="left")
     table.add_column("status")
     table.add_column("claims", justify="right")
     statuses = summary.get("statuses", {})
-    ordered = [s for s in DEFAULT_STATUSES if s in statuses] + sorted(
-        s for s in statuses if s not in DEFAULT_STATUSES
-    )
+    ordered = [s for s in order if s in statuses] + sorted(s for s in statuses if s not in order)
     for status in ordered:
         table.add_row(safe(status, style=colour(status, colours)), str(statuses[status]))
     table.add_row(Text("total", style="bold"), str(summary.get("claims", 0)))
@@ -100,7 +104,11 @@ def annotated_text(
     """
     view = Text(clean(text))
     for doc in claims:
-        view.stylize(f"underline {colour(doc.get('status', 'unverified'), colours)}", doc["start"], doc["end"])
+        view.stylize(
+            f"underline {colour(doc.get('status', 'unverified'), colours)}",
+            doc["start"],
+            doc["end"],
+        )
     for conflict in contradictions:
         for side in ("a", "b"):
             view.stylize("reverse", conflict[side]["start"], conflict[side]["end"])
@@ -125,47 +133,155 @@ def contradictions_panel(
         )
         decision = conflict.get("decision") or "open"
         title = f"{conflict['kind']} conflict {conflict['id'][:8]} ({decision})"
-        parts.append(Panel(Group(table, safe(conflict["explanation"], style="italic")), title=safe(title)))
+        parts.append(
+            Panel(Group(table, safe(conflict["explanation"], style="italic")), title=safe(title))
+        )
     return Group(*parts)
 
 
-def claim_detail(doc: Mapping[str, Any], history: Sequence[Mapping[str, Any]]) -> RenderableType:
-    """One claim with its source span, speaker, notes, evidence and history."""
+def claim_detail(
+    doc: Mapping[str, Any],
+    history: Sequence[Mapping[str, Any]],
+    links: Sequence[Mapping[str, Any]] = (),
+    colours: Mapping[str, str] = STATUS_COLOURS,
+) -> RenderableType:
+    """One claim with its source span, speaker, notes, evidence, repeats elsewhere and history."""
     status = doc.get("status", "unverified")
     info = Table.grid(padding=(0, 2))
     info.add_column(style="bold")
     info.add_column()
     info.add_row("id", doc["id"])
-    info.add_row("status", safe(status, style=colour(status)))
+    info.add_row("status", safe(status, style=colour(status, colours)))
     info.add_row("claim", safe(doc.get("claim", "")))
     info.add_row("text", safe(doc["text"]))
     info.add_row("span", f"{doc['start']}–{doc['end']} in article {doc.get('article', '?')}")
     info.add_row("speaker", safe(speaker_name(doc)))
     info.add_row("type", doc["type"])
-    info.add_row("score", f"{doc['score']:.2f} ({'check-worthy' if doc.get('checkworthy') else 'not check-worthy'})")
+    worthy = "check-worthy" if doc.get("checkworthy") else "not check-worthy"
+    info.add_row("score", f"{doc['score']:.2f} ({worthy})")
     info.add_row("extractor", safe(doc.get("extractor", "")))
     if doc.get("removed"):
         info.add_row("removed", Text("its text is no longer in the article", style="red"))
     for note in doc.get("notes", []):
         info.add_row("note", safe(f"{note['text']} — {note.get('by', '?')}, {note.get('at', '')}"))
     for item in doc.get("evidence", []):
-        info.add_row("evidence", safe(" · ".join(str(v) for v in item.values() if v)))
-    return Group(Panel(info, title=f"claim {doc['id'][:8]}", title_align="left"), history_table(history))
+        info.add_row("evidence", evidence_line(item))
+    for link in links:
+        info.add_row("also in", link_line(link, colours))
+    return Group(
+        Panel(info, title=f"claim {doc['id'][:8]}", title_align="left"), history_table(history)
+    )
 
 
-def history_table(history: Sequence[Mapping[str, Any]]) -> Table:
-    """The change history of claims, oldest first."""
-    table = Table(title="History", title_justify="left")
-    for column in ("when", "who", "claim", "change", "note"):
+def evidence_line(item: Mapping[str, Any]) -> Text:
+    """One evidence item: stance, where it is, then title, publisher and date when known."""
+    where = item.get("url") or item.get("file") or "?"
+    details = [item.get(k) for k in ("title", "publisher", "date") if item.get(k)]
+    line = safe(f"[{item.get('stance', 'context')}] {where}")
+    if details:
+        line.append_text(safe(" — " + " · ".join(map(str, details)), style="dim"))
+    return line
+
+
+def link_line(link: Mapping[str, Any], colours: Mapping[str, str] = STATUS_COLOURS) -> Text:
+    """A claim of another article this one repeats, with its current verdict."""
+    line = safe(link["status"], style=colour(link["status"], colours))
+    line.append_text(safe(f" {link['id'][:8]} (article {link['article'][:8]}, "))
+    line.append_text(safe(f"{link['score']:.0f}% alike): {link.get('claim') or ''}"))
+    return line
+
+
+def history_table(history: Sequence[Mapping[str, Any]], title: str = "History") -> Table:
+    """Changes to claims, in the order given: when, who, which claim, from → to, and why."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("when (UTC)", no_wrap=True)
+    for column in ("who", "claim", "change", "note"):
         table.add_column(column)
     for entry in history:
-        change = entry["action"]
-        if "before" in entry or "after" in entry:
-            change = f"{entry.get('before')} → {entry.get('after')}"
         table.add_row(
-            entry["at"], safe(entry["by"]), entry["claim"][:8], safe(change), safe(entry.get("note") or "")
+            entry["at"][:16].replace("T", " "),
+            safe(entry["by"]),
+            entry["claim"][:8],
+            safe(change_text(entry)),
+            safe(entry.get("note") or ""),
         )
     return table
+
+
+def change_text(entry: Mapping[str, Any]) -> str:
+    """A history entry's change in a few words."""
+    action = entry["action"]
+    if "after" in entry:
+        prefix = f"undo {entry.get('undone')}: " if action == "undo" else ""
+        return f"{prefix}{entry.get('before')} → {entry.get('after')}"
+    if action == "evidence":
+        item = entry.get("evidence") or {}
+        return f"evidence {item.get('stance', '')}: {item.get('url') or item.get('file')}"
+    if action == "edited":
+        return f"text edited: {entry.get('text_after', '')}"
+    if action == "undo":
+        return f"undo {entry.get('undone')}"
+    return str(action)
+
+
+def matches_table(
+    found: Sequence[Mapping[str, Any]], title: str, colours: Mapping[str, str] = STATUS_COLOURS
+) -> Table:
+    """Rows of the match index with their similarity score."""
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "alike", "status", "article", "speaker", "claim (normalised)"):
+        table.add_column(column)
+    for item in found:
+        table.add_row(
+            item["id"][:8],
+            f"{item['score']:.0f}%",
+            safe(item["status"], style=colour(item["status"], colours)),
+            item["article"][:8],
+            safe(item.get("speaker") or "—"),
+            safe(item["norm"]),
+        )
+    return table
+
+
+def rescan_table(rescan: Mapping[str, Any], claims: Mapping[str, Mapping[str, Any]]) -> Table:
+    """What one rescan changed, claim by claim; the kept claims are counted."""
+    table = Table(title=f"Rescan of {rescan['at']}", title_justify="left")
+    for column in ("change", "id", "where", "claim"):
+        table.add_column(column)
+
+    def text(claim_id: str) -> Text:
+        return safe((claims.get(claim_id) or {}).get("text", ""))
+
+    for claim_id in rescan["added"]:
+        table.add_row(Text("added", style="green"), claim_id[:8], "", text(claim_id))
+    for move in rescan["moved"]:
+        kind = "edited" if move["edited"] else "moved"
+        where = f"{move['from'][0]}–{move['from'][1]} → {move['to'][0]}–{move['to'][1]}"
+        table.add_row(Text(kind, style="cyan"), move["id"][:8], where, text(move["id"]))
+    for claim_id in rescan["removed"]:
+        table.add_row(Text("removed", style="red"), claim_id[:8], "", text(claim_id))
+    table.add_row(Text("kept", style="dim"), f"{len(rescan['kept'])} claims", "", "")
+    return table
+
+
+def dashboard(
+    overview: Mapping[str, Any],
+    colours: Mapping[str, str] = STATUS_COLOURS,
+    order: Sequence[str] = DEFAULT_STATUSES,
+) -> RenderableType:
+    """The report's first screen: counts, disputed speakers, waiting claims, recent changes."""
+    speakers = Table(title="Most disputed speakers", title_justify="left")
+    speakers.add_column("speaker")
+    speakers.add_column("claims rated below true", justify="right")
+    for name, count in overview["speakers"]:
+        speakers.add_row(safe(name), str(count))
+    waiting = claims_table(
+        overview["awaiting"],
+        title=f"Awaiting review, oldest first ({overview['awaiting_total']} in all)",
+        colours=colours,
+    )
+    recent = history_table(overview["recent"], title="Recent changes")
+    return Group(summary_table(overview["summary"], colours, order), speakers, waiting, recent)
 
 
 def articles_table(articles: Sequence[Mapping[str, Any]]) -> Table:

@@ -76,18 +76,33 @@ def _corrupt(path: Path, why: str) -> NoReturn:
 
 def write_atomic(path: Path, payload: bytes, keep_backup: bool = True) -> None:
     """Replace ``path`` with ``payload`` atomically, keeping the old version as ``.bak``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(payload)
-        handle.flush()
-        os.fsync(handle.fileno())
-    if keep_backup and path.exists():
-        link = path.with_name(f".{path.name}.{os.getpid()}.bak")
-        link.unlink(missing_ok=True)
-        os.link(path, link)  # a hard link: the old version survives the rename below
-        os.replace(link, backup_path(path))
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    write_all({path: payload}, keep_backup)
+
+
+def write_all(payloads: dict[Path, bytes], keep_backup: bool = True) -> None:
+    """Replace each file atomically (see ``write_atomic``), syncing each folder only once.
+
+    Every file's data is on disk before it is renamed into place, and every rename is on disk
+    when this returns. Each file is replaced atomically; the set is not (that is the journal's
+    job), so a folder's sync can be shared by all the files renamed into it.
+    """
+    staged = []
+    for path, payload in payloads.items():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        staged.append((tmp, path))
+    for tmp, path in staged:
+        if keep_backup and path.exists():
+            link = path.with_name(f".{path.name}.{os.getpid()}.bak")
+            link.unlink(missing_ok=True)
+            os.link(path, link)  # a hard link: the old version survives the rename below
+            os.replace(link, backup_path(path))
+        os.replace(tmp, path)
+    for folder in dict.fromkeys(path.parent for _, path in staged):
+        _fsync_dir(folder)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -175,10 +190,10 @@ def apply_journal(root: Path) -> bool:
     entries = read_json(journal)
     if entries is None:
         return False
-    for relative, text in entries.items():
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, text.encode())
+    targets = {root / relative: text.encode() for relative, text in entries.items()}
+    for folder in {target.parent for target in targets}:
+        folder.mkdir(parents=True, exist_ok=True)
+    write_all(targets)
     journal.unlink()
     _fsync_dir(root)
     return True

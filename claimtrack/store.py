@@ -16,7 +16,7 @@ import getpass
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,8 +25,10 @@ from typing import Any
 
 from tinydb import Query
 
+from claimtrack.config import INITIAL_STATUS, Config, load_config
 from claimtrack.errors import StoreError, UsageError
-from claimtrack.model import DEFAULT_STATUSES, ScanResult, short_hash
+from claimtrack.matching import LINK_THRESHOLD, SEARCH_THRESHOLD, MatchIndex, row
+from claimtrack.model import ScanResult, short_hash
 from claimtrack.storage import Transaction, locked
 
 SCHEMA = 1
@@ -34,6 +36,14 @@ DB_ENV = "CLAIMTRACK_DB"
 USER_ENV = "CLAIMTRACK_USER"
 CATALOG = "catalog.json"
 MIN_PREFIX = 4
+#: Version of the layout of ``match/``; a database with another is reindexed when opened.
+MATCH_INDEX = 2
+#: How a piece of evidence bears on a claim.
+STANCES = ("supports", "refutes", "context")
+#: Changes that ``undo`` can reverse (scan-made changes are undone by rescanning).
+UNDOABLE = ("status", "note", "evidence", "import")
+#: How alike (rapidfuzz ratio, 0–100) an edited sentence must be to keep its claim's id.
+EDIT_THRESHOLD = 85.0
 
 
 def default_db_path() -> Path:
@@ -89,6 +99,7 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path).expanduser()
+        self._config: Config | None = None
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path} is a file, not a claimtrack database folder")
 
@@ -107,13 +118,16 @@ class Store:
         """Store scan results in one transaction; return each article's stored JSON record.
 
         Rescanning the same text adds nothing and keeps verdicts. When a known source comes back
-        with changed text, claims whose text is still there keep their ids and verdicts (moved to
-        the new offsets), and claims whose text is gone are marked removed.
+        with changed text, claims whose text is still there, or lightly edited, keep their ids
+        and verdicts (moved to the new offsets), claims whose text is gone are marked removed,
+        and what changed is kept for ``rescans``. New claims that repeat a claim of another
+        article are linked to it (see ``earlier_verdicts``).
         """
         saved = []
         with self.transaction() as tx:
+            index = MatchIndex(tx)
             for result in results:
-                saved.append(_save_scan(tx, result))
+                saved.append(_save_scan(tx, result, index))
         return saved
 
     # -- reading -------------------------------------------------------------------------------
@@ -129,7 +143,9 @@ class Store:
             claim_id, article_id = _resolve(tx, prefix)
             doc = _claims(tx, article_id).get(Query().id == claim_id)
             if doc is None:
-                raise StoreError(f"claim {claim_id} is indexed but missing; run claimtrack db check")
+                raise StoreError(
+                    f"claim {claim_id} is indexed but missing; run claimtrack db check"
+                )
             return dict(doc)
 
     def history(self, prefix: str) -> list[dict[str, Any]]:
@@ -153,20 +169,8 @@ class Store:
 
     def claims(self, filters: Filters = Filters()) -> list[dict[str, Any]]:
         """Stored claims passing ``filters``, article by article, in text order."""
-        selected: list[dict[str, Any]] = []
         with self.transaction() as tx:
-            catalog = tx.db(CATALOG).table("articles").all()
-            wanted = _resolve_article(tx, filters.article) if filters.article else None
-            for entry in catalog:
-                if wanted and entry["id"] != wanted:
-                    continue
-                if filters.status and not entry.get("statuses", {}).get(filters.status):
-                    continue
-                docs = _claims(tx, entry["id"]).all()
-                for doc in sorted(docs, key=lambda d: (d["start"], d["end"])):
-                    if filters.matches(doc):
-                        selected.append(dict(doc))
-        return selected
+            return _select(tx, filters)
 
     def contradictions(self, article_id: str) -> list[dict[str, Any]]:
         """The stored contradictions of one article."""
@@ -195,40 +199,336 @@ class Store:
         prefixes: Iterable[str],
         status: str,
         note: str | None = None,
-        evidence: Sequence[str] = (),
+        evidence: Sequence[str | dict[str, Any]] = (),
         by: str | None = None,
-        statuses: Sequence[str] = DEFAULT_STATUSES,
+        filters: Filters | None = None,
+        confirm: Callable[[int], bool] | None = None,
     ) -> list[dict[str, Any]]:
         """Set the status of claims, recording one history entry each; return the entries.
 
-        All ids are resolved before anything is written: one unknown id changes nothing.
+        Claims are given by id prefixes, by ``filters``, or both. All are resolved before
+        anything is written: one unknown id changes nothing. ``confirm`` is asked with the
+        number of claims selected and may decline, which also changes nothing. Each evidence
+        item is an ``evidence_item`` record or a bare URL.
         """
-        if status not in statuses:
-            raise UsageError(f"unknown status {status!r}; valid statuses: {', '.join(statuses)}")
+        self.config.status(status)
         who = by or current_user()
         with self.transaction() as tx:
-            targets = [_resolve(tx, prefix) for prefix in prefixes]
+            targets = list(dict.fromkeys(_resolve(tx, prefix) for prefix in prefixes))
+            if filters is not None:
+                chosen = dict.fromkeys(targets)
+                chosen.update(dict.fromkeys((d["id"], d["article"]) for d in _select(tx, filters)))
+                targets = list(chosen)
+            if confirm is not None and not confirm(len(targets)):
+                raise Declined("nothing changed")
+            index = MatchIndex(tx)
             entries = []
-            for claim_id, article_id in dict.fromkeys(targets):
-                claims = _claims(tx, article_id)
-                doc = claims.get(Query().id == claim_id)
-                if doc is None:
-                    raise StoreError(f"claim {claim_id} is indexed but missing; run claimtrack db check")
+            for claim_id, article_id in targets:
+                doc = _claim_doc(tx, claim_id, article_id)
                 previous = doc["status"]
                 changes: dict[str, Any] = {"status": status, "updated": now()}
-                if evidence:
-                    changes["evidence"] = [*doc.get("evidence", []), *({"url": e} for e in evidence)]
+                items = [
+                    {"url": item} if isinstance(item, str) else _with_id(item, claim_id)
+                    for item in evidence
+                ]
+                if items:
+                    changes["evidence"] = [*doc.get("evidence", []), *items]
                 if note:
-                    changes["notes"] = [*doc.get("notes", []), {"text": note, "by": who, "at": now()}]
-                claims.update(changes, Query().id == claim_id)
+                    changes["notes"] = [*doc.get("notes", []), _note(claim_id, note, who)]
+                _claims(tx, article_id).update(changes, Query().id == claim_id)
                 _adjust_counts(tx, article_id, {previous: -1, status: +1}, "statuses")
+                index.update(claim_id, status=status)
                 entries.append(
                     record_change(
-                        tx, claim_id, article_id, "status", who,
-                        before=previous, after=status, note=note, evidence=list(evidence),
+                        tx,
+                        claim_id,
+                        article_id,
+                        "status",
+                        who,
+                        before=previous,
+                        after=status,
+                        note=note,
+                        evidence=items,
                     )
                 )
             return entries
+
+    def add_evidence(
+        self, prefix: str, item: dict[str, Any], by: str | None = None
+    ) -> dict[str, Any]:
+        """Attach one evidence item (see ``evidence_item``) to a claim; return the history entry."""
+        who = by or current_user()
+        with self.transaction() as tx:
+            claim_id, article_id = _resolve(tx, prefix)
+            doc = _claim_doc(tx, claim_id, article_id)
+            item = _with_id(item, claim_id)
+            _claims(tx, article_id).update(
+                {"evidence": [*doc.get("evidence", []), item], "updated": now()},
+                Query().id == claim_id,
+            )
+            return record_change(tx, claim_id, article_id, "evidence", who, evidence=item)
+
+    def add_note(self, prefix: str, text: str, by: str | None = None) -> dict[str, Any]:
+        """Attach a note to a claim; return the history entry."""
+        if not text.strip():
+            raise UsageError("a note needs some text")
+        who = by or current_user()
+        with self.transaction() as tx:
+            claim_id, article_id = _resolve(tx, prefix)
+            doc = _claim_doc(tx, claim_id, article_id)
+            note = _note(claim_id, text, who)
+            _claims(tx, article_id).update(
+                {"notes": [*doc.get("notes", []), note], "updated": now()}, Query().id == claim_id
+            )
+            return record_change(tx, claim_id, article_id, "note", who, note=text, item=note["id"])
+
+    def undo(
+        self, prefix: str | None = None, by: str | None = None, note: str | None = None
+    ) -> dict[str, Any]:
+        """Reverse the latest change not yet undone (of one claim, or anywhere).
+
+        The reversal is itself a change in the history, pointing at the change it undoes.
+        """
+        who = by or current_user()
+        with self.transaction() as tx:
+            if prefix:
+                claim_id, article_id = _resolve(tx, prefix)
+                table = tx.db(_article_file(article_id)).table("history")
+                newest_first: Iterable[dict[str, Any]] = reversed(
+                    table.search(Query().claim == claim_id)
+                )
+            else:
+                newest_first = _log_newest_first(tx)
+            target = _undoable(newest_first)
+            if target is None:
+                raise UsageError("nothing to undo")
+            return _reverse(tx, target, who, note)
+
+    def import_reviews(
+        self, reviews: Sequence[Any], set_status: bool = False, by: str | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Attach outside verdicts (``exchange.Review``) to the stored claims they match.
+
+        Each match gets the review as evidence and an ``import`` history entry; with
+        ``set_status`` its status also becomes the one the rating maps to. Returns the entries
+        and the number of reviews that matched no claim.
+        """
+        config = self.config
+        who = by or current_user()
+        with self.transaction() as tx:
+            index = MatchIndex(tx)
+            entries, unmatched = [], 0
+            for review in reviews:
+                status = config.status_for_rating(review.label, review.value)
+                found = index.find(review.claim, LINK_THRESHOLD, limit=5)
+                unmatched += not found
+                for match, value in found:
+                    doc = _claim_doc(tx, match["id"], match["article"])
+                    item = _with_id(_review_evidence(review, status, config), doc["id"])
+                    changes: dict[str, Any] = {
+                        "evidence": [*doc.get("evidence", []), item],
+                        "updated": now(),
+                    }
+                    fields: dict[str, Any] = {"evidence": item, "score": value}
+                    if set_status and status is not None and status.name != doc["status"]:
+                        changes["status"] = status.name
+                        fields.update(before=doc["status"], after=status.name)
+                        _adjust_counts(
+                            tx, doc["article"], {doc["status"]: -1, status.name: +1}, "statuses"
+                        )
+                        index.update(doc["id"], status=status.name)
+                    _claims(tx, doc["article"]).update(changes, Query().id == doc["id"])
+                    entries.append(
+                        record_change(tx, doc["id"], doc["article"], "import", who, **fields)
+                    )
+            return entries, unmatched
+
+    # -- history -------------------------------------------------------------------------------
+
+    def log(self, limit: int | None = None, claim: str | None = None) -> list[dict[str, Any]]:
+        """Changes across the database, newest first."""
+        with self.transaction() as tx:
+            found = []
+            for entry in _log_newest_first(tx):
+                if claim and not entry["claim"].startswith(claim):
+                    continue
+                found.append(dict(entry))
+                if limit and len(found) >= limit:
+                    break
+            return found
+
+    def claims_as_of(self, moment: str, filters: Filters = Filters()) -> list[dict[str, Any]]:
+        """Claims as they stood at ``moment`` (an ISO time), each with the status it had then."""
+        selected = []
+        with self.transaction() as tx:
+            wanted = _resolve_article(tx, filters.article) if filters.article else None
+            for entry in tx.db(CATALOG).table("articles").all():
+                if (wanted and entry["id"] != wanted) or entry.get("first_scanned", "") > moment:
+                    continue
+                file = tx.db(_article_file(entry["id"]))
+                status: dict[str, str] = {}
+                removed: dict[str, bool] = {}
+                for change in file.table("history").all():
+                    if change["at"] > moment:
+                        continue
+                    if "after" in change and change["action"] != "edited":
+                        status[change["claim"]] = change["after"]
+                    if change["action"] == "removed":
+                        removed[change["claim"]] = True
+                docs = sorted(file.table("claims").all(), key=lambda d: (d["start"], d["end"]))
+                for doc in docs:
+                    if doc.get("first_seen", "") > moment or removed.get(doc["id"]):
+                        continue
+                    then = dict(doc) | {"status": status.get(doc["id"], INITIAL_STATUS)}
+                    if filters.matches(then | {"removed": False}):
+                        selected.append(then)
+        return selected
+
+    # -- matching ------------------------------------------------------------------------------
+
+    def similar(
+        self, prefix: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
+    ) -> list[dict[str, Any]]:
+        """Claims in other articles alike to one claim, best first, with their verdicts."""
+        with self.transaction() as tx:
+            claim_id, article_id = _resolve(tx, prefix)
+            doc = _claim_doc(tx, claim_id, article_id)
+            found = MatchIndex(tx).find(
+                doc.get("claim") or doc["text"], threshold, limit, exclude_article=article_id
+            )
+            return [r | {"score": s} for r, s in found]
+
+    def search(
+        self, text: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
+    ) -> list[dict[str, Any]]:
+        """Stored claims alike to ``text``, best first."""
+        with self.transaction() as tx:
+            return [r | {"score": s} for r, s in MatchIndex(tx).find(text, threshold, limit)]
+
+    def earlier_verdicts(self, claim_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """For each claim, the claims of other articles it repeats, with their current status.
+
+        This is what ``scan`` shows after storing an article: a claim already checked elsewhere
+        comes with the earlier verdict. Claims without links are left out.
+        """
+        found: dict[str, list[dict[str, Any]]] = {}
+        with self.transaction() as tx:
+            for claim_id in claim_ids:
+                try:
+                    _, article_id = _resolve(tx, claim_id)
+                except StoreError:
+                    continue
+                doc = _claims(tx, article_id).get(Query().id == claim_id)
+                links = _current_links(tx, (doc or {}).get("links", []))
+                if links:
+                    found[claim_id] = links
+        return found
+
+    def links(self, prefix: str) -> list[dict[str, Any]]:
+        """The claims of other articles linked to one claim, with their current status."""
+        with self.transaction() as tx:
+            claim_id, article_id = _resolve(tx, prefix)
+            return _current_links(tx, _claim_doc(tx, claim_id, article_id).get("links", []))
+
+    def rescans(self, article: str) -> list[dict[str, Any]]:
+        """What each rescan of an article changed (added, moved, edited, removed, kept)."""
+        with self.transaction() as tx:
+            article_id = _resolve_article(tx, article)
+            return [dict(d) for d in tx.db(_article_file(article_id)).table("rescans").all()]
+
+    def reindex(self) -> int:
+        """Rebuild the match index from the article files; return the number of claims indexed."""
+        with self.transaction() as tx:
+            return _rebuild_index(tx)
+
+    def dashboard(self, limit: int = 10) -> dict[str, Any]:
+        """The report's overview, from the catalog, the match index and the log only.
+
+        Counts by status and type; the speakers with most claims rated below the top of the
+        scale; the ``limit`` oldest claims still awaiting a verdict; the latest changes.
+        """
+        config = self.config
+        pending = {s.name for s in config.statuses if not s.reviewed}
+        faulted = {
+            s.name
+            for s in config.statuses
+            if s.rating is not None and s.rating < config.best_rating
+        }
+        summary = self.summary()
+        speakers: Counter[str] = Counter()
+        waiting: list[dict[str, Any]] = []
+        with self.transaction() as tx:
+            for item in MatchIndex(tx):
+                if item["status"] in faulted and item["speaker"]:
+                    speakers[item["speaker"]] += 1
+                elif item["status"] in pending:
+                    waiting.append(item)
+            waiting.sort(key=lambda r: (r["seen"] or "", r["id"]))
+            awaiting = [_claim_doc(tx, r["id"], r["article"]) for r in waiting[:limit]]
+            recent = []
+            for entry in _log_newest_first(tx):
+                recent.append(dict(entry))
+                if len(recent) >= limit:
+                    break
+        return {
+            "summary": summary,
+            "speakers": speakers.most_common(limit),
+            "awaiting": awaiting,
+            "awaiting_total": len(waiting),
+            "recent": recent,
+        }
+
+    # -- settings ------------------------------------------------------------------------------
+
+    @property
+    def config(self) -> Config:
+        """This database's settings (``config.toml``), read once."""
+        if self._config is None:
+            self._config = load_config(self.path)
+        return self._config
+
+
+class Declined(UsageError):
+    """The user declined to confirm a change."""
+
+    exit_code = 1
+
+
+def evidence_item(
+    target: str,
+    title: str | None = None,
+    publisher: str | None = None,
+    date: str | None = None,
+    stance: str = "context",
+) -> dict[str, Any]:
+    """A checked evidence record: ``target`` must be an http(s) URL or an existing file."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target)
+    if parts.scheme in ("http", "https") and parts.netloc and " " not in target:
+        kind, where = "url", target
+    elif not parts.scheme or len(parts.scheme) == 1 or parts.scheme == "file":
+        path = Path(parts.path if parts.scheme == "file" else target).expanduser()
+        if not path.is_file():
+            raise UsageError(f"evidence {target!r} is neither an http(s) URL nor an existing file")
+        kind, where = "file", str(path.resolve())
+    else:
+        raise UsageError(f"evidence {target!r} is neither an http(s) URL nor an existing file")
+    if stance not in STANCES:
+        raise UsageError(f"unknown stance {stance!r}; valid stances: {', '.join(STANCES)}")
+    if date:
+        try:
+            datetime.fromisoformat(date)
+        except ValueError as exc:
+            raise UsageError(f"evidence date {date!r} is not an ISO date (YYYY-MM-DD)") from exc
+    return {
+        "kind": kind,
+        kind: where,
+        "title": title,
+        "publisher": publisher,
+        "date": date,
+        "stance": stance,
+    }
 
 
 def record_change(
@@ -262,13 +562,15 @@ def _check_schema(tx: Transaction) -> None:
     meta = tx.db(CATALOG).table("meta")
     doc = meta.get(doc_id=1)
     if doc is None:
-        meta.insert({"schema": SCHEMA, "created": now()})
+        meta.insert({"schema": SCHEMA, "created": now(), "match_index": MATCH_INDEX})
         return
     if doc.get("schema", 0) > SCHEMA:
         raise StoreError(
             f"database {tx.root} has schema {doc['schema']}, newer than this claimtrack "
             f"understands ({SCHEMA}); upgrade claimtrack"
         )
+    if doc.get("match_index") != MATCH_INDEX:
+        _rebuild_index(tx)  # a database made before this version of the match index
 
 
 def _article_file(article_id: str) -> str:
@@ -312,6 +614,119 @@ def _resolve_article(tx: Transaction, key: str) -> str:
     return found[0]
 
 
+def _select(tx: Transaction, filters: Filters) -> list[dict[str, Any]]:
+    selected: list[dict[str, Any]] = []
+    wanted = _resolve_article(tx, filters.article) if filters.article else None
+    for entry in tx.db(CATALOG).table("articles").all():
+        if wanted and entry["id"] != wanted:
+            continue
+        if filters.status and not entry.get("statuses", {}).get(filters.status):
+            continue
+        docs = _claims(tx, entry["id"]).all()
+        for doc in sorted(docs, key=lambda d: (d["start"], d["end"])):
+            if filters.matches(doc):
+                selected.append(dict(doc))
+    return selected
+
+
+def _claim_doc(tx: Transaction, claim_id: str, article_id: str) -> dict[str, Any]:
+    doc = _claims(tx, article_id).get(Query().id == claim_id)
+    if doc is None:
+        raise StoreError(f"claim {claim_id} is indexed but missing; run claimtrack db check")
+    return dict(doc)
+
+
+def _with_id(item: dict[str, Any], claim_id: str) -> dict[str, Any]:
+    return {"id": short_hash(claim_id, sorted(item.items()), time.perf_counter_ns())} | item
+
+
+def _note(claim_id: str, text: str, by: str) -> dict[str, Any]:
+    return _with_id({"text": text, "by": by, "at": now()}, claim_id)
+
+
+def _review_evidence(review: Any, status: Any, config: Config) -> dict[str, Any]:
+    rating = None if status is None else status.rating
+    stance = (
+        "context" if rating is None else "supports" if rating >= config.best_rating else "refutes"
+    )
+    return {
+        "kind": "claimreview",
+        "url": review.url,
+        "title": f"ClaimReview: {review.label or review.value}",
+        "publisher": review.author,
+        "date": review.date,
+        "stance": stance,
+        "rating": review.label,
+        "status": None if status is None else status.name,
+    }
+
+
+def _log_newest_first(tx: Transaction) -> Iterator[dict[str, Any]]:
+    folder = tx.root / "log"
+    months = sorted(p.name for p in folder.glob("*.json")) if folder.is_dir() else []
+    for name in reversed(months):
+        yield from reversed(tx.db(f"log/{name}").table("log").all())
+
+
+def _undoable(newest_first: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    undone: set[str] = set()
+    for entry in newest_first:
+        if entry["action"] == "undo":
+            undone.add(entry["undoes"])
+        elif entry["action"] in UNDOABLE and entry["id"] not in undone:
+            return dict(entry)
+    return None
+
+
+def _reverse(tx: Transaction, entry: dict[str, Any], by: str, note: str | None) -> dict[str, Any]:
+    claim_id, article_id = entry["claim"], entry["article"]
+    doc = _claim_doc(tx, claim_id, article_id)
+    changes: dict[str, Any] = {"updated": now()}
+    fields: dict[str, Any] = {"undoes": entry["id"], "undone": entry["action"], "note": note}
+    if "after" in entry:
+        changes["status"] = entry["before"]
+        fields.update(before=doc["status"], after=entry["before"])
+        _adjust_counts(tx, article_id, {doc["status"]: -1, entry["before"]: +1}, "statuses")
+        MatchIndex(tx).update(claim_id, status=entry["before"])
+    # Evidence given with a status change stays: it was gathered, whatever the verdict.
+    items = [entry["evidence"]["id"]] if entry["action"] in ("evidence", "import") else []
+    if items:
+        changes["evidence"] = [e for e in doc.get("evidence", []) if e.get("id") not in items]
+    if entry["action"] == "note":
+        changes["notes"] = [n for n in doc.get("notes", []) if n.get("id") != entry.get("item")]
+    _claims(tx, article_id).update(changes, Query().id == claim_id)
+    return record_change(tx, claim_id, article_id, "undo", by, **fields)
+
+
+def _current_links(tx: Transaction, links: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    current = []
+    for link in links:
+        doc = _claims(tx, link["article"]).get(Query().id == link["id"])
+        if doc is not None and not doc.get("removed"):
+            current.append(
+                link
+                | {
+                    "status": doc["status"],
+                    "claim": doc.get("claim") or doc["text"],
+                    "speaker": (doc.get("speaker") or {}).get("name"),
+                    "first_seen": doc.get("first_seen"),
+                }
+            )
+    return current
+
+
+def _rebuild_index(tx: Transaction) -> int:
+    index = MatchIndex(tx)
+    index.clear()
+    count = 0
+    for entry in tx.db(CATALOG).table("articles").all():
+        live = [d for d in _claims(tx, entry["id"]).all() if not d.get("removed")]
+        index.add(live)
+        count += len(live)
+    tx.db(CATALOG).table("meta").update({"match_index": MATCH_INDEX}, doc_ids=[1])
+    return count
+
+
 def _adjust_counts(tx: Transaction, article_id: str, delta: dict[str, int], field: str) -> None:
     articles = tx.db(CATALOG).table("articles")
     entry = articles.get(Query().id == article_id)
@@ -325,7 +740,7 @@ def _adjust_counts(tx: Transaction, article_id: str, delta: dict[str, int], fiel
     )
 
 
-def _save_scan(tx: Transaction, result: ScanResult) -> dict[str, Any]:
+def _save_scan(tx: Transaction, result: ScanResult, index: MatchIndex) -> dict[str, Any]:
     article = result.article
     source = article.source if article.source == "-" else str(Path(article.source).resolve())
     articles = tx.db(CATALOG).table("articles")
@@ -335,17 +750,22 @@ def _save_scan(tx: Transaction, result: ScanResult) -> dict[str, Any]:
     article_id = entry["id"] if entry else article.id
     file = tx.db(_article_file(article_id))
     claims_table = file.table("claims")
-    old = {d["id"]: d for d in claims_table.all()}
+    old: dict[str, dict[str, Any]] = {d["id"]: d for d in claims_table.all()}
     text_changed = entry is not None and entry["sha256"] != article.sha256
     remap = _rematch(old, article.text) if text_changed else {}
+    edited = _rematch_edited(old, result.claims, remap) if text_changed else {}
+    remap.update(edited)
     stamp = now()
+    who = current_user()
 
     stored_ids: dict[str, str] = {}
     statuses: dict[str, str] = {}
     kept: set[str] = set()
+    moved: list[dict[str, Any]] = []
     new_docs: list[dict[str, Any]] = []
     for claim in result.claims:
-        claim_id = remap.get((claim.start, claim.end), claim.id)
+        span = (claim.start, claim.end)
+        claim_id = remap.get(span, claim.id)
         stored_ids[claim.id] = claim_id
         fields = claim.to_json()
         fields.update(id=claim_id, article=article_id, details=dict(claim.details), removed=False)
@@ -354,19 +774,57 @@ def _save_scan(tx: Transaction, result: ScanResult) -> dict[str, Any]:
             fields.pop("status")
             claims_table.update(fields, Query().id == claim_id)
             statuses[claim_id] = old[claim_id]["status"]
+            before = old[claim_id]
+            if (before["start"], before["end"]) != span or before.get("removed"):
+                moved.append(
+                    {
+                        "id": claim_id,
+                        "from": [before["start"], before["end"]],
+                        "to": list(span),
+                        "edited": span in edited,
+                    }
+                )
+            if span in edited:
+                record_change(
+                    tx,
+                    claim_id,
+                    article_id,
+                    "edited",
+                    who,
+                    text_before=before["text"],
+                    text_after=claim.text,
+                )
+                forms = row(before | fields)
+                index.update(claim_id, norm=forms["norm"], clauses=forms["clauses"])
+            elif before.get("removed"):
+                index.add([before | fields])
         else:
             fields.update(first_seen=stamp, updated=stamp, notes=[], evidence=[], links=[])
             new_docs.append(fields)
-            statuses[claim_id] = "unverified"
+            statuses[claim_id] = INITIAL_STATUS
     if text_changed:
         gone = [cid for cid, doc in old.items() if cid not in kept and not doc.get("removed")]
         for cid in gone:
             claims_table.update({"removed": True, "updated": stamp}, Query().id == cid)
-            record_change(tx, cid, article_id, "removed", current_user(), note="text changed")
+            record_change(tx, cid, article_id, "removed", who, note="text changed")
+        index.drop(gone)
+        file.table("rescans").insert(
+            {
+                "at": stamp,
+                "sha256": article.sha256,
+                "added": [d["id"] for d in new_docs],
+                "moved": moved,
+                "removed": gone,
+                "kept": sorted(kept - {m["id"] for m in moved}),
+            }
+        )
     if new_docs:
+        _link_repeats(tx, index, new_docs, article_id)
         claims_table.insert_multiple(new_docs)
         for doc in new_docs:
-            tx.db(_index_file(doc["id"])).table("ids").insert({"id": doc["id"], "article": article_id})
+            ids = tx.db(_index_file(doc["id"])).table("ids")
+            ids.insert({"id": doc["id"], "article": article_id})
+        index.add(new_docs)
 
     _save_contradictions(tx, article_id, result, stored_ids)
     record = _article_record(article, article_id, source, stamp)
@@ -379,13 +837,56 @@ def _save_scan(tx: Transaction, result: ScanResult) -> dict[str, Any]:
     return scan_json(result, stored_ids, statuses, article_id)
 
 
+def _link_repeats(
+    tx: Transaction, index: MatchIndex, new_docs: list[dict[str, Any]], article_id: str
+) -> None:
+    """Link each new claim to the claims of other articles it repeats, both ways."""
+    for doc in new_docs:
+        found = index.find(
+            doc.get("claim") or doc["text"], LINK_THRESHOLD, limit=5, exclude_article=article_id
+        )
+        for other, value in found:
+            doc["links"].append({"id": other["id"], "article": other["article"], "score": value})
+            earlier = _claims(tx, other["article"])
+            prior = earlier.get(Query().id == other["id"])
+            if prior is not None:
+                back = {"id": doc["id"], "article": article_id, "score": value}
+                links = [*prior.get("links", []), back]
+                earlier.update({"links": links}, Query().id == other["id"])
+
+
+def _rematch_edited(
+    old: dict[str, dict[str, Any]], claims: Sequence[Any], remap: dict[tuple[int, int], str]
+) -> dict[tuple[int, int], str]:
+    """Old claim ids for new spans whose text is a slightly edited version of an old claim."""
+    from rapidfuzz import fuzz
+
+    taken = set(remap.values())
+    unmatched_old = [d for cid, d in old.items() if cid not in taken and not d.get("removed")]
+    pairs = []
+    for claim in claims:
+        span = (claim.start, claim.end)
+        if span in remap or claim.id in old:
+            continue
+        for doc in unmatched_old:
+            value = fuzz.ratio(claim.text, doc["text"])
+            if value >= EDIT_THRESHOLD:
+                pairs.append((value, span, doc["id"]))
+    edited: dict[tuple[int, int], str] = {}
+    for _, span, claim_id in sorted(pairs, reverse=True):
+        if span not in edited and claim_id not in edited.values():
+            edited[span] = claim_id
+    return edited
+
+
 def _rematch(old: dict[str, dict[str, Any]], text: str) -> dict[tuple[int, int], str]:
     """Old claim ids by their span in the new text, for claims whose text is still there."""
     remap: dict[tuple[int, int], str] = {}
     for claim_id, doc in old.items():
         if doc.get("removed"):
             continue
-        positions, at = [], text.find(doc["text"])
+        positions: list[int] = []
+        at = text.find(doc["text"])
         while at != -1 and len(positions) < 50:
             positions.append(at)
             at = text.find(doc["text"], at + 1)

@@ -14,16 +14,21 @@ from dataclasses import dataclass
 from claimtrack_plugins._attribution_words import (
     ACT_CUES,
     ADDRESSEE_CUES,
+    ATTITUDE_CUES,
     AUXILIARIES,
     COLON_STOPS,
     DEED_CUES,
     DETERMINERS,
+    DOCUMENT_NOUNS,
+    EVIDENCE_NOUNS,
+    FINDING_CUES,
     GROUP_NOUNS,
     INVERTIBLE,
     NOUN_LIKE_CUES,
     NP_STOPS,
     ORG_WORDS,
     ROLE_NOUNS,
+    SOURCE_VENUES,
     SPEECH_CUES,
     TIME_WORDS,
     TITLES,
@@ -32,6 +37,7 @@ from claimtrack_plugins._attribution_words import (
 _TOKEN = re.compile(r"[^\W_](?:[\w'’&-]*[^\W_])?|[^\w\s]")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _QUOTE_MARKS = frozenset('"“”«»„')
+_CLOSING_MARKS = frozenset('"”»')
 _MAX_NP = 10
 _NOT_NP_START = frozenset(
     ["that", "this", "of", "for", "to", "in", "on", "at", "by", "with", "from", "as", "about"]
@@ -151,8 +157,14 @@ def _backward_np(tokens: list[Token], j: int, lo: int) -> tuple[Token, ...] | No
                 k -= 1  # "officials at the State Department", "a spokesman for Clinton"
                 continue
             break
+        if low == "to" and k - 2 >= lo and tokens[k - 2].low in DOCUMENT_NOUNS:
+            k -= 1  # "her submission to the court noted": the document is the source
+            continue
         if low in DETERMINERS:
             k -= 1
+            if k - 2 >= lo and tokens[k - 1].low == "to" and tokens[k - 2].low in DOCUMENT_NOUNS:
+                k -= 1
+                continue
             break
         if low in NP_STOPS:
             break
@@ -176,8 +188,13 @@ def _backward_np(tokens: list[Token], j: int, lo: int) -> tuple[Token, ...] | No
     return tuple(tokens[k : j + 1])
 
 
-def _forward_np(tokens: list[Token], i: int, hi: int) -> tuple[Token, ...] | None:
-    """The noun phrase starting at token ``i`` (before ``hi``), read rightwards."""
+def _forward_np(
+    tokens: list[Token], i: int, hi: int, common: bool = False
+) -> tuple[Token, ...] | None:
+    """The noun phrase starting at token ``i`` (before ``hi``), read rightwards.
+
+    With ``common``, any noun may head it ("according to the results"), not only names and roles.
+    """
     if i >= hi or not tokens[i].is_word or tokens[i].low in _NOT_NP_START:
         return None
     if tokens[i].low in _SUBJECT_PRONOUNS:
@@ -218,11 +235,24 @@ def _forward_np(tokens: list[Token], i: int, hi: int) -> tuple[Token, ...] | Non
     if last is None:
         return None
     # End on the last plausible head: drop trailing lower-case non-nouns ("said Smith on Friday").
-    while last >= i and not _is_head(tokens[last]):
+    while last >= i and not (_is_head(tokens[last]) or (common and _plain_head(tokens[last]))):
         last -= 1
     if last < i:
         return None
     return tuple(tokens[i : last + 1])
+
+
+def _plain_head(token: Token) -> bool:
+    """Whether a lower-case word may end a common noun phrase ("the results", "a count")."""
+    low = token.low
+    return (
+        token.is_word
+        and not token.text[0].isdigit()
+        and low not in TIME_WORDS
+        and low not in AUXILIARIES
+        and low not in DETERMINERS
+        and not low.endswith(("ly", "ing"))
+    )
 
 
 def _skip_auxiliaries(tokens: list[Token], j: int, lo: int) -> int:
@@ -327,18 +357,24 @@ def frame_at(tokens: list[Token], i: int, lo: int, hi: int) -> Frame | None:
     cue = tokens[i]
     low = cue.low
     if low == "according" and i + 1 < hi and tokens[i + 1].low == "to":
-        source = _forward_np(tokens, i + 2, hi)
+        source = _forward_np(tokens, i + 2, hi, common=True)
         return Frame(cue.start, tokens[i + 1].end, source) if source else None
     if low not in SPEECH_CUES or (cue.is_cap and not _title_case(tokens, lo, hi)):
         return None
+    evidence = i > lo and tokens[i - 1].low in EVIDENCE_NOUNS
     if (
         low in NOUN_LIKE_CUES
+        and not evidence
         and i + 1 < hi
         and tokens[i + 1].low not in _AFTER_NOUN_LIKE
         and not tokens[i + 1].is_cap
         and not (i > lo and tokens[i - 1].low in _SUBJECT_PRONOUNS)
     ):
         return None
+    if i == lo and lo > 0 and tokens[lo - 1].text in _CLOSING_MARKS:
+        named = _quoted_name(tokens, lo - 1)
+        if named:
+            return Frame(cue.start, cue.end, named)
     if low in ("points", "pointed", "point") and (
         i + 1 >= hi or tokens[i + 1].low not in ("to", "out")
     ):
@@ -379,10 +415,23 @@ def frame_at(tokens: list[Token], i: int, lo: int, hi: int) -> Frame | None:
     if (
         low in ACT_CUES | DEED_CUES
         and not _reports_content(tokens, i + 1, hi)
-        and (low in DEED_CUES or not _personal(words))
+        and (low in DEED_CUES or not (_personal(words) or _holds(low, words[-1])))
     ):
         return None
     return Frame(cue.start, cue.end, words, speech=low not in ACT_CUES and not relative)
+
+
+def _quoted_name(tokens: list[Token], close: int) -> tuple[Token, ...] | None:
+    """A short capitalised name in quotation marks closed at ``close``: "“The Times” wrote"."""
+    for k in range(close - 1, max(-1, close - 8), -1):
+        if tokens[k].text in _QUOTE_MARKS:
+            inner = tokens[k + 1 : close]
+            if inner and all(t.is_cap or t.text == "." for t in inner):
+                return tuple(inner)
+            return None
+        if not tokens[k].is_word and tokens[k].text != ".":
+            return None
+    return None
 
 
 def _reports_content(tokens: list[Token], i: int, hi: int) -> bool:
@@ -408,6 +457,15 @@ def _personal(words: tuple[Token, ...]) -> bool:
     )
 
 
+def _holds(cue: str, head: Token) -> bool:
+    """Whether a group or role holds an attitude ("voters want") or a record reports a finding."""
+    low = head.low
+    if low in EVIDENCE_NOUNS:
+        return cue in FINDING_CUES
+    people = low in ROLE_NOUNS or low.rstrip("s") in ROLE_NOUNS or low in GROUP_NOUNS
+    return people and low not in ORG_WORDS and cue in ATTITUDE_CUES
+
+
 def _title_case(tokens: list[Token], lo: int, hi: int) -> bool:
     """Whether the clause is a title-case headline ("Flynn Says Trump Absolutely Right")."""
     words = [t for t in tokens[lo:hi] if t.is_word and len(t.text) > 3]
@@ -430,10 +488,23 @@ def colon_frame(tokens: list[Token], lo: int, hi: int) -> Frame | None:
     return None
 
 
+def venue_frame(tokens: list[Token], lo: int, hi: int) -> Frame | None:
+    """A clause opening with the poll, interview or statement it reports: "In a CNN poll, …"."""
+    if lo >= hi or tokens[lo].low != "in":
+        return None
+    comma = next((k for k in range(lo + 1, min(hi, lo + 14)) if tokens[k].text == ","), None)
+    if comma is None or comma == lo + 1:
+        return None
+    words = tuple(tokens[lo + 1 : comma])
+    if not any(t.low in SOURCE_VENUES for t in words) or words[0].low in _NOT_NP_START:
+        return None
+    return Frame(tokens[lo].start, tokens[lo].end, words, speech=False)
+
+
 def find_frames(tokens: list[Token], lo: int, hi: int) -> list[Frame]:
     """Every frame among ``tokens[lo:hi]``, in text order."""
     frames = []
-    opening = colon_frame(tokens, lo, hi)
+    opening = colon_frame(tokens, lo, hi) or venue_frame(tokens, lo, hi)
     if opening:
         frames.append(opening)
     for i in range(lo, hi):

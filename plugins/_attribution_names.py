@@ -122,6 +122,12 @@ class Resolver:
                 return self._antecedent(offset), True
             if low in PERSON_PRONOUNS or low in PLURAL_PRONOUNS or low in SELF_PRONOUNS:
                 return None, False
+        if len(words) > 1 and words[1].low in DOCUMENT_NOUNS:
+            # "Her submission to the court noted": the document speaks for its owner.
+            if words[0].low in PERSON_PRONOUNS:
+                return self._recent(offset, True), True
+            if words[0].low in PLURAL_PRONOUNS:
+                return self._recent(offset, None), False
         texts = [w.text for w in words if w.text != "."]
         while texts and texts[0].lower() in DETERMINERS:
             texts = texts[1:]

@@ -59,6 +59,39 @@ ACT_CUES = _words(
     praise criticize reject oppose doubt doubts acknowledge deny denied admit fear worry
     wonder wondered considers suspect suspects suspected insist insists tout bemoaned
     assailed rebutted derided lambasted ripped hailed welcomed conceded signaled signalled
+    think thought want wants wanted know knew feel feels felt hope expect expects expected
+    prefer prefers support supported supporting backing
+    seek seeks seeking talking talked discuss discusses voted agree endorse considered
+    considers learned favor favors
+    """
+)
+
+#: Cues of attitude that groups and roles hold as well as named people ("voters want …").
+ATTITUDE_CUES = _words(
+    """
+    think thinks thought believe believes want wants wanted hope hopes hoped fear fears feared
+    expect expects prefer prefers support supports supported oppose opposes see sees know knows
+    feel feels felt consider considers favor favors seek seeks seeking worry worries
+    """
+)
+
+#: Cues by which a poll, study or record reports a finding ("the poll found …").
+FINDING_CUES = _words("show shows showed showing found finds suggest suggests revealed reveals")
+
+#: Nouns for findings that "show" or "found" something ("a poll shows …", "the study found …").
+EVIDENCE_NOUNS = _words(
+    """
+    poll polls survey surveys study studies analysis data report reports research review
+    audit investigation records documents figures numbers results count video footage
+    transcript memo email emails
+    """
+)
+
+#: Nouns that, after a leading "In", name the source of the clause ("In a CNN poll, …").
+SOURCE_VENUES = EVIDENCE_NOUNS | _words(
+    """
+    interview statement letter speech tweet post op-ed column book filing testimony remarks
+    debate briefing appearance essay editorial release lawsuit complaint brief
     """
 )
 

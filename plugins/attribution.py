@@ -12,11 +12,10 @@ to the person introduced with that role, surnames and first names to the full na
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claimtrack import Article, Claim, Quote, Sentence, Span, Speaker, hookimpl
+from claimtrack import Article, Claim, Quote, Sentence, Speaker, hookimpl
 from claimtrack_plugins._attribution_frames import Frame, Token, find_frames, tokenize
 from claimtrack_plugins._attribution_names import Resolver, find_names, find_roles
 
@@ -26,7 +25,7 @@ _ATTACH_AFTER = 8
 _ATTACH_BEFORE = 6
 #: Words a sentence needs besides its frame to carry a claim of its own.
 _MIN_CONTENT_WORDS = 3
-_DOUBLED = re.compile(r"''(?!')")
+_OPENING_MARKS = frozenset('"“«„')
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,27 +53,8 @@ def _segments(tokens: list[Token], quotes: Sequence[Quote]) -> list[tuple[int, i
     return ranges
 
 
-def all_quotes(article: Article) -> tuple[Quote, ...]:
-    """The core's quotations plus those marked with doubled apostrophes (''…''), in text order.
-
-    Some wire and newspaper texts write a double quote as two apostrophes, which the core's
-    segmentation does not read as a quotation mark.
-    """
-    extra: list[Quote] = []
-    for paragraph in article.paragraphs:
-        marks = [m.start() for m in _DOUBLED.finditer(article.text, paragraph.start, paragraph.end)]
-        if len(marks) % 2:
-            marks.append(paragraph.end - 2)
-        for open_at, close_at in zip(marks[::2], marks[1::2], strict=True):
-            if close_at > open_at:
-                inner = Span(open_at + 2, close_at)
-                extra.append(Quote(open_at, min(close_at + 2, paragraph.end), inner=inner))
-    kept = [q for q in extra if not any(q.overlaps(c) for c in article.quotes)]
-    return tuple(sorted((*article.quotes, *kept), key=lambda q: q.start))
-
-
 def _sentence_frames(
-    article: Article, sentence: Sentence, all_quoted: tuple[Quote, ...]
+    article: Article, sentence: Sentence, all_quoted: Sequence[Quote]
 ) -> tuple[list[Token], list[Frame]]:
     tokens = tokenize(article.text, sentence.start, sentence.end)
     quotes = [q for q in all_quoted if q.start < sentence.end and sentence.start < q.end]
@@ -84,9 +64,18 @@ def _sentence_frames(
     return tokens, frames
 
 
-def _main_frame(frames: list[Frame]) -> Frame:
-    """The frame a sentence is attributed by: the first verb of saying, else the first cue."""
-    return next((f for f in frames if f.speech), frames[0])
+def _main_frame(text: str, frames: list[Frame]) -> Frame:
+    """The frame a sentence is attributed by.
+
+    "According to X" governs its whole clause; a cue in the body of a transcript turn ("PENCE:
+    … as the Journal wrote") names the source the turn relays. Otherwise the first verb of
+    saying, else the first cue.
+    """
+    according = [f for f in frames if text[f.cue_start : f.cue_end].lower().startswith("accord")]
+    if according:
+        return according[0]
+    body = [f for f in frames if f.speech and text[f.cue_start : f.cue_end] != ":"]
+    return next(iter(body), None) or next((f for f in frames if f.speech), frames[0])
 
 
 def _has_content(tokens: list[Token], frame: Frame) -> bool:
@@ -108,7 +97,7 @@ def _words_between(tokens: list[Token], start: int, end: int) -> int:
 def attribute(article: Article) -> Attribution:
     """Find and resolve the speakers of every sentence and quotation of ``article``."""
     text = article.text
-    quotes = all_quotes(article)
+    quotes = article.quotes
     names = find_names(text)
     resolver = Resolver(names, find_roles(text, names))
     per_sentence: list[tuple[list[Token], list[Frame]]] = [
@@ -122,13 +111,15 @@ def attribute(article: Article) -> Attribution:
     for frame in all_frames:
         name = resolver.resolve(frame.words)
         mention = text[frame.start : frame.end]
+        if frame.start and text[frame.start - 1] in _OPENING_MARKS:
+            name = mention  # a title in quotation marks is named as written ("The Times")
         speakers[frame.cue_start] = Speaker(
             name=name or mention, mention=mention, start=frame.start, end=frame.end
         )
     sentence_speakers = {
-        index: speakers[_main_frame(frames).cue_start]
+        index: speakers[_main_frame(text, frames).cue_start]
         for index, (tokens, frames) in enumerate(per_sentence)
-        if frames and _has_content(tokens, _main_frame(frames))
+        if frames and _has_content(tokens, _main_frame(text, frames))
     }
     index_of = {(s.start, s.end): i for i, s in enumerate(article.sentences)}
     quote_speakers: dict[Quote, Speaker] = {}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from claimtrack_plugins import checkworthiness as cw
 
 from claimtrack import DEFAULT_THRESHOLD, Article, Claim, Sentence, Speaker
+from claimtrack_plugins import checkworthiness as cw
 
 FACTS = [
     "Unemployment fell to 4.2 percent in March 2015, the lowest rate since 2008.",

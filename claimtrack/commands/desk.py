@@ -1,4 +1,4 @@
-"""The verification desk: list, show and mark claims, their history, articles and the report."""
+"""The verification desk: list, show and mark claims, evidence, notes, history, matching, report."""
 
 from __future__ import annotations
 
@@ -8,21 +8,40 @@ import typer
 
 from claimtrack.cli import DbOption, JsonOption, guarded, open_store
 
-IdsArgument = Annotated[list[str], typer.Argument(help="Claim ids (any unique prefix of 4+ characters).")]
+#: Bulk changes to more claims than this ask for confirmation (unless --yes).
+HANDFUL = 5
+
+IdsArgument = Annotated[
+    list[str] | None, typer.Argument(help="Claim ids (any unique prefix of 4+ characters).")
+]
+IdArgument = Annotated[str, typer.Argument(help="Claim id (or unique prefix).")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Why: kept in the history.")]
 EvidenceOption = Annotated[
     list[str] | None, typer.Option("--evidence", help="URL or file of evidence (repeatable).")
 ]
 ByOption = Annotated[str | None, typer.Option("--by", help="Who decided [env: CLAIMTRACK_USER].")]
+ArticleOption = Annotated[str | None, typer.Option(help="Article id prefix or source path.")]
+TypeOption = Annotated[str | None, typer.Option("--type", help="Only claims of this type.")]
+SpeakerOption = Annotated[str | None, typer.Option(help="Only claims whose speaker contains this.")]
+WhereStatusOption = Annotated[
+    str | None,
+    typer.Option("--where-status", help="Select the claims that currently have this status."),
+]
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help=f"Do not ask before changing more than {HANDFUL}.")
+]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")]
 
 
 @guarded
 def claims(
-    article: Annotated[str | None, typer.Option(help="Article id prefix or source path.")] = None,
+    article: ArticleOption = None,
     status: Annotated[str | None, typer.Option(help="Only claims with this status.")] = None,
-    type_: Annotated[str | None, typer.Option("--type", help="Only claims of this type.")] = None,
-    speaker: Annotated[str | None, typer.Option(help="Only claims whose speaker contains this.")] = None,
-    min_score: Annotated[float | None, typer.Option(help="Only claims scoring at least this.")] = None,
+    type_: TypeOption = None,
+    speaker: SpeakerOption = None,
+    min_score: Annotated[
+        float | None, typer.Option(help="Only claims scoring at least this.")
+    ] = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -31,41 +50,75 @@ def claims(
     from claimtrack.store import Filters
     from claimtrack.terminal import print_json, stdout
 
-    found = open_store(db).claims(
+    store = open_store(db)
+    if status:
+        store.config.status(status)
+    found = store.claims(
         Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
     )
     if json:
         print_json(found)
     else:
-        stdout().print(claims_table(found, title=f"{len(found)} claims"))
+        stdout().print(claims_table(found, title=f"{len(found)} claims", colours=_colours(store)))
 
 
 @guarded
-def show(
-    claim_id: Annotated[str, typer.Argument(help="Claim id (or unique prefix).")],
-    json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
-    """Show one claim with its notes, evidence and history."""
+def show(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None) -> None:
+    """Show one claim with its notes, evidence, earlier verdicts elsewhere and history."""
     from claimtrack.report import claim_detail
     from claimtrack.terminal import print_json, stdout
 
     store = open_store(db)
     doc = store.claim(claim_id)
     history = store.history(doc["id"])
+    links = store.links(doc["id"])
     if json:
-        print_json(doc | {"history": history})
+        print_json(doc | {"links": links, "history": history})
     else:
-        stdout().print(claim_detail(doc, history))
+        stdout().print(claim_detail(doc, history, links, _colours(store)))
 
 
 def _mark(
-    ids: list[str], status: str, note: str | None, evidence: list[str] | None, by: str | None,
-    json: bool, db: Any,
+    ids: list[str] | None,
+    status: str,
+    *,
+    note: str | None,
+    evidence: list[str] | None,
+    by: str | None,
+    article: str | None,
+    speaker: str | None,
+    type_: str | None,
+    where_status: str | None,
+    yes: bool,
+    json: bool,
+    db: Any,
 ) -> None:
+    from claimtrack.errors import UsageError
+    from claimtrack.store import Filters, evidence_item
     from claimtrack.terminal import print_json, safe, stdout
 
-    entries = open_store(db).mark(ids, status, note=note, evidence=evidence or (), by=by)
+    store = open_store(db)
+    store.config.status(status)
+    if where_status:
+        store.config.status(where_status)
+    bulk = any(v is not None for v in (article, speaker, type_, where_status))
+    if not ids and not bulk:
+        raise UsageError(
+            "give claim ids or a filter (--article, --speaker, --type, --where-status)"
+        )
+    items = [evidence_item(target) for target in evidence or ()]
+    filters = (
+        Filters(article=article, speaker=speaker, type=type_, status=where_status) if bulk else None
+    )
+
+    def confirm(count: int) -> bool:
+        if count == 0:
+            raise UsageError("no claims match")
+        return yes or count <= HANDFUL or typer.confirm(f"Mark {count} claims {status!r}?")
+
+    entries = store.mark(
+        ids or [], status, note=note, evidence=items, by=by, filters=filters, confirm=confirm
+    )
     if json:
         print_json(entries)
         return
@@ -75,50 +128,106 @@ def _mark(
 
 @guarded
 def mark(
-    ids: IdsArgument,
-    status: Annotated[str, typer.Option("--status", "-s", help="The new status.")],
+    ids: IdsArgument = None,
+    status: Annotated[str, typer.Option("--status", "-s", help="The new status.")] = "",
     note: NoteOption = None,
     evidence: EvidenceOption = None,
+    article: ArticleOption = None,
+    speaker: SpeakerOption = None,
+    type_: TypeOption = None,
+    where_status: WhereStatusOption = None,
+    yes: YesOption = False,
     by: ByOption = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Set the status of claims."""
-    _mark(ids, status, note, evidence, by, json, db)
+    """Set the status of claims, given by ids or selected by filters."""
+    from claimtrack.errors import UsageError
+
+    if not status:
+        raise UsageError("give the new status with --status")
+    _mark(
+        ids, status, note=note, evidence=evidence, by=by, article=article, speaker=speaker,
+        type_=type_, where_status=where_status, yes=yes, json=json, db=db,
+    )  # fmt: skip
+
+
+def _shortcut(status: str) -> Any:
+    def command(
+        ids: IdsArgument = None,
+        note: NoteOption = None,
+        evidence: EvidenceOption = None,
+        article: ArticleOption = None,
+        speaker: SpeakerOption = None,
+        type_: TypeOption = None,
+        where_status: Annotated[
+            str | None,
+            typer.Option("--status", "--where-status", help="Select claims with this status."),
+        ] = None,
+        yes: YesOption = False,
+        by: ByOption = None,
+        json: JsonOption = False,
+        db: DbOption = None,
+    ) -> None:
+        _mark(
+            ids, status, note=note, evidence=evidence, by=by, article=article, speaker=speaker,
+            type_=type_, where_status=where_status, yes=yes, json=json, db=db,
+        )  # fmt: skip
+
+    command.__doc__ = f"Mark claims {status}, given by ids or selected by filters."
+    return guarded(command)
+
+
+verify = _shortcut("verified")
+dispute = _shortcut("disputed")
 
 
 @guarded
-def verify(
-    ids: IdsArgument,
-    note: NoteOption = None,
-    evidence: EvidenceOption = None,
+def evidence(
+    claim_id: IdArgument,
+    target: Annotated[str, typer.Argument(help="An http(s) URL or an existing file.")],
+    title: Annotated[str | None, typer.Option(help="Title of the source.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Who published it.")] = None,
+    date: Annotated[str | None, typer.Option(help="When it was published (YYYY-MM-DD).")] = None,
+    stance: Annotated[
+        str, typer.Option(help="How it bears on the claim: supports, refutes or context.")
+    ] = "context",
     by: ByOption = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Mark claims verified."""
-    _mark(ids, "verified", note, evidence, by, json, db)
+    """Attach a piece of evidence to a claim."""
+    from claimtrack.store import evidence_item
+    from claimtrack.terminal import print_json, safe, stdout
+
+    item = evidence_item(target, title=title, publisher=publisher, date=date, stance=stance)
+    entry = open_store(db).add_evidence(claim_id, item, by=by)
+    if json:
+        print_json(entry)
+    else:
+        stdout().print(safe(f"{entry['claim'][:8]}: evidence added ({stance})"))
 
 
 @guarded
-def dispute(
-    ids: IdsArgument,
-    note: NoteOption = None,
-    evidence: EvidenceOption = None,
+def note(
+    claim_id: IdArgument,
+    text: Annotated[str, typer.Argument(help="The note.")],
     by: ByOption = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Mark claims disputed."""
-    _mark(ids, "disputed", note, evidence, by, json, db)
+    """Attach a note to a claim."""
+    from claimtrack.terminal import print_json, safe, stdout
+
+    entry = open_store(db).add_note(claim_id, text, by=by)
+    if json:
+        print_json(entry)
+    else:
+        stdout().print(safe(f"{entry['claim'][:8]}: note added"))
 
 
 @guarded
-def history(
-    claim_id: Annotated[str, typer.Argument(help="Claim id (or unique prefix).")],
-    json: JsonOption = False,
-    db: DbOption = None,
-) -> None:
+def history(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None) -> None:
     """Show every change made to a claim."""
     from claimtrack.report import history_table
     from claimtrack.terminal import print_json, stdout
@@ -128,6 +237,40 @@ def history(
         print_json(entries)
     else:
         stdout().print(history_table(entries))
+
+
+@guarded
+def log(limit: LimitOption = 50, json: JsonOption = False, db: DbOption = None) -> None:
+    """Show the latest changes across the database, newest first."""
+    from claimtrack.report import history_table
+    from claimtrack.terminal import print_json, stdout
+
+    entries = open_store(db).log(limit=limit)
+    if json:
+        print_json(entries)
+    else:
+        stdout().print(history_table(entries, title="Log (newest first)"))
+
+
+@guarded
+def undo(
+    claim_id: Annotated[
+        str | None, typer.Argument(help="Only this claim's latest change (default: any claim).")
+    ] = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Reverse the latest change not yet undone; the undo is recorded as a change too."""
+    from claimtrack.terminal import print_json, safe, stdout
+
+    entry = open_store(db).undo(claim_id, by=by, note=note)
+    if json:
+        print_json(entry)
+        return
+    what = f" ({entry['before']} → {entry['after']})" if "after" in entry else ""
+    stdout().print(safe(f"{entry['claim'][:8]}: undid {entry['undone']}{what}"))
 
 
 @guarded
@@ -144,21 +287,108 @@ def articles(json: JsonOption = False, db: DbOption = None) -> None:
 
 
 @guarded
-def report(
-    article: Annotated[str | None, typer.Option(help="Only this article (id prefix or source).")] = None,
-    text: Annotated[bool, typer.Option("--text/--no-text", help="Show the annotated article text.")] = True,
+def similar(
+    claim_id: IdArgument, limit: LimitOption = 20, json: JsonOption = False, db: DbOption = None
+) -> None:
+    """Claims in other articles that repeat this one, with their verdicts."""
+    from claimtrack.report import matches_table
+    from claimtrack.terminal import print_json, stdout
+
+    store = open_store(db)
+    found = store.similar(claim_id, limit=limit)
+    if json:
+        print_json(found)
+    else:
+        stdout().print(matches_table(found, f"{len(found)} similar claims", _colours(store)))
+
+
+@guarded
+def search(
+    text: Annotated[str, typer.Argument(help="Words or a sentence to look for.")],
+    limit: LimitOption = 20,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Summary by status, then each article's claims, contradictions and annotated text."""
+    """Search every stored claim for ones alike to TEXT (fuzzy, best first)."""
+    from claimtrack.report import matches_table
+    from claimtrack.terminal import print_json, stdout
+
+    store = open_store(db)
+    found = store.search(text, limit=limit)
+    if json:
+        print_json(found)
+    else:
+        stdout().print(matches_table(found, f"{len(found)} matching claims", _colours(store)))
+
+
+@guarded
+def diff(
+    article: Annotated[str, typer.Argument(help="Article id prefix or source path.")],
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """What the latest rescan of an article changed: added, moved, removed and kept claims."""
+    from claimtrack.report import rescan_table
+    from claimtrack.terminal import print_json, stdout
+
+    store = open_store(db)
+    rescans = store.rescans(article)
+    if json:
+        print_json(rescans)
+        return
+    if not rescans:
+        stdout().print("no rescan with changed text yet")
+        return
+    latest = rescans[-1]
+    ids = [*latest["added"], *(m["id"] for m in latest["moved"]), *latest["removed"]]
+    texts = {
+        c["id"]: c for c in store.claims(_all_of(store.article(article)["id"])) if c["id"] in ids
+    }
+    stdout().print(rescan_table(latest, texts))
+
+
+def _all_of(article_id: str) -> Any:
+    from claimtrack.store import Filters
+
+    return Filters(article=article_id, include_removed=True)
+
+
+@guarded
+def report(
+    article: ArticleOption = None,
+    text: Annotated[
+        bool, typer.Option("--text/--no-text", help="Show the annotated article text.")
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Verdicts as they stood then (YYYY-MM-DD or ISO time)."),
+    ] = None,
+    limit: LimitOption = 10,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Dashboard (status and type counts, disputed speakers, waiting claims, recent changes),
+    then the latest articles (at most --limit) with their claims."""
     from claimtrack.store import Filters
     from claimtrack.terminal import print_json
 
     store = open_store(db)
-    summary = store.summary()
-    selected = [a for a in store.articles() if not article or a["id"] == store.article(article)["id"]]
+    if as_of:
+        moment = _moment(as_of)
+        found = store.claims_as_of(moment, Filters(article=article))
+        if json:
+            print_json({"as_of": moment, "claims": found})
+        else:
+            _print_as_of(store, moment, found)
+        return
+    overview = store.dashboard(limit)
+    catalog = store.articles()
+    if article:
+        wanted = store.article(article)["id"]
+        catalog = [a for a in catalog if a["id"] == wanted]
+    latest = sorted(catalog, key=lambda a: a.get("updated") or "", reverse=True)[:limit]
     sections = []
-    for entry in selected:
+    for entry in latest:
         record = store.article(entry["id"])
         sections.append(
             {
@@ -169,36 +399,106 @@ def report(
             }
         )
     if json:
-        print_json({"summary": summary, "articles": [s | {"text": None} for s in sections]})
+        print_json(overview | {"articles": [s | {"text": None} for s in sections]})
         return
-    _print_report(summary, sections, text)
+    _print_report(store, overview, sections, text, len(catalog))
 
 
-def _print_report(summary: dict[str, Any], sections: list[dict[str, Any]], with_text: bool) -> None:
+def _moment(value: str) -> str:
+    """An ISO time to compare stored UTC stamps with; a bare date means the end of that day."""
+    from datetime import UTC, date, datetime
+
+    from claimtrack.errors import UsageError
+
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=UTC).isoformat()
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"--as-of {value!r} is not a date (YYYY-MM-DD) or ISO time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _print_as_of(store: Any, moment: str, found: list[dict[str, Any]]) -> None:
+    from collections import Counter
+
+    from claimtrack.report import claims_table, summary_table
+    from claimtrack.terminal import stdout
+
+    colours = _colours(store)
+    summary = {
+        "claims": len(found),
+        "statuses": Counter(c["status"] for c in found),
+        "types": Counter(c["type"] for c in found),
+    }
+    console = stdout()
+    console.print(f"Verdicts as of {moment}")
+    console.print(summary_table(summary, colours, store.config.names))
+    console.print(claims_table(found, colours=colours))
+
+
+def _print_report(
+    store: Any,
+    overview: dict[str, Any],
+    sections: list[dict[str, Any]],
+    with_text: bool,
+    total_articles: int,
+) -> None:
     from rich.rule import Rule
 
-    from claimtrack.report import annotated_text, claims_table, contradictions_panel, speaker_name, summary_table
+    from claimtrack.report import (
+        annotated_text,
+        claims_table,
+        contradictions_panel,
+        dashboard,
+        speaker_name,
+    )
     from claimtrack.terminal import safe, stdout
 
+    colours = _colours(store)
     console = stdout()
-    console.print(summary_table(summary))
+    console.print(dashboard(overview, colours, store.config.names))
+    if len(sections) < total_articles:
+        console.print(f"latest {len(sections)} of {total_articles} articles (--limit)", style="dim")
     for section in sections:
         meta = section["article"]
         console.print(Rule(safe(meta.get("title") or meta["source"])))
         console.print(
-            safe(f"{meta['id'][:8]} · {meta.get('publisher') or '—'} · {meta.get('published') or '—'} · {meta['source']}"),
+            safe(
+                f"{meta['id'][:8]} · {meta.get('publisher') or '—'} · "
+                f"{meta.get('published') or '—'} · {meta['source']}"
+            ),
             style="dim",
         )
         ordered = sorted(section["claims"], key=lambda c: (-c["checkworthy"], -c["score"]))
-        console.print(claims_table(ordered))
+        console.print(claims_table(ordered, colours=colours))
         if section["contradictions"]:
             speakers = {c["id"]: speaker_name(c) for c in section["claims"]}
-            console.print(contradictions_panel(section["contradictions"], section["text"], speakers))
+            console.print(
+                contradictions_panel(section["contradictions"], section["text"], speakers)
+            )
         if with_text:
-            console.print(annotated_text(section["text"], section["claims"], section["contradictions"]))
+            console.print(
+                annotated_text(
+                    section["text"], section["claims"], section["contradictions"], colours
+                )
+            )
+
+
+def _colours(store: Any) -> dict[str, str]:
+    colours: dict[str, str] = store.config.colours
+    return colours
 
 
 def register(app: typer.Typer) -> None:
     """Add the desk commands to the app."""
-    for function in (claims, show, mark, verify, dispute, history, articles, report):
-        app.command(function.__name__)(function)
+    commands = {
+        "claims": claims, "show": show, "mark": mark, "verify": verify, "dispute": dispute,
+        "evidence": evidence, "note": note, "history": history, "log": log, "undo": undo,
+        "articles": articles, "similar": similar, "search": search, "diff": diff, "report": report,
+    }  # fmt: skip
+    for name, function in commands.items():
+        app.command(name)(function)

@@ -1,7 +1,16 @@
-"""``claimtrack scan``: extract claims from articles, store them and show what was found."""
+"""``claimtrack scan``: extract claims from articles, store them and show what was found.
+
+Many files are scanned by a pool of worker processes, each loading the plugins once. Results
+come back in input order through a bounded window of chunks, so memory stays flat however large
+the corpus, and the parent writes them to the database one batch per transaction.
+"""
 
 from __future__ import annotations
 
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -19,6 +28,23 @@ from claimtrack.cli import (
 
 #: Articles stored per database write when scanning many files.
 BATCH = 64
+#: Sources a worker scans per task: large enough to amortise the process round trip.
+CHUNK = 8
+#: Chunks in flight per worker: keeps workers busy while bounding results held in memory.
+WINDOW_PER_JOB = 4
+
+#: One scanned source: ("ok", ScanResult) or ("unreadable", message).
+Outcome = tuple[str, Any]
+
+_worker_host: Any = None
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return max(1, os.cpu_count() or 1)
 
 
 @guarded
@@ -28,32 +54,42 @@ def scan(
     all_candidates: Annotated[
         bool, typer.Option("--all", help="Also emit candidates that are not check-worthy.")
     ] = False,
-    no_store: Annotated[bool, typer.Option("--no-store", help="Do not touch the database.")] = False,
+    no_store: Annotated[
+        bool, typer.Option("--no-store", help="Do not touch the database.")
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores]."),
+    ] = None,
     db: DbOption = None,
     disable: DisableOption = None,
     plugins_dir: PluginsDirOption = None,
 ) -> None:
     """Scan articles for checkable claims and store them (see docs/CONTRACT.md for --json)."""
-    from claimtrack.errors import ArticleError
     from claimtrack.loader import expand_sources
-    from claimtrack.pipeline import scan_source
     from claimtrack.store import scan_json
     from claimtrack.terminal import error, print_json_line, stderr, warn
 
     host = plugin_host(disable, plugins_dir)
     for failure in host.take_failures():
         warn(f"plugin {failure.plugin}: {failure.message}")
+    paths = list(expand_sources(sources))
     store = None if no_store else open_store(db)
     unreadable = plugin_failed = False
     pending: list[Any] = []
 
     def flush() -> None:
         records = store.save_scans(pending) if store else [scan_json(r) for r in pending]
+        earlier: dict[str, list[dict[str, Any]]] = {}
+        if store is not None and not json:
+            earlier = store.earlier_verdicts(c["id"] for r in records for c in r["claims"])
         for result, record in zip(pending, records, strict=True):
-            emit(result, record)
+            emit(result, record, earlier)
         pending.clear()
 
-    def emit(result: Any, record: dict[str, Any]) -> None:
+    def emit(
+        result: Any, record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]] | None = None
+    ) -> None:
         nonlocal plugin_failed
         record = _select(record, all_candidates)
         for failure in result.errors:
@@ -62,25 +98,26 @@ def scan(
         if json:
             print_json_line(record)
         else:
-            _show(record)
+            _show(record, earlier or {})
 
-    for source in expand_sources(sources):
-        try:
-            result = scan_source(host, source)
-        except ArticleError as exc:
-            unreadable = True
-            error(str(exc))
-            continue
-        if store is None:
-            emit(result, scan_json(result))
-            continue
-        if not all_candidates:
-            result = _keep_checkworthy(result)
-        pending.append(result)
-        if len(pending) >= BATCH:
+    workers = min(jobs or default_jobs(), len(paths))
+    if "-" in paths:
+        workers = 1  # standard input belongs to this process
+    with _progress(len(paths), json) as advance:
+        for kind, value in _outcomes(host, paths, workers, disable, plugins_dir):
+            advance()
+            if kind == "unreadable":
+                unreadable = True
+                error(value)
+                continue
+            if store is None:
+                emit(value, scan_json(value))
+                continue
+            pending.append(value if all_candidates else _keep_checkworthy(value))
+            if len(pending) >= BATCH:
+                flush()
+        if pending:
             flush()
-    if pending:
-        flush()
     if store is not None and not json:
         stderr().print(f"[dim]stored in {store.path}[/dim]")
     if unreadable:
@@ -89,12 +126,105 @@ def scan(
         raise typer.Exit(PLUGIN_FAILED)
 
 
+def _outcomes(
+    host: Any,
+    paths: Sequence[str],
+    workers: int,
+    disable: list[str] | None,
+    plugins_dir: Path | None,
+) -> Iterator[Outcome]:
+    """Scan every source, in order: in this process, or in ``workers`` processes."""
+    if workers <= 1:
+        for path in paths:
+            yield _scan_one(host, path)
+        return
+    import multiprocessing
+
+    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    with multiprocessing.Pool(workers, _init_worker, (disable, plugins_dir)) as pool:
+        window: deque[Any] = deque()
+        for chunk in chunks:
+            window.append(pool.apply_async(_scan_chunk, (chunk,)))
+            if len(window) >= workers * WINDOW_PER_JOB:
+                yield from window.popleft().get()
+        while window:
+            yield from window.popleft().get()
+
+
+def _scan_one(host: Any, source: str) -> Outcome:
+    from claimtrack.errors import ArticleError
+    from claimtrack.pipeline import scan_source
+
+    try:
+        return "ok", scan_source(host, source)
+    except ArticleError as exc:
+        return "unreadable", str(exc)
+
+
+def _init_worker(disable: list[str] | None, plugins_dir: Path | None) -> None:
+    """Load the plugins once per worker; their load failures were reported by the parent."""
+    import signal
+
+    global _worker_host
+    # Ctrl-C goes to the whole process group: the parent stops the pool, workers stay quiet.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_host = plugin_host(disable, plugins_dir)
+    _worker_host.take_failures()
+
+
+def _scan_chunk(paths: list[str]) -> list[Outcome]:
+    return [_scan_one(_worker_host, path) for path in paths]
+
+
+class _progress:
+    """A transient progress bar on stderr for many files, when stderr is a terminal.
+
+    It stays off when tables go to the same terminal (they show the progress themselves).
+    """
+
+    def __init__(self, total: int, json: bool) -> None:
+        import sys
+
+        from claimtrack.terminal import stderr
+
+        self.total = total
+        self.enabled = total > 1 and stderr().is_terminal and (json or not sys.stdout.isatty())
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[], None]:
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        from claimtrack.terminal import stderr
+
+        self.bar = Progress(
+            "scanning",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=stderr(),
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self.bar.start()
+        task = self.bar.add_task("scan", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 def _keep_checkworthy(result: Any) -> Any:
     """Only check-worthy claims, plus any claim a contradiction points at, are stored."""
     from dataclasses import replace
 
     needed = {c.a.id for c in result.contradictions} | {c.b.id for c in result.contradictions}
-    return replace(result, claims=tuple(c for c in result.claims if c.checkworthy or c.id in needed))
+    return replace(
+        result, claims=tuple(c for c in result.claims if c.checkworthy or c.id in needed)
+    )
 
 
 def _select(record: dict[str, Any], all_candidates: bool) -> dict[str, Any]:
@@ -105,8 +235,8 @@ def _select(record: dict[str, Any], all_candidates: bool) -> dict[str, Any]:
     return record | {"claims": claims}
 
 
-def _show(record: dict[str, Any]) -> None:
-    from claimtrack.report import claims_table
+def _show(record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]]) -> None:
+    from claimtrack.report import claims_table, link_line
     from claimtrack.terminal import safe, stdout
 
     article = record["article"]
@@ -124,8 +254,14 @@ def _show(record: dict[str, Any]) -> None:
     if record["claims"]:
         ordered = sorted(record["claims"], key=lambda c: -c["score"])
         console.print(claims_table(ordered))
+    for claim in record["claims"]:
+        for link in earlier.get(claim["id"], []):
+            line = safe(f"↺ {claim['id'][:8]} repeats ", style="cyan")
+            console.print(line.append_text(link_line(link)))
     for conflict in record["contradictions"]:
-        console.print(safe(f"⚠ {conflict['kind']} conflict: {conflict['explanation']}", style="yellow"))
+        console.print(
+            safe(f"⚠ {conflict['kind']} conflict: {conflict['explanation']}", style="yellow")
+        )
     console.print()
 
 

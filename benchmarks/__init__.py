@@ -1,0 +1,1 @@
+"""Reproducible performance suite for claimtrack (run ``python benchmarks/run.py --help``)."""

@@ -1,0 +1,119 @@
+"""``claimtrack export`` and ``claimtrack import``: claims out to files, outside verdicts in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from claimtrack.cli import DbOption, JsonOption, guarded, open_store
+
+BUILTIN_FORMATS = ("jsonl", "csv", "markdown", "claimreview")
+
+
+@guarded
+def export(
+    format_: Annotated[
+        str,
+        typer.Option("--format", "-f", help=f"{', '.join(BUILTIN_FORMATS)} or a plugin's format."),
+    ] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    article: Annotated[str | None, typer.Option(help="Article id prefix or source path.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only claims with this status.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="Only claims of this type.")] = None,
+    speaker: Annotated[
+        str | None, typer.Option(help="Only claims whose speaker contains this.")
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option(help="Only claims scoring at least this.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export stored claims (filtered as for the claims command) to a file or stdout."""
+    import sys
+
+    from claimtrack.errors import UsageError
+    from claimtrack.exchange import BUILTIN, write_claimreview
+    from claimtrack.store import Filters
+
+    store = open_store(db)
+    exporters: dict[str, Any] = dict(BUILTIN)
+    if format_ not in BUILTIN_FORMATS:
+        exporters |= _plugin_exporters()
+    if format_ not in exporters and format_ != "claimreview":
+        known = sorted({*BUILTIN_FORMATS, *exporters})
+        raise UsageError(f"unknown export format {format_!r}; formats: {', '.join(known)}")
+    if status:
+        store.config.status(status)
+    records = store.claims(
+        Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
+    )
+    articles = {a["id"]: a for a in store.articles()} if format_ == "claimreview" else {}
+    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if format_ == "claimreview":
+            write_claimreview(records, stream, articles, store.config)
+        else:
+            exporters[format_](records, stream)
+    finally:
+        if output:
+            stream.close()
+
+
+def _plugin_exporters() -> dict[str, Any]:
+    from claimtrack.cli import plugin_host
+    from claimtrack.terminal import warn
+
+    host = plugin_host(None, None)
+    found: dict[str, Any] = {}
+    for name, result in host.call_each("claimtrack_exporters", stage="export"):
+        if isinstance(result, dict):
+            found |= {k: v for k, v in result.items() if isinstance(k, str) and callable(v)}
+        elif result is not None:
+            host.record(name, "claimtrack_exporters must return a dict of callables")
+    for failure in host.take_failures():
+        warn(f"plugin {failure.plugin}: {failure.message}")
+    return found
+
+
+@guarded
+def import_(
+    file: Annotated[Path, typer.Argument(help="A ClaimReview JSON-LD file (- for stdin).")],
+    set_status: Annotated[
+        bool,
+        typer.Option(
+            "--set-status", help="Also give matched claims the status the rating maps to."
+        ),
+    ] = False,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who imported [env: CLAIMTRACK_USER].")
+    ] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Attach the verdicts of a ClaimReview JSON-LD file to the stored claims they match."""
+    import sys
+
+    from claimtrack.exchange import read_claimreviews
+    from claimtrack.terminal import print_json, safe, stdout
+
+    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    reviews = read_claimreviews(data, str(file))
+    entries, unmatched = open_store(db).import_reviews(reviews, set_status=set_status, by=by)
+    if json:
+        print_json({"entries": entries, "unmatched": unmatched})
+        return
+    for entry in entries:
+        change = f" ({entry['before']} → {entry['after']})" if "after" in entry else ""
+        rating = entry["evidence"].get("rating") or entry["evidence"].get("status")
+        stdout().print(safe(f"{entry['claim'][:8]}: {rating}{change}"))
+    stdout().print(f"{len(reviews)} reviews, {len(entries)} claims matched, {unmatched} unmatched")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``export`` and ``import`` to the app."""
+    app.command("export")(export)
+    app.command("import")(import_)

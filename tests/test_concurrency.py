@@ -1,0 +1,152 @@
+"""Several claimtrack processes on one database: nothing lost, nothing doubled, no endless wait."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from claimtrack import recovery
+from claimtrack.store import Store
+
+CLI = [sys.executable, "-c", "from claimtrack.cli import main; main()"]
+
+WORKER = r"""
+import json, sys
+from claimtrack.cli import app
+
+db, job = sys.argv[1], json.loads(sys.argv[2])
+for args in job:
+    try:
+        app([*args, "--db", db], standalone_mode=False)
+    except SystemExit as exc:
+        if exc.code not in (0, 3, None):
+            raise
+"""
+
+
+def article(number: int) -> str:
+    return "\n\n".join(
+        f"The ministry said article {number} cost ${number * 10 + k} million in {2001 + k}, "
+        f"up {k + 3} per cent."
+        for k in range(4)
+    )
+
+
+@pytest.fixture
+def seeded(db_path: Path, tmp_path: Path) -> tuple[Path, list[str]]:
+    folder = tmp_path / "seed"
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"s{n}.txt").write_text(article(n))
+    done = subprocess.run([*CLI, "scan", "--json", str(folder)], capture_output=True, text=True)
+    assert done.returncode in (0, 3), done.stderr
+    return db_path, [c["id"] for c in Store(db_path).claims()]
+
+
+def test_concurrent_markers_and_scanners_lose_nothing(
+    seeded: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    db, claims = seeded
+    markers = 3
+    assert len(claims) >= markers * 4
+    jobs = [
+        [["mark", c, "--status", "verified", "--note", f"w{w}"]]
+        for w in range(markers)
+        for c in claims[w::markers]
+    ]
+    per_marker = [[job[0] for job in jobs[w::markers]] for w in range(markers)]
+    new = tmp_path / "new"
+    new.mkdir()
+    scanners = []
+    for w in range(2):
+        paths = []
+        for n in range(4):
+            path = new / f"w{w}n{n}.txt"
+            path.write_text(article(100 + 10 * w + n))
+            paths.append(["scan", "--json", str(path)])
+        scanners.append(paths)
+    env = os.environ | {"CLAIMTRACK_LOCK_TIMEOUT": "120"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(db), json.dumps(job)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for job in [*per_marker, *scanners]
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+
+    store = Store(db)
+    for claim in claims:
+        assert store.claim(claim)["status"] == "verified"
+        assert [h["action"] for h in store.history(claim)] == ["status"]
+    assert len(store.claims()) > len(claims)  # the scanners' claims are there too
+    sources = Counter(a["source"] for a in store.articles())
+    assert len(sources) == 6 + 8 and max(sources.values()) == 1
+    assert recovery.check(db).ok
+
+
+def test_lock_wait_times_out_with_a_clear_message(seeded: tuple[Path, list[str]]) -> None:
+    db, _ = seeded
+    with FileLock(str(db / ".lock")):
+        began = time.monotonic()
+        done = subprocess.run(
+            [*CLI, "claims"],
+            capture_output=True,
+            text=True,
+            env=os.environ | {"CLAIMTRACK_LOCK_TIMEOUT": "0.5"},
+        )
+    assert time.monotonic() - began < 10
+    assert done.returncode == 1
+    assert "busy" in done.stderr and "CLAIMTRACK_LOCK_TIMEOUT" in done.stderr
+
+
+def test_bad_lock_timeout_setting_is_reported(seeded: tuple[Path, list[str]]) -> None:
+    done = subprocess.run(
+        [*CLI, "claims"],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"CLAIMTRACK_LOCK_TIMEOUT": "soon"},
+    )
+    assert done.returncode == 1 and "must be a number of seconds" in done.stderr
+
+
+def test_lock_of_a_killed_process_does_not_block(seeded: tuple[Path, list[str]]) -> None:
+    db, _ = seeded
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\nfrom claimtrack.storage import locked\n"
+            "with locked(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(600)\n",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    assert (db / ".lock").exists()  # the lock file stays; the kernel dropped the lock itself
+    began = time.monotonic()
+    done = subprocess.run(
+        [*CLI, "claims", "--json"],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"CLAIMTRACK_LOCK_TIMEOUT": "5"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - began < 5

@@ -1,0 +1,80 @@
+"""Matching and the report on a synthetic database of many claims (slow: run with -m slow).
+
+``CLAIMTRACK_BENCH_CLAIMS`` sets the size (default 100,000); timings are printed (-s to see).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+import claimtrack.store as store_module
+from claimtrack.model import Claim, Metadata, ScanResult
+from claimtrack.store import Store
+from claimtrack.text import make_article
+
+CLAIMS = int(os.environ.get("CLAIMTRACK_BENCH_CLAIMS", "100000"))
+PER_ARTICLE = 20
+SYLLABLES = ("ka", "lo", "mi", "ran", "tes", "por", "vu", "shen", "da", "gri", "nol", "ep")
+
+
+def _vocabulary(rng: random.Random, size: int = 5000) -> list[str]:
+    """Made-up words, so that the synthetic claims are as varied as news vocabulary."""
+    return sorted({"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(size)})
+
+
+WORDS = _vocabulary(random.Random(1))
+
+
+def _sentence(rng: random.Random) -> str:
+    words = rng.sample(WORDS, 9)
+    number = rng.randint(2, 99_000)
+    return f"The {words[0]} {words[1]} said {words[2]} {words[3]} rose by {number} in {words[4]} " \
+        f"{words[5]} after {words[6]} {words[7]} {words[8]}."  # fmt: skip
+
+
+def _article(rng: random.Random, number: int) -> ScanResult:
+    sentences = [_sentence(rng) for _ in range(PER_ARTICLE)]
+    text = f"Report {number}\n\n" + " ".join(sentences)
+    article = make_article(text, "-", Metadata(title=f"Report {number}"))
+    claims, at = [], text.index("\n\n") + 2
+    for sentence in sentences:
+        claims.append(Claim.from_span(article, at, at + len(sentence), score=0.9, checkworthy=True))
+        at += len(sentence) + 1
+    return ScanResult(article=article, claims=tuple(claims))
+
+
+@pytest.mark.slow
+def test_matching_and_report_stay_fast_on_many_claims(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(7)
+    store = Store(tmp_path / "db")
+    with monkeypatch.context() as building:  # linking is measured below, not while building
+        building.setattr(store_module, "_link_repeats", lambda *args: None)
+        results = [_article(rng, n) for n in range(CLAIMS // PER_ARTICLE)]
+        for start in range(0, len(results), 500):
+            store.save_scans(results[start : start + 500])
+    timings = {}
+
+    def timed(name: str, call: object) -> object:
+        began = time.perf_counter()
+        value = call()  # type: ignore[operator]
+        timings[name] = time.perf_counter() - began
+        return value
+
+    target = store.claims(store_module.Filters(article=results[123].article.id))[4]
+    found = timed("search", lambda: store.search(target["text"]))
+    assert target["id"] in [f["id"] for f in found if f["score"] == 100]  # type: ignore[attr-defined]
+    timed("similar", lambda: store.similar(target["id"]))
+    timed("verify", lambda: store.mark([target["id"]], "verified"))
+    timed("dashboard", lambda: store.dashboard(20))
+    repeat = _article(rng, CLAIMS)
+    timed("scan 20 new claims (with linking)", lambda: store.save_scans([repeat]))
+    print(f"\n{CLAIMS} claims:", {k: f"{v:.2f} s" for k, v in timings.items()})
+    assert timings["search"] < 3.0
+    assert timings["verify"] < 1.0

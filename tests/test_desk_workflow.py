@@ -1,0 +1,272 @@
+"""The verification desk: statuses, evidence, notes, history, undo, bulk marking and the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from claimtrack.cli import app
+from claimtrack.config import load_config
+from claimtrack.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE = FIXTURES / "desk_pakistan_russia.txt"
+
+
+def run(*args: str, input: str | None = None) -> Any:
+    return CliRunner().invoke(app, list(args), input=input)
+
+
+def scanned(db_path: Path) -> list[dict[str, Any]]:
+    assert run("scan", str(ARTICLE)).exit_code == 0
+    return Store(db_path).claims()
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- statuses -----------------------------------------------------------------------------------
+
+
+def test_default_vocabulary_rejects_unknown_status_listing_valid_ones(db_path: Path) -> None:
+    claim = scanned(db_path)[0]
+    result = run("mark", claim["id"], "--status", "bogus")
+    assert result.exit_code == 2
+    assert "unknown status 'bogus'" in result.stderr
+    assert "in progress" in result.stderr and "unverifiable" in result.stderr
+    assert Store(db_path).claim(claim["id"])["status"] == "unverified"
+
+
+def test_config_defines_vocabulary_colours_and_ratings(db_path: Path) -> None:
+    claim = scanned(db_path)[0]
+    (db_path / "config.toml").write_text(
+        '[statuses.correct]\ncolour = "green"\nrating = 3\nlabel = "Correct"\n'
+        '[statuses.wrong]\ncolour = "red"\nrating = 1\n[rating]\nbest = 3\n',
+        encoding="utf-8",
+    )
+    config = load_config(db_path)
+    assert config.names == ("unverified", "correct", "wrong")
+    assert config.status("wrong").label == "Wrong"
+    assert config.colours["correct"] == "green"
+    assert run("mark", claim["id"], "-s", "correct").exit_code == 0
+    assert run("verify", claim["id"]).exit_code == 2  # "verified" is not in this vocabulary
+
+
+def test_malformed_config_is_one_line(db_path: Path) -> None:
+    claim = scanned(db_path)[0]
+    (db_path / "config.toml").write_text("[statuses\n", encoding="utf-8")
+    result = run("verify", claim["id"])
+    assert result.exit_code == 2
+    assert "config.toml is not valid TOML" in result.stderr
+
+
+# -- evidence and notes ---------------------------------------------------------------------------
+
+
+def test_evidence_and_notes_show_with_history(db_path: Path, tmp_path: Path) -> None:
+    claim = scanned(db_path)[0]
+    document = tmp_path / "minutes.pdf"
+    document.write_bytes(b"%PDF")
+    url = "https://tass.com/world/770000"
+    args = ["--title", "Interview", "--publisher", "TASS", "--date", "2015-01-16"]
+    assert run("evidence", claim["id"], url, *args, "--stance", "supports").exit_code == 0
+    assert run("evidence", claim["id"], str(document), "--stance", "context").exit_code == 0
+    assert run("note", claim["id"], "Ask the Foreign Office for the transcript").exit_code == 0
+    shown = json.loads(run("show", claim["id"][:6], "--json").stdout)
+    first, second = shown["evidence"]
+    assert first | {"id": None} == {
+        "id": None, "kind": "url", "url": url, "title": "Interview", "publisher": "TASS",
+        "date": "2015-01-16", "stance": "supports",
+    }  # fmt: skip
+    assert second["file"] == str(document.resolve())
+    assert shown["notes"][0]["text"] == "Ask the Foreign Office for the transcript"
+    assert [h["action"] for h in shown["history"]] == ["evidence", "evidence", "note"]
+    assert all(h["by"] == "tester" for h in shown["history"])
+    table = run("show", claim["id"]).stdout
+    assert "[supports] https://tass.com/world/770000" in table and "Ask the Foreign" in table
+
+
+@pytest.mark.parametrize("target", ["not a url", "ftp://example.org/x", "missing/file.txt"])
+def test_evidence_that_is_not_a_url_is_rejected(db_path: Path, target: str) -> None:
+    claim = scanned(db_path)[0]
+    before = files_of(db_path)
+    result = run("evidence", claim["id"], target)
+    assert result.exit_code != 0
+    assert result.stderr.count("\n") == 1 and "neither an http(s) URL" in result.stderr
+    assert files_of(db_path) == before
+
+
+def test_bad_evidence_stance_and_date_are_rejected(db_path: Path) -> None:
+    claim = scanned(db_path)[0]
+    url = "https://example.org/a"
+    assert run("evidence", claim["id"], url, "--stance", "maybe").exit_code == 2
+    assert run("evidence", claim["id"], url, "--date", "yesterday").exit_code == 2
+
+
+def test_unknown_and_ambiguous_ids_change_nothing(db_path: Path) -> None:
+    claims = scanned(db_path)
+    before = files_of(db_path)
+    result = run("verify", claims[0]["id"], "ffffffff")
+    assert result.exit_code == 1 and "no claim with id ffffffff" in result.stderr
+    assert files_of(db_path) == before
+    assert run("show", "zz").exit_code == 1
+
+
+def test_ambiguous_prefix_is_reported(db_path: Path) -> None:
+    claim = scanned(db_path)[0]
+    twin = claim["id"][:4] + "0" * 8 if claim["id"][4] != "0" else claim["id"][:4] + "f" * 8
+    with Store(db_path).transaction() as tx:
+        tx.db(f"index/{twin[0]}.json").table("ids").insert({"id": twin, "article": "x"})
+    result = run("show", claim["id"][:4])
+    assert result.exit_code == 1
+    assert f"claim id {claim['id'][:4]} is ambiguous" in result.stderr
+    assert run("show", claim["id"][:5]).exit_code == 0
+
+
+# -- history, log, undo, as-of ---------------------------------------------------------------
+
+
+def test_every_change_is_recorded_with_who_when_from_to_why(db_path: Path) -> None:
+    claim = scanned(db_path)[0]
+    run("mark", claim["id"], "-s", "in progress", "--by", "amina")
+    run("verify", claim["id"], "--note", "Confirmed with TASS")
+    entries = json.loads(run("history", claim["id"], "--json").stdout)
+    assert [(e["by"], e["before"], e["after"], e["note"]) for e in entries] == [
+        ("amina", "unverified", "in progress", None),
+        ("tester", "in progress", "verified", "Confirmed with TASS"),
+    ]
+    assert all(e["at"] for e in entries)
+    log = json.loads(run("log", "--json").stdout)
+    assert [e["after"] for e in log] == ["verified", "in progress"]  # newest first
+
+
+def test_undo_reverses_the_last_change_and_is_recorded(db_path: Path) -> None:
+    first, second = scanned(db_path)[:2]
+    run("verify", first["id"])
+    run("dispute", second["id"])
+    run("note", first["id"], "to be removed")
+    assert run("undo").exit_code == 0  # the note
+    assert Store(db_path).claim(first["id"])["notes"] == []
+    assert run("undo").exit_code == 0  # the dispute
+    assert Store(db_path).claim(second["id"])["status"] == "unverified"
+    assert run("undo", first["id"]).exit_code == 0  # the verification
+    assert Store(db_path).claim(first["id"])["status"] == "unverified"
+    assert run("undo").exit_code == 2  # nothing left
+    history = Store(db_path).history(second["id"])
+    assert [h["action"] for h in history] == ["status", "undo"]
+    assert history[1]["undoes"] == history[0]["id"]
+    assert (history[1]["before"], history[1]["after"]) == ("disputed", "unverified")
+    summary = Store(db_path).summary()
+    assert set(summary["statuses"]) == {"unverified"}  # catalog counts follow the undo
+
+
+def test_report_as_of_shows_verdicts_as_they_stood(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimtrack.store as store_module
+
+    clock = {"now": "2024-01-01T10:00:00+00:00"}
+    monkeypatch.setattr(store_module, "now", lambda: clock["now"])
+    claim = scanned(db_path)[0]
+    clock["now"] = "2024-02-15T10:00:00+00:00"
+    run("verify", claim["id"])
+    clock["now"] = "2024-03-01T10:00:00+00:00"
+    run("mark", claim["id"], "-s", "false")
+
+    def status_on(day: str) -> str:
+        found = json.loads(run("report", "--as-of", day, "--json").stdout)["claims"]
+        return {c["id"]: c["status"] for c in found}[claim["id"]]
+
+    assert status_on("2024-02-01") == "unverified"
+    assert status_on("2024-02-20") == "verified"
+    assert status_on("2024-03-01") == "false"
+    assert Store(db_path).claim(claim["id"])["status"] == "false"
+    before = json.loads(run("report", "--as-of", "2023-12-31", "--json").stdout)
+    assert before["claims"] == []
+    assert run("report", "--as-of", "last week").exit_code == 2
+
+
+# -- bulk ---------------------------------------------------------------------------------------
+
+
+def test_bulk_mark_by_filter_asks_and_yes_skips_the_prompt(db_path: Path) -> None:
+    claims = scanned(db_path)
+    assert len(claims) > 5
+    declined = run("mark", "--where-status", "unverified", "-s", "in progress", input="n\n")
+    assert declined.exit_code != 0
+    assert Store(db_path).summary()["statuses"] == {"unverified": len(claims)}
+    accepted = run("mark", "--where-status", "unverified", "-s", "in progress", input="y\n")
+    assert accepted.exit_code == 0 and "Mark" in accepted.stdout
+    assert Store(db_path).summary()["statuses"] == {"in progress": len(claims)}
+    scripted = run("verify", "--status", "in progress", "--type", claims[0]["type"], "--yes")
+    assert scripted.exit_code == 0
+    typed = sum(1 for c in claims if c["type"] == claims[0]["type"])
+    assert Store(db_path).summary()["statuses"].get("verified") == typed
+
+
+def test_bulk_by_ids_and_article_filter(db_path: Path) -> None:
+    claims = scanned(db_path)
+    ids = [c["id"][:6] for c in claims[:3]]
+    assert run("dispute", *ids).exit_code == 0  # a handful: no prompt
+    assert Store(db_path).summary()["statuses"]["disputed"] == 3
+    article = claims[0]["article"]
+    assert run("mark", "--article", article[:6], "-s", "false", "--yes").exit_code == 0
+    assert Store(db_path).summary()["statuses"] == {"false": len(claims)}
+    assert run("mark", "-s", "false").exit_code == 2  # neither ids nor a filter
+    assert run("verify", "--speaker", "nobody at all").exit_code == 2  # nothing matches
+
+
+# -- report -------------------------------------------------------------------------------------
+
+
+def test_report_dashboard_counts_waiting_and_recent(db_path: Path) -> None:
+    claims = scanned(db_path)
+    run("dispute", claims[1]["id"])
+    report = json.loads(run("report", "--json", "--limit", "3").stdout)
+    assert report["summary"]["statuses"] == {"disputed": 1, "unverified": len(claims) - 1}
+    assert report["awaiting_total"] == len(claims) - 1 and len(report["awaiting"]) == 3
+    assert report["recent"][0]["after"] == "disputed"
+    assert len(report["articles"]) == 1
+    shown = run("report")
+    assert shown.exit_code == 0
+    assert "Awaiting review" in shown.stdout and "Recent changes" in shown.stdout
+
+
+def _quoted_article(db_path: Path) -> list[dict[str, Any]]:
+    """Three claims by two named speakers, stored through the Store API."""
+    from claimtrack.model import Claim, ScanResult, Speaker
+    from claimtrack.text import make_article
+
+    sentences = [
+        ("Exports rose 40% last year, Dar said.", "Ishaq Dar"),
+        ("Inflation fell to 3%, Dar said.", "Ishaq Dar"),
+        ("The dam will open in May, Aslam said.", "Tasnim Aslam"),
+    ]
+    text = " ".join(s for s, _ in sentences)
+    article = make_article(text, "-")
+    claims, at = [], 0
+    for sentence, name in sentences:
+        end = at + len(sentence)
+        claims.append(
+            Claim.from_span(article, at, end, score=0.9, checkworthy=True, speaker=Speaker(name))
+        )
+        at = end + 1
+    Store(db_path).save_scans([ScanResult(article=article, claims=tuple(claims))])
+    return Store(db_path).claims()
+
+
+def test_dashboard_ranks_disputed_speakers(db_path: Path) -> None:
+    claims = _quoted_article(db_path)
+    assert run("mark", "--speaker", "dar", "-s", "false").exit_code == 0  # two: no prompt
+    assert run("dispute", "--speaker", "Aslam").exit_code == 0
+    overview = Store(db_path).dashboard(limit=5)
+    assert overview["speakers"] == [("Ishaq Dar", 2), ("Tasnim Aslam", 1)]
+    assert overview["awaiting_total"] == 0
+    assert {c["status"] for c in Store(db_path).claims()} == {"false", "disputed"}
+    assert len(claims) == 3
+    assert "Ishaq Dar" in run("report").stdout
