@@ -12,8 +12,37 @@ from dataclasses import replace
 
 from claimtrack.model import Article, Metadata, Paragraph, Quote, Sentence, Span
 
+#: Abbreviations that are normally followed by a number ("No. 2", "Jan. 17").
+_BEFORE_NUMBER = frozenset(
+    [
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "pp",
+        "p",
+        "fig",
+        "figs",
+        "ch",
+        "art",
+        "sec",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+
 #: Words that end with a period without ending a sentence (lower case, without the period).
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS = _BEFORE_NUMBER | frozenset(
     [
         "mr",
         "mrs",
@@ -50,29 +79,6 @@ ABBREVIATIONS = frozenset(
         "sra",
         "sr",
         "srta",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "no",
-        "nos",
-        "vol",
-        "vols",
-        "pp",
-        "p",
-        "fig",
-        "figs",
-        "ch",
-        "art",
-        "sec",
         "para",
         "ed",
         "eds",
@@ -112,35 +118,6 @@ ABBREVIATIONS = frozenset(
         "n.y",
         "l.a",
         "e.u",
-    ]
-)
-
-#: Abbreviations that are normally followed by a number ("No. 2", "Jan. 17").
-_BEFORE_NUMBER = frozenset(
-    [
-        "no",
-        "nos",
-        "vol",
-        "vols",
-        "pp",
-        "p",
-        "fig",
-        "figs",
-        "ch",
-        "art",
-        "sec",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
     ]
 )
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
+
+from claimtrack_plugins._dates import parse_iso
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -192,7 +194,7 @@ def quantities(text: str) -> list[Quantity]:
 
 def dates(text: str, published: str | None = None) -> list[DatePoint]:
     """Every date in ``text`` at its own granularity; relative ones need ``published``."""
-    today = _parse_iso(published)
+    today = parse_iso(published)
     found: list[DatePoint] = []
     for m in _DATE.finditer(text):
         point: tuple[str, object] | None = None
@@ -228,12 +230,3 @@ def years_of(point: DatePoint) -> int | None:
     if point.granularity in ("month", "day") and isinstance(point.value, tuple):
         return int(point.value[0])
     return None
-
-
-def _parse_iso(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
