@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -124,23 +123,29 @@ def _can_build_wheels() -> bool:
 @pytest.mark.skipif(
     not _can_build_wheels(), reason="an offline install needs wheel or setuptools>=70.1"
 )
-def test_generated_package_installs_into_a_venv(tmp_path: Path) -> None:
+def test_generated_package_installs_with_pip(tmp_path: Path) -> None:
+    # pip runs under the interpreter running the tests, whose setuptools the
+    # skip condition checked; a venv would inherit the base interpreter's instead.
     root, _ = scaffold("numbers-demo", tmp_path / "pkg")
-    venv.create(tmp_path / "venv", system_site_packages=True, with_pip=True)
-    python = tmp_path / "venv" / "bin" / "python"
+    site = tmp_path / "site"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(root)],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+         "--target", str(site), str(root)],
         check=True,
         capture_output=True,
         timeout=300,
     )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMTRACK_")}
+    env["PYTHONPATH"] = str(site)
     proc = subprocess.run(
-        [str(python), "-c", "from claimtrack.cli import main; main()", "plugins", "--json"],
+        [sys.executable, "-c", "from claimtrack.cli import main; main()", "plugins", "--json"],
         cwd=tmp_path,
-        env={k: v for k, v in os.environ.items() if not k.startswith("CLAIMTRACK_")},
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert any(p["name"] == "numbers-demo" for p in json.loads(proc.stdout))
+    plugin = next(p for p in json.loads(proc.stdout) if p["name"] == "numbers-demo")
+    assert plugin["origin"] == "claimtrack-numbers-demo==0.1.0"
+    assert plugin["status"] == "loaded"
