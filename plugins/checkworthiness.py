@@ -17,9 +17,14 @@ consistent with any tool that compares scores against the default threshold.
 News reports speech: "X said the economy lost 2 million jobs" is check-worthy because of what was
 said, and "'It's an invasion,' Scott Pruitt, the attorney general of Oklahoma, said" is not, however
 many names and titles the frame holds. So a sentence with a reporting cue is scored on its reported
-content alone (:func:`reported_content`). Whether the attribution stage found a speaker is not
-used as a bonus: on the news dev check a bonus for attributed sentences added false positives
-(quoted opinions) and no true ones.
+content (:func:`reported_content`, :func:`claim_features`), keeping two things from the whole
+sentence: its length (a reported clause is not a fragment) and, when the content is not marked as
+an opinion, guess, promise or question, the weight the model learned for being attributed.
+Whether the attribution stage found a speaker is not used.
+
+Context: in an article, each claim's logit moves towards the mean logit of its neighbours
+(:func:`smooth`), because check-worthy claims come in passages and opinion pieces are opinion
+throughout. A one-sentence document is scored as it is.
 """
 
 from __future__ import annotations
@@ -66,7 +71,8 @@ _FIRST_PERSON_OPINION = re.compile(
     r"|we must|we should|we have to|we're going to|let's|let me)\b"
 )
 _FUTURE = re.compile(r"\b(?:will|won't|going to|gonna|would)\b")
-_CAPITALISED = re.compile(r"(?<![.!?:;\"“‘'(]\s)(?<!^)\b[A-Z][a-zA-Z'’-]+")
+# Capitalised words inside a sentence, a cheap stand-in for named entities ("I'm", "I've" are not).
+_CAPITALISED = re.compile(r"(?<![.!?:;\"“‘'(]\s)(?<!^)\b(?!I['’])[A-Z][a-zA-Z'’-]+")
 _QUOTE = re.compile(r"[\"“”]")
 # Reporting frames in news: "X said (that) ...", "... , X said.", "According to X, ...".
 _CUE = re.compile(
@@ -86,11 +92,13 @@ def _number_token(token: str) -> str:
 def _signals(text: str, lowered: str, n_tokens: int) -> list[str]:
     """The hand-written features of one sentence, as feature names."""
     found: list[str] = []
-    if _DIGIT.search(text):
+    digit = _DIGIT.search(text) is not None
+    if digit:
         found.append("f:digit")
-    if _MONEY.search(lowered):
+    # Both money patterns need a digit, and a percentage a digit or "per": skip the searches.
+    if digit and _MONEY.search(lowered):
         found.append("f:money")
-    if _PERCENT.search(lowered):
+    if (digit or "per" in lowered) and _PERCENT.search(lowered):
         found.append("f:percent")
     if _BIG.search(lowered):
         found.append("f:big")
@@ -118,17 +126,19 @@ def _signals(text: str, lowered: str, n_tokens: int) -> list[str]:
     # A headline capitalises every word, which says nothing about named entities.
     if words and capitalised < 0.6 * len(words):
         found.append(f"f:entities{min(capitalised, 3)}")
-    if n_tokens < 5:
-        found.append("f:len<5")
-    elif n_tokens < 10:
-        found.append("f:len<10")
-    elif n_tokens < 20:
-        found.append("f:len<20")
-    elif n_tokens < 40:
-        found.append("f:len<40")
-    else:
-        found.append("f:len40+")
+    found.append(_length(n_tokens))
     return found
+
+
+def _length(n_tokens: int) -> str:
+    """The length feature of a sentence of ``n_tokens`` tokens (fragments are under 5)."""
+    if n_tokens < 5:
+        return "f:len<5"
+    if n_tokens < 10:
+        return "f:len<10"
+    if n_tokens < 20:
+        return "f:len<20"
+    return "f:len<40" if n_tokens < 40 else "f:len40+"
 
 
 def features(text: str) -> list[str]:
@@ -173,11 +183,15 @@ def _weights() -> tuple[dict[str, float], float]:
     return {str(k): float(v) for k, v in model["weights"].items()}, float(model["intercept"])
 
 
-def logit(text: str) -> float:
-    """The model's raw score of ``text`` before the sigmoid."""
+def _sum(names: set[str]) -> float:
     weights, intercept = _weights()
     get = weights.get
-    return intercept + sum(get(name, 0.0) for name in set(features(text)))
+    return intercept + sum(get(name, 0.0) for name in names)
+
+
+def logit(text: str) -> float:
+    """The model's raw score of ``text`` before the sigmoid."""
+    return _sum(set(features(text)))
 
 
 def _sigmoid(x: float) -> float:
@@ -186,23 +200,84 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def _claim_logit(text: str) -> float:
+#: Signals that make a statement an opinion, a guess, a promise or a question.
+_NOT_FACT = frozenset({"f:opinion", "f:hedge", "f:future", "f:first_opinion", "f:question"})
+
+
+def claim_features(text: str) -> set[str]:
+    """The features a claim is scored on: its own, or for reported speech its content's.
+
+    The reported clause is part of a whole sentence, not a fragment, so its length is the
+    sentence's; and a factual report keeps the attribution signal, while a reported opinion,
+    guess, promise or question does not.
+    """
     content = reported_content(text)
-    return logit(content if content else text)
+    if not content:
+        return set(features(text))
+    names = set(features(content))
+    names.discard(_length(len(_TOKEN.findall(content.lower()))))
+    names.add(_length(len(_TOKEN.findall(text.lower()))))
+    if names.isdisjoint(_NOT_FACT):
+        names.add("f:attribution")
+    return names
+
+
+def _claim_logit(text: str) -> float:
+    return _sum(claim_features(text))
+
+
+def _logit_of(sentence: str, context: str | None) -> float:
+    """The logit behind :func:`score_text`."""
+    value = _claim_logit(sentence)
+    if context and context.strip() and context.strip() != sentence.strip():
+        value = 0.5 * (value + _claim_logit(context))
+    return value
 
 
 def score_text(sentence: str, context: str | None = None) -> float:
     """Check-worthiness of ``sentence`` in [0, 1]; ``context`` is the sentence that holds it.
 
-    Reported speech is scored by its content (:func:`reported_content`). A claim cut from a
-    longer sentence keeps the context's signals: the two logits are averaged.
+    Reported speech is scored by its content (:func:`claim_features`). A claim cut from a
+    longer sentence keeps the context's signals: the two logits are averaged. This is the score of
+    a sentence on its own; in an article, :func:`smooth` also weighs in its neighbours.
     """
     if not sentence.strip():
         return 0.0
-    value = _claim_logit(sentence)
-    if context and context.strip() and context.strip() != sentence.strip():
-        value = 0.5 * (value + _claim_logit(context))
-    return _sigmoid(value)
+    return _sigmoid(_logit_of(sentence, context))
+
+
+#: How far a claim's logit moves towards the mean logit of its neighbours (see :func:`smooth`).
+NEIGHBOUR_WEIGHT: float = 0.3
+#: How many claims on each side count as neighbours.
+NEIGHBOURS: int = 2
+
+
+def smooth(logits: Sequence[float]) -> list[float]:
+    """Move each logit of a document's claims, in reading order, towards its neighbours' mean.
+
+    Check-worthy claims come in passages (a run of figures, a record being argued over), and an
+    opinion piece is opinion throughout, so the neighbours are evidence about a claim. Each logit
+    becomes ``(1 - w) * own + w * mean(neighbours)`` with ``w`` :data:`NEIGHBOUR_WEIGHT`, over
+    up to :data:`NEIGHBOURS` claims on each side. A lone claim is left as it is.
+    """
+    out = []
+    for i, own in enumerate(logits):
+        near = [*logits[max(0, i - NEIGHBOURS) : i], *logits[i + 1 : i + 1 + NEIGHBOURS]]
+        out.append(own + NEIGHBOUR_WEIGHT * (sum(near) / len(near) - own) if near else own)
+    return out
+
+
+def score_sentences(sentences: Sequence[str]) -> list[float]:
+    """Check-worthiness of a document's sentences, given in reading order (see :func:`smooth`).
+
+    Blank sentences score 0 and are not anyone's neighbours.
+    """
+    kept = [i for i, sentence in enumerate(sentences) if sentence.strip()]
+    smoothed = smooth([_logit_of(sentences[i], None) for i in kept])
+    scores = [0.0] * len(sentences)
+    for i, value in zip(kept, smoothed, strict=True):
+        scores[i] = _sigmoid(value)
+    return scores
 
 
 def is_checkworthy(score: float) -> bool:
@@ -212,9 +287,11 @@ def is_checkworthy(score: float) -> bool:
 
 @hookimpl(trylast=True)
 def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[Claim]:
-    """Give every claim its check-worthiness score and decision."""
-    scored = []
-    for claim in claims:
+    """Give every claim its check-worthiness score and decision (see :func:`smooth`)."""
+    logits: dict[int, float] = {}
+    for i, claim in enumerate(claims):
+        if not claim.text.strip():
+            continue
         sentence = article.sentence_at(claim.start)
         # Only a sentence that holds the whole claim is its context.
         context = (
@@ -222,7 +299,12 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
             if sentence is not None and sentence.contains(claim.span)
             else None
         )
+        logits[i] = _logit_of(claim.text, context)
+    order = sorted(logits, key=lambda i: claims[i].start)
+    smoothed = dict(zip(order, smooth([logits[i] for i in order]), strict=True))
+    scored = []
+    for i, claim in enumerate(claims):
         # Decide on the rounded score so the printed score and the decision always agree.
-        value = round(score_text(claim.text, context), 4)
+        value = round(_sigmoid(smoothed[i]), 4) if i in smoothed else 0.0
         scored.append(claim.evolve(score=value, checkworthy=is_checkworthy(value)))
     return scored

@@ -1,7 +1,9 @@
 """Evaluate the check-worthiness scorer directly, without the CLI.
 
-Each text is scored whole with ``score_text`` (the CLI scores the segmenter's sentences, so its
-figures can differ slightly). Reports, as one JSON object:
+Each CheckThat! 2024 sentence is scored alone with ``score_text``; the sentences of a transcript or
+an article are scored together with ``score_sentences``, so that neighbours weigh in as they do in
+the plugin's hook (the CLI scores the segmenter's claims, so its figures can differ slightly).
+Reports, as one JSON object:
 
 - ``--tsv FILE``: P/R/F1 of the Yes class of a CheckThat! 2024 file, and sentences per second;
 - ``--ranking DIR``: MAP and R-precision over CheckThat! 2019 transcripts (lines ranked by score);
@@ -20,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from claimtrack_plugins.checkworthiness import is_checkworthy, score_text
+from claimtrack_plugins.checkworthiness import is_checkworthy, score_sentences, score_text
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
@@ -38,16 +40,15 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     }
 
 
-def decide(pairs: list[tuple[str, bool]]) -> dict[str, Any]:
-    """Score every text and compare the decisions with the gold labels."""
-    t0 = time.perf_counter()
-    predicted = [is_checkworthy(score_text(text)) for text, _ in pairs]
-    seconds = time.perf_counter() - t0
-    tp = sum(p and g for p, (_, g) in zip(predicted, pairs, strict=True))
-    fp = sum(p and not g for p, (_, g) in zip(predicted, pairs, strict=True))
-    fn = sum(g and not p for p, (_, g) in zip(predicted, pairs, strict=True))
+def decide(scored: list[tuple[float, bool]], seconds: float) -> dict[str, Any]:
+    """Compare the decisions on (score, gold) pairs with the gold labels."""
+    predicted = [is_checkworthy(score) for score, _ in scored]
+    gold = [g for _, g in scored]
+    tp = sum(p and g for p, g in zip(predicted, gold, strict=True))
+    fp = sum(p and not g for p, g in zip(predicted, gold, strict=True))
+    fn = sum(g and not p for p, g in zip(predicted, gold, strict=True))
     out = prf(tp, fp, fn)
-    out.update({"sentences": len(pairs), "sentences_per_s": round(len(pairs) / seconds, 1)})
+    out.update({"sentences": len(scored), "sentences_per_s": round(len(scored) / seconds, 1)})
     return out
 
 
@@ -55,7 +56,9 @@ def eval_tsv(path: Path) -> dict[str, Any]:
     """CheckThat! 2024 task 1 TSV."""
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    return decide([(r["Text"].strip(), r["class_label"].strip() == "Yes") for r in rows])
+    t0 = time.perf_counter()
+    scored = [(score_text(r["Text"].strip()), r["class_label"].strip() == "Yes") for r in rows]
+    return decide(scored, time.perf_counter() - t0)
 
 
 def average_precision(ranked: list[int]) -> float:
@@ -74,7 +77,9 @@ def eval_ranking(folder: Path) -> dict[str, Any]:
     for path in sorted(folder.glob("*.tsv")):
         with open(path, encoding="utf-8", newline="") as f:
             rows = [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 4]
-        scored = sorted(((-score_text(r[2].strip()), i, int(r[3])) for i, r in enumerate(rows)))
+        scores = score_sentences([r[2].strip() for r in rows])
+        labels = [int(r[3]) for r in rows]
+        scored = sorted(zip((-s for s in scores), range(len(rows)), labels, strict=True))
         ranked = [y for _, _, y in scored]
         aps.append(average_precision(ranked))
         npos = sum(ranked)
@@ -89,14 +94,17 @@ def eval_ranking(folder: Path) -> dict[str, Any]:
 def eval_news(gold: Path) -> dict[str, Any]:
     """Sentence-labelled news; gold is where both labellers agree on CFS versus not."""
     folders = sorted(p for p in gold.glob("labels_*") if p.is_dir())
-    pairs = []
+    scored, seconds = [], 0.0
     for sf in sorted((gold / "sentences").glob("*.json")):
         sentences = json.loads(sf.read_text(encoding="utf-8"))["sentences"]
         la, lb = (json.loads((f / sf.name).read_text(encoding="utf-8"))["labels"] for f in folders)
-        for s, a, b in zip(sentences, la, lb, strict=True):
+        t0 = time.perf_counter()
+        scores = score_sentences([s["text"] for s in sentences])
+        seconds += time.perf_counter() - t0
+        for score, a, b in zip(scores, la, lb, strict=True):
             if (a["label"] == "CFS") == (b["label"] == "CFS"):
-                pairs.append((s["text"], a["label"] == "CFS"))
-    return decide(pairs)
+                scored.append((score, a["label"] == "CFS"))
+    return decide(scored, seconds)
 
 
 def main() -> None:
