@@ -373,9 +373,15 @@ def _print(console: Console, figures: dict[str, Any]) -> None:
         )
         breakdown.add_column("stage")
         breakdown.add_column("ms / article", justify="right")
+        breakdown.add_column("CPU ms / article", justify="right")
+        cpu = stage.get("cpu_ms_per_article", {})
         for name, ms in stage["ms_per_article"].items():
-            breakdown.add_row(name, f"{ms:.2f}")
-        breakdown.add_row("total", f"{stage['total_ms_per_article']:.2f}")
+            breakdown.add_row(name, f"{ms:.2f}", f"{cpu.get(name, float('nan')):.2f}")
+        breakdown.add_row(
+            "total",
+            f"{stage['total_ms_per_article']:.2f}",
+            f"{stage.get('cpu_total_ms_per_article', float('nan')):.2f}",
+        )
         breakdown.add_row("plugin loading (once per process)", f"{stage['plugin_load_ms']:.0f} ms")
         console.print(breakdown)
     verdicts = Table(title="targets")

@@ -11,8 +11,6 @@ import os
 import re
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -199,6 +197,8 @@ def iso_date(match: re.Match[str]) -> str | None:
 
 def fetch(url: str) -> tuple[bytes, str]:
     """GET a URL with a timeout, size cap, redirect limit and content-type check."""
+    import urllib.error  # here: most scans read files, and urllib takes 20 ms to import
+    import urllib.request
 
     class LimitedRedirects(urllib.request.HTTPRedirectHandler):
         max_redirections = MAX_REDIRECTS

@@ -10,7 +10,7 @@ from typing import Any
 
 from claimtrack.errors import ArticleError
 from claimtrack.model import CLAIM_TYPES, Article, Claim, Contradiction, ScanResult, Span
-from claimtrack.plugins import PluginHost
+from claimtrack.plugins import PluginHost, time_limits
 from claimtrack.text import make_article
 
 _HOST: ContextVar[PluginHost | None] = ContextVar("claimtrack_host", default=None)
@@ -35,7 +35,10 @@ def score_pair(article: Article, a: Claim, b: Claim) -> float | None:
 
 def load_article(host: PluginHost, source: str) -> Article:
     """Load and segment ``source`` through the loader hook; raise ``ArticleError`` if unreadable."""
-    article = host.first_result("claimtrack_load_article", propagate=(ArticleError,), source=source)
+    with time_limits():
+        article = host.first_result(
+            "claimtrack_load_article", propagate=(ArticleError,), source=source
+        )
     if not isinstance(article, Article):
         raise ArticleError(f"{source}: no loader could read it")
     return make_article(article.text, article.source, article.metadata)
@@ -43,7 +46,8 @@ def load_article(host: PluginHost, source: str) -> Article:
 
 def scan_source(host: PluginHost, source: str) -> ScanResult:
     """Load ``source`` and scan it."""
-    return scan_article(host, load_article(host, source))
+    with time_limits():
+        return scan_article(host, load_article(host, source))
 
 
 def scan_article(host: PluginHost, article: Article) -> ScanResult:
@@ -51,10 +55,11 @@ def scan_article(host: PluginHost, article: Article) -> ScanResult:
     host.take_failures()
     token = _HOST.set(host)
     try:
-        article = replace(article, furniture=_furniture(host, article))
-        claims = _extract(host, article)
-        claims = _enrich(host, article, claims)
-        contradictions = _relate(host, article, claims)
+        with time_limits():
+            article = replace(article, furniture=_furniture(host, article))
+            claims = _extract(host, article)
+            claims = _enrich(host, article, claims)
+            contradictions = _relate(host, article, claims)
     finally:
         _HOST.reset(token)
     return ScanResult(
@@ -98,7 +103,7 @@ def _extract(host: PluginHost, article: Article) -> list[Claim]:
             if claim is None or article.is_furniture(claim.span):
                 continue
             if not claim.extractor:
-                claim = replace(claim, extractor=name)
+                claim = Claim.evolve(claim, extractor=name)
             by_span.setdefault((claim.start, claim.end), claim)
     return list(by_span.values())
 
@@ -124,7 +129,7 @@ def _enrich(host: PluginHost, article: Article, claims: list[Claim]) -> list[Cla
         ]
         if len(enriched) != len(items) or not _listlike(result):
             continue  # a faulty enricher's output is dropped whole: the claims stay as they were
-        claims = [c if c.extractor else replace(c, extractor=name) for c in enriched]
+        claims = [c if c.extractor else Claim.evolve(c, extractor=name) for c in enriched]
     return [c for c in claims if not article.is_furniture(c.span)]
 
 

@@ -15,8 +15,9 @@ import pkgutil
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -185,7 +186,7 @@ class PluginHost:
         try:
             with time_limit(self.timeout), writes_forbidden(f"plugin {name}"):
                 result = function(**{arg: kwargs[arg] for arg in argnames})
-                if isinstance(result, Iterator):
+                if type(result) is not list and isinstance(result, Iterator):
                     result = list(result)
         except propagate:
             raise
@@ -217,28 +218,78 @@ class PluginHost:
         return taken
 
 
+# Whether ``time_limits`` has the SIGALRM handler in place (main thread only).
+_handler_installed = False
+
+
+def _expire(signum: int, frame: object) -> None:
+    raise PluginTimeout
+
+
+def _alarm_usable() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
 @contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``PluginTimeout`` in the block after ``seconds`` (main thread on POSIX only)."""
-    usable = (
-        seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
+def time_limits() -> Iterator[None]:
+    """Keep the handler that ``time_limit`` needs installed for the whole block.
+
+    A scan calls a dozen hook implementations per article; installing the handler once around
+    them, not around each call, leaves each call two ``setitimer`` calls. Nesting is harmless.
+    """
+    global _handler_installed
+    if _handler_installed or not _alarm_usable():
         yield
         return
-
-    def expire(signum: int, frame: object) -> None:
-        raise PluginTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGALRM, _expire)
+    _handler_installed = True
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _handler_installed = False
         signal.signal(signal.SIGALRM, previous)
+
+
+def time_limit(seconds: float) -> AbstractContextManager[None]:
+    """Raise ``PluginTimeout`` in the block after ``seconds`` (main thread on POSIX only).
+
+    Inside another limit (a plugin asking the core to score a pair), the outer limit is put
+    back afterwards with the time it had left.
+    """
+    return _TimeLimit(seconds)
+
+
+class _TimeLimit:
+    """The context manager of :func:`time_limit` (a class: it runs around every hook call)."""
+
+    __slots__ = ("handler", "outer", "seconds", "started")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.handler: AbstractContextManager[None] | None = None
+        self.outer = self.started = 0.0
+
+    def __enter__(self) -> None:
+        if self.seconds <= 0 or not _alarm_usable():
+            self.seconds = 0
+            return
+        if not _handler_installed:
+            self.handler = time_limits()
+            self.handler.__enter__()
+        self.outer, _interval = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        if self.outer:
+            self.started = time.monotonic()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.seconds <= 0:
+            return
+        if self.outer:
+            left = self.outer - (time.monotonic() - self.started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6))
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if self.handler is not None:
+            self.handler.__exit__(None, None, None)
 
 
 def load_plugins(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from claimtrack_plugins._regex import LazyPattern
+
 _MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -23,7 +25,7 @@ _MONTH_WORD = (
 )
 _WEEKDAY_WORD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # One alternation so that the longest expression at a position wins and none overlap.
-_EXPRESSION = re.compile(
+_EXPRESSION = LazyPattern(
     rf"\b(?P<yearrel>(?:last|this|next) year)\b"
     rf"|\b(?P<monthrel>(?:last|this|next) month)\b"
     rf"|\b(?P<dayword>yesterday|today|tomorrow)\b"
@@ -35,7 +37,7 @@ _EXPRESSION = re.compile(
     re.IGNORECASE,
 )
 # Markers that an undated day or month lies ahead of the article's date, not behind it.
-_FUTURE = re.compile(
+_FUTURE = LazyPattern(
     r"\b(?:will|won['’]t|shall|going to|(?:is|are) (?:set|scheduled|due|expected|planned) to"
     r"|plans? to|next|upcoming|scheduled for)\b",
     re.IGNORECASE,

@@ -14,15 +14,17 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from claimtrack_plugins._regex import LazyPattern
+
 FRAMES_ENV = "CLAIMTRACK_FRAMES"
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_PLACEHOLDER = LazyPattern(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +64,25 @@ class Lexicon:
 
 def lexicon_paths() -> list[Path]:
     """The lexicon files read, in order: bundled, user config folder, ``CLAIMTRACK_FRAMES``."""
-    bundled = Path(str(resources.files("claimtrack_plugins") / "data" / "frames.toml"))
-    paths = [bundled]
-    user = Path(platformdirs.user_config_dir("claimtrack")) / "frames.toml"
+    paths = [_bundled_path()]
+    user = _user_path()
     if user.is_file():
         paths.append(user)
     extra = os.environ.get(FRAMES_ENV, "")
     paths.extend(Path(p).expanduser() for p in extra.split(os.pathsep) if p.strip())
     return paths
+
+
+# Both folders are looked up once: they do not move while claimtrack runs, and a scan asks for
+# the lexicon once per article. Whether the user's file exists is still checked each time.
+@cache
+def _bundled_path() -> Path:
+    return Path(str(resources.files("claimtrack_plugins") / "data" / "frames.toml"))
+
+
+@cache
+def _user_path() -> Path:
+    return Path(platformdirs.user_config_dir("claimtrack")) / "frames.toml"
 
 
 def load_lexicon(paths: Iterable[Path] | None = None) -> Lexicon:

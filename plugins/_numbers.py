@@ -14,8 +14,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from claimtrack_plugins._dates import parse_iso
+from claimtrack_plugins._regex import CaselessPattern, LazyPattern, lowered
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -34,32 +36,33 @@ _FRACTIONS = {"half": 0.5, "a half": 0.5, "a third": 1 / 3, "one third": 1 / 3,
 _CURRENCY = {"$": "$", "£": "£", "€": "€", "dollar": "$", "dollars": "$", "pound": "£",
              "pounds": "£", "euro": "€", "euros": "€", "rupee": "rs", "rupees": "rs",
              "rs": "rs", "yen": "¥", "¥": "¥"}  # fmt: skip
-_HEDGES = re.compile(
+_HEDGES = CaselessPattern(
     r"\b(?:about|around|approximately|roughly|nearly|almost|some|over|under|more than|less than"
     r"|fewer than|at least|at most|up to|upwards of|close to|as many as|as much as|estimated"
-    r"|an estimated|just over|just under|more|less)\s*$",
-    re.IGNORECASE,
+    r"|an estimated|just over|just under|more|less)\s*$"
 )
 
 _WORD_NUMBER = "|".join(sorted(_UNITS, key=len, reverse=True))
 _SCALE_WORD = "|".join(sorted(_SCALES, key=len, reverse=True))
 _FRACTION = "|".join(sorted(_FRACTIONS, key=len, reverse=True))
-_NUMBER = re.compile(
+_NUMBER = CaselessPattern(
     r"(?P<cur>[$£€¥])?\s?"
     r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     rf"|(?P<fraction>\b(?:{_FRACTION})\b)"
     rf"|(?P<words>(?:(?:{_WORD_NUMBER})[\s-]?)+))"
     rf"(?:\s?(?P<scale>(?:{_SCALE_WORD})\b))?"
-    r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b|percentage points?\b))?",
-    re.IGNORECASE,
+    r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b|percentage points?\b))?"
 )
+# Every number holds a digit or one of these words: a text with neither holds no number.
+_NUMBER_WORDS = (*_UNITS, "half", "third", "quarter")
+_DIGIT = LazyPattern(r"\d")
 _FUNCTION_WORDS = frozenset({
     "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "from", "with",
     "as", "per", "than", "that", "this", "which", "who", "is", "are", "was", "were", "be", "been",
     "has", "have", "had", "will", "would",
 })  # fmt: skip
-_WORD_AFTER = re.compile(r"\s*(?:of\s+(?:the\s+)?)?([A-Za-z][A-Za-z-]+)")
-_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_WORD_AFTER = LazyPattern(r"\s*(?:of\s+(?:the\s+)?)?([A-Za-z][A-Za-z-]+)")
+_YEAR = LazyPattern(r"^(?:1[89]|20)\d\d$")
 
 _MONTHS = {
     name: index
@@ -73,15 +76,16 @@ _MONTHS = {
 }  # fmt: skip
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE = re.compile(
+_DATE = CaselessPattern(
     rf"\b(?:(?P<month>{_MONTH})\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?P<myear>(?:1[89]|20)\d\d)"
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH})\.?,?\s+(?P<myear2>(?:1[89]|20)\d\d)"
     r"|(?:in|since|by|until|during|of)\s+(?P<year>(?:1[89]|20)\d\d)\b(?!\s*(?:%|per))"
     r"|(?P<rel>last|next|this)\s+(?P<relunit>year|month)"
     rf"|(?:on\s+|last\s+)(?P<weekday>{'|'.join(_WEEKDAYS)})"
-    r"|(?P<yesterday>yesterday|today))\b",
-    re.IGNORECASE,
+    r"|(?P<yesterday>yesterday|today))\b"
 )
+# Every date holds a digit or one of these: a text with none holds no date.
+_DATE_WORDS = ("year", "month", "day")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,7 @@ class DatePoint:
     surface: str
 
 
+@lru_cache(maxsize=1 << 16)  # a text's words recur: most stems are looked up, not recomputed
 def stem(word: str) -> str:
     """A crude English stem, enough to match "troops" with "troop" and "visited" with "visit"."""
     word = word.lower().replace("’", "'")
@@ -140,11 +145,15 @@ def _words_value(words: str) -> float | None:
 
 def quantities(text: str) -> list[Quantity]:
     """Every number in ``text``, normalised, except years and the digits of dates."""
+    low = lowered(text)
+    if low is not None and not (_DIGIT.search(low) or any(w in low for w in _NUMBER_WORDS)):
+        return []
     # Date matches do not overlap and come in order, so one bisection finds the one to check.
-    date_spans = [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    date_spans = [(m.start(), m.end()) for m in _DATE.finditer(text, low)]
     date_starts = [start for start, _ in date_spans]
     found: list[Quantity] = []
-    for match in _NUMBER.finditer(text):
+    # Groups may come from the lowered text: only their values are read, never their case.
+    for match in _NUMBER.finditer(text, low):
         if not match.group(0).strip():
             continue
         index = bisect_right(date_starts, match.start()) - 1
@@ -174,7 +183,8 @@ def quantities(text: str) -> list[Quantity]:
             unit = _CURRENCY[next_word]
             after = _WORD_AFTER.match(text, after.end()) if after else None
             next_word = after.group(1).lower() if after else ""
-        hedged = bool(_HEDGES.search(text[max(0, match.start() - 20) : match.start()]))
+        before = slice(max(0, match.start() - 20), match.start())
+        hedged = bool(_HEDGES.search(text[before], low and low[before]))
         if next_word in _FUNCTION_WORDS:
             next_word = ""  # "$2bn for roads": the measured thing is not named next to the number
         found.append(
@@ -186,7 +196,7 @@ def quantities(text: str) -> list[Quantity]:
                 hedged=hedged,
                 start=match.start(),
                 end=match.end(),
-                surface=match.group(0).strip(),
+                surface=text[match.start() : match.end()].strip(),
             )
         )
     return found
@@ -195,8 +205,11 @@ def quantities(text: str) -> list[Quantity]:
 def dates(text: str, published: str | None = None) -> list[DatePoint]:
     """Every date in ``text`` at its own granularity; relative ones need ``published``."""
     today = parse_iso(published)
+    low = lowered(text)
+    if low is not None and not (_DIGIT.search(low) or any(w in low for w in _DATE_WORDS)):
+        return []
     found: list[DatePoint] = []
-    for m in _DATE.finditer(text):
+    for m in _DATE.finditer(text, low):  # groups are only read lowercased
         point: tuple[str, object] | None = None
         if m["month"] or m["month2"]:
             month = _MONTHS[(m["month"] or m["month2"]).lower()]
@@ -219,7 +232,8 @@ def dates(text: str, published: str | None = None) -> list[DatePoint]:
             when = today - timedelta(days=offset)
             point = ("day", (when.year, when.month, when.day))
         if point:
-            found.append(DatePoint(point[0], point[1], m.start(), m.end(), m.group(0).strip()))
+            surface = text[m.start() : m.end()].strip()
+            found.append(DatePoint(point[0], point[1], m.start(), m.end(), surface))
     return found
 
 

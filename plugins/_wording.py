@@ -12,59 +12,59 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ._numbers import stem
+from ._regex import LazyPattern
 
 NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "none", "nowhere", "neither",
                        "nor", "cannot"})  # fmt: skip
 # Phrases that hold a negation word without negating the clause.
-_NOT_NEGATING = re.compile(
+_NOT_NEGATING = LazyPattern(
     r"\b(?:not only|not just|not merely|not simply|not least|no doubt|no matter|nothing but"
     r"|not to mention|whether or not|if not|never mind|no sooner|no less than|no more than"
     r"|none other than|could not agree more|can not help|cannot help|not necessarily"
     r"|no longer|not yet)\b"
 )
-_CONTRACTIONS = (
-    (re.compile(r"\bwon['’]t\b"), "will not"),
-    (re.compile(r"\bcan['’]t\b"), "can not"),
-    (re.compile(r"\bcannot\b"), "can not"),
-    (re.compile(r"\bshan['’]t\b"), "shall not"),
-    (re.compile(r"\bain['’]t\b"), "is not"),
-    (re.compile(r"n['’]t\b"), " not"),
-    (re.compile(r"['’]re\b"), " are"),
-    (re.compile(r"['’]ll\b"), " will"),
-    (re.compile(r"['’]ve\b"), " have"),
-    (re.compile(r"['’]m\b"), " am"),
-    (re.compile(r"['’]d\b"), " would"),
-    (re.compile(r"\b(it|that|there|what|he|she|who|this)['’]s\b"), r"\1 is"),
+# Contractions, spelt out in two passes that give what applying each form in turn would: within
+# a pass no two matches overlap and no replacement moves a word boundary that a later form of the
+# pass looks at. The second pass reads the first one's output ("it's not" from "it'sn't").
+_NEGATIVE_CONTRACTION = LazyPattern(r"\b(?:won|can|shan|ain)['’]t\b|\bcannot\b|n['’]t\b")
+_OTHER_CONTRACTION = LazyPattern(
+    r"['’](?:re|ll|ve|m|d)\b|\b(?:it|that|there|what|he|she|who|this)['’]s\b"
 )
+_SPELT_OUT = {
+    "won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not",
+    "ain't": "is not", "n't": " not", "'re": " are", "'ll": " will", "'ve": " have",
+    "'m": " am", "'d": " would",
+}  # fmt: skip
 # Clause boundaries; the captured word says whether the clause after it is subordinate.
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = LazyPattern(
     r"[;:]|—|\s–\s|,\s*(?:but|yet)\b|\b(but|however|whereas|although|though|because|unless"
     r"|while|since)\b",
     re.IGNORECASE,
 )
 _REASONS = frozenset({"because", "since"})
 # Clauses that do not assert: conditions, commands, and other people's words reported.
-_CONDITIONAL = re.compile(r"^\s*(?:if|unless|whether|when|once|until|as long as)\b")
-_IMPERATIVE = re.compile(r"^\s*(?:do not|never|please|let s|let us)\b")
-_REPORTS = re.compile(
+_CONDITIONAL = LazyPattern(r"^\s*(?:if|unless|whether|when|once|until|as long as)\b")
+_IMPERATIVE = LazyPattern(r"^\s*(?:do not|never|please|let s|let us)\b")
+_REPORTS = LazyPattern(
     r"\b(?:say|says|said|claim|claims|claimed|argue|argues|argued|accuse|accused"
     r"|suggest|suggests|suggested|deny|denies|denied|insist|insists)\b"
 )
-_REPORTED_LEAD = re.compile(
+_REPORTED_LEAD = LazyPattern(
     r"^[^,“”\"]{0,80}?\b(?:said|says|added|told [a-z ]{1,30}|stated|argued|insisted|claimed"
     r"|replied|noted)(?: that)?\s*[:,]?\s*",
     re.IGNORECASE,
 )
-_REPORTING_VERB = re.compile(
+_REPORTING_VERB = LazyPattern(
     r"\b(?:said|says|added|told|stated|argued|insisted|noted)\b", re.IGNORECASE
 )
 # "No, schools are not safe": an answer word, not a negation of what follows.
-_INTERJECTION = re.compile(
+_INTERJECTION = LazyPattern(
     r"^\W*(?:no|yes|yeah|well|oh|okay|ok|look|listen)\b\s*[,.!—–-]+\s*", re.I
 )
-_WORD = re.compile(r"[a-z0-9%$]+")
+_WORD = LazyPattern(r"[a-z0-9%$]+")
 PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they", "it", "me", "us", "him", "her",
                       "them", "my", "our", "your", "his", "their", "its"})  # fmt: skip
 _STOPWORD_TEXT = """
@@ -104,12 +104,21 @@ class Clause:
         return self.words - PRONOUNS
 
 
+@lru_cache(maxsize=4096)  # a claim's text is expanded for its wording, words and negations
 def expand(text: str) -> str:
     """Lowercase ``text`` with contractions spelled out ("won't" -> "will not")."""
     text = text.lower()
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
+    if "'" in text or "’" in text:
+        text = _NEGATIVE_CONTRACTION.sub(_spelt_out, text)
+        return _OTHER_CONTRACTION.sub(_spelt_out, text)
+    if "cannot" in text:
+        return _NEGATIVE_CONTRACTION.sub(_spelt_out, text)
     return text
+
+
+def _spelt_out(match: re.Match[str]) -> str:
+    found = match.group(0).replace("’", "'")
+    return _SPELT_OUT.get(found) or found[:-2] + " is"  # "it's" -> "it is"
 
 
 def normalise(text: str) -> str:

@@ -16,64 +16,59 @@ import re
 from collections.abc import Sequence
 
 from claimtrack import Article, Claim, hookimpl
+from claimtrack_plugins._regex import CaselessPattern, LazyPattern, lowered
 
 #: How many years before the article's own year a mentioned year must be to count as history.
 HISTORY_YEARS = 10
 
-_PREDICTION = re.compile(
+_PREDICTION = CaselessPattern(
     r"\b(?:will|won['’]t|shall|['’]ll|going to|is (?:set|expected|likely|due|projected|forecast)"
     r" to|are (?:set|expected|likely|due|projected|forecast) to|forecasts?|predicts?|predicted"
-    r"|projected|next (?:year|month|week))\b",
-    re.IGNORECASE,
+    r"|projected|next (?:year|month|week))\b"
 )
-_CAUSAL = re.compile(
+_CAUSAL = CaselessPattern(
     r"\b(?:because|due to|caused|causes|causing|led to|leads to|lead to|resulted in|results in"
     r"|as a result|thanks to|blamed|responsible for|contributed to|driven by|fuell?ed by"
-    r"|linked to|the reason|increases? the risk|so that)\b",
-    re.IGNORECASE,
+    r"|linked to|the reason|increases? the risk|so that)\b"
 )
-_RULE = re.compile(
+_RULE = CaselessPattern(
     r"\b(?:law|laws|legal|illegal|illegally|unlawful|legislation|statute|constitution"
     r"|constitutional|unconstitutional|regulations?|rules? (?:say|says|require|allow|ban)"
     r"|(?:is|are) (?:required|allowed|permitted|prohibited|banned|entitled) to|prohibits?"
-    r"|mandates?|requires|banned|bans|treaty|policy (?:says|states|requires))\b",
-    re.IGNORECASE,
+    r"|mandates?|requires|banned|bans|treaty|policy (?:says|states|requires))\b"
 )
-_QUANTITY = re.compile(
+_QUANTITY = CaselessPattern(
     r"\d+(?:[.,]\d+)*\s*(?:%|percent|per cent|million|billion|trillion|thousand)"
-    r"|[$£€¥₹]\s?\d|\b(?:Rs\.?|USD|PKR)\s?\d"
+    r"|[$£€¥₹]\s?\d|\b(?:rs\.?|usd|pkr)\s?\d"
     r"|\b(?:percent|per cent|percentage|half|third|quarter|twice|double[sd]?|tripled?|doubled"
     r"|million|billion|trillion|hundreds|thousands|dozens|majority|average|rate|ranked"
     r"|largest|biggest|highest|lowest|smallest|fastest"
     r"|increased?|decreased?|rose|fell|grew|dropped|risen|fallen)\b"
-    r"|(?<![\w,.-])(?!(?:1[5-9]|20)\d\d(?:s|\b))\d+(?:[.,]\d+)*(?!\d)(?!\s*(?:st|nd|rd|th)\b)",
-    re.IGNORECASE,
+    r"|(?<![\w,.-])(?!(?:1[5-9]|20)\d\d(?:s|\b))\d+(?:[.,]\d+)*(?!\d)(?!\s*(?:st|nd|rd|th)\b)"
 )
-_MONTH_DAY = re.compile(
+_MONTH_DAY = LazyPattern(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
     r"|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\b"
     r"|\(\d{4}(?:-\d\d){0,2}\)|\b\d{4}-\d\d-\d\d\b"
 )
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)(s)?\b")
-_HISTORY_WORDS = re.compile(
+_DIGIT = LazyPattern(r"\d")
+_YEAR = LazyPattern(r"\b(1[5-9]\d\d|20\d\d)(s)?\b")
+_HISTORY_WORDS = CaselessPattern(
     r"\b(?:decades? ago|centur(?:y|ies) ago|in the \d+(?:st|nd|rd|th) century|since independence"
-    r"|was founded|were founded|was built|was established|colonial|ancient)\b",
-    re.IGNORECASE,
+    r"|was founded|were founded|was built|was established|colonial|ancient)\b"
 )
-_POSITION = re.compile(
+_POSITION = CaselessPattern(
     r"\b(?:wants?|wanted|want to|would like|believes?|believed|thinks?|considers?|intends?"
     r"|intended|aims?|aimed|seeks?|seeking|hopes?|hoped|supports?|supported|opposes?|opposed"
     r"|favou?rs?|calls? for|called for|urged?|pledged?|promised?|vowed?|committed to|plans? to"
-    r"|wishes|wish|our aim|our goal|our position|we believe|we want|we will not)\b",
-    re.IGNORECASE,
+    r"|wishes|wish|our aim|our goal|our position|we believe|we want|we will not)\b"
 )
-_EVENT = re.compile(
-    r"\b(?:yesterday|today|last (?:week|month|year|night)|recently|on (?:Monday|Tuesday"
-    r"|Wednesday|Thursday|Friday|Saturday|Sunday)|visit(?:ed|s)?|met|meeting|took place|held"
+_EVENT = CaselessPattern(
+    r"\b(?:yesterday|today|last (?:week|month|year|night)|recently|on (?:monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday)|visit(?:ed|s)?|met|meeting|took place|held"
     r"|signed|announced|launched|arrested|killed|died|won|lost|elected|voted|attacked|received"
     r"|agreed|resigned|appointed|ruled|filed|sued|charged|released|opened|closed|hosted"
-    r"|travell?ed|returned|happened|occurred|[a-z]{3,}ed (?:on|in|at|last|this)\b)\b",
-    re.IGNORECASE,
+    r"|travell?ed|returned|happened|occurred|[a-z]{3,}ed (?:on|in|at|last|this)\b)\b"
 )
 
 
@@ -86,25 +81,27 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
 
 def classify(text: str, reference_year: int | None = None) -> str:
     """The claim type of ``text``; ``reference_year`` is the article's year, if known."""
-    if _PREDICTION.search(text):
+    low = lowered(text)
+    if _PREDICTION.search(text, low):
         return "prediction"
-    if _CAUSAL.search(text):
+    if _CAUSAL.search(text, low):
         return "causal"
-    if _RULE.search(text):
+    if _RULE.search(text, low):
         return "rule"
-    if _QUANTITY.search(_MONTH_DAY.sub(" ", text)):
+    masked = _MONTH_DAY.sub(" ", text) if _DIGIT.search(text) else text  # dates need digits
+    if _QUANTITY.search(masked, lowered(masked)):
         return "quantity"
-    if _is_historical(text, reference_year):
+    if _is_historical(text, low, reference_year):
         return "historical"
-    if _POSITION.search(text):
+    if _POSITION.search(text, low):
         return "position"
-    if _EVENT.search(text):
+    if _EVENT.search(text, low):
         return "event"
     return "other"
 
 
-def _is_historical(text: str, reference_year: int | None) -> bool:
-    if _HISTORY_WORDS.search(text):
+def _is_historical(text: str, low: str | None, reference_year: int | None) -> bool:
+    if _HISTORY_WORDS.search(text, low):
         return True
     if reference_year is None:
         return False

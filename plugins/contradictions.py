@@ -35,6 +35,7 @@ from claimtrack import Article, Claim, Contradiction, Quote, Sentence, hookimpl
 
 from ._lexicon import Frame, Lexicon, load_lexicon
 from ._numbers import DatePoint, Quantity, dates, quantities, years_of
+from ._regex import LazyPattern
 from ._wording import (
     PRONOUNS,
     STOPWORDS,
@@ -65,12 +66,12 @@ FRAME_DISTANCE = 3
 #: Self-contradictions sit a few paragraphs apart at most (in the dev set, five claims).
 PAIR_WINDOW = 64
 
-_REPORTING = re.compile(
+_REPORTING = LazyPattern(
     r"\b(?:said|says|say|told|tells|added|adds|stated|argued|insisted|replied|noted|asked)\b"
 )
 
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
-_OPENING = re.compile(r"(?:^|[.!?:“\"‘(]\s*)$")
+_CAPITALISED = LazyPattern(r"\b[A-Z][A-Za-z]+")
+_OPENING = LazyPattern(r"(?:^|[.!?:“\"‘(]\s*)$")
 
 PairScorer = Callable[[Article, Claim, Claim], "float | None"]
 
@@ -102,11 +103,13 @@ class _Read:
     names: frozenset[str]  # capitalised words inside the text: who and what it is about
     sentence: int
     quote: int | None  # start of the quotation holding the claim
-    speaker: str | None
+    speaker: frozenset[str]  # the words of the speaker's name, normalised; empty if unknown
 
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
+    """A conflict one check found, before any model has its say."""
+
     kind: str
     explanation: str
     confident: bool  # False: report only if a model confirms
@@ -130,6 +133,8 @@ def find_contradictions(
 ) -> Iterator[Contradiction]:
     """The contradictions among ``claims``; ``scorer`` is an optional pair model (module doc)."""
     lexicon = lexicon or load_lexicon()
+    if len(claims) < 2:
+        return  # no pair to compare (the lexicon is still read, so a broken one is reported)
     quotes = _Quotes(article.quotes)
     # The first index of each sentence, as tuple.index would give, without its linear search.
     sentence_index = {s: i for i, s in reversed(list(enumerate(article.sentences)))}
@@ -213,7 +218,7 @@ def _read(
         names=_names(body),
         sentence=sentence_index[sentence] if sentence else -1,
         quote=quote,
-        speaker=normalise(speaker) if speaker else None,
+        speaker=frozenset(normalise(speaker).split()) if speaker else frozenset(),
     )
 
 
@@ -288,8 +293,7 @@ def _voice(a: _Read, b: _Read) -> str:
     if a.quote is not None and a.quote == b.quote:
         return "same"
     if a.speaker and b.speaker:
-        sa, sb = set(a.speaker.split()), set(b.speaker.split())
-        return "same" if sa <= sb or sb <= sa else "different"
+        return "same" if a.speaker <= b.speaker or b.speaker <= a.speaker else "different"
     return "unknown"
 
 

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from claimtrack import Article, Span, hookimpl
+from claimtrack_plugins._regex import LazyPattern
 
 _MONTH = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
@@ -41,33 +42,33 @@ _CREDIT = (
 
 # A whole line (paragraph), trailing punctuation and whitespace aside, matching one of these is
 # furniture. Each rule is named for docs/extraction.md and for ``details`` in tests.
-_LINE_RULES: dict[str, re.Pattern[str]] = {
-    "byline": re.compile(
+_LINE_RULES: dict[str, LazyPattern] = {
+    "byline": LazyPattern(
         rf"(?:By\s+{_NAME}(?:,\s*[\w .'’-]{{1,40}})?(?:\s*[|,–—-]\s*{_DATE}{_TIME})?"
         rf"|{_NAME}\s*[|,–—-]?\s*{_DATE}{_TIME}"
         rf"|{_NAME}\s*\|\s*{_NAME})"
     ),
-    "dateline": re.compile(
+    "dateline": LazyPattern(
         rf"(?:(?:Published|Updated|Posted|Last updated|First published)\s*:?\s*(?:on\s+)?)?"
         rf"{_DATE}{_TIME}(?:\s*\|\s*{_DATE}{_TIME})?|(?:Updated|Posted)\s*:?\s*\d{{1,2}}[:.]\d\d.*"
     ),
-    "published-in": re.compile(
+    "published-in": LazyPattern(
         r"(?:Published|Originally published|First published|A version of this (?:article|story)"
         r" (?:appeared|appears)|This (?:article|piece|story|post) (?:first |originally )?"
         r"(?:appeared|was published)) (?:in|on|at)\b.{0,200}"
     ),
-    "caption": re.compile(
+    "caption": LazyPattern(
         r".{0,400}?(?:PHOTO|Photo|IMAGE|Image|PICTURE|Picture|FILE PHOTO|File photo|CREDIT|Credit)"
         r"(?:\s+credit)?\s*:\s*[\w@ ./&'’,()-]{1,60}"
         r"|.{0,400}?\((?:AP|Reuters|AFP|Getty Images|EPA|File)(?: Photo)?(?:/[\w .'’-]+)?\)"
         r"|(?:Getty|Getty Images|AP Photo|Reuters|AFP|Shutterstock)(?:/[\w .'’-]+)?"
     ),
-    "credit": re.compile(
+    "credit": LazyPattern(
         rf"\(?[-—–\s]*{_CREDIT}(?:\s*[;,.]\s*{_CREDIT})*[.;]?\)?"
         r"|.{1,120}\b(?i:contributed (?:reporting|to this (?:report|article|story)))"
         r"|\(?(?i:h/t)\b.{0,80}|.{0,60}(?i:copyright)\s*©.{0,300}|.{0,20}©\s*\d{4}.{0,200}"
     ),
-    "share": re.compile(
+    "share": LazyPattern(
         r"(?:Follow|Like|Find)\s.{0,80}\bon (?:Twitter|Facebook|Instagram)\b.{0,120}"
         r"|.{0,80}(?:Twitter|Facebook|Instagram)\s*:?\s*@\w+.{0,120}"
         r"|(?:Sign up|Subscribe)\b.{0,120}\b(?:newsletter|e-?mail|here|podcast|updates)\b.{0,80}"
@@ -77,7 +78,7 @@ _LINE_RULES: dict[str, re.Pattern[str]] = {
         r"|Reach (?:him|her|them|me|us) (?:directly )?at \S+@\S+",
         re.IGNORECASE,
     ),
-    "read-more": re.compile(
+    "read-more": LazyPattern(
         r"(?:Read|Continue reading|Click)\s+(?:more|the rest|it all|the full|the whole|here|our)\b"
         r".{0,100}"
         r"|(?:Watch|Listen to|Check out|See)\s.{0,120}\b(?:above|below|here)[.:]?"
@@ -87,21 +88,21 @@ _LINE_RULES: dict[str, re.Pattern[str]] = {
         r" can be (?:found|read|seen) here",
         re.IGNORECASE,
     ),
-    "transcript-label": re.compile(
+    "transcript-label": LazyPattern(
         r"(?:Partial |Full )?transcripts?(?: (?:as follows|below|here))?:|Online:",
         re.IGNORECASE,
     ),
-    "stage-direction": re.compile(r"[\"“']?\((?:[A-Z][A-Z ,'’-]{2,40})\.?\)[\"”']?"),
-    "link": re.compile(
+    "stage-direction": LazyPattern(r"[\"“']?\((?:[A-Z][A-Z ,'’-]{2,40})\.?\)[\"”']?"),
+    "link": LazyPattern(
         r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|@\w{2,30}|[-_~=*—–.]{2,}|\}|\d{1,2}"
     ),
-    "section-label": re.compile(r"(?:[A-Z][A-Z&'’-]*)(?:\s+[A-Z][A-Z&'’-]*){0,3}"),
-    "update-note": re.compile(
+    "section-label": LazyPattern(r"(?:[A-Z][A-Z&'’-]*)(?:\s+[A-Z][A-Z&'’-]*){0,3}"),
+    "update-note": LazyPattern(
         r"(?:This (?:article|story|post|piece) (?:has been|was) updated|This is a developing story"
         r"|Correction:\s*" + _DATE + r"|Editor['’]s note:).{0,300}",
         re.IGNORECASE,
     ),
-    "moderation": re.compile(
+    "moderation": LazyPattern(
         r"Comments are (?:moderated|closed|reviewed).{0,200}"
         r"|.{0,80}\bsee our Comments? (?:FAQ|policy).{0,40}|Replying to .{1,60}"
         r"|FlagShareLikeReply.*|Show (?:More Posts|comments).{0,40}",
@@ -110,13 +111,13 @@ _LINE_RULES: dict[str, re.Pattern[str]] = {
 }
 
 # A line that opens a comment section: everything from it to the end of the text is furniture.
-_COMMENTS_START = re.compile(
+_COMMENTS_START = LazyPattern(
     r"(?:\d+\s+)?(?:COMMENTS?|Comments?|Reader comments|Leave a (?:comment|reply)"
     r"|Join the (?:conversation|discussion)|Show comments|Replying to .{1,60}|Comments \(\d+\))",
 )
 # A wire-service dateline at the start of a paragraph: "WASHINGTON (AP) — ", "NEW YORK, Dec. 11
 # (UPI) — ", "HEMPSTEAD, N.Y. ― ".
-_DATELINE_PREFIX = re.compile(
+_DATELINE_PREFIX = LazyPattern(
     rf"[A-Z][A-Z .'’-]{{2,40}}(?:,\s*(?:[A-Z][\w.]*\s?){{1,3}})?(?:,\s*{_MONTH}\s*\d{{1,2}})?"
     r"\s*(?:\((?:AP|UPI|Reuters|AFP|dpa|CNN)\))?\s*[—―–-]{1,2}\s+"
 )

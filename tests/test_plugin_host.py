@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import textwrap
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from claimtrack import Claim, Speaker
 from claimtrack.pipeline import scan_article
-from claimtrack.plugins import load_plugins
+from claimtrack.plugins import PluginTimeout, load_plugins, time_limit, time_limits
 from claimtrack.text import make_article
 
 ARTICLE = make_article("The mill was built in 1973. Officials said it cost 2 million rupees.", "t")
@@ -205,3 +209,35 @@ def test_enrichers_run_in_turn_on_each_others_output(tmp_path: Path) -> None:
     host = load_plugins(bundled=False, entry_points=False, plugins_dir=tmp_path / "p")
     claims = scan_article(host, ARTICLE).claims
     assert all(c.claim.endswith("12") for c in claims)
+
+
+def test_a_limit_inside_another_keeps_the_outer_one() -> None:
+    began = time.monotonic()
+    with pytest.raises(PluginTimeout), time_limit(0.3):
+        with time_limit(5):
+            pass  # a plugin asking the core to score a pair, say
+        time.sleep(3)
+    assert time.monotonic() - began < 2
+
+
+def test_time_limits_install_the_handler_once_and_restore_it() -> None:
+    before = signal.getsignal(signal.SIGALRM)
+    with time_limits():
+        installed = signal.getsignal(signal.SIGALRM)
+        for _ in range(3):
+            with time_limit(1):
+                assert signal.getsignal(signal.SIGALRM) is installed
+    assert signal.getsignal(signal.SIGALRM) is before
+    with pytest.raises(PluginTimeout), time_limit(0.2):
+        time.sleep(2)  # without time_limits around it, a limit installs the handler itself
+    assert signal.getsignal(signal.SIGALRM) is before
+
+
+def test_evolve_is_dataclasses_replace() -> None:
+    claim = Claim.from_span(ARTICLE, 0, 27, score=0.7, speaker=Speaker("Ada"), details={"k": 1})
+    assert claim.evolve(type="event", score=0.2) == replace(claim, type="event", score=0.2)
+    assert claim.evolve() == claim and claim.evolve() is not claim
+    with pytest.raises(TypeError):
+        claim.evolve(colour="red")
+    with pytest.raises(ValueError, match="span is fixed"):
+        claim.evolve(start=1)

@@ -57,6 +57,7 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scan_command, "CHUNK", 2)
     monkeypatch.setattr(scan_command, "BATCH", 3)
     monkeypatch.setattr(scan_command, "WINDOW_PER_JOB", 1)
+    monkeypatch.setattr(scan_command, "BYTES_PER_WORKER", 1)  # these few small files use --jobs
 
 
 def scan(*args: str) -> tuple[int, list[dict], list[str]]:
@@ -112,3 +113,18 @@ def test_standard_input_is_read_by_one_process(corpus: list[str], db_path: Path)
     )
     sources = [orjson.loads(line)["article"]["source"] for line in result.stdout.splitlines()]
     assert sources == [corpus[0], "-"]
+
+
+def test_workers_are_chosen_by_input_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan_command, "BYTES_PER_WORKER", 10_000)
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"{n}.txt"
+        path.write_text("x" * 4_000, encoding="utf-8")
+        paths.append(str(path))
+    assert scan_command._workers(4, paths) == 1  # 12 kB: one process
+    assert scan_command._workers(4, [*paths, "https://example.org/a"]) == 2  # a URL counts full
+    (tmp_path / "0.txt").write_text("x" * 30_000, encoding="utf-8")
+    assert scan_command._workers(2, paths) == 2
+    assert scan_command._workers(8, paths) == 3  # never more than files
+    assert scan_command._workers(1, paths) == 1

@@ -1,8 +1,10 @@
 """``claimtrack scan``: extract claims from articles, store them and show what was found.
 
-Many files are scanned by a pool of worker processes, each loading the plugins once. Results
-come back in input order through a bounded window of chunks, so memory stays flat however large
-the corpus, and the parent writes them to the database one batch per transaction.
+Enough input (:data:`BYTES_PER_WORKER` per worker) is scanned by a pool of worker processes,
+forked once the plugins are loaded (a spawned worker loads them itself); less is scanned in this
+process, which is faster than starting workers. Results come back in input order through a
+bounded window of chunks, so memory stays flat however large the corpus, and the parent writes
+them to the database one batch per transaction.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ BATCH = 64
 CHUNK = 8
 #: Chunks in flight per worker: keeps workers busy while bounding results held in memory.
 WINDOW_PER_JOB = 4
+#: Bytes of input that make one more worker process worth starting: for less, starting it and
+#: sending results back costs more than it saves.
+BYTES_PER_WORKER = 64 * 1024
 
 #: One scanned source: ("ok", ScanResult) or ("unreadable", message).
 Outcome = tuple[str, Any]
@@ -59,7 +64,12 @@ def scan(
     ] = False,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes [default: number of cores]."),
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Most worker processes; small inputs are scanned in one [default: cores].",
+        ),
     ] = None,
     db: DbOption = None,
     disable: DisableOption = None,
@@ -100,9 +110,7 @@ def scan(
         else:
             _show(record, earlier or {})
 
-    workers = min(jobs or default_jobs(), len(paths))
-    if "-" in paths:
-        workers = 1  # standard input belongs to this process
+    workers = 1 if "-" in paths else _workers(jobs or default_jobs(), paths)
     with _progress(len(paths), json) as advance:
         for kind, value in _outcomes(host, paths, workers, disable, plugins_dir):
             advance()
@@ -126,6 +134,24 @@ def scan(
         raise typer.Exit(PLUGIN_FAILED)
 
 
+def _workers(jobs: int, paths: Sequence[str]) -> int:
+    """How many processes to scan ``paths`` with: at most ``jobs``, one per ``BYTES_PER_WORKER``.
+
+    Standard input (``-``) belongs to this process; a URL counts as a worker's worth of input.
+    """
+    if jobs <= 1 or len(paths) <= 1:
+        return 1
+    size = 0
+    for path in paths:
+        try:
+            size += os.path.getsize(path)
+        except (OSError, ValueError):  # a URL, or a file the scan will report as unreadable
+            size += BYTES_PER_WORKER
+        if size >= jobs * BYTES_PER_WORKER:
+            break
+    return max(1, min(jobs, len(paths), size // max(1, BYTES_PER_WORKER)))
+
+
 def _outcomes(
     host: Any,
     paths: Sequence[str],
@@ -140,15 +166,20 @@ def _outcomes(
         return
     import multiprocessing
 
+    global _worker_host
+    _worker_host = host  # forked workers start with the plugins loaded; spawned ones load them
     chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    with multiprocessing.Pool(workers, _init_worker, (disable, plugins_dir)) as pool:
-        window: deque[Any] = deque()
-        for chunk in chunks:
-            window.append(pool.apply_async(_scan_chunk, (chunk,)))
-            if len(window) >= workers * WINDOW_PER_JOB:
+    try:
+        with multiprocessing.Pool(workers, _init_worker, (disable, plugins_dir)) as pool:
+            window: deque[Any] = deque()
+            for chunk in chunks:
+                window.append(pool.apply_async(_scan_chunk, (chunk,)))
+                if len(window) >= workers * WINDOW_PER_JOB:
+                    yield from window.popleft().get()
+            while window:
                 yield from window.popleft().get()
-        while window:
-            yield from window.popleft().get()
+    finally:
+        _worker_host = None
 
 
 def _scan_one(host: Any, source: str) -> Outcome:
@@ -162,18 +193,22 @@ def _scan_one(host: Any, source: str) -> Outcome:
 
 
 def _init_worker(disable: list[str] | None, plugins_dir: Path | None) -> None:
-    """Load the plugins once per worker; their load failures were reported by the parent."""
+    """Load the plugins once per worker, unless forked with them; the parent reported failures."""
     import signal
 
     global _worker_host
     # Ctrl-C goes to the whole process group: the parent stops the pool, workers stay quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_host = plugin_host(disable, plugins_dir)
+    if _worker_host is None:
+        _worker_host = plugin_host(disable, plugins_dir)
     _worker_host.take_failures()
 
 
 def _scan_chunk(paths: list[str]) -> list[Outcome]:
-    return [_scan_one(_worker_host, path) for path in paths]
+    from claimtrack.plugins import time_limits
+
+    with time_limits():
+        return [_scan_one(_worker_host, path) for path in paths]
 
 
 class _progress:
