@@ -2,12 +2,16 @@
 
 Exit codes: 0 done, 1 error, 2 usage, 3 done but a plugin failed. Errors are one line on stderr.
 Command modules live in ``claimtrack.commands`` and import heavy modules only when they run.
+A run of one command imports and builds only the module that defines it; ``app`` (the whole
+command line, for tests and embedding) is built on first use.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -39,14 +43,16 @@ PluginsDirOption = Annotated[
     ),
 ]
 
-app = typer.Typer(
-    name="claimtrack",
-    help="Find the checkable claims in news articles and track their verification.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+#: The commands (and command groups) each module of ``claimtrack.commands`` registers, in order.
+MODULES: dict[str, tuple[str, ...]] = {
+    "scan": ("scan",),
+    "desk": ("claims", "show", "mark", "verify", "dispute", "evidence", "note", "history", "log",
+             "undo", "articles", "similar", "search", "diff", "report"),
+    "plugins_cmd": ("plugins",),
+    "db": ("db",),
+    "eval_cmd": ("eval",),
+    "exchange": ("export", "import"),
+}  # fmt: skip
 
 
 def guarded(function: F) -> F:
@@ -85,16 +91,36 @@ def plugin_host(disable: list[str] | None, plugins_dir: Path | None) -> Any:
     return load_plugins(disable=disable or (), plugins_dir=plugins_dir)
 
 
-def _register_commands() -> None:
-    from claimtrack.commands import db, desk, eval_cmd, exchange, plugins_cmd, scan
+def build_app(command: str | None = None) -> typer.Typer:
+    """The command line: every command, or only those of the module that defines ``command``."""
+    app = typer.Typer(
+        name="claimtrack",
+        help="Find the checkable claims in news articles and track their verification.",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    # A callback keeps the app a group of commands even when it holds only one.
+    app.callback()(_no_options)
+    modules = [m for m, commands in MODULES.items() if command in commands] or list(MODULES)
+    for module in modules:
+        import_module(f"claimtrack.commands.{module}").register(app)
+    return app
 
-    for module in (scan, desk, plugins_cmd, db, eval_cmd, exchange):
-        module.register(app)
+
+def _no_options() -> None:
+    pass
 
 
-_register_commands()
+def __getattr__(name: str) -> Any:
+    """Build ``app``, the whole command line, on first use (PEP 562)."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()["app"] = app = build_app()
+    return app
 
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    build_app(sys.argv[1] if len(sys.argv) > 1 else None)()

@@ -19,7 +19,6 @@ A database folder may hold ``config.toml``; without one the default vocabulary a
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,10 +101,16 @@ def load_config(db_path: Path) -> Config:
     """The configuration of the database at ``db_path`` (defaults when it has no config.toml)."""
     path = db_path / CONFIG_FILE
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Config()
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path} is not valid TOML: {exc}") from exc
+    import tomllib  # only for databases that have a config.toml
+
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path} is not valid TOML: {exc}") from exc
     return parse_config(raw, str(path))
 

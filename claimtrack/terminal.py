@@ -1,15 +1,20 @@
-"""The one place that owns terminal output: consoles, JSON lines and safe text."""
+"""The one place that owns terminal output: consoles, JSON lines and safe text.
+
+rich is imported on first use of a console or ``safe``, so that JSON output does not pay for it.
+"""
 
 from __future__ import annotations
 
 import re
 import sys
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from rich.console import Console
-from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 # C0/C1 controls (escape sequences start with ESC) and bidi overrides; tab and newline stay.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -18,12 +23,16 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 @cache
 def stdout() -> Console:
     """Console for data meant for people (``NO_COLOR`` is respected by rich)."""
+    from rich.console import Console
+
     return Console(highlight=False)
 
 
 @cache
 def stderr() -> Console:
     """Console for progress, warnings and errors."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -34,6 +43,8 @@ def clean(value: object) -> str:
 
 def safe(value: object, style: str = "") -> Text:
     """A rich ``Text`` that shows ``value`` literally: no markup, no escape sequences."""
+    from rich.text import Text
+
     return Text(clean(value), style=style)
 
 

@@ -1,1 +1,4 @@
-"""The CLI's commands, one module per area; each exposes ``register(app)``."""
+"""The CLI's commands, one module per area; each exposes ``register(app)``.
+
+``claimtrack.cli.MODULES`` names the commands each module registers (a run imports only one).
+"""

@@ -31,8 +31,6 @@ def plugins(
     """List the plugins claimtrack loads (or run a subcommand)."""
     if ctx.invoked_subcommand is not None:
         return
-    from rich.table import Table
-
     from claimtrack.terminal import print_json, safe, stdout
 
     host = plugin_host(disable, plugins_dir)
@@ -46,6 +44,8 @@ def plugins(
     if json:
         print_json([info.to_json() for info in infos])
         return
+    from rich.table import Table
+
     table = Table(title="Plugins", title_justify="left")
     for column in ("name", "origin", "hooks", "status"):
         table.add_column(column)
