@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from claimtrack_plugins._attribution_words import (
     ACT_CUES,
     ADDRESSEE_CUES,
+    ASIDE_OPENERS,
     ATTITUDE_CUES,
     AUXILIARIES,
     COLON_STOPS,
@@ -24,50 +26,66 @@ from claimtrack_plugins._attribution_words import (
     FINDING_CUES,
     GROUP_NOUNS,
     INVERTIBLE,
+    LY_WORDS,
+    NOT_NAMES,
     NOUN_LIKE_CUES,
     NP_STOPS,
     ORG_WORDS,
+    POSTMODIFIERS,
+    QUANTITIES,
+    RESEARCHERS,
     ROLE_NOUNS,
     SOURCE_VENUES,
     SPEECH_CUES,
+    SUBORDINATORS,
     TIME_WORDS,
     TITLES,
 )
 
+_CUE_WORDS = SPEECH_CUES | {"according"}
 _TOKEN = re.compile(r"[^\W_](?:[\w'’&-]*[^\W_])?|[^\w\s]")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 _QUOTE_MARKS = frozenset('"“”«»„')
 _CLOSING_MARKS = frozenset('"”»')
+_OPENING_QUOTES = frozenset('"“«„')
 _MAX_NP = 10
 _NOT_NP_START = frozenset(
     ["that", "this", "of", "for", "to", "in", "on", "at", "by", "with", "from", "as", "about"]
 )
 _CONTENT_OPENERS = frozenset({"that", ":", "“", '"', "‘"})
 _PASSIVE = frozenset(["is", "was", "were", "are", "be", "been", "being", "get", "got", "gets"])
+#: Marks that set off an aside between a subject and its verb.
+_ASIDE_MARKS = frozenset(",—–-")
+#: Tokens an aside stretch may span ("Cecelia Purner, 67, a retired … Pa., said").
+_MAX_ASIDE = 40
+#: Quantifiers that float after their subject ("they both said", "Bolton and Gorka both denounced").
+_FLOATING = frozenset(["both", "all", "each"])
+_AFTER_NOUN_SUPPORT = frozenset(
+    ["in", "among", "against", "for", "from", "and", "or", "of", "with", "on", "at", *",.;:"]
+)
+#: Words after a source that say how it knows ("people familiar with the talks").
+_INFORMED = frozenset(["familiar", "close", "knowledgeable", "briefed", "involved"])
+#: Words opening what a finding cue reports ("shows that …", "found how …").
+_FINDINGS = frozenset(["that", "what", "how", "whether", "why", ":"])
+#: Verbs not ending in -ed or -s that an infinitive cue may hang on ("went on to say").
+_GOVERNING = frozenset(["went", "began", "want", "wants", "had", "has", "have", "seem", "got"])
+_OBJECTS = frozenset(["him", "her", "them", "us", "me", "you", "it", "this", "one"])
+_RELATIVES = frozenset(["who", "whom", "which", "that"])
+_LEADING_CONJUNCTIONS = frozenset(["and", "but", "so", "yet", "then"])
 _AFTER_NOUN_LIKE = frozenset(
-    ["that", ":", ",", ".", "“", '"', "the", "a", "he", "she", "they", "it"]
+    ["that", ":", ",", ".", "“", '"', "the", "a", "he", "she", "they", "it", "what", "how"]
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word or punctuation mark, with its offsets."""
+class Token(NamedTuple):
+    """One word or punctuation mark, with its offsets, lower-case form and shape."""
 
     text: str
     start: int
     end: int
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
-
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum()
-
-    @property
-    def is_cap(self) -> bool:
-        return self.text[0].isupper()
+    low: str
+    is_word: bool
+    is_cap: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +96,7 @@ class Frame:
     cue_end: int
     words: tuple[Token, ...]
     speech: bool = True  # a verb of saying, not an act or attitude ("criticized", "pledged")
+    venue: bool = False  # "In a CNN poll, …": the clause's source unless a cue names another
 
     @property
     def start(self) -> int:
@@ -90,18 +109,21 @@ class Frame:
 
 def tokenize(text: str, start: int, end: int) -> list[Token]:
     """The tokens of ``text[start:end]`` with offsets into ``text``."""
-    return [
-        Token(m.group(), start + m.start(), start + m.end())
-        for m in _TOKEN.finditer(text[start:end])
-    ]
+    tokens = []
+    for m in _TOKEN.finditer(text, start, end):
+        word = m.group()
+        tokens.append(
+            Token(word, m.start(), m.end(), word.lower(), word[0].isalnum(), word[0].isupper())
+        )
+    return tokens
 
 
 def _is_head(token: Token) -> bool:
     """Whether a noun phrase may end in this token (the word nearest the cue)."""
     low = token.low
     if not token.is_word:
-        return False
-    if low in _SUBJECT_PRONOUNS:
+        return token.text == "%"
+    if low in _SUBJECT_PRONOUNS or low in QUANTITIES:
         return True
     if low in TIME_WORDS or low.rstrip("s") in TIME_WORDS or low in NP_STOPS:
         return False
@@ -116,18 +138,22 @@ def _is_modifier(token: Token) -> bool:
     """A word that may sit inside a noun phrase before its head ("former", "Foreign", "2014")."""
     low = token.low
     if not token.is_word:
-        return token.text in {"-", "’s", "'s"}
+        return token.text in {"-", "’s", "'s", "%"}
     if low in NP_STOPS or low in AUXILIARIES or low in SPEECH_CUES:
         return False
-    return not low.endswith("ly")
+    return not low.endswith("ly") or low in LY_WORDS
 
 
 def _common_noun_phrase(tokens: list[Token], j: int, lo: int) -> bool:
-    """Whether ``tokens[j]`` ends a determiner-led phrase of ordinary words ("the probe")."""
+    """Whether ``tokens[j]`` ends a phrase of ordinary words led by a determiner or a
+    possessive ("the probe", "Ivana Trump's brief")."""
     for k in range(j, max(lo, j - 4) - 1, -1):
         tok = tokens[k]
         if tok.low in DETERMINERS:
             return k < j
+        owned = tokens[j].low in DOCUMENT_NOUNS or tokens[j].low in EVIDENCE_NOUNS
+        if k < j and tok.text.endswith(("’s", "'s")) and owned:
+            return True
         if not _is_modifier(tok) or not tok.is_word or tok.low.endswith("ing"):
             return False
     return False
@@ -135,6 +161,8 @@ def _common_noun_phrase(tokens: list[Token], j: int, lo: int) -> bool:
 
 def _backward_np(tokens: list[Token], j: int, lo: int) -> tuple[Token, ...] | None:
     """The noun phrase ending at token ``j`` (not before ``lo``), read leftwards."""
+    if j - 2 >= lo and tokens[j].text.isdigit() and tokens[j - 1].low == "in":
+        return tuple(tokens[j - 2 : j + 1])  # "six in 10 said"
     if j < lo or not (_is_head(tokens[j]) or _common_noun_phrase(tokens, j, lo)):
         return None
     if tokens[j].low in _SUBJECT_PRONOUNS:
@@ -164,6 +192,14 @@ def _backward_np(tokens: list[Token], j: int, lo: int) -> tuple[Token, ...] | No
             k -= 1
             if k - 2 >= lo and tokens[k - 1].low == "to" and tokens[k - 2].low in DOCUMENT_NOUNS:
                 k -= 1
+                continue
+            holder = tokens[k - 2] if k - 2 >= lo else None
+            if (
+                holder is not None
+                and tokens[k - 1].low in ("of", "for", "at", "from")
+                and (holder.low in ROLE_NOUNS or holder.low in GROUP_NOUNS)
+            ):
+                k -= 1  # "scholars at the Peterson Institute", "officials at the department"
                 continue
             break
         if low in NP_STOPS:
@@ -202,9 +238,15 @@ def _forward_np(
     k = i
     if tokens[k].low in DETERMINERS:
         k += 1
+        ends = k >= hi or not tokens[k].is_word or tokens[k].low in _NOT_NP_START
+        if ends and tokens[i].low in QUANTITIES:
+            return (tokens[i],)  # "according to some on Twitter"
     last = None
     while k < hi and k - i < _MAX_NP:
         tok = tokens[k]
+        if common and tok.text in _QUOTE_MARKS:
+            k += 1  # "according to her “clawback” plan"
+            continue
         if (
             tok.text == "."
             and last is not None
@@ -224,7 +266,7 @@ def _forward_np(
             continue
         if (
             tok.is_word
-            and (tok.is_cap or _is_modifier(tok))
+            and (tok.is_cap or _is_modifier(tok) or (common and tok.low in NOUN_LIKE_CUES))
             and tok.low not in DETERMINERS
             and (tok.low not in NP_STOPS)
         ):
@@ -251,20 +293,76 @@ def _plain_head(token: Token) -> bool:
         and low not in TIME_WORDS
         and low not in AUXILIARIES
         and low not in DETERMINERS
-        and not low.endswith(("ly", "ing"))
+        and not (low.endswith(("ly", "ing")) and low not in LY_WORDS)
     )
+
+
+def _bare_subject(tokens: list[Token], j: int, lo: int) -> tuple[Token, ...] | None:
+    """A short plain noun phrase opening its clause before a verb of saying ("Multiple
+    outlets reported", "Twitter users wrote"): any noun may speak there."""
+    head = tokens[j]
+    if not _plain_head(head) or head.is_cap or head.low in NP_STOPS or head.low in _OBJECTS:
+        return None
+    k = j
+    while k - 1 >= lo and j - k < 3 and tokens[k - 1].is_word and _is_modifier(tokens[k - 1]):
+        k -= 1
+    opens = k == lo or tokens[k - 1].text in ",;:" or tokens[k - 1].low in ("and", "but")
+    return tuple(tokens[k : j + 1]) if opens and k < j else None
+
+
+def _skip_infinitive(tokens: list[Token], j: int, lo: int) -> int:
+    """Step left over the verb an infinitive cue hangs on: "Bryne went on to say", "the
+    campaign declined to say", "she has refused to say"."""
+    if j - 1 <= lo or tokens[j].low != "to":
+        return j
+    k = j - 1
+    if tokens[k].low in ("on", "not") and k - 1 > lo:
+        k -= 1
+    verb = tokens[k]
+    if not verb.is_word or verb.is_cap or verb.low in NP_STOPS or verb.low in _SUBJECT_PRONOUNS:
+        return j
+    if not verb.low.endswith(("ed", "s")) and verb.low not in _GOVERNING:
+        return j
+    return _skip_auxiliaries(tokens, k - 1, lo)
+
+
+def _informed_source(tokens: list[Token], j: int, lo: int) -> tuple[Token, ...] | None:
+    """The source before "familiar with …", "close to …" ending at ``j``.
+
+    "people familiar with the matter said", "a source close to him said", "officials with
+    knowledge of the talks said": the source is the phrase before the qualifier.
+    """
+    for k in range(j - 1, max(lo, j - 8), -1):
+        low = tokens[k].low
+        if low in _INFORMED and tokens[k + 1].low in ("with", "to", "about", "on"):
+            return _backward_np(tokens, k - 1, lo)
+        if low == "knowledge" and tokens[k - 1].low == "with" and tokens[k + 1].low == "of":
+            return _backward_np(tokens, k - 2, lo)
+        if not tokens[k].is_word:
+            return None
+    return None
 
 
 def _skip_auxiliaries(tokens: list[Token], j: int, lo: int) -> int:
     """Step left over auxiliaries, adverbs and time phrases between a subject and its cue."""
     while j >= lo:
         tok = tokens[j]
+        before = tokens[j - 1] if j > lo else None
+        trailing = (
+            before is not None
+            and before.low not in DETERMINERS
+            and (
+                tok.low in POSTMODIFIERS  # "voters polled said", not "those polled said"
+                or (tok.low in _FLOATING and before.is_word and before.low not in _NOT_NP_START)
+            )
+        )
         if (
             tok.is_word
             and (
                 tok.low in AUXILIARIES
+                or trailing
                 or tok.low in TIME_WORDS
-                or (tok.low.endswith("ly") and (not tok.is_cap))
+                or (tok.low.endswith("ly") and not tok.is_cap and tok.low not in LY_WORDS)
             )
         ) or (
             tok.is_word
@@ -285,8 +383,132 @@ def _skip_auxiliaries(tokens: list[Token], j: int, lo: int) -> int:
     return j
 
 
+def _separator(token: Token) -> bool:
+    """A comma or dash that sets off an aside ("Gingrich — mentioned by Newsmax — told")."""
+    return token.text in _ASIDE_MARKS
+
+
+def _chunks(tokens: list[Token], lo: int, sep: int) -> list[tuple[int, int]]:
+    """The comma- or dash-separated stretches of ``tokens[lo:sep]``, in text order.
+
+    Stops (leaving the rest out) at a quotation mark or a full stop, colon or semicolon that
+    is not an abbreviation's ("Pa.", "Gov."), or after ``_MAX_ASIDE`` tokens.
+    """
+    bounds: list[tuple[int, int]] = []
+    end = sep
+    k = sep - 1
+    while k >= lo and sep - k <= _MAX_ASIDE:
+        tok = tokens[k]
+        stop = (
+            tok.text in _QUOTE_MARKS
+            or tok.text in ";:"
+            or (tok.text == "." and not (k > lo and tokens[k - 1].is_cap))
+        )
+        if stop or _separator(tok):
+            if k + 1 < end:
+                bounds.append((k + 1, end))
+            if stop:
+                return bounds[::-1]
+            end = k
+        k -= 1
+    if k < lo < end:
+        bounds.append((lo, end))
+    return bounds[::-1]
+
+
+def _aside(tokens: list[Token], lo: int, hi: int) -> bool:
+    """Whether ``tokens[lo:hi]`` may sit between a subject and its verb as an aside.
+
+    An age, a role or description ("the spokesperson", "Trump's former manager", "dean of
+    the law school"), a relative clause, a place or party ("Allentown", "Pa.", "R-Ky."), a
+    name, a prepositional or participial phrase ("during a town hall", "speaking in Ohio")
+    or an adverb ("however").
+    """
+    words = [t for t in tokens[lo:hi] if t.is_word]
+    if not words:
+        return False
+    first = words[0]
+    low = first.low
+    return (
+        low in DETERMINERS
+        or low in ASIDE_OPENERS
+        or first.text[0].isdigit()
+        or first.text.endswith(("’s", "'s"))
+        or (low.endswith(("ing", "ed", "ly")) and not first.is_cap)
+        or (len(words) > 1 and words[1].low in ("of", "at", "for", "to"))
+        or all(t.is_cap or t.text[0].isdigit() for t in words)
+        or any(t.low in ROLE_NOUNS for t in words)
+    )
+
+
+def _opener(tokens: list[Token], lo: int, hi: int) -> bool:
+    """Whether a stretch opening a sentence is adverbial ("In Iowa,", "Asked about it,")."""
+    low = tokens[lo].low
+    return (
+        low in ASIDE_OPENERS
+        or low in SUBORDINATORS
+        or low.endswith(("ing", "ed", "ly"))
+        or (hi - lo == 1 and low in NOT_NAMES and low not in _SUBJECT_PRONOUNS)
+    )
+
+
+def _pure_np(tokens: list[Token], lo: int, hi: int) -> tuple[Token, ...] | None:
+    """The noun phrase that is all of ``tokens[lo:hi]`` (a parenthesis may follow it)."""
+    while lo < hi and tokens[lo].low in _LEADING_CONJUNCTIONS:
+        lo += 1
+    words = _forward_np(tokens, lo, hi)
+    if not words or _skip_parenthesis(tokens, words, lo, hi) < hi:
+        return None
+    return None if _adverbial(words) else words
+
+
+def _adverbial(words: tuple[Token, ...]) -> bool:
+    """Whether a one-word phrase is a sentence adverb ("Moreover", "Still", "Similarly")."""
+    low = words[0].low
+    if len(words) > 1 or low in _SUBJECT_PRONOUNS:
+        return False
+    return low in NOT_NAMES or low in ASIDE_OPENERS or low.endswith(("ly", "ing"))
+
+
+def _subject_before_asides(tokens: list[Token], sep: int, lo: int) -> tuple[Token, ...] | None:
+    """The first stretch before ``sep`` that is a noun phrase followed only by asides.
+
+    "Cecelia Purner, 67, a retired teacher in Allentown, Pa., said"; "Vice President Joseph
+    R. Biden Jr., who was to travel to Columbus, Ohio, on Wednesday, said". A relative
+    clause runs on to the cue, whatever its commas set off.
+    """
+    chunks = _chunks(tokens, lo, sep)
+    for n, (start, end) in enumerate(chunks[:-1]):
+        words = _pure_np(tokens, start, end)
+        if words is None:
+            if _opener(tokens, start, end):
+                continue
+            return None
+        for a, b in chunks[n + 1 :]:
+            if not _aside(tokens, a, b):
+                break
+            if tokens[a].low in ("who", "whose", "which"):
+                return _named_aside(tokens, words, chunks[n + 1])
+        else:
+            return _named_aside(tokens, words, chunks[n + 1])
+    return None
+
+
+def _named_aside(
+    tokens: list[Token], words: tuple[Token, ...], aside: tuple[int, int]
+) -> tuple[Token, ...]:
+    """A full name set off after a role phrase names it: "Her chief aide, Jake Sullivan,"."""
+    named = _pure_np(tokens, *aside)
+    if named and len(named) > 1 and all(t.is_cap for t in named) and not _personal(words):
+        return named
+    return words
+
+
 def _appositive_np(tokens: list[Token], comma: int, lo: int) -> tuple[Token, ...] | None:
-    """The subject before an appositive closed at ``comma``: "Aslam, the spokesperson, said"."""
+    """The subject before an aside closed at ``comma``: "Aslam, the spokesperson, said"."""
+    found = _subject_before_asides(tokens, comma, lo)
+    if found:
+        return found
     k = comma - 1
     while k >= lo and comma - k <= 14:
         tok = tokens[k]
@@ -297,7 +519,7 @@ def _appositive_np(tokens: list[Token], comma: int, lo: int) -> tuple[Token, ...
         )
         if tok.text in _QUOTE_MARKS or (tok.text in ".;:" and not initial):
             return None
-        if tok.text == ",":
+        if _separator(tok):
             first = tokens[k + 1] if k + 1 < comma else None
             if first is None:
                 return None
@@ -339,14 +561,26 @@ def _fronted_subject(tokens: list[Token], lo: int, hi: int) -> tuple[Token, ...]
     return None
 
 
+def _skip_asides(tokens: list[Token], k: int, hi: int) -> int:
+    """The index after the asides that open at ``k`` (", in an interview on Friday, …")."""
+    while k < hi and _separator(tokens[k]):
+        close = next((m for m in range(k + 1, hi) if _separator(tokens[m])), None)
+        if close is None or not _aside(tokens, k + 1, close):
+            return k
+        k = close + 1
+    return k
+
+
 def _clause_subject(tokens: list[Token], lo: int, hi: int) -> tuple[Token, ...] | None:
     """The subject of the clause a participle cue hangs on: "Trump spoke, saying …"."""
     starts = [lo] + [k + 1 for k in range(lo, hi) if tokens[k].text == ","]
     for p in starts:
+        while p < hi and (tokens[p].low in _LEADING_CONJUNCTIONS or tokens[p].low == "now"):
+            p += 1  # "And then Trump went on the attack, saying …"
         words = _forward_np(tokens, p, hi)
-        if not words:
+        if not words or _adverbial(words):
             continue
-        after = _skip_parenthesis(tokens, words, p, hi)
+        after = _skip_asides(tokens, _skip_parenthesis(tokens, words, p, hi), hi)
         if after < hi and tokens[after].is_word and not tokens[after].is_cap:
             return words
     return None
@@ -371,8 +605,10 @@ def frame_at(tokens: list[Token], i: int, lo: int, hi: int) -> Frame | None:
         and not (i > lo and tokens[i - 1].low in _SUBJECT_PRONOUNS)
     ):
         return None
-    if i == lo and lo > 0 and tokens[lo - 1].text in _CLOSING_MARKS:
-        named = _quoted_name(tokens, lo - 1)
+    if low == "support" and (i + 1 >= hi or tokens[i + 1].low in _AFTER_NOUN_SUPPORT):
+        return None  # "45 percent support in Ohio", "Clinton support and …": the noun
+    if i > 0 and tokens[i - 1].text in _CLOSING_MARKS:
+        named = _quoted_name(tokens, i - 1)
         if named:
             return Frame(cue.start, cue.end, named)
     if low in ("points", "pointed", "point") and (
@@ -380,6 +616,7 @@ def frame_at(tokens: list[Token], i: int, lo: int, hi: int) -> Frame | None:
     ):
         return None
     j = _skip_auxiliaries(tokens, i - 1, lo)
+    j = _skip_infinitive(tokens, j, lo)
     if low.endswith("ed") or low in ("told", "shown", "written", "said"):
         passive = {t.low for t in tokens[j + 1 : i]} & _PASSIVE
         if passive and not (i + 1 < hi and tokens[i + 1].low == "by"):
@@ -387,21 +624,21 @@ def frame_at(tokens: list[Token], i: int, lo: int, hi: int) -> Frame | None:
     words: tuple[Token, ...] | None = None
     relative = False
     progressive = i > lo and tokens[i - 1].low in _PASSIVE
-    if low.endswith("ing") and not progressive and j >= lo and tokens[j].text != ",":
+    if low.endswith("ing") and not progressive and j >= lo:
         # A participle hangs on its clause: "The town released a statement saying …".
-        words = _clause_subject(tokens, lo, i)
-    elif j >= lo and tokens[j].text == ",":
+        words = _clause_subject(tokens, lo, j if _separator(tokens[j]) else i)
+        if words is None and _separator(tokens[j]):
+            words = _appositive_np(tokens, j, lo)
+    elif j >= lo and _separator(tokens[j]):
         words = _appositive_np(tokens, j, lo)
     elif j > lo and tokens[j].low == "who":
-        words = (tokens[j],)
+        words = (tokens[j],)  # "Sanders, who cites them as evidence"
         relative = True
-    elif j >= lo and tokens[j].is_word:
-        words = _backward_np(tokens, j, lo)
-    if (
-        words is None
-        and j >= lo
-        and ((low.endswith("ing") and tokens[j].text == ",") or tokens[j].low in ("and", "but"))
-    ):
+    elif j >= lo and (tokens[j].is_word or tokens[j].text == "%"):
+        words = _informed_source(tokens, j, lo) or _backward_np(tokens, j, lo)
+        if words is None and low not in ACT_CUES:
+            words = _bare_subject(tokens, j, lo)
+    if words is None and j >= lo and tokens[j].low in ("and", "but"):
         words = _clause_subject(tokens, lo, j)
     if (
         words is None
@@ -410,15 +647,45 @@ def frame_at(tokens: list[Token], i: int, lo: int, hi: int) -> Frame | None:
         and (j < lo or not tokens[j].is_word)
     ):
         words = _forward_np(tokens, i + 1, hi)
-    if words is None:
-        return None
+    if low in FINDING_CUES and i + 1 < hi and tokens[i + 1].low in _FINDINGS:
+        opening = _evidence_subject(tokens, lo, i)
+        if opening and not (words and _phrase_head(words).low in EVIDENCE_NOUNS):
+            return Frame(cue.start, cue.end, opening, speech=False)
+    if words is not None and _holds_frame(tokens, i, lo, hi, words):
+        return Frame(cue.start, cue.end, words, speech=low not in ACT_CUES and not relative)
+    return None
+
+
+def _holds_frame(tokens: list[Token], i: int, lo: int, hi: int, words: tuple[Token, ...]) -> bool:
+    """Whether the cue at ``i`` with source ``words`` attributes: an act or attitude needs a
+    reported clause after it, or a person, or a group holding an attitude or a finding."""
+    low = tokens[i].low
+    j = next(k for k in range(lo, hi) if tokens[k].start == words[0].start)
     if (
+        len(words) == 1
+        and words[0].low in QUANTITIES
+        and j > lo
+        and tokens[j - 1].low in _RELATIVES
+    ):
+        return False  # "a man who many believe betrayed …": the cue sits inside a relative clause
+    return not (
         low in ACT_CUES | DEED_CUES
         and not _reports_content(tokens, i + 1, hi)
-        and (low in DEED_CUES or not (_personal(words) or _holds(low, words[-1])))
-    ):
+        and (low in DEED_CUES or not (_personal(words) or _holds(low, _phrase_head(words))))
+    )
+
+
+def _evidence_subject(tokens: list[Token], lo: int, i: int) -> tuple[Token, ...] | None:
+    """A clause-opening record that a distant finding cue reports: "A slide from a presentation
+    that … shows what …" (the words between are the record's own modifiers)."""
+    if lo >= i or tokens[lo].low not in DETERMINERS or i - lo > _MAX_ASIDE:
         return None
-    return Frame(cue.start, cue.end, words, speech=low not in ACT_CUES and not relative)
+    for k in range(lo + 1, min(i, lo + 4)):
+        if tokens[k].low in EVIDENCE_NOUNS:
+            return tuple(tokens[lo : k + 1])
+        if not tokens[k].is_word:
+            return None
+    return None
 
 
 def _quoted_name(tokens: list[Token], close: int) -> tuple[Token, ...] | None:
@@ -443,8 +710,8 @@ def _reports_content(tokens: list[Token], i: int, hi: int) -> bool:
 
 def _personal(words: tuple[Token, ...]) -> bool:
     """Whether a source phrase names a person: a pronoun or a name, not a role or institution."""
-    if len(words) == 1 and words[0].low in _SUBJECT_PRONOUNS:
-        return words[0].low != "it"
+    if len(words) == 1 and (words[0].low in _SUBJECT_PRONOUNS or words[0].low == "who"):
+        return words[0].low != "it"  # "who" stands for a person
     if words[0].low in DETERMINERS or not words[-1].is_cap:
         return False
     name: list[Token] = []
@@ -457,13 +724,30 @@ def _personal(words: tuple[Token, ...]) -> bool:
     )
 
 
+def _phrase_head(words: tuple[Token, ...]) -> Token:
+    """The head of a source phrase: "scholars" in "scholars at the Peterson Institute"."""
+    for k, word in enumerate(words[1:], start=1):
+        if word.low in ("at", "of", "for", "from", "in", "with"):
+            return words[k - 1]
+    return words[-1]
+
+
 def _holds(cue: str, head: Token) -> bool:
-    """Whether a group or role holds an attitude ("voters want") or a record reports a finding."""
+    """Whether a group or role holds an attitude ("voters want"), a plural group acts
+    ("Republican senators have vowed"; a single "judge rejected" is the journalist's report)
+    or a record reports a finding ("the poll found")."""
     low = head.low
-    if low in EVIDENCE_NOUNS:
-        return cue in FINDING_CUES
-    people = low in ROLE_NOUNS or low.rstrip("s") in ROLE_NOUNS or low in GROUP_NOUNS
-    return people and low not in ORG_WORDS and cue in ATTITUDE_CUES
+    if low in EVIDENCE_NOUNS or low in RESEARCHERS:
+        return cue in FINDING_CUES or (low in RESEARCHERS and cue in ATTITUDE_CUES)
+    people = (
+        low in ROLE_NOUNS
+        or low.rstrip("s") in ROLE_NOUNS
+        or low in GROUP_NOUNS
+        or low in QUANTITIES
+        or head.text == "%"
+    )
+    plural = low.endswith("s") and low not in ROLE_NOUNS and low not in EVIDENCE_NOUNS
+    return people and low not in ORG_WORDS and (cue in ATTITUDE_CUES or plural)
 
 
 def _title_case(tokens: list[Token], lo: int, hi: int) -> bool:
@@ -472,13 +756,16 @@ def _title_case(tokens: list[Token], lo: int, hi: int) -> bool:
     return len(words) >= 3 and all(t.is_cap for t in words)
 
 
-def colon_frame(tokens: list[Token], lo: int, hi: int) -> Frame | None:
-    """A clause opening with a short name and a colon: "Pence: …", "PENCE: …"."""
+def colon_frame(tokens: list[Token], lo: int, hi: int, least: int = 3) -> Frame | None:
+    """A clause opening with a short name and a colon: "Pence: …", "PENCE: …", "“PENCE: …";
+    at least ``least`` words must follow the colon."""
+    while lo < hi and tokens[lo].text in _OPENING_QUOTES:
+        lo += 1
     for k in range(lo, min(hi, lo + 5)):
         if tokens[k].text == ":":
             words = tuple(tokens[lo:k])
             rest = sum(1 for t in tokens[k + 1 : hi] if t.is_word and not t.text[0].isdigit())
-            if not words or rest < 3 or not all(t.is_word and t.is_cap for t in words):
+            if not words or rest < least or not all(t.is_word and t.is_cap for t in words):
                 return None
             if any(t.low in COLON_STOPS or t.low in DETERMINERS for t in words):
                 return None
@@ -486,6 +773,15 @@ def colon_frame(tokens: list[Token], lo: int, hi: int) -> Frame | None:
         if not tokens[k].is_word and tokens[k].text != ".":
             return None
     return None
+
+
+def turn_label(tokens: list[Token]) -> Frame | None:
+    """The speaker label opening a sentence, inside quotation marks or not ("PENCE: …"); a
+    label in capitals may open a short turn ("VOSS: It did.")."""
+    label = colon_frame(tokens, 0, len(tokens), least=1)
+    if label is None or all(t.text.isupper() for t in label.words):
+        return label
+    return colon_frame(tokens, 0, len(tokens))
 
 
 def venue_frame(tokens: list[Token], lo: int, hi: int) -> Frame | None:
@@ -498,16 +794,20 @@ def venue_frame(tokens: list[Token], lo: int, hi: int) -> Frame | None:
     words = tuple(tokens[lo + 1 : comma])
     if not any(t.low in SOURCE_VENUES for t in words) or words[0].low in _NOT_NP_START:
         return None
-    return Frame(tokens[lo].start, tokens[lo].end, words, speech=False)
+    return Frame(tokens[lo].start, tokens[lo].end, words, speech=False, venue=True)
 
 
-def find_frames(tokens: list[Token], lo: int, hi: int) -> list[Frame]:
-    """Every frame among ``tokens[lo:hi]``, in text order."""
+def find_frames(
+    tokens: list[Token], lo: int, hi: int, quoted: frozenset[int] = frozenset()
+) -> list[Frame]:
+    """Every frame among ``tokens[lo:hi]``, in text order; no cue is read at ``quoted``."""
     frames = []
     opening = colon_frame(tokens, lo, hi) or venue_frame(tokens, lo, hi)
     if opening:
         frames.append(opening)
     for i in range(lo, hi):
+        if i in quoted or tokens[i].low not in _CUE_WORDS:
+            continue
         frame = frame_at(tokens, i, lo, hi)
         if frame is not None:
             frames.append(frame)

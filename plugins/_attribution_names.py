@@ -15,11 +15,18 @@ from claimtrack_plugins._attribution_frames import Token
 from claimtrack_plugins._attribution_words import (
     DETERMINERS,
     DOCUMENT_NOUNS,
+    EVIDENCE_NOUNS,
+    FEMALE_NAMES,
+    FEMALE_TITLES,
     GROUP_NOUNS,
+    MALE_NAMES,
+    MALE_TITLES,
     NOT_NAMES,
     ORG_WORDS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
+    PROTAGONIST_ROLES,
+    QUANTITIES,
     ROLE_NOUNS,
     SELF_PRONOUNS,
     TITLES,
@@ -36,18 +43,53 @@ _RESEARCH = re.compile(
     r"\b([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*)*)(?:['’]s)?[ \t]+(?:[a-z-]+[ \t]+)?"
     r"(?:study|survey|poll|analysis|review|audit)\b"
 )
+#: Characters after a mention's start within which its own document noun lies ("Another slide").
+_OWN_NOUN = 24
+#: Documents are filed under this prefix and their noun ("document:slide").
+_DOCUMENT = "document:"
+_DOCUMENT_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(DOCUMENT_NOUNS | EVIDENCE_NOUNS, key=len, reverse=True)) + r")\b"
+)
+#: Tokens dropped from a mention before naming it: abbreviation points and quotation marks.
+_NOT_NAME_TOKENS = frozenset('."“”«»„')
 _POSSESSIVE = re.compile(r"['’]s$")
+_CAPS = r"[A-Z][\w&'’-]*(?:[ \t]+[A-Z][\w&'’-]*)*"
+_CONNECTOR = re.compile(r"[ \t]+(?:for|of|on)[ \t]+")
+_LONG_ORG = re.compile(rf"\b({_CAPS})(?:[ \t]+(?:for|of|on)[ \t]+(?:the[ \t]+)?{_CAPS})+")
+#: Who a document belongs to, read after it: "a report by the Budget Office", "a slide from a
+#: presentation that Mr. Guajardo Villarreal … carry".
+_OWNER_AFTER = re.compile(
+    rf"[ \t]+(?:(?:by|from)[ \t]+(?:the[ \t]+)?(?P<by>{_CAPS})"
+    rf"|(?:(?:from|of|in)[ \t]+(?:a|an|the|his|her|their|its)[ \t]+(?P<doc>[a-z-]+)[ \t]+)?"
+    rf"(?:that|which)[ \t]+(?:(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep)\.[ \t]+)?(?P<who>{_CAPS}))"
+)
+_OWNER_BEFORE = re.compile(rf"({_CAPS})['’]s[ \t]+(?:[a-z-]+[ \t]+)?$")
+_WORD_BEFORE = re.compile(r"([\w-]+)\.?[ \t]+$")
 _ROLE_BEFORE = re.compile(r"([a-z][\w-]*)[ \t]+(?:[A-Z][a-z]{1,3}\.[ \t]+)?$")
 _ROLE_AFTER = re.compile(r"^,[ \t]+(?:the|a|an|its|his|her|their)?[ \t]*([^,.;:“”\"]{1,80})")
 
 
 @dataclass(frozen=True, slots=True)
 class Named:
-    """A full name found in the text at ``start``, with whether it looks like a person."""
+    """A full name found in the text at ``start``: whether it looks like a person, and the
+    gender its title, a kinship word or its first name tells ("f", "m" or None)."""
 
     start: int
     name: str
     person: bool
+    gender: str | None = None
+
+
+def gender_of(name: str, titled: dict[str, str] | None = None) -> str | None:
+    """A person's gender from the titles met in the text, else from the first name."""
+    if titled and name.lower() in titled:
+        return titled[name.lower()]
+    first = name.split()[0].lower() if name.strip() else ""
+    if first in FEMALE_NAMES:
+        return "f"
+    if first in MALE_NAMES:
+        return "m"
+    return None
 
 
 @dataclass(slots=True)
@@ -57,50 +99,153 @@ class Resolver:
     names: list[Named]
     roles: dict[str, list[tuple[int, str]]]
     speakers: list[tuple[int, str, bool]] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list, init=False, repr=False)
+    #: Person names by their first and last word, and where each is mentioned.
+    _by_word: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    _occurrences: dict[str, list[int]] = field(default_factory=dict, init=False, repr=False)
+    _by_surname: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    #: Organisations' long names by their short form ("Peterson Institute").
+    _long_names: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._starts = [n.start for n in self.names]
+        for named in self.names:
+            if named.person:
+                if named.name not in self._occurrences:
+                    words = named.name.lower().split()
+                    for word in {words[0], words[-1]}:
+                        self._by_word.setdefault(word, []).append(named.name)
+                    self._by_surname.setdefault(words[-1], []).append(named.name)
+                self._occurrences.setdefault(named.name, []).append(named.start)
+            else:
+                short = _CONNECTOR.split(named.name)[0]
+                if short != named.name:
+                    self._long_names.setdefault(short, named.name)
+            if named.gender and named.name.lower() not in self.genders:
+                self.genders[named.name.lower()] = named.gender
 
     def _full(self, parts: list[str], offset: int) -> str | None:
-        """The full name that ``parts`` (a surname, a first name, or both) abbreviates."""
+        """The full name that ``parts`` (a surname, a first name, or both) abbreviates: the
+        latest mentioned before ``offset``, else the first after it."""
         want = [p.lower() for p in parts]
         n = len(want)
-        before = after = None
-        for named in self.names:
-            if not named.person:
+        best_before: tuple[int, str] | None = None
+        best_after: tuple[int, str] | None = None
+        for name in {*self._by_word.get(want[-1], ()), *self._by_word.get(want[0], ())}:
+            words = name.lower().split()
+            if len(words) <= n or not (
+                words[-n:] == want or (words[:n] == want and len(words) == n + 1)
+            ):
                 continue
-            words = named.name.lower().split()
-            if len(words) <= n:
-                continue
-            if words[-n:] == want or (words[:n] == want and len(words) == n + 1):
-                if named.start < offset:
-                    before = named.name
-                elif after is None:
-                    after = named.name
-        return before or after
+            starts = self._occurrences[name]
+            index = bisect_left(starts, offset)
+            if index and (best_before is None or starts[index - 1] > best_before[0]):
+                best_before = (starts[index - 1], name)
+            if index < len(starts) and (best_after is None or starts[index] < best_after[0]):
+                best_after = (starts[index], name)
+        found = best_before or best_after
+        return found[1] if found else None
 
-    def _recent(self, offset: int, person: bool | None) -> str | None:
+    def _recent(self, offset: int, person: bool | None, gender: str | None = None) -> str | None:
+        """The latest speaker before ``offset`` (a person, or not, if asked), else the latest
+        person named; one of the other gender is passed over ("her" is not "Mr. Trump")."""
         for start, name, is_person in reversed(self.speakers):
             if start < offset and (person is None or is_person == person):
+                unnamed = name.split()[-1][:1].islower()
+                if gender and (unnamed or gender_of(name, self.genders) not in (gender, None)):
+                    continue  # "she" is neither "Mr. Trump" nor an unnamed "judge"
                 return name
-        if person:
-            for named in reversed(self.names):
-                if named.start < offset and named.person:
-                    return named.name
-        return None
+        if not person:
+            return None
+        earlier = self.names[: bisect_left(self._starts, offset)]
+        people = (n.name for n in reversed(earlier) if n.person)
+        if not gender:
+            return next(people, None)
+        unknown = None
+        for name in people:  # one of that gender, else the latest whose gender is unknown
+            known = gender_of(name, self.genders)
+            if known == gender:
+                return name
+            if known is None and unknown is None:
+                unknown = name
+        return unknown
+
+    def _owner(self, noun: str, offset: int) -> tuple[str | None, bool] | None:
+        """Who the latest document of this kind belongs to ("another slide" → its presenter)."""
+        found = self.roles.get(_DOCUMENT + noun.rstrip("s"))
+        if not found:
+            return None
+        # The mention's own noun may carry its owner ("An email from Neera Tanden reveals").
+        index = bisect_left(found, offset + _OWN_NOUN, key=lambda item: item[0])
+        owner = found[index - 1][1] if index else None
+        return (
+            self._name([_POSSESSIVE.sub("", w) for w in owner.split()], offset) if owner else None
+        )
+
+    def _organisation(self, short: str) -> str:
+        """The long name an organisation was introduced with ("Peterson Institute" →
+        "Peterson Institute for International Economics")."""
+        return self._long_names.get(short, short)
+
+    def _protagonist(self, offset: int) -> str | None:
+        """The person named most often before ``offset``: who "the nominee" is when no one
+        was introduced with that role."""
+        best, most = None, 0
+        for names in self._by_surname.values():
+            count = sum(bisect_left(self._occurrences[name], offset) for name in names)
+            first = min(names, key=lambda name: self._occurrences[name][0])
+            if count > most or (count == most and best and self._earlier(first, best)):
+                best, most = first, count
+        return best
+
+    def _earlier(self, name: str, other: str) -> bool:
+        return self._occurrences[name][0] < self._occurrences[other][0]
+
+    def _bound(self, start: int, offset: int, gender: str) -> str | None:
+        """The first person named in ``[start, offset)`` of that gender, else the first whose
+        gender is unknown."""
+        unknown = None
+        for named in self.names[
+            bisect_left(self._starts, start) : bisect_left(self._starts, offset)
+        ]:
+            known = gender_of(named.name, self.genders) if named.person else "?"
+            if known == gender:
+                return named.name
+            if known is None and unknown is None:
+                unknown = named.name
+        return unknown
 
     def _antecedent(self, offset: int) -> str | None:
         """The person a relative "who" refers to: the latest full name just before it."""
-        close = [n for n in self.names if n.person and offset - _RELATIVE_REACH < n.start < offset]
-        return close[-1].name if close else None
+        index = bisect_left(self._starts, offset)
+        for named in reversed(
+            self.names[bisect_left(self._starts, offset - _RELATIVE_REACH) : index]
+        ):
+            if named.person and named.start > offset - _RELATIVE_REACH:
+                return named.name
+        return None
 
     def _role(self, role: str, offset: int) -> str | None:
         found = self.roles.get(role)
         if not found:
             return None
-        starts = [s for s, _ in found]
-        index = bisect_left(starts, offset)
+        index = bisect_left(found, offset, key=lambda item: item[0])
         return found[index - 1][1] if index else found[0][1]
 
-    def resolve(self, words: tuple[Token, ...]) -> str | None:
-        """The name the mention ``words`` refers to, and record it as the latest speaker."""
+    def resolve(self, words: tuple[Token, ...], sentence: int | None = None) -> str | None:
+        """The name the mention ``words`` refers to, and record it as the latest speaker.
+
+        ``sentence`` is where the mention's sentence starts: "he" and "she" refer first to a
+        person named earlier in the same sentence ("Matt Lauer faced criticism after he
+        asked …").
+        """
+        low = words[0].low
+        if sentence is not None and len(words) == 1 and low in ("he", "she"):
+            bound = self._bound(sentence, words[0].start, _pronoun_gender(low))
+            if bound:
+                self.speakers.append((words[0].start, bound, True))
+                return bound
         name, person = self._resolve(words)
         if name:
             self.speakers.append((words[0].start, name, person))
@@ -111,7 +256,7 @@ class Resolver:
         if len(words) == 1:
             low = words[0].low
             if low in PERSON_PRONOUNS:
-                return self._recent(offset, True), True
+                return self._recent(offset, True, _pronoun_gender(low)), True
             if low in PLURAL_PRONOUNS:
                 return self._recent(offset, None), False
             if low in SELF_PRONOUNS:
@@ -125,10 +270,10 @@ class Resolver:
         if len(words) > 1 and words[1].low in DOCUMENT_NOUNS:
             # "Her submission to the court noted": the document speaks for its owner.
             if words[0].low in PERSON_PRONOUNS:
-                return self._recent(offset, True), True
+                return self._recent(offset, True, _pronoun_gender(words[0].low)), True
             if words[0].low in PLURAL_PRONOUNS:
                 return self._recent(offset, None), False
-        texts = [w.text for w in words if w.text != "."]
+        texts = [w.text for w in words if w.text not in _NOT_NAME_TOKENS]
         while texts and texts[0].lower() in DETERMINERS:
             texts = texts[1:]
         if not texts:
@@ -149,30 +294,41 @@ class Resolver:
         if not head[0].isupper():
             low = head.lower()
             producer = _producer(texts)
-            if producer and low in DOCUMENT_NOUNS | GROUP_NOUNS:
+            if producer and low in DOCUMENT_NOUNS | GROUP_NOUNS and low not in QUANTITIES:
                 return producer, False
+            owner = self._owner(low, offset)
+            if owner:
+                return owner
             if low in RESEARCH_NOUNS:
                 return self._role(RESEARCH, offset) or " ".join(texts), False
             if low in ROLE_NOUNS or (low.rstrip("s") in ROLE_NOUNS and low not in GROUP_NOUNS):
-                return self._role(low, offset) or " ".join(texts), True
+                found = self._role(low, offset)
+                if not found and low in PROTAGONIST_ROLES:
+                    found = self._protagonist(offset)
+                return found or " ".join(texts), True
             return " ".join(texts), False
         run: list[str] = []
         for text in reversed(texts):
             if not text[0].isupper():
                 break
             run.insert(0, text)
+        titled = len(texts) > len(run) and texts[-len(run) - 1].lower() in ROLE_NOUNS
         if any(w.lower() in ORG_WORDS for w in run) or (
-            len(texts) > len(run) and (texts[0].lower() in GROUP_NOUNS)
+            len(texts) > len(run) and texts[0].lower() in GROUP_NOUNS and not titled
         ):
-            return " ".join(run), False  # "Foreign Office" keeps its first word
+            return self._organisation(" ".join(run)), False  # "Foreign Office" keeps "Foreign"
         while len(run) > 1 and run[0].lower().rstrip(".") in TITLES:
             run = run[1:]
+        full = self._full(run, offset)
+        if full:
+            return full, True
         if len(run) == 1 or run[0].isupper():
-            full = self._full(run, offset)
-            if full:
-                return full, True
             return " ".join(run), len(run) > 1 or not run[0].isupper()
         return " ".join(run), True
+
+
+def _pronoun_gender(low: str) -> str:
+    return "f" if low in ("she", "her", "hers", "herself") else "m"
 
 
 def _producer(texts: list[str]) -> str | None:
@@ -186,25 +342,46 @@ def _producer(texts: list[str]) -> str | None:
 
 
 def find_names(text: str) -> list[Named]:
-    """Runs of two to four capitalised words, without leading titles, in text order."""
-    found = []
+    """Runs of two to four capitalised words, without leading titles, in text order, and the
+    long names of organisations ("Peterson Institute for International Economics")."""
+    found = [
+        Named(m.start(), m.group(), False)
+        for m in _LONG_ORG.finditer(text)
+        if any(w.lower() in ORG_WORDS for w in m.group(1).split())
+    ]
     for match in _FULL_NAME.finditer(text):
         words = match.group().split()
         start = match.start()
+        gender = _titled(text, start)
         while words and (
             words[0].lower().rstrip(".") in TITLES
             or _POSSESSIVE.sub("", words[0]).lower() in NOT_NAMES
+            or (len(words) > 2 and _POSSESSIVE.search(words[0]))  # "MSNBC’s Chris Matthews"
         ):
+            gender = gender or _title_gender(words[0])
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else start
             words = words[1:]
         if len(words) < 2 or any(w.endswith(".") and len(w) > 2 for w in words):
             continue
         words[-1] = _POSSESSIVE.sub("", words[-1])
         person = not any(w.lower() in ORG_WORDS for w in words) and not (
-            any(w.isupper() and len(w) > 1 for w in words)
+            any(w.isupper() and len(w.rstrip(".")) > 1 for w in words)
         )
-        found.append(Named(start, " ".join(words), person))
+        name = " ".join(words)
+        found.append(Named(start, name, person, (gender or gender_of(name)) if person else None))
+    found.sort(key=lambda n: n.start)
     return found
+
+
+def _title_gender(word: str) -> str | None:
+    low = word.lower().rstrip(".")
+    return "f" if low in FEMALE_TITLES else "m" if low in MALE_TITLES else None
+
+
+def _titled(text: str, start: int) -> str | None:
+    """The gender a title or kinship word right before ``start`` tells ("wife Ivana Trump")."""
+    before = _WORD_BEFORE.search(text, max(0, start - 20), start)
+    return _title_gender(before.group(1)) if before else None
 
 
 def find_roles(text: str, names: list[Named]) -> dict[str, list[tuple[int, str]]]:
@@ -229,6 +406,32 @@ def find_roles(text: str, names: list[Named]) -> dict[str, list[tuple[int, str]]
         producer = _POSSESSIVE.sub("", match.group(1))
         if producer.lower() not in NOT_NAMES:
             roles.setdefault(RESEARCH, []).append((match.start(), producer))
+    for noun, start, owner in _document_owners(text):
+        roles.setdefault(_DOCUMENT + noun.rstrip("s"), []).append((start, owner))
     for found in roles.values():
         found.sort()
     return roles
+
+
+def _document_owners(text: str) -> list[tuple[str, int, str]]:
+    """(document noun, offset, owner) for documents whose owner the text names.
+
+    "Ivana Trump's brief", "a report by the Congressional Budget Office", "a slide from a
+    presentation that Mr. Guajardo Villarreal … carry" (both the slide and the presentation).
+    """
+    found = []
+    for match in _DOCUMENT_WORD.finditer(text):
+        noun = match.group().lower()
+        before = _OWNER_BEFORE.search(text, max(0, match.start() - 60), match.start())
+        after = _OWNER_AFTER.match(text, match.end(), match.end() + 160)
+        if before and before.group(1).split()[0].lower() not in NOT_NAMES:
+            found.append((noun, match.start(), before.group(1)))
+        elif after:
+            owner = after.group("by") or after.group("who")
+            if owner.split()[0].lower() in NOT_NAMES:
+                continue
+            found.append((noun, match.start(), owner))
+            doc = after.group("doc")
+            if doc and doc in DOCUMENT_NOUNS:
+                found.append((doc, match.start(), owner))
+    return found

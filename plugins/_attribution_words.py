@@ -60,7 +60,12 @@ ACT_CUES = _words(
     wonder wondered considers suspect suspects suspected insist insists tout bemoaned
     assailed rebutted derided lambasted ripped hailed welcomed conceded signaled signalled
     think thought want wants wanted know knew feel feels felt hope expect expects expected
-    prefer prefers support supported supporting backing
+    prefer prefers support supported supporting backing modeled modelled projected projects
+    calculated pointing promising asking mention read reads tweeting retweeted
+    compared shared chanted declaring railed repeating voiced pleaded writing pledging
+    encouraged embraced blame referenced applauded offers mentioning shouted urging thanking
+    touting yelled reminding note endorsing distanced remember interjected apologized
+    implying implied speculated deemed invoked proposing challenging
     seek seeks seeking talking talked discuss discusses voted agree endorse considered
     considers learned favor favors
     """
@@ -76,14 +81,32 @@ ATTITUDE_CUES = _words(
 )
 
 #: Cues by which a poll, study or record reports a finding ("the poll found …").
-FINDING_CUES = _words("show shows showed showing found finds suggest suggests revealed reveals")
+FINDING_CUES = _words(
+    """
+    show shows showed showing found finds suggest suggests revealed reveals estimated
+    estimates modeled modelled projected projects calculated
+    """
+)
+
+#: People whose findings are reported like a study's ("scholars modeled …", "economists estimate").
+RESEARCHERS = _words(
+    """
+    scholars researchers scientists economists analysts experts pollsters academics
+    statisticians demographers
+    """
+)
+
+#: Roles by which a story names its central figure ("the GOP presidential nominee").
+PROTAGONIST_ROLES = _words(
+    "nominee candidate front-runner frontrunner billionaire businessman businesswoman mogul"
+)
 
 #: Nouns for findings that "show" or "found" something ("a poll shows …", "the study found …").
 EVIDENCE_NOUNS = _words(
     """
     poll polls survey surveys study studies analysis data report reports research review
     audit investigation records documents figures numbers results count video footage
-    transcript memo email emails
+    transcript memo email emails slide slides presentation chart
     """
 )
 
@@ -116,7 +139,10 @@ ADDRESSEE_CUES = _words("told tells tell telling assured assures urged urges")
 
 #: Cue words that are also common nouns ("insurance claims", "news reports"): need a subject.
 NOUN_LIKE_CUES = _words(
-    "claims reports notes states remarks posts comments charges estimates show shows questions"
+    """
+    claims reports notes states remarks posts comments charges estimates show shows questions
+    tweets
+    """
 )
 
 #: Words that may stand between a subject and its cue verb ("she has also said").
@@ -126,7 +152,9 @@ AUXILIARIES = _words(
     reportedly privately already often frequently further still just never always will would
     could may might should did does do is was were are be been being not n't long flatly
     initially subsequently separately simply herself himself themselves itself quickly
-    bluntly
+    bluntly can cannot must can't won't hasn't haven't hadn't doesn't didn't don't isn't
+    aren't wasn't weren't shouldn't wouldn't couldn't mustn't can’t won’t hasn’t haven’t
+    hadn’t doesn’t didn’t don’t isn’t aren’t wasn’t weren’t shouldn’t wouldn’t couldn’t
     """
 )
 
@@ -152,7 +180,9 @@ TITLES = _words(
     minister ambassador judge justice chairman chairwoman mayor general governor-elect
     president-elect premier chancellor king queen prince princess pope sheikh former acting
     deputy interim state foreign prime attorney speaker commissioner chief director
-    professor pastor bishop father sister brother candidate nominee
+    professor pastor bishop father sister brother candidate nominee majority minority leader
+    pollster moderator host anchor correspondent spokesman spokeswoman spokesperson adviser
+    advisor aide economist analyst strategist
     """
 )
 
@@ -188,12 +218,33 @@ GROUP_NOUNS = _words(
     """
 )
 
+#: Quantities that head a group of claimants ("many said", "58 percent of voters say", "45% say").
+QUANTITIES = _words(
+    """
+    many some most others few several both none half majority majorities minority plurality third
+    thirds quarter quarters fourths fifths percent two-thirds three-fourths three-quarters
+    one-third
+    """
+)
+
+#: Words ending in "-ly" that are nouns or adjectives, not adverbs ("early results", "Italy").
+LY_WORDS = _words(
+    """
+    early daily weekly monthly yearly quarterly family ally elderly friendly likely
+    holy rally supply assembly lonely costly deadly orderly ugly italy
+    """
+)
+
+#: Participles that may follow the group they describe before its cue ("voters polled said").
+POSTMODIFIERS = _words("polled surveyed interviewed questioned sampled overall")
+
 #: Nouns for a text that speaks for its author ("Ivana Trump's brief said" → Ivana Trump).
 DOCUMENT_NOUNS = _words(
     """
     statement brief letter report tweet tweets filing lawsuit complaint website memo email
     post book op-ed ad advertisement speech remarks testimony submission release analysis
-    study survey poll campaign spokesman spokeswoman spokesperson
+    study survey poll campaign spokesman spokeswoman spokesperson slide slides presentation
+    chart memo
     """
 )
 
@@ -221,6 +272,20 @@ NP_STOPS = _words(
     """
 )
 
+#: Words that open an aside between a subject and its verb: relatives, prepositions, adverbs.
+ASIDE_OPENERS = _words(
+    """
+    who whom whose which where of from in at on during after before with without for like
+    unlike including among by despite near as however though too meanwhile instead also again
+    then now moreover once still
+    """
+)
+
+#: Words opening an adverbial clause before a subject ("When asked, …", "Asked about it, …").
+SUBORDINATORS = _words(
+    "when while after before since if although though as because asked until unless once whereas"
+)
+
 #: Days, months and times that may stand between a subject and its cue ("Sanders on Saturday said").
 TIME_WORDS = _words(
     """
@@ -236,6 +301,7 @@ COLON_STOPS = _words(
     """
     note update editor photo image video watch read related caption correction source
     sources advertisement credit q a subscribe share name age city job pay title location
+    byline dateline headline section length language copyright publication body graphic
     """
 )
 
@@ -249,5 +315,51 @@ NOT_NAMES = _words(
     should would has have had what why how who where not no yes then now here there also
     still even just meanwhile however though although because once like unlike under over
     about into during according asked said says told
+    """
+)
+
+#: Titles and kinship words that tell a person's gender ("Mrs. Clinton", "wife Ivana").
+FEMALE_TITLES = _words("mrs ms miss madam dame lady wife widow daughter mother sister ex-wife")
+MALE_TITLES = _words("mr sir lord husband son father brother ex-husband")
+
+#: Common first names by gender, for "she"/"he" (US and international news figures).
+FEMALE_NAMES = _words(
+    """
+    hillary ivana melania ivanka tiffany nancy elizabeth sarah susan mary patricia jennifer
+    linda barbara margaret lisa karen betty helen sandra donna carol ruth sharon michelle laura
+    kimberly deborah jessica shirley cynthia angela melissa brenda amy anna rebecca virginia
+    kathleen pamela martha debra amanda stephanie carolyn christine janet catherine frances
+    ann joyce diane alice julie heather teresa doris gloria evelyn jean cheryl mildred
+    katherine joan ashley judith rose janice kelly nicole judy christina kathy theresa beverly
+    denise tammy irene jane lori rachel marilyn andrea kathryn louise sara anne jacqueline
+    wanda bonnie julia ruby lois tina phyllis norma paula diana annie lillian emily robin
+    peggy crystal gladys rita dawn connie florence tracy edna tiffany carmen rosa cindy grace
+    wendy victoria edith kim sherry sylvia josephine thelma shannon sheila ethel ellen elaine
+    marjorie carrie charlotte monica esther pauline emma juanita anita rhonda hazel amber eva
+    debbie april leslie clara lucille jamie joanne eleanor valerie danielle megan alicia
+    suzanne michele gail bertha darlene veronica jill erin geraldine lauren cathy joann
+    lorraine lynn sally regina erica beatrice dolores bernice audrey yvonne annette marion
+    dana stacy ana renee ida vivian roberta holly brittany melanie loretta yolanda jeanette
+    laurie katie kristen vanessa alma sue elsie beth jeanne condoleezza madeleine huma
+    chelsea debbie kellyanne hope sheryl carly nikki elena sonia ruth loretta janet kamala
+    dianne barbara claire tammy kirsten elise marsha kelly jeanne angela theresa marine
+    """
+)
+MALE_NAMES = _words(
+    """
+    donald bernie bill barack joe mike michael john james robert william david richard charles
+    joseph thomas christopher daniel paul mark george steven kenneth andrew edward brian kevin
+    ronald timothy jason jeffrey ryan jacob gary nicholas eric stephen jonathan larry justin
+    scott brandon frank benjamin gregory samuel raymond patrick alexander jack dennis jerry
+    tyler aaron jose henry adam douglas nathan peter zachary kyle walter harold jeremy ethan
+    carl keith roger gerald christian terry sean arthur austin noah lawrence jesse joe bryan
+    billy jordan albert dylan bruce willie gabriel alan juan logan wayne ralph roy eugene
+    randy vincent russell louis philip bobby johnny bradley ted marco jeb rand chris newt
+    mitch reince rudy ben rick lindsey harry barney tim tom jim bob dick rob steve dan matt
+    al jeff greg ron ken doug hank chuck rahm martin colin vladimir xi benjamin francis pope
+    rex reed evan kevin corey jared eric stephen sean anthony mitt lyndon ronald gerald jimmy
+    dwight franklin abraham howard elijah luis carlos jorge enrique ildefonso vicente felipe
+    andres manuel miguel pedro ricardo fernando alberto antonio sergio hugo angel boris
+    francois emmanuel nicolas recep bashar hassan ali ahmed mohammed muhammad omar
     """
 )

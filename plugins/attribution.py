@@ -4,19 +4,28 @@ A rule-based enricher over the core's segmentation (no models). For every senten
 attribution frames outside quotation marks: a cue ("said", "told", "according to", a leading
 "Name:") and the noun phrase naming its source. A quotation takes the frame attached to it
 ("…,” she said" / "She added: “…"), or, when it has none, the speaker of the attribution just
-before it in the same or the previous paragraph. A claim gets the speaker of the quotation that
-holds most of it, else of the first frame in its sentence; prose without a cue is the journalist's
-own (speaker None). Mentions are resolved in text order: pronouns to the latest speaker, role nouns
-to the person introduced with that role, surnames and first names to the full name.
+before it in the same or the previous paragraph. In a transcript a speaker label ("PENCE: …")
+holds its turn. A claim gets the speaker of the quotation that holds most of it, else of its turn,
+else of the main frame in its sentence; prose without a cue is the journalist's own (speaker
+None). Mentions are resolved in text order: pronouns to a person of their gender in the sentence
+or to the latest speaker, role nouns to the person introduced with that role, documents to their
+owners, surnames and first names to the full name (see docs/attribution.md).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from claimtrack import Article, Claim, Quote, Sentence, Speaker, hookimpl
-from claimtrack_plugins._attribution_frames import Frame, Token, find_frames, tokenize
+from claimtrack_plugins._attribution_frames import (
+    Frame,
+    Token,
+    find_frames,
+    tokenize,
+    turn_label,
+)
 from claimtrack_plugins._attribution_names import Resolver, find_names, find_roles
 
 #: Words allowed between a quotation and the cue attached to it (",” the party's spokesman said").
@@ -26,23 +35,55 @@ _ATTACH_BEFORE = 6
 #: Words a sentence needs besides its frame to carry a claim of its own.
 _MIN_CONTENT_WORDS = 3
 _OPENING_MARKS = frozenset('"“«„')
+_CLOSING_MARKS = frozenset('"”»')
+#: Paragraphs a transcript turn may run over ("PENCE: …" and the paragraphs after it).
+_TURN_PARAGRAPHS = 8
+#: Words a quotation inside a clause may hold and still not cut the clause.
+_SHORT_QUOTE = 4
 
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    """The speakers found in one article: per sentence (by index) and per quotation."""
+    """The speakers found in one article: per sentence (by index) and per quotation.
+
+    ``attached`` holds the quotations whose speaker is named at them (not inherited), and
+    ``turns`` the speaker of each sentence in a transcript turn ("PENCE: …") by index.
+    """
 
     sentences: dict[int, Speaker]
     quotes: dict[Quote, Speaker]
     quoted: tuple[Quote, ...]
+    attached: frozenset[Quote] = frozenset()
+    turns: dict[int, Speaker | None] = field(default_factory=dict)
+    ends: tuple[int, ...] = ()  # where each sentence ends, to find a claim's sentences
 
 
-def _segments(tokens: list[Token], quotes: Sequence[Quote]) -> list[tuple[int, int]]:
-    """Index ranges of the tokens that lie outside every quotation."""
+def _segments(
+    tokens: list[Token], quotes: Sequence[Quote]
+) -> tuple[list[tuple[int, int]], frozenset[int]]:
+    """Index ranges of the tokens outside quotations, and the indices of quoted tokens.
+
+    A quotation of a few words inside a clause ("Trump called the plan “a disaster” and
+    said …", "visited NBC’s “Today” to discuss") does not cut the clause: its tokens stay in
+    the range, listed as quoted so that none of them is read as a cue.
+    """
+    if not quotes:
+        return [(0, len(tokens))], frozenset()
+    short = [
+        q
+        for q in quotes
+        if tokens
+        and not q.start <= tokens[0].start
+        and sum(1 for t in tokens if q.start <= t.start < q.end and t.is_word) <= _SHORT_QUOTE
+    ]
     ranges: list[tuple[int, int]] = []
+    quoted: set[int] = set()
     lo = None
     for k, tok in enumerate(tokens):
-        inside = any(q.start <= tok.start < q.end for q in quotes)
+        holder = next((q for q in quotes if q.start <= tok.start < q.end), None)
+        inside = holder is not None and holder not in short
+        if holder is not None:
+            quoted.add(k)
         if inside and lo is not None:
             ranges.append((lo, k))
             lo = None
@@ -50,17 +91,21 @@ def _segments(tokens: list[Token], quotes: Sequence[Quote]) -> list[tuple[int, i
             lo = k
     if lo is not None:
         ranges.append((lo, len(tokens)))
-    return ranges
+    return ranges, frozenset(quoted)
 
 
 def _sentence_frames(
-    article: Article, sentence: Sentence, all_quoted: Sequence[Quote]
+    article: Article, sentence: Sentence, starts: Sequence[int]
 ) -> tuple[list[Token], list[Frame]]:
     tokens = tokenize(article.text, sentence.start, sentence.end)
-    quotes = [q for q in all_quoted if q.start < sentence.end and sentence.start < q.end]
+    # The core lists quotations in text order, and they do not nest.
+    first = max(0, bisect_left(starts, sentence.start) - 1)
+    last = bisect_left(starts, sentence.end)
+    quotes = [q for q in article.quotes[first:last] if sentence.start < q.end]
     frames: list[Frame] = []
-    for lo, hi in _segments(tokens, quotes):
-        frames.extend(find_frames(tokens, lo, hi))
+    ranges, quoted = _segments(tokens, quotes)
+    for lo, hi in ranges:
+        frames.extend(find_frames(tokens, lo, hi, quoted))
     return tokens, frames
 
 
@@ -69,13 +114,18 @@ def _main_frame(text: str, frames: list[Frame]) -> Frame:
 
     "According to X" governs its whole clause; a cue in the body of a transcript turn ("PENCE:
     … as the Journal wrote") names the source the turn relays. Otherwise the first verb of
-    saying, else the first cue.
+    saying, else the first cue, else the poll or interview the clause opens with.
     """
     according = [f for f in frames if text[f.cue_start : f.cue_end].lower().startswith("accord")]
     if according:
         return according[0]
     body = [f for f in frames if f.speech and text[f.cue_start : f.cue_end] != ":"]
-    return next(iter(body), None) or next((f for f in frames if f.speech), frames[0])
+    cues = [f for f in frames if not f.venue]
+    return (
+        next(iter(body), None)
+        or next((f for f in frames if f.speech), None)
+        or next(iter(cues), frames[0])
+    )
 
 
 def _has_content(tokens: list[Token], frame: Frame) -> bool:
@@ -100,18 +150,37 @@ def attribute(article: Article) -> Attribution:
     quotes = article.quotes
     names = find_names(text)
     resolver = Resolver(names, find_roles(text, names))
+    starts = [q.start for q in quotes]
     per_sentence: list[tuple[list[Token], list[Frame]]] = [
-        _sentence_frames(article, s, quotes) for s in article.sentences
+        _sentence_frames(article, s, starts) for s in article.sentences
     ]
+    labels = {
+        index: label
+        for index, (tokens, _) in enumerate(per_sentence)
+        if (label := turn_label(tokens)) is not None
+    }
+    spans = _turn_spans(article, labels)
+    for k in spans:
+        # A transcript's paragraph-opening marks are not quotations: read the whole turn.
+        tokens = per_sentence[k][0]
+        per_sentence[k] = (tokens, find_frames(tokens, 0, len(tokens)))
     all_frames = sorted(
-        {f.cue_start: f for _, frames in per_sentence for f in frames}.values(),
+        {
+            f.cue_start: f
+            for f in [*labels.values(), *(f for _, frames in per_sentence for f in frames)]
+        }.values(),
         key=lambda f: f.start,
     )
     speakers: dict[int, Speaker] = {}
     for frame in all_frames:
-        name = resolver.resolve(frame.words)
+        here = article.sentence_at(frame.start)
+        name = resolver.resolve(frame.words, here.start if here else None)
         mention = text[frame.start : frame.end]
-        if frame.start and text[frame.start - 1] in _OPENING_MARKS:
+        if (
+            frame.start
+            and text[frame.start - 1] in _OPENING_MARKS
+            and text[frame.end : frame.end + 1] in _CLOSING_MARKS
+        ):
             name = mention  # a title in quotation marks is named as written ("The Times")
         speakers[frame.cue_start] = Speaker(
             name=name or mention, mention=mention, start=frame.start, end=frame.end
@@ -122,20 +191,79 @@ def attribute(article: Article) -> Attribution:
         if frames and _has_content(tokens, _main_frame(text, frames))
     }
     index_of = {(s.start, s.end): i for i, s in enumerate(article.sentences)}
+    leading = sorted((f for f in all_frames if f.words[0].low != "who"), key=lambda f: f.cue_end)
     quote_speakers: dict[Quote, Speaker] = {}
+    attached: set[Quote] = set()
     for quote in quotes:
-        speaker = _attached(article, quote, quotes, per_sentence, index_of, speakers)
-        if speaker is None:
-            speaker = _inherited(article, quote, all_frames, speakers)
+        speaker = _attached(article, quote, starts, per_sentence, index_of, speakers)
+        if speaker is not None:
+            attached.add(quote)
+        else:
+            speaker = _inherited(article, quote, leading, speakers)
         if speaker is not None:
             quote_speakers[quote] = speaker
-    return Attribution(sentence_speakers, quote_speakers, quotes)
+    turns = _turn_speakers(spans, labels, speakers, per_sentence)
+    ends = tuple(s.end for s in article.sentences)
+    return Attribution(sentence_speakers, quote_speakers, quotes, frozenset(attached), turns, ends)
+
+
+def _turn_spans(article: Article, labels: dict[int, Frame]) -> dict[int, int | None]:
+    """For every sentence in a transcript turn, the index of its label's sentence.
+
+    A turn opens at a speaker label in capitals ("PENCE: …", "JAKE TAPPER: …"; a title-case
+    "Jeb Bush: …" is as often a section heading) and runs to the next label, over at most
+    ``_TURN_PARAGRAPHS`` paragraphs; the last turn runs on only into paragraphs that open with
+    a quotation mark (a quotation continued). A line without words or in parentheses
+    ("(CROSSTALK.)") is in the turn but belongs to no one (None).
+    """
+    text = article.text
+    sentences = article.sentences
+    order = sorted(i for i, f in labels.items() if all(t.text.isupper() for t in f.words))
+    spans: dict[int, int | None] = {}
+    for n, index in enumerate(order):
+        stop = order[n + 1] if n + 1 < len(order) else len(sentences)
+        first = sentences[index].paragraph
+        for k in range(index, stop):
+            sentence = sentences[k]
+            raw = text[sentence.start : sentence.end]
+            words = raw.strip(' \t\n"“”')
+            if sentence.paragraph != first and (
+                sentence.paragraph - first >= _TURN_PARAGRAPHS
+                or (n + 1 == len(order) and words[:1] == raw[:1])
+            ):
+                break
+            blank = words.startswith("(") or not any(c.isalpha() for c in words)
+            spans[k] = None if blank else index
+    return spans
+
+
+def _turn_speakers(
+    spans: dict[int, int | None],
+    labels: dict[int, Frame],
+    speakers: dict[int, Speaker],
+    per_sentence: list[tuple[list[Token], list[Frame]]],
+) -> dict[int, Speaker | None]:
+    """The speaker of each sentence in a turn: a verb of saying in it names its own source
+    ("as the Journal wrote"); else, "I" and "we" included, the turn's speaker."""
+    turns: dict[int, Speaker | None] = {}
+    for k, index in spans.items():
+        if index is None:
+            turns[k] = None
+            continue
+        label = labels[index]
+        turns[k] = speakers[label.cue_start]
+        for frame in per_sentence[k][1]:
+            own = frame.speech and frame.cue_start != label.cue_start
+            if own and not (len(frame.words) == 1 and frame.words[0].low in ("i", "we")):
+                turns[k] = speakers[frame.cue_start]
+                break
+    return turns
 
 
 def _attached(
     article: Article,
     quote: Quote,
-    quotes: tuple[Quote, ...],
+    starts: list[int],
     per_sentence: list[tuple[list[Token], list[Frame]]],
     index_of: dict[tuple[int, int], int],
     speakers: dict[int, Speaker],
@@ -147,7 +275,7 @@ def _attached(
         for frame in frames:
             near = min(frame.start, frame.cue_start)
             close = near >= quote.end and _words_between(tokens, quote.end, near) <= _ATTACH_AFTER
-            if close and not any(quote.end <= q.start < near for q in quotes):
+            if close and not _opens_between(starts, quote.end, near):
                 return speakers[frame.cue_start]
     first = article.sentence_at(quote.start)
     if first is not None:
@@ -155,32 +283,44 @@ def _attached(
         for frame in reversed(frames):
             if frame.cue_end <= quote.start and frame.end <= quote.start:
                 gap = _words_between(tokens, frame.cue_end, quote.start)
-                between = any(frame.cue_end <= q.start < quote.start for q in quotes)
+                between = _opens_between(starts, frame.cue_end, quote.start)
                 if gap <= _ATTACH_BEFORE and not between:
                     return speakers[frame.cue_start]
                 break
     return None
 
 
+def _opens_between(starts: list[int], lo: int, hi: int) -> bool:
+    """Whether a quotation opens in ``[lo, hi)`` (``starts`` are the sorted openings)."""
+    index = bisect_left(starts, lo)
+    return index < len(starts) and starts[index] < hi
+
+
 def _inherited(
     article: Article, quote: Quote, frames: list[Frame], speakers: dict[int, Speaker]
 ) -> Speaker | None:
-    """A quotation without its own cue continues the attribution just before it, if close."""
+    """A quotation without its own cue continues the attribution just before it, if close.
+
+    ``frames`` are the article's frames but relative ones ("who endorsed him"), ordered by
+    where their cues end.
+    """
     here = article.sentence_at(quote.start)
     if here is None:
         return None
-    earlier = [f for f in frames if f.cue_end <= quote.start]
-    if not earlier:
+    index = bisect_right(frames, quote.start, key=lambda f: f.cue_end)
+    if not index:
         return None
-    there = article.sentence_at(earlier[-1].cue_start)
+    there = article.sentence_at(frames[index - 1].cue_start)
     if there is None or here.paragraph - there.paragraph > 1:
         return None
-    return speakers[earlier[-1].cue_start]
+    return speakers[frames[index - 1].cue_start]
 
 
 def _holding_quote(quotes: tuple[Quote, ...], claim: Claim) -> Quote | None:
     """The quotation that holds at least half of the claim's characters."""
-    for quote in quotes:
+    # The core lists quotations in text order, and they do not nest.
+    first = bisect_left(quotes, claim.start, key=lambda q: q.start)
+    for quote in quotes[max(0, first - 1) :]:
         inner = quote.inner
         overlap = min(inner.end, claim.end) - max(inner.start, claim.start)
         if overlap * 2 >= claim.end - claim.start:
@@ -191,14 +331,26 @@ def _holding_quote(quotes: tuple[Quote, ...], claim: Claim) -> Quote | None:
 
 
 def speaker_for(article: Article, found: Attribution, claim: Claim) -> Speaker | None:
-    """The speaker of one claim: its quotation's, else its sentence's, else None (the author)."""
+    """The speaker of one claim.
+
+    The speaker named at the quotation holding it; else, in a transcript turn, its sentence's
+    own cue or the turn's speaker; else the speaker its quotation continues; else its
+    sentence's; else None (the author).
+    """
     quote = _holding_quote(found.quoted, claim)
+    if quote is not None and quote in found.attached:
+        return found.quotes[quote]
+    sentences = article.sentences
+    first = bisect_right(found.ends, claim.start)
+    for index in range(first, len(sentences)):
+        if sentences[index].start >= claim.end:
+            break
+        if index in found.turns:
+            return found.turns[index]
     if quote is not None and quote in found.quotes:
         return found.quotes[quote]
-    for index, sentence in enumerate(article.sentences):
-        if sentence.end <= claim.start:
-            continue
-        if sentence.start >= claim.end:
+    for index in range(first, len(sentences)):
+        if sentences[index].start >= claim.end:
             break
         if index in found.sentences:
             return found.sentences[index]
