@@ -9,16 +9,19 @@ holds its turn. A claim gets the speaker of the quotation that holds most of it,
 else of the main frame in its sentence; prose without a cue is the journalist's own (speaker
 None). Mentions are resolved in text order: pronouns to a person of their gender in the sentence
 or to the latest speaker, role nouns to the person introduced with that role, documents to their
-owners, surnames and first names to the full name (see docs/attribution.md).
+owners, surnames and first names to the full name (see docs/attribution.md). The hook keeps what
+it found for the article, so that a sentence split later ("X said A, but officials said B") can
+give each part the speaker of its own frame (``part_speaker``).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from claimtrack import Article, Claim, Quote, Sentence, Speaker, hookimpl
+from claimtrack import Article, Claim, Quote, Sentence, Span, Speaker, hookimpl
 from claimtrack_plugins._attribution_frames import (
     Frame,
     Token,
@@ -40,6 +43,8 @@ _CLOSING_MARKS = frozenset('"”»')
 _TURN_PARAGRAPHS = 8
 #: Words a quotation inside a clause may hold and still not cut the clause.
 _SHORT_QUOTE = 4
+#: Articles whose attribution the hook keeps for later enrichers (one scan runs one at a time).
+_KEPT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,7 @@ class Attribution:
     attached: frozenset[Quote] = frozenset()
     turns: dict[int, Speaker | None] = field(default_factory=dict)
     ends: tuple[int, ...] = ()  # where each sentence ends, to find a claim's sentences
+    frames: tuple[tuple[Frame, Speaker], ...] = ()  # every frame and its speaker, by cue
 
 
 def _segments(
@@ -204,7 +210,12 @@ def attribute(article: Article) -> Attribution:
             quote_speakers[quote] = speaker
     turns = _turn_speakers(spans, labels, speakers, per_sentence)
     ends = tuple(s.end for s in article.sentences)
-    return Attribution(sentence_speakers, quote_speakers, quotes, frozenset(attached), turns, ends)
+    by_cue = tuple(
+        (f, speakers[f.cue_start]) for f in sorted(all_frames, key=lambda f: f.cue_start)
+    )
+    return Attribution(
+        sentence_speakers, quote_speakers, quotes, frozenset(attached), turns, ends, by_cue
+    )
 
 
 def _turn_spans(article: Article, labels: dict[int, Frame]) -> dict[int, int | None]:
@@ -316,7 +327,7 @@ def _inherited(
     return speakers[frames[index - 1].cue_start]
 
 
-def _holding_quote(quotes: tuple[Quote, ...], claim: Claim) -> Quote | None:
+def _holding_quote(quotes: tuple[Quote, ...], claim: Claim | Span) -> Quote | None:
     """The quotation that holds at least half of the claim's characters."""
     # The core lists quotations in text order, and they do not nest.
     first = bisect_left(quotes, claim.start, key=lambda q: q.start)
@@ -357,8 +368,55 @@ def speaker_for(article: Article, found: Attribution, claim: Claim) -> Speaker |
     return None
 
 
+def part_speaker(article: Article, found: Attribution, part: Span) -> Speaker | None:
+    """The speaker of the attribution within one part of a split sentence, if it has its own.
+
+    "X said A, but officials said B": the part "officials said B" holds a frame of its own,
+    source and cue, and takes its speaker; a part in a quotation named at it takes the
+    quotation's. A part with neither, or in a transcript turn (the turn holds its speaker), gets
+    None: it keeps its sentence's speaker.
+    """
+    quote = _holding_quote(found.quoted, part)
+    if quote is not None and quote in found.attached:
+        return found.quotes[quote]
+    first = bisect_right(found.ends, part.start)
+    last = bisect_left(found.ends, part.end)
+    if any(index in found.turns for index in range(first, last + 1)):
+        return None
+    lo = bisect_left(found.frames, part.start, key=lambda item: item[0].cue_start)
+    hi = bisect_left(found.frames, part.end, key=lambda item: item[0].cue_start)
+    inside = [
+        (frame, speaker)
+        for frame, speaker in found.frames[lo:hi]
+        if part.start <= frame.start and frame.end <= part.end
+    ]
+    if not inside:
+        return None
+    main = _main_frame(article.text, [frame for frame, _ in inside])
+    if not _has_content(tokenize(article.text, part.start, part.end), main):
+        return None
+    return next(speaker for frame, speaker in inside if frame is main)
+
+
+_attributed: OrderedDict[int, tuple[Article, Attribution]] = OrderedDict()
+
+
+def attributed(article: Article) -> Attribution | None:
+    """The attribution this plugin's hook made for ``article`` (this very object), if any.
+
+    Later enrichers read it instead of attributing again; None when the hook did not run on
+    the article (the plugin disabled, or it failed).
+    """
+    kept = _attributed.get(id(article))
+    return kept[1] if kept is not None and kept[0] is article else None
+
+
 @hookimpl(tryfirst=True)
 def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[Claim]:
     """Set each claim's speaker (None for the journalist's own statements)."""
     found = attribute(article)
+    _attributed[id(article)] = (article, found)
+    _attributed.move_to_end(id(article))
+    while len(_attributed) > _KEPT:
+        _attributed.popitem(last=False)
     return [claim.evolve(speaker=speaker_for(article, found, claim)) for claim in claims]

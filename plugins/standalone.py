@@ -11,8 +11,10 @@ that no part is a fragment:
   …" is left whole: the verb after "that" is missing);
 - `` and said``/`` and added`` (one speaker, two statements).
 
-Each part keeps the sentence's speaker, score and check-worthiness, and records the sentence span
-in ``details["split_from"]`` so that sentence-level tools can map it back.
+Each part keeps the sentence's score and check-worthiness, and records the sentence span in
+``details["split_from"]`` so that sentence-level tools can map it back. It keeps the sentence's
+speaker too, unless it holds an attribution of its own ("…, but officials said B"): then it takes
+that one's speaker, as the attribution plugin found it for this article.
 
 The stand-alone ``claim`` text drops the attribution frame ("X said that", ", she added."),
 quotation marks and a joining conjunction; a ``where`` clause gets its place back ("… took place
@@ -30,9 +32,10 @@ from datetime import date
 from functools import cached_property
 from itertools import accumulate, islice
 
-from claimtrack import Article, Claim, Span, hookimpl
+from claimtrack import Article, Claim, Span, Speaker, hookimpl
 from claimtrack_plugins._dates import parse_iso, resolve_dates
 from claimtrack_plugins._regex import CaselessPattern, LazyPattern, lowered
+from claimtrack_plugins.attribution import attributed, part_speaker, speaker_for
 
 _REPORTING = (
     r"(?:said|says|told|tells|added|adds|stated|states|noted|notes|argued|argues|explained"
@@ -100,14 +103,31 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
         if len(parts) == 1:
             out.append(_restated(article, furniture, claim, claim.span, None, published))
             continue
-        for kind, span in parts:
+        speakers = _part_speakers(article, claim, [span for _, span in parts])
+        for (kind, span), speaker in zip(parts, speakers, strict=True):
             part = Claim.from_span(
-                article, span.start, span.end, speaker=claim.speaker, type=claim.type,
+                article, span.start, span.end, speaker=speaker, type=claim.type,
                 score=claim.score, checkworthy=claim.checkworthy,
                 details={**claim.details, "split_from": [claim.start, claim.end]},
             )
             out.append(_restated(article, furniture, part, span, kind, published))
     return out
+
+
+def _part_speakers(article: Article, claim: Claim, spans: list[Span]) -> list[Speaker | None]:
+    """Each part's speaker: the attribution's within the part, when it has one of its own.
+
+    Only where the attribution plugin ran on this article and the sentence still has the speaker
+    it gave (no later enricher replaced it); else every part keeps the sentence's speaker.
+    """
+    found = attributed(article)
+    if found is None or claim.speaker != speaker_for(article, found, claim):
+        return [claim.speaker] * len(spans)
+    speakers = []
+    for span in spans:
+        own = part_speaker(article, found, span)
+        speakers.append(claim.speaker if own is None else own)
+    return speakers
 
 
 def split_points(text: str, start: int, end: int) -> list[tuple[str | None, Span]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimtrack import Article, Claim, Speaker
+from claimtrack import Article, Claim, Span, Speaker
 from claimtrack.text import make_article
 from claimtrack_plugins import attribution
 from claimtrack_plugins.attribution import attribute, speaker_for
@@ -174,3 +174,29 @@ def test_quoted_title_names_the_source_as_written() -> None:
 def test_document_speaks_for_its_owner() -> None:
     text = "Sara Lind filed in May.\n\nHer submission to the court noted three earlier rulings.\n"
     assert _name_of(text, "Her submission") == "Sara Lind"
+
+
+SPLIT = (
+    "Mayor Ana Lindqvist said the bridge was built for 40 million kronor, but the city auditors "
+    "said the final bill was 55 million kronor.\n\nThe bridge opened in May.\n"
+)
+
+
+def test_part_of_a_sentence_takes_the_speaker_of_its_own_frame() -> None:
+    article = _article(SPLIT)
+    found = attribute(article)
+    cut = SPLIT.index("the city auditors")
+    own = attribution.part_speaker(article, found, Span(cut, SPLIT.index("\n")))
+    assert own is not None and own.mention == "the city auditors"
+    # The first part's frame is the sentence's; a part without a frame has none of its own.
+    first = attribution.part_speaker(article, found, Span(0, cut - len(", but ")))
+    assert first is not None and first.name == "Ana Lindqvist"
+    assert attribution.part_speaker(article, found, Span(20, 60)) is None
+
+
+def test_hook_keeps_its_attribution_for_this_article_only() -> None:
+    article = _article(SPLIT)
+    assert attribution.attributed(article) is None
+    attribution.claimtrack_enrich_claims(article=article, claims=[])
+    assert attribution.attributed(article) is not None
+    assert attribution.attributed(_article(SPLIT)) is None  # same text, another article

@@ -6,6 +6,7 @@ from datetime import date
 
 from claimtrack import Claim, Metadata, Speaker
 from claimtrack.text import make_article
+from claimtrack_plugins import attribution
 from claimtrack_plugins._dates import resolve_dates
 from claimtrack_plugins.standalone import claimtrack_enrich_claims, split_points, standalone_text
 
@@ -61,6 +62,24 @@ def test_split_parts_keep_speaker_and_map_to_their_sentence() -> None:
         "Talks were held in June (2014).",
         "A set of measures agreed to cut tariffs.",
     ]
+
+
+def test_split_parts_take_the_speaker_of_their_own_attribution() -> None:
+    text = (
+        "Mayor Ana Lindqvist said the bridge was built for 40 million kronor, but the city "
+        "auditors said the final bill was 55 million kronor.\n\nThe bridge opened in May.\n"
+    )
+    article = make_article(text, "t.txt")
+    claims = [Claim.from_span(article, s.start, s.end) for s in article.sentences]
+    attributed = attribution.claimtrack_enrich_claims(article=article, claims=claims)
+    parts = claimtrack_enrich_claims(article, attributed)
+    speakers = [(p.speaker.mention if p.speaker else None) for p in parts]
+    assert speakers == ["Mayor Ana Lindqvist", "the city auditors", None]
+    # Without the attribution plugin's result for this article, parts keep the given speaker.
+    other = make_article(text, "t.txt")
+    given = Speaker("Jane Roe", "Jane Roe", 0, 8)
+    claim = Claim.from_span(other, 0, text.index("\n"), speaker=given)
+    assert [p.speaker for p in claimtrack_enrich_claims(other, [claim])] == [given, given]
 
 
 def test_where_clause_gets_its_place_back() -> None:
