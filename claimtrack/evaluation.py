@@ -378,7 +378,7 @@ def score_polnear(host: PluginHost, split: Path, limit: int | None = None) -> Re
 
 
 def parse_ann(path: Path) -> list[Record]:
-    """Attribution relations of a BRAT file: content span and source span (or None)."""
+    """Attribution relations of a BRAT file: content span, source and cue spans (or None)."""
     spans: dict[str, Span] = {}
     relations = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -393,7 +393,11 @@ def parse_ann(path: Path) -> list[Record]:
     for relation in relations:
         content = spans.get(relation.get("Content", ""))
         if content and content[1] - content[0] >= MIN_CONTENT:
-            out.append({"content": content, "source": spans.get(relation.get("Source", ""))})
+            out.append({
+                "content": content,
+                "source": spans.get(relation.get("Source", "")),
+                "cue": spans.get(relation.get("Cue", "")),
+            })
     return out
 
 

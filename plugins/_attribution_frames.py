@@ -100,10 +100,12 @@ class Frame:
 
     @property
     def start(self) -> int:
+        """Where the source phrase starts."""
         return self.words[0].start
 
     @property
     def end(self) -> int:
+        """Where the source phrase ends."""
         return self.words[-1].end
 
 

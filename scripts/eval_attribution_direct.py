@@ -29,18 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from claimtrack import Article, Claim
+from claimtrack.evaluation import norm_name, overlap, parse_ann, read_text, span_match
 from claimtrack.pipeline import load_article, scan_article
 from claimtrack.plugins import PluginHost, load_plugins
 from claimtrack_plugins import attribution
-
-MIN_CONTENT = 15
-MAX_SPAN = 1000
-
-
-def read_text(path: Path) -> str:
-    """The article text as the CLI reads it (BOM dropped, line endings kept)."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return f.read()
 
 
 @cache
@@ -55,51 +47,6 @@ def claims_of(path: Path) -> tuple[Article, list[Claim], float]:
     t0 = time.perf_counter()
     attribution.attribute(article)
     return result.article, list(result.claims), time.perf_counter() - t0
-
-
-def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Characters two spans share."""
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
-def span_match(pred: tuple[int, int], gold: tuple[int, int]) -> bool:
-    """The scorers' span match: half of either span overlaps; over-long spans never match."""
-    lp, lg = pred[1] - pred[0], gold[1] - gold[0]
-    if lp <= 0 or lg <= 0 or lp > MAX_SPAN:
-        return False
-    o = overlap(pred, gold)
-    return o * 2 >= lg or o * 2 >= lp
-
-
-def norm_name(s: str | None) -> str:
-    """A name compared case- and punctuation-insensitively."""
-    return " ".join((s or "").strip(" \t\n\"'“”‘’.,:;()").lower().split())
-
-
-def parse_ann(path: Path) -> list[dict[str, Any]]:
-    """Gold relations of a BRAT file: Content (at least 15 characters), Source, Cue spans."""
-    spans: dict[str, tuple[int, int]] = {}
-    rels = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if line.startswith("T") and len(parts) >= 2:
-            _, *rest = parts[1].split(" ")
-            frags = [tuple(map(int, f.split())) for f in " ".join(rest).split(";")]
-            spans[parts[0]] = (min(s for s, _ in frags), max(e for _, e in frags))
-        elif line.startswith("E") and len(parts) >= 2:
-            rels.append(dict(arg.split(":", 1) for arg in parts[1].split()))
-    out = []
-    for r in rels:
-        content = spans.get(r.get("Content", ""))
-        if content and content[1] - content[0] >= MIN_CONTENT:
-            out.append(
-                {
-                    "content": content,
-                    "source": spans.get(r.get("Source", "")),
-                    "cue": spans.get(r.get("Cue", "")),
-                }
-            )
-    return out
 
 
 def speaker_ok(claim: Claim, source: tuple[int, int], text: str) -> bool:
