@@ -1,33 +1,49 @@
-"""Finding the same claim across articles: normalised text, a compact index and fuzzy scores.
+"""Finding the same claim across articles: normalised text, a sharded word index and fuzzy scores.
 
-The index lives in ``match/<first hex digit of the claim id>.json``, one small row per live
-claim: id, article, normalised claim text, status, speaker, type and when it was first seen.
-Matching, ``search`` and the report's dashboard read only these shards, never the article files.
-Scores are rapidfuzz ``token_set_ratio`` (0–100) over normalised text, so word order, extra
-words on either side and simple inflections do not hide a repeated claim.
+The index lives under ``match/``, split so that a lookup reads a few small files however many
+claims are stored (every file a TinyDB-style JSON object of tables, written by ``storage.py``):
+
+- ``match/claims/<first 3 hex digits of the claim id>.json``: one row per live claim (id,
+  article, normalised claim text and clauses, status, speaker, type, when it was first seen);
+- ``match/words/<3 hex digits of the word's CRC-32>.json``: for each normalised word, the claims
+  (and the clauses of claims, as ``<claim id>/<n>``) using it, each with its number of words;
+- ``match/stats.json``: live claims by status and speaker, for the report's disputed speakers.
+
+A lookup reads the word shards of its query's words, keeps the claims sharing enough words with
+it, ranks them by how much of the shorter text (whole or clause) they share, and scores the best
+ones with rapidfuzz ``token_set_ratio`` (0–100) over normalised text, reading only their rows.
+Scores ignore word order, extra words on either side and simple inflections, so a repeated
+claim is found in a longer sentence. Nothing here reads the article files.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-
-from tinydb import Query
-from tinydb.table import Document
 
 from claimtrack.storage import Transaction
 
 MATCH_DIR = "match"
-SHARDS = "0123456789abcdef"
+ROWS_DIR = f"{MATCH_DIR}/claims"
+WORDS_DIR = f"{MATCH_DIR}/words"
+STATS_FILE = f"{MATCH_DIR}/stats.json"
+#: Hex digits naming a shard: 16³ = 4096 shards of rows and of words.
+SHARD_DIGITS = 3
 #: Score from which a claim in another article is taken to be the same claim and linked.
 LINK_THRESHOLD = 80.0
 #: Score from which ``similar`` and ``search`` list a claim.
 SEARCH_THRESHOLD = 60.0
 #: A match must share at least this many content words (fewer when the query is shorter).
 MIN_SHARED = 3
+#: Claims scored per lookup: at least ``CANDIDATES``, ``PER_RESULT`` per result asked for when
+#: that is more; best word overlap first. A lookup reads the rows of these only.
+CANDIDATES = 20
+PER_RESULT = 6
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOPWORDS = frozenset(
@@ -178,14 +194,31 @@ def _stem(word: str) -> str:
     return word
 
 
-def _share_enough(a: str, b: str) -> bool:
-    left, right = set(a.split()), set(b.split())
+def _share_enough(left: set[str], right: set[str]) -> bool:
     return len(left & right) >= min(MIN_SHARED, len(left), len(right)) > 0
 
 
-def shard_file(claim_id: str) -> str:
+def _score(queries: list[tuple[str, set[str]]], item: dict[str, Any], threshold: float) -> float:
+    """The best score of a row's forms against the query's (0 below ``threshold``)."""
+    from rapidfuzz import fuzz  # imported here: marking claims must not pay for it
+
+    best = 0.0
+    for form in (item["norm"], *item.get("clauses", ())):
+        words = set(form.split())
+        for query, query_words in queries:
+            if _share_enough(query_words, words):
+                best = max(best, fuzz.token_set_ratio(query, form, score_cutoff=threshold))
+    return float(best)
+
+
+def row_file(claim_id: str) -> str:
     """The index shard holding a claim's row."""
-    return f"{MATCH_DIR}/{claim_id[0]}.json"
+    return f"{ROWS_DIR}/{claim_id[:SHARD_DIGITS]}.json"
+
+
+def word_file(word: str) -> str:
+    """The index shard holding a word's postings."""
+    return f"{WORDS_DIR}/{zlib.crc32(word.encode()) & 0xFFF:03x}.json"
 
 
 def row(doc: dict[str, Any]) -> dict[str, Any]:
@@ -204,59 +237,81 @@ def row(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def posting_keys(item: dict[str, Any]) -> list[tuple[str, set[str]]]:
+    """The keys a row is posted under, each with its words: the claim id for the whole text,
+    ``<claim id>/<n>`` for its n-th clause."""
+    claim_id = item["id"]
+    keys_ = [(claim_id, set(item["norm"].split()))]
+    for number, clause in enumerate(item.get("clauses", ()), start=1):
+        keys_.append((f"{claim_id}/{number}", set(clause.split())))
+    return keys_
+
+
 @dataclass
 class MatchIndex:
-    """The match shards of one transaction.
+    """The match index of one transaction: rows, word postings and speaker counts.
 
-    Each shard holds two tables: ``claims`` (the rows) and ``words``, one document mapping each
-    normalised word to the rows that use it, so that a lookup scores only the claims sharing
-    enough words with the query. Lookups read the shards' parsed tables directly: building a
-    TinyDB document for each of 100k rows would cost seconds.
+    Shards are read through ``Transaction.tables`` (parsed JSON, no TinyDB documents) and each is
+    parsed at most once per transaction, so the many lookups of one scan share them.
     """
 
     tx: Transaction
 
-    def _tables(self, shard: str) -> dict[str, dict[str, Any]]:
-        name = f"{MATCH_DIR}/{shard}.json"
+    def _table(self, name: str, table: str) -> dict[str, Any]:
         if not self.tx.exists(name):
             return {}
-        return self.tx.db(name).storage.read() or {}
+        return self.tx.tables(name).get(table) or {}
 
-    def _post(self, name: str, numbered: Iterable[tuple[int, dict[str, Any]]]) -> None:
-        words = self.tx.db(name).table("words")
-        current = words.get(doc_id=1)
-        postings: dict[str, list[str]] = dict(current["postings"]) if current else {}
-        for number, item in numbered:
-            for word in dict.fromkeys(item["norm"].split()):
-                postings[word] = [*postings.get(word, ()), str(number)]
-        words.upsert(Document({"postings": postings}, doc_id=1))
+    def _writable(self, name: str, table: str) -> dict[str, Any]:
+        self.tx.changed(name)
+        tables = self.tx.tables(name)
+        found: dict[str, Any] = tables.setdefault(table, {})
+        return found
 
     def add(self, docs: Iterable[dict[str, Any]]) -> None:
-        """Index new claims."""
-        by_shard: dict[str, list[dict[str, Any]]] = {}
+        """Index new claims (a claim indexed already is replaced)."""
         for doc in docs:
-            by_shard.setdefault(shard_file(doc["id"]), []).append(row(doc))
-        for name, rows in by_shard.items():
-            numbers = self.tx.db(name).table("claims").insert_multiple(rows)
-            self._post(name, zip(numbers, rows, strict=True))
+            self._put(row(doc))
 
     def update(self, claim_id: str, **changes: Any) -> None:
         """Change the row of one claim (its status, or its text after an edit)."""
-        name = shard_file(claim_id)
-        numbers = self.tx.db(name).table("claims").update(changes, Query().id == claim_id)
-        if "norm" in changes:  # words no longer used only add candidates, never scores
-            self._post(name, ((n, changes) for n in numbers))
+        name = row_file(claim_id)
+        item = self._table(name, "claims").get(claim_id)
+        if item is None:
+            return
+        if "norm" in changes or "clauses" in changes:
+            self._put(item | changes)
+            return
+        self._count(item, -1)
+        self._writable(name, "claims")[claim_id] = item | changes
+        self._count(item | changes, +1)
 
     def drop(self, claim_ids: Iterable[str]) -> None:
-        """Remove claims that are no longer in their article (their postings find nothing)."""
+        """Remove claims that are no longer in their article."""
         for claim_id in set(claim_ids):
-            self.tx.db(shard_file(claim_id)).table("claims").remove(Query().id == claim_id)
+            self._remove(claim_id)
 
     def clear(self) -> None:
-        """Empty every shard (before a rebuild)."""
-        for shard in SHARDS:
-            name = f"{MATCH_DIR}/{shard}.json"
-            self.tx.db(name).drop_tables()
+        """Empty the index (before a rebuild); files of older layouts are deleted."""
+        folder = self.tx.root / MATCH_DIR
+        current = {ROWS_DIR, WORDS_DIR}
+        for path in sorted(folder.rglob("*.json")) if folder.is_dir() else []:
+            relative = path.relative_to(self.tx.root).as_posix()
+            if path.name.startswith("."):
+                continue
+            if relative.rsplit("/", 1)[0] in current or relative == STATS_FILE:
+                self.tx.replace(relative, {})
+            else:
+                self.tx.remove(relative)
+        self.tx.replace(STATS_FILE, {})
+
+    def speakers(self, statuses: Iterable[str]) -> Counter[str]:
+        """Live claims per speaker among claims with one of ``statuses``."""
+        counts: Counter[str] = Counter()
+        by_status = self._table(STATS_FILE, "speakers")
+        for status in statuses:
+            counts.update(by_status.get(status, {}))
+        return counts
 
     def find(
         self,
@@ -267,42 +322,89 @@ class MatchIndex:
         exclude_id: str | None = None,
     ) -> list[tuple[dict[str, Any], float]]:
         """Indexed claims alike to ``text``, best first, as (row, score) pairs."""
-        from rapidfuzz import fuzz  # imported here: marking claims must not pay for it
-
-        queries = [(query, set(query.split())) for query in keys(text)]
-        best: dict[str, tuple[dict[str, Any], float]] = {}
-        for shard in SHARDS:
-            tables = self._tables(shard)
-            rows = tables.get("claims", {})
-            postings = tables.get("words", {}).get("1", {}).get("postings", {})
-            for query, words in queries:
-                shared: Counter[str] = Counter()
-                for word in words:
-                    shared.update(postings.get(word, ()))
-                need = min(MIN_SHARED, len(words))
-                for number, count in shared.items():
-                    item = rows.get(number)
-                    if count < need or item is None:
-                        continue
-                    value = max(
-                        (
-                            fuzz.token_set_ratio(query, form, score_cutoff=threshold)
-                            for form in (item["norm"], *item.get("clauses", ()))
-                            if _share_enough(query, form)
-                        ),
-                        default=0.0,
-                    )
-                    if value and value > best.get(item["id"], ({}, 0.0))[1]:
-                        best[item["id"]] = (item, float(value))
-        found = [
-            (dict(item), value)
-            for item, value in best.values()
-            if item["article"] != exclude_article and item["id"] != exclude_id
-        ]
+        forms = keys(text)
+        queries = [(query, set(query.split())) for query in forms]
+        found = []
+        for claim_id in self._candidates(forms, max(CANDIDATES, PER_RESULT * limit)):
+            item = self._table(row_file(claim_id), "claims").get(claim_id)
+            if item is None or item["article"] == exclude_article or claim_id == exclude_id:
+                continue
+            value = _score(queries, item, threshold)
+            if value:
+                found.append((dict(item), float(value)))
         found.sort(key=lambda pair: (-pair[1], pair[0]["seen"] or "", pair[0]["id"]))
         return found[:limit]
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        for shard in SHARDS:
-            for item in self._tables(shard).get("claims", {}).values():
-                yield dict(item)
+    def _candidates(self, forms: list[str], wanted: int) -> list[str]:
+        """The claims sharing enough words with the query: all, or the ``wanted`` sharing most.
+
+        ``forms`` are the query's normalised forms (``keys``). A claim qualifies when it shares
+        ``need`` words with one of them; its rank is the largest share of the shorter text that
+        one of its forms (whole or clause) has in common with one of the query's, so a form
+        wholly inside the other (a score of 100) ranks first. Only the postings of the rarest
+        words are walked: a form sharing ``need`` words shares one of the ``len(words) - need
+        + 1`` rarest, so the most common words (in nearly every claim, at worst) are only
+        looked up for the forms found.
+        """
+        queries = [words for words in (set(form.split()) for form in forms) if words]
+        postings = {
+            w: self._table(word_file(w), "words").get(w) or {} for w in set().union(*queries)
+        }
+        best: dict[str, tuple[float, int]] = {}
+        for words in queries:
+            need = min(MIN_SHARED, len(words))
+            ordered = sorted((postings[w] for w in words), key=len)
+            rare = len(ordered) - need + 1
+            shared: Counter[str] = Counter()
+            sizes: dict[str, int] = {}
+            for posting in ordered[:rare]:
+                shared.update(posting.keys())
+                sizes.update(posting)
+            for posting in ordered[rare:]:
+                shared.update(shared.keys() & posting.keys())
+            for key in [key for key, count in shared.items() if count >= need]:
+                count = shared[key]
+                rank = (count / min(len(words), sizes[key]), count)
+                claim_id = key.partition("/")[0]
+                if rank > best.get(claim_id, (0.0, 0)):
+                    best[claim_id] = rank
+        if len(best) <= wanted:
+            return sorted(best)
+        ranked = heapq.nsmallest(wanted, ((-r, -n, c) for c, (r, n) in best.items()))
+        return [claim_id for _, _, claim_id in ranked]
+
+    def _put(self, item: dict[str, Any]) -> None:
+        claim_id = item["id"]
+        self._remove(claim_id)
+        self._writable(row_file(claim_id), "claims")[claim_id] = item
+        for key, words in posting_keys(item):
+            for word in words:
+                self._writable(word_file(word), "words").setdefault(word, {})[key] = len(words)
+        self._count(item, +1)
+
+    def _remove(self, claim_id: str) -> None:
+        rows = self._table(row_file(claim_id), "claims")
+        item = rows.get(claim_id)
+        if item is None:
+            return
+        del self._writable(row_file(claim_id), "claims")[claim_id]
+        for key, words in posting_keys(item):
+            for word in words:
+                postings = self._writable(word_file(word), "words")
+                claims = postings.get(word, {})
+                claims.pop(key, None)
+                if not claims:
+                    postings.pop(word, None)
+        self._count(item, -1)
+
+    def _count(self, item: dict[str, Any], delta: int) -> None:
+        speaker = item.get("speaker")
+        if not speaker:
+            return
+        by_status = self._writable(STATS_FILE, "speakers")
+        counts = by_status.setdefault(item["status"], {})
+        counts[speaker] = counts.get(speaker, 0) + delta
+        if counts[speaker] <= 0:
+            del counts[speaker]
+        if not counts:
+            del by_status[item["status"]]

@@ -1,9 +1,10 @@
 """Checking a database folder and restoring damaged files from their backups.
 
 ``check`` reads every file of the database on its own (one unreadable file does not hide the
-state of the others), then cross-checks the files against each other: the claim index against
-the article files, and the catalog's counts against the claims. ``restore`` puts a file's
-``.bak`` back in place, keeping the damaged file beside it: nothing is ever overwritten silently.
+state of the others), then cross-checks the files against each other: the claim index and the
+match index against the article files, and the catalog's counts against the claims. ``restore``
+puts a file's ``.bak`` back in place, keeping the damaged file beside it: nothing is ever
+overwritten silently. Both indexes can also be rebuilt from the articles (``Store.reindex``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,23 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from claimtrack.errors import StoreError
+from claimtrack.matching import (
+    MATCH_DIR,
+    ROWS_DIR,
+    STATS_FILE,
+    WORDS_DIR,
+    posting_keys,
+    word_file,
+)
 from claimtrack.storage import JOURNAL, backup_path, locked, read_json, write_atomic
-from claimtrack.store import CATALOG, SCHEMA, _summarise
+from claimtrack.store import CATALOG, MATCH_INDEX, SCHEMA, _summarise
 
 #: The catalog fields that must equal what the article's own claims give.
 _COUNTED = ("claims", "checkworthy", "statuses", "types")
@@ -30,7 +40,7 @@ class Problem:
 
     file: str  # relative to the database folder
     message: str
-    kind: str  # unreadable, schema, index, catalog, duplicate, leftover
+    kind: str  # unreadable, schema, index, match, catalog, duplicate, leftover
 
     def to_json(self) -> dict[str, str]:
         """The record ``db check --json`` prints."""
@@ -86,11 +96,16 @@ class Report:
 
 
 def data_files(root: Path) -> list[Path]:
-    """The database's TinyDB files (catalog, articles, index and log), sorted."""
+    """The database's files (catalog, articles, index, log and match index), sorted.
+
+    The match index's word files come last: ``check`` reads them one at a time.
+    """
     found = [root / CATALOG] if (root / CATALOG).exists() else []
-    for folder in ("articles", "index", "log"):
+    for folder in ("articles", "index", "log", ROWS_DIR):
         found.extend(sorted((root / folder).glob("*.json")))
-    return found
+    if (root / STATS_FILE).exists():
+        found.append(root / STATS_FILE)
+    return found + sorted((root / WORDS_DIR).glob("*.json"))
 
 
 def check(root: Path) -> Report:
@@ -106,9 +121,9 @@ def check(root: Path) -> Report:
     with locked(root):
         if not catalog.exists():
             report.problems.append(Problem(CATALOG, "the catalog is missing", "unreadable"))
-        parsed = _parse_all(root, report)
+        parsed, digests = _parse_all(root, report)
         _check_schema(parsed.get(root / CATALOG), report)
-        _cross_check(root, parsed, report)
+        _cross_check(root, parsed, digests, report)
         report.backups = list_backups(root)
         report.problems.extend(
             Problem(_relative(root, p), "temporary file left by an interrupted write", "leftover")
@@ -171,8 +186,11 @@ def restore(root: Path, relative: str) -> Path | None:
 # -- internals ----------------------------------------------------------------------------------
 
 
-def _parse_all(root: Path, report: Report) -> dict[Path, Any]:
+def _parse_all(root: Path, report: Report) -> tuple[dict[Path, Any], dict[str, int]]:
+    """Every readable file's tables, but for the match index's word files, of which only a
+    digest of their postings (``_postings_digest``) is kept, by relative name."""
     parsed: dict[Path, Any] = {}
+    digests: dict[str, int] = {}
     for path in data_files(root):
         report.files += 1
         try:
@@ -185,8 +203,24 @@ def _parse_all(root: Path, report: Report) -> dict[Path, Any]:
                 Problem(_relative(root, path), "it does not hold TinyDB tables", "unreadable")
             )
             continue
-        parsed[path] = data
-    return parsed
+        if path.parent == root / WORDS_DIR:
+            digests[_relative(root, path)] = _postings_digest(
+                (word, key, size)
+                for word, claims in (data.get("words") or {}).items()
+                for key, size in claims.items()
+            )
+        else:
+            parsed[path] = data
+    return parsed, digests
+
+
+def _postings_digest(postings: Iterable[tuple[str, str, int]]) -> int:
+    """An order-free digest of (word, key, size) postings, the XOR of their hashes: equal sets
+    give equal digests (within one process)."""
+    digest = 0
+    for posting in postings:
+        digest ^= hash(posting)
+    return digest
 
 
 def _check_schema(catalog: Any, report: Report) -> None:
@@ -202,7 +236,9 @@ def _check_schema(catalog: Any, report: Report) -> None:
         )
 
 
-def _cross_check(root: Path, parsed: dict[Path, Any], report: Report) -> None:
+def _cross_check(
+    root: Path, parsed: dict[Path, Any], digests: dict[str, int], report: Report
+) -> None:
     unreadable = {p.file for p in report.problems if p.kind == "unreadable"}
     article_claims: dict[str, list[dict[str, Any]]] = {}
     for path, data in parsed.items():
@@ -213,6 +249,7 @@ def _cross_check(root: Path, parsed: dict[Path, Any], report: Report) -> None:
             _duplicates(report, _relative(root, path), [c.get("id") for c in claims], "claim")
     report.articles = len(article_claims)
 
+    held = {(str(c.get("id")), a) for a, claims in article_claims.items() for c in claims}
     indexed: dict[str, str] = {}
     for path, data in parsed.items():
         if path.parent.name != "index":
@@ -224,8 +261,7 @@ def _cross_check(root: Path, parsed: dict[Path, Any], report: Report) -> None:
             indexed[claim_id] = article_id
             if f"articles/{article_id}.json" in unreadable:
                 continue
-            known = {c.get("id") for c in article_claims.get(article_id, [])}
-            if claim_id not in known:
+            if (claim_id, article_id) not in held:
                 report.problems.append(
                     Problem(
                         _relative(root, path),
@@ -248,6 +284,86 @@ def _cross_check(root: Path, parsed: dict[Path, Any], report: Report) -> None:
     catalog = parsed.get(root / CATALOG)
     if catalog is not None:
         _check_catalog(root, catalog, article_claims, unreadable, report)
+        meta = _rows(catalog, "meta")
+        current = bool(meta) and meta[0].get("match_index") == MATCH_INDEX
+        if current and not any(p.startswith(f"{MATCH_DIR}/") for p in unreadable):
+            _check_match(root, parsed, digests, article_claims, unreadable, report)
+
+
+def _check_match(
+    root: Path,
+    parsed: dict[Path, Any],
+    digests: dict[str, int],
+    article_claims: dict[str, list[dict[str, Any]]],
+    unreadable: set[str],
+    report: Report,
+) -> None:
+    """The match index against the live claims: rows, word postings and speaker counts.
+
+    Disagreements are summed up in one problem per kind, with a few claim ids: the fix is the
+    same for all of them (``claimtrack db reindex``). Indexes of older layouts are not checked:
+    they are rebuilt when the database is next opened.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    for path, data in parsed.items():
+        if path.parent == root / ROWS_DIR:
+            rows.update((k, v) for k, v in (data.get("claims") or {}).items())
+    live = {
+        str(c.get("id")): (article_id, c)
+        for article_id, claims in article_claims.items()
+        if f"articles/{article_id}.json" not in unreadable
+        for c in claims
+        if not c.get("removed")
+    }
+    missing = [cid for cid in live if cid not in rows]
+    stale = [
+        cid
+        for cid, item in rows.items()
+        if cid not in live and f"articles/{item.get('article')}.json" not in unreadable
+    ]
+    wrong = [
+        cid
+        for cid, (article_id, claim) in live.items()
+        if cid in rows
+        and (rows[cid].get("article"), rows[cid].get("status")) != (article_id, claim.get("status"))
+    ]
+    expected: dict[str, int] = {}
+    files: dict[str, str] = {}
+    for item in rows.values():
+        for key, words in posting_keys(item):
+            for word in words:
+                name = files.get(word) or files.setdefault(word, word_file(word))
+                expected[name] = expected.get(name, 0) ^ hash((word, key, len(words)))
+    names = set(digests) | set(expected)
+    postings = sorted(n for n in names if digests.get(n, 0) != expected.get(n, 0))
+    for ids, what in (
+        (missing, "live claims missing from the match index"),
+        (stale, "match index rows of claims that are not live"),
+        (wrong, "match index rows with another article or status than their claim"),
+        (postings, "word files whose postings are not those of the rows"),
+    ):
+        if ids:
+            examples = ", ".join(sorted(ids)[:3]).replace(f"{WORDS_DIR}/", "")
+            report.problems.append(
+                Problem(
+                    MATCH_DIR,
+                    f"{len(ids)} {what} (e.g. {examples}); run claimtrack db reindex",
+                    "match",
+                )
+            )
+    counts: dict[str, Counter[str]] = {}
+    for item in rows.values():
+        if item.get("speaker"):
+            counts.setdefault(item["status"], Counter())[item["speaker"]] += 1
+    stats = parsed.get(root / STATS_FILE, {}).get("speakers") or {}
+    if {k: dict(v) for k, v in counts.items()} != stats:
+        report.problems.append(
+            Problem(
+                STATS_FILE,
+                "speaker counts do not match the index rows; run claimtrack db reindex",
+                "match",
+            )
+        )
 
 
 def _check_catalog(

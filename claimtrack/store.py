@@ -5,9 +5,11 @@ Layout (a folder; every file a TinyDB JSON file, see ``storage.py`` for atomicit
 - ``catalog.json``: schema version and one summary record per article (counts by status and
   type), so that listings and report summaries never open the article files;
 - ``articles/<article id>.json``: one article's text, claims, contradictions and history;
-- ``index/<first hex digit>.json``: claim id → article id, so a claim is found by opening one
-  small shard and one article file, however large the database grows;
-- ``log/<YYYY-MM>.json``: every change across the database, in order, for ``claimtrack log``.
+- ``index/<first two hex digits>.json``: claim id → article id, so a claim is found by opening
+  one small shard and one article file, however large the database grows;
+- ``log/<YYYY-MM>.json``: every change across the database, in order, for ``claimtrack log``;
+- ``match/``: the index that finds repeated claims (see ``matching.py``), rebuilt from the
+  article files when its layout changes (``claimtrack db reindex`` rebuilds it on demand).
 """
 
 from __future__ import annotations
@@ -31,13 +33,14 @@ from claimtrack.matching import LINK_THRESHOLD, SEARCH_THRESHOLD, MatchIndex, ro
 from claimtrack.model import ScanResult, short_hash
 from claimtrack.storage import Transaction, locked
 
-SCHEMA = 1
+#: Version of the database layout; 2 shards ``index/`` by two hex digits (1 had one).
+SCHEMA = 2
 DB_ENV = "CLAIMTRACK_DB"
 USER_ENV = "CLAIMTRACK_USER"
 CATALOG = "catalog.json"
 MIN_PREFIX = 4
 #: Version of the layout of ``match/``; a database with another is reindexed when opened.
-MATCH_INDEX = 2
+MATCH_INDEX = 3
 #: How a piece of evidence bears on a claim.
 STANCES = ("supports", "refutes", "context")
 #: Changes that ``undo`` can reverse (scan-made changes are undone by rescanning).
@@ -179,18 +182,36 @@ class Store:
 
     def summary(self) -> dict[str, Any]:
         """Counts by status and type over the whole database, from the catalog alone."""
-        statuses: Counter[str] = Counter()
-        types: Counter[str] = Counter()
-        articles = self.articles()
-        for entry in articles:
-            statuses.update(entry.get("statuses", {}))
-            types.update(entry.get("types", {}))
-        return {
-            "articles": len(articles),
-            "claims": sum(statuses.values()),
-            "statuses": dict(statuses),
-            "types": dict(types),
-        }
+        return _summary(self.articles())
+
+    def latest_articles(
+        self, limit: int = 10, article: str | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The ``limit`` most recently updated articles (or the one given) and how many there are.
+
+        Each is ``{"article", "claims", "contradictions", "text"}``: its record without the text,
+        its live claims in text order, its contradictions and its text. One transaction.
+        """
+        with self.transaction() as tx:
+            catalog = tx.db(CATALOG).table("articles").all()
+            if article:
+                wanted = _resolve_article(tx, article)
+                catalog = [e for e in catalog if e["id"] == wanted]
+            latest = sorted(catalog, key=lambda e: e.get("updated") or "", reverse=True)[:limit]
+            sections = []
+            for entry in latest:
+                file = tx.db(_article_file(entry["id"]))
+                record = dict(file.table("article").get(doc_id=1) or {})
+                claims = [dict(d) for d in file.table("claims").all() if not d.get("removed")]
+                sections.append(
+                    {
+                        "article": {k: v for k, v in record.items() if k != "text"},
+                        "claims": sorted(claims, key=lambda d: (d["start"], d["end"])),
+                        "contradictions": [dict(d) for d in file.table("contradictions").all()],
+                        "text": record.get("text", ""),
+                    }
+                )
+            return sections, len(catalog)
 
     # -- changing ------------------------------------------------------------------------------
 
@@ -236,7 +257,7 @@ class Store:
                 if note:
                     changes["notes"] = [*doc.get("notes", []), _note(claim_id, note, who)]
                 _claims(tx, article_id).update(changes, Query().id == claim_id)
-                _adjust_counts(tx, article_id, {previous: -1, status: +1}, "statuses")
+                _move_count(tx, article_id, previous, status)
                 index.update(claim_id, status=status)
                 entries.append(
                     record_change(
@@ -333,9 +354,7 @@ class Store:
                     if set_status and status is not None and status.name != doc["status"]:
                         changes["status"] = status.name
                         fields.update(before=doc["status"], after=status.name)
-                        _adjust_counts(
-                            tx, doc["article"], {doc["status"]: -1, status.name: +1}, "statuses"
-                        )
+                        _move_count(tx, doc["article"], doc["status"], status.name)
                         index.update(doc["id"], status=status.name)
                     _claims(tx, doc["article"]).update(changes, Query().id == doc["id"])
                     entries.append(
@@ -437,15 +456,19 @@ class Store:
             return [dict(d) for d in tx.db(_article_file(article_id)).table("rescans").all()]
 
     def reindex(self) -> int:
-        """Rebuild the match index from the article files; return the number of claims indexed."""
+        """Rebuild the claim and match indexes and the catalog's counts from the article files.
+
+        Returns the number of live claims indexed.
+        """
         with self.transaction() as tx:
-            return _rebuild_index(tx)
+            return _rebuild_index(tx, ids=True)
 
     def dashboard(self, limit: int = 10) -> dict[str, Any]:
-        """The report's overview, from the catalog, the match index and the log only.
+        """The report's overview, from the catalog, the match index's counts and the log.
 
         Counts by status and type; the speakers with most claims rated below the top of the
-        scale; the ``limit`` oldest claims still awaiting a verdict; the latest changes.
+        scale; the ``limit`` oldest claims still awaiting a verdict (read from the oldest
+        articles that have some) and how many there are; the latest changes.
         """
         config = self.config
         pending = {s.name for s in config.statuses if not s.reviewed}
@@ -454,27 +477,25 @@ class Store:
             for s in config.statuses
             if s.rating is not None and s.rating < config.best_rating
         }
-        summary = self.summary()
-        speakers: Counter[str] = Counter()
-        waiting: list[dict[str, Any]] = []
         with self.transaction() as tx:
-            for item in MatchIndex(tx):
-                if item["status"] in faulted and item["speaker"]:
-                    speakers[item["speaker"]] += 1
-                elif item["status"] in pending:
-                    waiting.append(item)
-            waiting.sort(key=lambda r: (r["seen"] or "", r["id"]))
-            awaiting = [_claim_doc(tx, r["id"], r["article"]) for r in waiting[:limit]]
+            catalog = tx.db(CATALOG).table("articles").all()
+            speakers = MatchIndex(tx).speakers(faulted)
+            awaiting = _oldest_pending(tx, catalog, pending, limit)
             recent = []
             for entry in _log_newest_first(tx):
                 recent.append(dict(entry))
                 if len(recent) >= limit:
                     break
         return {
-            "summary": summary,
+            "summary": _summary(catalog),
             "speakers": speakers.most_common(limit),
             "awaiting": awaiting,
-            "awaiting_total": len(waiting),
+            "awaiting_total": sum(
+                count
+                for entry in catalog
+                for status, count in entry.get("statuses", {}).items()
+                if status in pending
+            ),
             "recent": recent,
         }
 
@@ -559,6 +580,7 @@ def record_change(
 
 
 def _check_schema(tx: Transaction) -> None:
+    """Refuse a newer layout; bring an older one (or an older match index) up to date."""
     meta = tx.db(CATALOG).table("meta")
     doc = meta.get(doc_id=1)
     if doc is None:
@@ -569,7 +591,9 @@ def _check_schema(tx: Transaction) -> None:
             f"database {tx.root} has schema {doc['schema']}, newer than this claimtrack "
             f"understands ({SCHEMA}); upgrade claimtrack"
         )
-    if doc.get("match_index") != MATCH_INDEX:
+    if doc.get("schema", 0) < SCHEMA:
+        _rebuild_index(tx, ids=True)
+    elif doc.get("match_index") != MATCH_INDEX:
         _rebuild_index(tx)  # a database made before this version of the match index
 
 
@@ -578,7 +602,7 @@ def _article_file(article_id: str) -> str:
 
 
 def _index_file(claim_id: str) -> str:
-    return f"index/{claim_id[0]}.json"
+    return f"index/{claim_id[:2]}.json"
 
 
 def _claims(tx: Transaction, article_id: str) -> Any:
@@ -686,7 +710,7 @@ def _reverse(tx: Transaction, entry: dict[str, Any], by: str, note: str | None) 
     if "after" in entry:
         changes["status"] = entry["before"]
         fields.update(before=doc["status"], after=entry["before"])
-        _adjust_counts(tx, article_id, {doc["status"]: -1, entry["before"]: +1}, "statuses")
+        _move_count(tx, article_id, doc["status"], entry["before"])
         MatchIndex(tx).update(claim_id, status=entry["before"])
     # Evidence given with a status change stays: it was gathered, whatever the verdict.
     items = [entry["evidence"]["id"]] if entry["action"] in ("evidence", "import") else []
@@ -715,27 +739,91 @@ def _current_links(tx: Transaction, links: Iterable[dict[str, Any]]) -> list[dic
     return current
 
 
-def _rebuild_index(tx: Transaction) -> int:
+def _rebuild_index(tx: Transaction, ids: bool = False) -> int:
+    """Rebuild the match index (with ``ids`` the claim index too) from the article files.
+
+    The catalog's claim counts are recomputed on the way. The article files are read without
+    being kept open; files of older layouts are deleted once the rebuilt index is committed.
+    Returns the number of live claims indexed.
+    """
     index = MatchIndex(tx)
     index.clear()
+    shards: dict[str, dict[str, dict[str, Any]]] = {}
     count = 0
-    for entry in tx.db(CATALOG).table("articles").all():
-        live = [d for d in _claims(tx, entry["id"]).all() if not d.get("removed")]
+    articles = tx.db(CATALOG).table("articles")
+    for entry in articles.all():
+        claims = list((tx.peek(_article_file(entry["id"])).get("claims") or {}).values())
+        live = [d for d in claims if not d.get("removed")]
         index.add(live)
         count += len(live)
-    tx.db(CATALOG).table("meta").update({"match_index": MATCH_INDEX}, doc_ids=[1])
+        summary = _summarise(live)
+        if any(entry.get(k) != v for k, v in summary.items()):
+            articles.update(summary, doc_ids=[entry.doc_id])
+        for doc in claims if ids else ():
+            rows = shards.setdefault(_index_file(doc["id"]), {})
+            rows[str(len(rows) + 1)] = {"id": doc["id"], "article": entry["id"]}
+    if ids:
+        folder = tx.root / "index"
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            if f"index/{path.name}" not in shards:
+                tx.remove(f"index/{path.name}")
+        for name, rows in shards.items():
+            tx.replace(name, {"ids": rows})
+    tx.db(CATALOG).table("meta").update({"schema": SCHEMA, "match_index": MATCH_INDEX}, doc_ids=[1])
     return count
 
 
-def _adjust_counts(tx: Transaction, article_id: str, delta: dict[str, int], field: str) -> None:
+def _summary(catalog: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    statuses: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    articles = 0
+    for entry in catalog:
+        articles += 1
+        statuses.update(entry.get("statuses", {}))
+        types.update(entry.get("types", {}))
+    return {
+        "articles": articles,
+        "claims": sum(statuses.values()),
+        "statuses": dict(statuses),
+        "types": dict(types),
+    }
+
+
+def _oldest_pending(
+    tx: Transaction, catalog: Sequence[dict[str, Any]], pending: set[str], limit: int
+) -> list[dict[str, Any]]:
+    """The ``limit`` live claims with a status in ``pending`` first seen earliest.
+
+    A claim is first seen no earlier than its article was first scanned, so articles are read
+    oldest first, only those the catalog counts pending claims in, until no later one can hold
+    an earlier claim.
+    """
+    waiting: list[tuple[str, str, dict[str, Any]]] = []
+    for entry in sorted(catalog, key=lambda e: e.get("first_scanned") or ""):
+        first = entry.get("first_scanned") or ""
+        if len(waiting) >= limit and (not waiting or first > waiting[-1][0]):
+            break
+        if not any(entry.get("statuses", {}).get(status) for status in pending):
+            continue
+        for doc in _claims(tx, entry["id"]).all():
+            if doc["status"] in pending and not doc.get("removed"):
+                waiting.append((doc.get("first_seen") or "", doc["id"], dict(doc)))
+        waiting.sort(key=lambda item: item[:2])
+        del waiting[limit:]
+    return [doc for _, _, doc in waiting]
+
+
+def _move_count(tx: Transaction, article_id: str, before: str, after: str) -> None:
+    """Count one claim of an article under its new status in the catalog instead of the old."""
     articles = tx.db(CATALOG).table("articles")
     entry = articles.get(Query().id == article_id)
     if entry is None:
         return
-    counts = Counter(entry.get(field, {}))
-    counts.update(delta)
+    counts = Counter(entry.get("statuses", {}))
+    counts[before] -= 1  # two steps: a claim marked with the status it has stays counted once
+    counts[after] += 1
     articles.update(
-        {field: {k: v for k, v in sorted(counts.items()) if v > 0}, "updated": now()},
+        {"statuses": {k: v for k, v in sorted(counts.items()) if v > 0}, "updated": now()},
         Query().id == article_id,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,7 @@ def test_ambiguous_prefix_is_reported(db_path: Path) -> None:
     claim = scanned(db_path)[0]
     twin = claim["id"][:4] + "0" * 8 if claim["id"][4] != "0" else claim["id"][:4] + "f" * 8
     with Store(db_path).transaction() as tx:
-        tx.db(f"index/{twin[0]}.json").table("ids").insert({"id": twin, "article": "x"})
+        tx.db(f"index/{twin[:2]}.json").table("ids").insert({"id": twin, "article": "x"})
     result = run("show", claim["id"][:4])
     assert result.exit_code == 1
     assert f"claim id {claim['id'][:4]} is ambiguous" in result.stderr
@@ -189,6 +190,17 @@ def test_report_as_of_shows_verdicts_as_they_stood(
     before = json.loads(run("report", "--as-of", "2023-12-31", "--json").stdout)
     assert before["claims"] == []
     assert run("report", "--as-of", "last week").exit_code == 2
+
+
+def test_report_as_of_lists_the_claims_of_the_latest_articles_only(db_path: Path) -> None:
+    claims = scanned(db_path)
+    assert run("scan", str(FIXTURES / "desk_steel_mills.txt")).exit_code == 0
+    everything = json.loads(run("report", "--as-of", "2999-01-01", "--json").stdout)["claims"]
+    assert len(everything) > len(claims)
+    shown = run("report", "--as-of", "2999-01-01", "--limit", "1")
+    assert "claims of the latest 1 of 2 articles" in shown.stdout
+    assert claims[0]["id"][:8] not in shown.stdout
+    assert re.search(rf"total\s+│\s+{len(everything)}\s", shown.stdout)  # counts cover all
 
 
 # -- bulk ---------------------------------------------------------------------------------------

@@ -50,6 +50,18 @@ def test_changed_article_keeps_ids_of_unchanged_claims_and_marks_removed(tmp_pat
     assert removed and store.claim(removed[0]["id"])["removed"]
 
 
+def test_marking_a_claim_with_the_status_it_has_keeps_the_counts_right(tmp_path: Path) -> None:
+    from claimtrack import recovery
+
+    store = Store(tmp_path / "db")
+    claims = stored(store)
+    for _ in range(3):
+        store.mark([claims[0]["id"]], "in progress")
+    store.undo()
+    assert store.summary()["statuses"] == {"in progress": 1, "unverified": len(claims) - 1}
+    assert recovery.check(tmp_path / "db").ok
+
+
 def test_mark_records_history_with_who_when_and_why(tmp_path: Path) -> None:
     store = Store(tmp_path / "db")
     claim_id = stored(store)[0]["id"]

@@ -1,4 +1,4 @@
-"""``claimtrack db``: check a database and restore damaged files from their backups."""
+"""``claimtrack db``: check a database, restore damaged files from their backups, reindex."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from claimtrack.cli import DbOption, JsonOption, guarded
 
 db_app = typer.Typer(
     name="db",
-    help="Check the database and restore damaged files from their backups.",
+    help="Check the database, restore damaged files from their backups, rebuild its indexes.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -84,8 +84,26 @@ def restore(
     console.print(safe("run claimtrack db check to see whether the files agree with each other"))
 
 
+@guarded
+def reindex(json: JsonOption = False, db: DbOption = None) -> None:
+    """Rebuild the claim index, the match index and the catalog's counts from the articles."""
+    from claimtrack.errors import StoreError
+    from claimtrack.store import CATALOG, Store, default_db_path
+    from claimtrack.terminal import print_json, safe, stdout
+
+    root = db or default_db_path()
+    if not (root / CATALOG).exists():
+        raise StoreError(f"{root} is not a claimtrack database (no {CATALOG})")
+    count = Store(root).reindex()
+    if json:
+        print_json({"database": str(root), "claims": count})
+    else:
+        stdout().print(safe(f"{root}: indexed {count} claims"))
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``db`` sub-app to the app."""
     db_app.command("check")(check)
     db_app.command("restore")(restore)
+    db_app.command("reindex")(reindex)
     app.add_typer(db_app, name="db")

@@ -368,7 +368,8 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Dashboard (status and type counts, disputed speakers, waiting claims, recent changes),
-    then the latest articles (at most --limit) with their claims."""
+    then the latest articles (at most --limit) with their claims; with --as-of, the counts and
+    the claims of the latest --limit articles as they stood then."""
     from claimtrack.store import Filters
     from claimtrack.terminal import print_json
 
@@ -379,29 +380,14 @@ def report(
         if json:
             print_json({"as_of": moment, "claims": found})
         else:
-            _print_as_of(store, moment, found)
+            _print_as_of(store, moment, found, limit)
         return
     overview = store.dashboard(limit)
-    catalog = store.articles()
-    if article:
-        wanted = store.article(article)["id"]
-        catalog = [a for a in catalog if a["id"] == wanted]
-    latest = sorted(catalog, key=lambda a: a.get("updated") or "", reverse=True)[:limit]
-    sections = []
-    for entry in latest:
-        record = store.article(entry["id"])
-        sections.append(
-            {
-                "article": {k: v for k, v in record.items() if k != "text"},
-                "claims": store.claims(Filters(article=entry["id"])),
-                "contradictions": store.contradictions(entry["id"]),
-                "text": record.get("text", ""),
-            }
-        )
+    sections, total = store.latest_articles(limit, article)
     if json:
         print_json(overview | {"articles": [s | {"text": None} for s in sections]})
         return
-    _print_report(store, overview, sections, text, len(catalog))
+    _print_report(store, overview, sections, text, total)
 
 
 def _moment(value: str) -> str:
@@ -422,7 +408,8 @@ def _moment(value: str) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _print_as_of(store: Any, moment: str, found: list[dict[str, Any]]) -> None:
+def _print_as_of(store: Any, moment: str, found: list[dict[str, Any]], limit: int) -> None:
+    """Counts over every claim, then the claims of the ``limit`` latest articles."""
     from collections import Counter
 
     from claimtrack.report import claims_table, summary_table
@@ -434,10 +421,17 @@ def _print_as_of(store: Any, moment: str, found: list[dict[str, Any]]) -> None:
         "statuses": Counter(c["status"] for c in found),
         "types": Counter(c["type"] for c in found),
     }
+    articles = list(dict.fromkeys(c["article"] for c in found))
+    shown = set(articles[-limit:])
     console = stdout()
     console.print(f"Verdicts as of {moment}")
     console.print(summary_table(summary, colours, store.config.names))
-    console.print(claims_table(found, colours=colours))
+    console.print(claims_table([c for c in found if c["article"] in shown], colours=colours))
+    if len(shown) < len(articles):
+        console.print(
+            f"claims of the latest {len(shown)} of {len(articles)} articles (--limit)",
+            style="dim",
+        )
 
 
 def _print_report(
