@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from claimtrack.contract import scan_json
 from claimtrack.errors import UsageError
 from claimtrack.pipeline import scan_source
 from claimtrack.plugins import PluginHost
-from claimtrack.store import scan_json
 
 #: Predicted spans longer than this never match a gold span.
 MAX_SPAN = 1000

@@ -29,7 +29,7 @@ import pluggy
 from claimtrack import hookspecs
 from claimtrack.errors import PluginError
 from claimtrack.model import PluginFailure
-from claimtrack.storage import writes_forbidden
+from claimtrack.sandbox import writes_forbidden
 
 ENTRY_POINT_GROUP = "claimtrack"
 BUNDLED_PACKAGE = "claimtrack_plugins"

@@ -15,7 +15,6 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -25,6 +24,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from claimtrack.errors import StoreError
+from claimtrack.sandbox import forbidden_writer
 
 JOURNAL = "journal.json"
 LOCK = ".lock"
@@ -35,20 +35,6 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 SYNC_THREADS = 16
 _T = TypeVar("_T")
 _R = TypeVar("_R")
-# Set while plugin code runs: plugins hand back data, they never write the database themselves.
-_WRITES_FORBIDDEN: ContextVar[str | None] = ContextVar("claimtrack_writes_forbidden", default=None)
-
-
-@contextmanager
-def writes_forbidden(who: str) -> Iterator[None]:
-    """Make every database commit in the block fail with a ``StoreError`` naming ``who``."""
-    token = _WRITES_FORBIDDEN.set(who)
-    try:
-        yield
-    finally:
-        _WRITES_FORBIDDEN.reset(token)
-
-
 def backup_path(path: Path) -> Path:
     """Where the previous version of a database file is kept."""
     return path.with_name(path.name + ".bak")
@@ -254,8 +240,8 @@ class Transaction:
 
         Files marked with ``remove`` are deleted afterwards.
         """
-        if self.obsolete and _WRITES_FORBIDDEN.get():
-            raise StoreError(f"{_WRITES_FORBIDDEN.get()} may not write to the claimtrack database")
+        if self.obsolete and forbidden_writer():
+            raise StoreError(f"{forbidden_writer()} may not write to the claimtrack database")
         self._write()
         for path in sorted(self.obsolete):
             path.unlink(missing_ok=True)
@@ -269,7 +255,7 @@ class Transaction:
         }
         if not changed:
             return
-        forbidden = _WRITES_FORBIDDEN.get()
+        forbidden = forbidden_writer()
         if forbidden:
             raise StoreError(f"{forbidden} may not write to the claimtrack database")
         if len(changed) == 1:

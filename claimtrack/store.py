@@ -28,6 +28,7 @@ from typing import Any
 from tinydb import Query
 
 from claimtrack.config import INITIAL_STATUS, Config, load_config
+from claimtrack.contract import scan_json
 from claimtrack.errors import StoreError, UsageError
 from claimtrack.matching import LINK_THRESHOLD, SEARCH_THRESHOLD, MatchIndex, row
 from claimtrack.model import ScanResult, short_hash
@@ -1022,42 +1023,4 @@ def _article_record(article: Any, article_id: str, source: str, stamp: str) -> d
         "url": meta.url,
         "scanned": stamp,
         "updated": stamp,
-    }
-
-
-def scan_json(
-    result: ScanResult,
-    stored_ids: dict[str, str] | None = None,
-    statuses: dict[str, str] | None = None,
-    article_id: str | None = None,
-) -> dict[str, Any]:
-    """The contract's JSON object for one scanned article (CONTRACT.md)."""
-    ids = stored_ids or {}
-    states = statuses or {}
-    article = result.article
-    meta = article.metadata
-    claims = []
-    for claim in result.claims:
-        doc = claim.to_json(states.get(ids.get(claim.id, claim.id), "unverified"))
-        doc["id"] = ids.get(claim.id, claim.id)
-        claims.append(doc)
-    contradictions = []
-    for contradiction in result.contradictions:
-        doc = contradiction.to_json()
-        doc["claims"] = [ids.get(c, c) for c in doc["claims"]]
-        contradictions.append(doc)
-    return {
-        "schema": "claimtrack.scan/1",
-        "article": {
-            "id": article_id or article.id,
-            "source": article.source,
-            "sha256": article.sha256,
-            "title": meta.title,
-            "published": meta.published,
-            "publisher": meta.publisher,
-            "author": meta.author,
-        },
-        "claims": claims,
-        "contradictions": contradictions,
-        "errors": [e.to_json() for e in result.errors],
     }

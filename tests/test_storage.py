@@ -10,6 +10,7 @@ import pytest
 
 from claimtrack import storage
 from claimtrack.errors import StoreError
+from claimtrack.sandbox import writes_forbidden
 from claimtrack.storage import backup_path, locked, write_all
 
 
@@ -81,7 +82,7 @@ def test_removal_is_a_write_plugins_may_not_make(tmp_path: Path) -> None:
     (tmp_path / "old.json").write_bytes(b"{}")
     with (
         pytest.raises(StoreError, match="may not write"),
-        storage.writes_forbidden("plugin x"),
+        writes_forbidden("plugin x"),
         locked(tmp_path) as tx,
     ):
         tx.remove("old.json")

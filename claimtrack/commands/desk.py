@@ -46,7 +46,6 @@ def claims(
     db: DbOption = None,
 ) -> None:
     """List stored claims, filtered."""
-    from claimtrack.report import claims_table
     from claimtrack.store import Filters
     from claimtrack.terminal import print_json, stdout
 
@@ -59,13 +58,14 @@ def claims(
     if json:
         print_json(found)
     else:
+        from claimtrack.report import claims_table
+
         stdout().print(claims_table(found, title=f"{len(found)} claims", colours=_colours(store)))
 
 
 @guarded
 def show(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None) -> None:
     """Show one claim with its notes, evidence, earlier verdicts elsewhere and history."""
-    from claimtrack.report import claim_detail
     from claimtrack.terminal import print_json, stdout
 
     store = open_store(db)
@@ -75,6 +75,8 @@ def show(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None) ->
     if json:
         print_json(doc | {"links": links, "history": history})
     else:
+        from claimtrack.report import claim_detail
+
         stdout().print(claim_detail(doc, history, links, _colours(store)))
 
 
@@ -229,26 +231,28 @@ def note(
 @guarded
 def history(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None) -> None:
     """Show every change made to a claim."""
-    from claimtrack.report import history_table
     from claimtrack.terminal import print_json, stdout
 
     entries = open_store(db).history(claim_id)
     if json:
         print_json(entries)
     else:
+        from claimtrack.report import history_table
+
         stdout().print(history_table(entries))
 
 
 @guarded
 def log(limit: LimitOption = 50, json: JsonOption = False, db: DbOption = None) -> None:
     """Show the latest changes across the database, newest first."""
-    from claimtrack.report import history_table
     from claimtrack.terminal import print_json, stdout
 
     entries = open_store(db).log(limit=limit)
     if json:
         print_json(entries)
     else:
+        from claimtrack.report import history_table
+
         stdout().print(history_table(entries, title="Log (newest first)"))
 
 
@@ -276,13 +280,14 @@ def undo(
 @guarded
 def articles(json: JsonOption = False, db: DbOption = None) -> None:
     """List stored articles."""
-    from claimtrack.report import articles_table
     from claimtrack.terminal import print_json, stdout
 
     found = open_store(db).articles()
     if json:
         print_json(found)
     else:
+        from claimtrack.report import articles_table
+
         stdout().print(articles_table(found))
 
 
@@ -291,7 +296,6 @@ def similar(
     claim_id: IdArgument, limit: LimitOption = 20, json: JsonOption = False, db: DbOption = None
 ) -> None:
     """Claims in other articles that repeat this one, with their verdicts."""
-    from claimtrack.report import matches_table
     from claimtrack.terminal import print_json, stdout
 
     store = open_store(db)
@@ -299,6 +303,8 @@ def similar(
     if json:
         print_json(found)
     else:
+        from claimtrack.report import matches_table
+
         stdout().print(matches_table(found, f"{len(found)} similar claims", _colours(store)))
 
 
@@ -310,7 +316,6 @@ def search(
     db: DbOption = None,
 ) -> None:
     """Search every stored claim for ones alike to TEXT (fuzzy, best first)."""
-    from claimtrack.report import matches_table
     from claimtrack.terminal import print_json, stdout
 
     store = open_store(db)
@@ -318,6 +323,8 @@ def search(
     if json:
         print_json(found)
     else:
+        from claimtrack.report import matches_table
+
         stdout().print(matches_table(found, f"{len(found)} matching claims", _colours(store)))
 
 
@@ -328,7 +335,6 @@ def diff(
     db: DbOption = None,
 ) -> None:
     """What the latest rescan of an article changed: added, moved, removed and kept claims."""
-    from claimtrack.report import rescan_table
     from claimtrack.terminal import print_json, stdout
 
     store = open_store(db)
@@ -344,6 +350,8 @@ def diff(
     texts = {
         c["id"]: c for c in store.claims(_all_of(store.article(article)["id"])) if c["id"] in ids
     }
+    from claimtrack.report import rescan_table
+
     stdout().print(rescan_table(latest, texts))
 
 

@@ -76,8 +76,8 @@ def scan(
     plugins_dir: PluginsDirOption = None,
 ) -> None:
     """Scan articles for checkable claims and store them (see docs/CONTRACT.md for --json)."""
+    from claimtrack.contract import scan_json
     from claimtrack.loader import expand_sources
-    from claimtrack.store import scan_json
     from claimtrack.terminal import error, print_json_line, stderr, warn
 
     host = plugin_host(disable, plugins_dir)
