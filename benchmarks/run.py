@@ -349,6 +349,15 @@ def _print(console: Console, figures: dict[str, Any]) -> None:
             f"summary API {row['store_api']['summary_s'] * 1000:.0f} ms",
             f"{report['tree_rss_mb']:.0f} MB",
         )
+        api = row["store_api"]
+        for name, key in (
+            ("dashboard", "dashboard_s"),
+            ("search", "search_s"),
+            ("similar", "similar_s"),
+            ("store a repeated article", "scan_linking_s"),
+        ):
+            if key in api:
+                table.add_row(f"{name} @ {size}", "", f"API {api[key] * 1000:.0f} ms", "")
     start = figures.get("startup")
     if start:
         for name, label in (
