@@ -101,15 +101,33 @@ def build_app(command: str | None = None) -> typer.Typer:
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
-    # A callback keeps the app a group of commands even when it holds only one.
-    app.callback()(_no_options)
+    # The callback also keeps the app a group of commands even when it holds only one.
+    app.callback()(_root_options)
     modules = [m for m, commands in MODULES.items() if command in commands] or list(MODULES)
     for module in modules:
         import_module(f"claimtrack.commands.{module}").register(app)
     return app
 
 
-def _no_options() -> None:
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        typer.echo(f"claimtrack {version('claimtrack')}")
+        raise typer.Exit()
+
+
+def _root_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print claimtrack's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
     pass
 
 

@@ -70,3 +70,11 @@ def test_commands_do_not_import_pydantic(tmp_path: Path) -> None:
     for args in (["claims", "--json", "--min-score", "0.5"], ["report", "--limit", "3"]):
         assert "pydantic" not in loaded_modules(*args, db=tmp_path), args
     assert "pydantic" not in loaded_modules("db", "check", "--json", db=tmp_path)
+
+
+def test_version_prints_the_installed_version_and_exits() -> None:
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"], prog_name="claimtrack")
+    assert result.exit_code == 0
+    assert result.output == f"claimtrack {version('claimtrack')}\n"
