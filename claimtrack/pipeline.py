@@ -35,10 +35,7 @@ def score_pair(article: Article, a: Claim, b: Claim) -> float | None:
 
 def load_article(host: PluginHost, source: str) -> Article:
     """Load and segment ``source`` through the loader hook; raise ``ArticleError`` if unreadable."""
-    with time_limits():
-        article = host.first_result(
-            "claimtrack_load_article", propagate=(ArticleError,), source=source
-        )
+    article = host.first_result("claimtrack_load_article", propagate=(ArticleError,), source=source)
     if not isinstance(article, Article):
         raise ArticleError(f"{source}: no loader could read it")
     return make_article(article.text, article.source, article.metadata)

@@ -205,10 +205,7 @@ def _init_worker(disable: list[str] | None, plugins_dir: Path | None) -> None:
 
 
 def _scan_chunk(paths: list[str]) -> list[Outcome]:
-    from claimtrack.plugins import time_limits
-
-    with time_limits():
-        return [_scan_one(_worker_host, path) for path in paths]
+    return [_scan_one(_worker_host, path) for path in paths]
 
 
 class _progress:
