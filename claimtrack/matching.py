@@ -23,7 +23,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from claimtrack.storage import Transaction
@@ -44,6 +44,8 @@ MIN_SHARED = 3
 #: that is more; best word overlap first. A lookup reads the rows of these only.
 CANDIDATES = 20
 PER_RESULT = 6
+#: Row shards read only to score candidates that a transaction keeps parsed (the most recent).
+ROW_CACHE = 256
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOPWORDS = frozenset(
@@ -256,6 +258,7 @@ class MatchIndex:
     """
 
     tx: Transaction
+    _peeked: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
 
     def _table(self, name: str, table: str) -> dict[str, Any]:
         if not self.tx.exists(name):
@@ -326,7 +329,7 @@ class MatchIndex:
         queries = [(query, set(query.split())) for query in forms]
         found = []
         for claim_id in self._candidates(forms, max(CANDIDATES, PER_RESULT * limit)):
-            item = self._table(row_file(claim_id), "claims").get(claim_id)
+            item = self._candidate_rows(row_file(claim_id)).get(claim_id)
             if item is None or item["article"] == exclude_article or claim_id == exclude_id:
                 continue
             value = _score(queries, item, threshold)
@@ -334,6 +337,23 @@ class MatchIndex:
                 found.append((dict(item), float(value)))
         found.sort(key=lambda pair: (-pair[1], pair[0]["seen"] or "", pair[0]["id"]))
         return found[:limit]
+
+    def _candidate_rows(self, name: str) -> dict[str, Any]:
+        """The rows of a shard, read to score candidates.
+
+        A shard this transaction changes is its open copy. Others are read without being kept
+        open, and only the last ``ROW_CACHE`` of them are kept: a batch of lookups touches most
+        shards, and keeping them all would hold the whole index in memory.
+        """
+        if self.tx.is_open(name):
+            return self._table(name, "claims")
+        rows = self._peeked.pop(name, None)
+        if rows is None:
+            rows = self.tx.peek(name).get("claims") or {}
+        self._peeked[name] = rows
+        if len(self._peeked) > ROW_CACHE:
+            del self._peeked[next(iter(self._peeked))]
+        return rows
 
     def _candidates(self, forms: list[str], wanted: int) -> list[str]:
         """The claims sharing enough words with the query: all, or the ``wanted`` sharing most.

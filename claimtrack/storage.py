@@ -2,10 +2,12 @@
 
 A database is a folder of small TinyDB JSON files. Within one transaction (under the folder's
 file lock) each file is parsed at most once and written at most once. When a transaction
-changes several files, their new contents are first written to a journal; a crash after the
-journal is complete is repaired by replaying it on the next open, so a transaction is applied
-wholly or not at all. Every file write is atomic (temporary file, fsync, rename) and the
-previous version is kept beside it as ``NAME.bak``.
+changes several files, their new contents are first written and synced, one by one, to
+``.staging/``, then a small journal naming them is written; a crash after the journal is complete
+is repaired by moving the staged files into place on the next open, so a transaction is applied
+wholly or not at all, and a commit never holds a second copy of what it writes. Every file
+write is atomic (temporary file, fsync, rename) and the previous version is kept beside it as
+``NAME.bak``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from claimtrack.errors import StoreError
 from claimtrack.sandbox import forbidden_writer
 
 JOURNAL = "journal.json"
+#: Folder of the new versions of a multi-file commit, until the journal moves them into place.
+STAGING = ".staging"
 LOCK = ".lock"
 LOCK_TIMEOUT_ENV = "CLAIMTRACK_LOCK_TIMEOUT"
 #: Seconds a command waits for another claimtrack process to finish with the database.
@@ -35,6 +39,8 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 SYNC_THREADS = 16
 _T = TypeVar("_T")
 _R = TypeVar("_R")
+
+
 def backup_path(path: Path) -> Path:
     """Where the previous version of a database file is kept."""
     return path.with_name(path.name + ".bak")
@@ -95,11 +101,15 @@ def _stage(item: tuple[Path, bytes]) -> tuple[Path, Path]:
     """Write and sync the temporary file that will replace ``path``."""
     path, payload = item
     tmp = _temporary(path)
-    with open(tmp, "wb") as handle:
+    _write_synced(tmp, payload)
+    return tmp, path
+
+
+def _write_synced(path: Path, payload: bytes) -> None:
+    with open(path, "wb") as handle:
         handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
-    return tmp, path
 
 
 def _install(staged: tuple[Path, Path], keep_backup: bool) -> None:
@@ -141,6 +151,7 @@ class BufferedStorage(Storage):
         self.data: dict[str, dict[str, Any]] | None = None
         self.loaded = False
         self.dirty = False
+        self.size = 0
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         """The file's tables (parsed on the first call only)."""
@@ -149,6 +160,7 @@ class BufferedStorage(Storage):
             if parsed is not None and not isinstance(parsed, dict):
                 _corrupt(self.path, "it does not hold TinyDB tables")
             self.data, self.loaded = parsed, True
+            self.size = self.path.stat().st_size if parsed is not None else 0
         return self.data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
@@ -190,6 +202,15 @@ class Transaction:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.files[path] = TinyDB(str(path), storage=BufferedStorage)
         return self.files[path]
+
+    def bytes_read(self) -> int:
+        """How many bytes of files this transaction has parsed and holds open."""
+        storages = (db.storage for db in self.files.values())
+        return sum(storage.size for storage in storages if isinstance(storage, BufferedStorage))
+
+    def is_open(self, relative: str) -> bool:
+        """Whether a file is open in this transaction (read through it, or to be written)."""
+        return self.path(relative) in self.files
 
     def exists(self, relative: str) -> bool:
         """Whether a file of the database exists (or was created in this transaction)."""
@@ -248,45 +269,88 @@ class Transaction:
             backup_path(path).unlink(missing_ok=True)
 
     def _write(self) -> None:
-        changed = {
-            path: storage.payload()
+        changed = [
+            (path, storage)
             for path, db in self.files.items()
             if isinstance(storage := db.storage, BufferedStorage) and storage.dirty
-        }
+        ]
         if not changed:
             return
         forbidden = forbidden_writer()
         if forbidden:
             raise StoreError(f"{forbidden} may not write to the claimtrack database")
         if len(changed) == 1:
-            [(path, payload)] = changed.items()
-            write_atomic(path, payload)
+            [(path, storage)] = changed
+            write_atomic(path, storage.payload())
             return
-        journal = self.root / JOURNAL
-        entries = {
-            str(path.relative_to(self.root)): payload.decode() for path, payload in changed.items()
-        }
-        write_atomic(journal, orjson.dumps(entries), keep_backup=False)
-        _apply(self.root, changed)
+        staging = self.root / STAGING
+        staging.mkdir(exist_ok=True)
+        names = [(path, f".{n}.tmp", storage) for n, (path, storage) in enumerate(changed)]
+        _parallel(_stage_storage, [(staging / name, storage) for _, name, storage in names])
+        entries = {str(path.relative_to(self.root)): name for path, name, _ in names}
+        _fsync_dir(staging)
+        write_atomic(self.root / JOURNAL, orjson.dumps({"staged": entries}), keep_backup=False)
+        _finish(self.root, entries)
+
+
+def _stage_storage(job: tuple[Path, BufferedStorage]) -> None:
+    """Write and sync one changed file's new version to the staging folder, then let go of it."""
+    tmp, storage = job
+    _write_synced(tmp, storage.payload())
+    storage.data, storage.loaded = None, False  # the transaction is ending: free its memory
 
 
 def apply_journal(root: Path) -> bool:
-    """Finish an interrupted multi-file commit; return whether there was one to finish."""
+    """Finish an interrupted multi-file commit; return whether there was one to finish.
+
+    Without a journal, staged files are what a commit left before its journal was complete:
+    they are deleted, and the commit is as if it never began.
+    """
     journal = root / JOURNAL
     entries = read_json(journal)
     if entries is None:
+        _clear_staging(root)
         return False
-    _apply(root, {root / relative: text.encode() for relative, text in entries.items()})
-    return True
-
-
-def _apply(root: Path, targets: dict[Path, bytes]) -> None:
-    """Write the files of a journal that is on disk, then delete the journal."""
+    if not isinstance(entries, dict):
+        _corrupt(journal, "it does not list the files of a commit")
+    if "staged" in entries:
+        _finish(root, entries["staged"])
+        return True
+    # A journal written by claimtrack 0.1 holds the new contents themselves.
+    targets = {root / relative: text.encode() for relative, text in entries.items()}
     for folder in {target.parent for target in targets}:
         folder.mkdir(parents=True, exist_ok=True)
     write_all(targets)
+    journal.unlink()
+    _fsync_dir(root)
+    return True
+
+
+def _finish(root: Path, entries: dict[str, str]) -> None:
+    """Move the staged files a complete journal names into place, then delete the journal.
+
+    A staged file that is gone was moved already (by the commit, or a replay cut short).
+    """
+    staging = root / STAGING
+    moves = []
+    for relative, name in entries.items():
+        tmp = staging / name
+        if tmp.exists():
+            target = root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            moves.append((tmp, target))
+    _parallel(functools.partial(_install, keep_backup=True), moves)
+    _parallel(_fsync_dir, list(dict.fromkeys(target.parent for _, target in moves)))
     (root / JOURNAL).unlink()
     _fsync_dir(root)
+    _clear_staging(root)
+
+
+def _clear_staging(root: Path) -> None:
+    staging = root / STAGING
+    if staging.is_dir():
+        for leftover in staging.iterdir():
+            leftover.unlink()
 
 
 @contextmanager

@@ -40,6 +40,9 @@ DB_ENV = "CLAIMTRACK_DB"
 USER_ENV = "CLAIMTRACK_USER"
 CATALOG = "catalog.json"
 MIN_PREFIX = 4
+#: Bytes of database files one transaction of ``save_scans`` may parse before it commits and
+#: the next begins: held parsed, they take several times their size in memory.
+READ_BUDGET = 32_000_000
 #: Version of the layout of ``match/``; a database with another is reindexed when opened.
 MATCH_INDEX = 3
 #: How a piece of evidence bears on a claim.
@@ -119,7 +122,10 @@ class Store:
     # -- scanning ------------------------------------------------------------------------------
 
     def save_scans(self, results: Sequence[ScanResult]) -> list[dict[str, Any]]:
-        """Store scan results in one transaction; return each article's stored JSON record.
+        """Store scan results; return each article's stored JSON record.
+
+        The results are stored in one transaction, or in several in turn once a transaction has
+        read ``READ_BUDGET`` bytes of the database (so memory stays bounded as it grows).
 
         Rescanning the same text adds nothing and keeps verdicts. When a known source comes back
         with changed text, claims whose text is still there, or lightly edited, keep their ids
@@ -127,11 +133,14 @@ class Store:
         and what changed is kept for ``rescans``. New claims that repeat a claim of another
         article are linked to it (see ``earlier_verdicts``).
         """
-        saved = []
-        with self.transaction() as tx:
-            index = MatchIndex(tx)
-            for result in results:
-                saved.append(_save_scan(tx, result, index))
+        saved: list[dict[str, Any]] = []
+        while len(saved) < len(results):
+            with self.transaction() as tx:
+                index = MatchIndex(tx)
+                for result in results[len(saved) :]:
+                    saved.append(_save_scan(tx, result, index))
+                    if tx.bytes_read() > READ_BUDGET:
+                        break
         return saved
 
     # -- reading -------------------------------------------------------------------------------

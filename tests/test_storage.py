@@ -87,3 +87,63 @@ def test_removal_is_a_write_plugins_may_not_make(tmp_path: Path) -> None:
     ):
         tx.remove("old.json")
     assert (tmp_path / "old.json").exists()
+
+
+def _commit_two_files(root: Path, value: int) -> None:
+    with locked(root) as tx:
+        tx.replace("a.json", {"t": {"1": {"n": value}}})
+        tx.replace("sub/b.json", {"t": {"1": {"n": value}}})
+
+
+def _values(root: Path) -> list[int]:
+    return [
+        orjson.loads((root / name).read_bytes())["t"]["1"]["n"] for name in ("a.json", "sub/b.json")
+    ]
+
+
+def test_a_commit_cut_before_its_journal_is_undone_on_the_next_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _commit_two_files(tmp_path, 1)
+
+    def killed(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt  # stands in for a kill between staging and the journal
+
+    monkeypatch.setattr(storage, "write_atomic", killed)
+    with pytest.raises(KeyboardInterrupt):
+        _commit_two_files(tmp_path, 2)
+    monkeypatch.undo()
+    assert list((tmp_path / storage.STAGING).iterdir())  # staged, never journalled
+    with locked(tmp_path) as tx:
+        assert tx.peek("a.json") == {"t": {"1": {"n": 1}}}
+    assert _values(tmp_path) == [1, 1]
+    assert not list((tmp_path / storage.STAGING).iterdir())
+
+
+def test_a_commit_cut_after_its_journal_is_finished_on_the_next_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _commit_two_files(tmp_path, 1)
+    real = storage._install
+    installed = []
+
+    def killed_after_one(staged: tuple[Path, Path], keep_backup: bool) -> None:
+        if staged[1].name != storage.JOURNAL and installed:
+            raise KeyboardInterrupt  # a kill with one file moved into place, one still staged
+        if staged[1].name != storage.JOURNAL:
+            installed.append(staged)
+        real(staged, keep_backup)
+
+    monkeypatch.setattr(storage, "_install", killed_after_one)
+    monkeypatch.setattr(storage, "SYNC_THREADS", 1)
+    with pytest.raises(KeyboardInterrupt):
+        _commit_two_files(tmp_path, 2)
+    monkeypatch.undo()
+    assert (tmp_path / storage.JOURNAL).exists()
+    assert sorted(_values(tmp_path)) == [1, 2]
+    assert storage.apply_journal(tmp_path)
+    assert _values(tmp_path) == [2, 2]
+    backups = [backup_path(tmp_path / name) for name in ("a.json", "sub/b.json")]
+    assert [orjson.loads(path.read_bytes()) for path in backups] == [{"t": {"1": {"n": 1}}}] * 2
+    assert not (tmp_path / storage.JOURNAL).exists()
+    assert not list((tmp_path / storage.STAGING).iterdir())

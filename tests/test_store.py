@@ -115,6 +115,38 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         store.articles()
 
 
+def test_a_batch_past_the_read_budget_is_stored_in_several_transactions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimtrack import storage
+    from claimtrack import store as store_module
+
+    texts = [TEXT, TEXT.replace("1973", "1974"), "Exports rose 12% in 2019. Imports fell 3%."]
+    results = [scan(text, f"{n}.txt") for n, text in enumerate(texts)]
+    first = scan("The port handled 4 million tonnes in 2018.", "first.txt")
+    Store(tmp_path / "split").save_scans([first])  # so that every later commit reads files
+    whole_store = Store(tmp_path / "whole")
+    whole_store.save_scans([first])
+    whole = whole_store.save_scans(results)
+    commits = []
+    real = storage.Transaction.commit
+
+    def counted(tx: storage.Transaction) -> None:
+        commits.append(tx)
+        real(tx)
+
+    monkeypatch.setattr(storage.Transaction, "commit", counted)
+    monkeypatch.setattr(store_module, "READ_BUDGET", 1)
+    split = Store(tmp_path / "split").save_scans(results)
+    assert len(commits) == len(results)
+    assert [[c["id"] for c in r["claims"]] for r in split] == [
+        [c["id"] for c in r["claims"]] for r in whole
+    ]
+    ids = [c["id"] for r in whole for c in r["claims"]]
+    linked = Store(tmp_path / "split").earlier_verdicts(ids)
+    assert linked and linked == whole_store.earlier_verdicts(ids)  # links across commits too
+
+
 def test_interrupted_multi_file_commit_is_finished_from_the_journal(tmp_path: Path) -> None:
     store = Store(tmp_path / "db")
     stored(store)
