@@ -48,6 +48,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "scan": ("scan",),
     "desk": ("claims", "show", "mark", "verify", "dispute", "evidence", "note", "history", "log",
              "undo", "articles", "similar", "search", "diff", "report"),
+    "contradictions": ("contradictions",),
     "plugins_cmd": ("plugins",),
     "db": ("db",),
     "eval_cmd": ("eval",),

@@ -26,11 +26,7 @@ def scan_json(
         doc = claim.to_json(states.get(ids.get(claim.id, claim.id), "unverified"))
         doc["id"] = ids.get(claim.id, claim.id)
         claims.append(doc)
-    contradictions = []
-    for contradiction in result.contradictions:
-        doc = contradiction.to_json()
-        doc["claims"] = [ids.get(c, c) for c in doc["claims"]]
-        contradictions.append(doc)
+    contradictions = [contradiction.to_json(ids) for contradiction in result.contradictions]
     return {
         "schema": "claimtrack.scan/1",
         "article": {

@@ -58,7 +58,8 @@ def claimtrack_extract_claims(article: Article) -> Iterable[Claim] | None:
     the plugin's name. Yield check-worthy and not check-worthy candidates alike (set
     ``checkworthy``): ``scan --all`` shows both. Spans outside the text and objects that are not
     claims are rejected and reported against the plugin. When two extractors yield the same
-    span, the first plugin registered keeps it.
+    span, the one called first keeps it: the last registered is called first, so a
+    ``--plugins-dir`` plugin wins over an installed one, and both over the bundled extractors.
     """
 
 

@@ -27,7 +27,7 @@ CLAIM_TYPES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: The default verification statuses, in workflow order.
+#: The default verification statuses, in workflow order (defined in docs/vocabularies.md).
 DEFAULT_STATUSES: tuple[str, ...] = (
     "unverified",
     "in progress",
@@ -196,9 +196,18 @@ class Speaker:
 class Claim:
     """A checkable statement found in an article.
 
-    ``text`` is exactly ``article.text[start:end]``; ``claim`` restates it stand-alone.
-    ``extractor`` is filled in by the core with the name of the plugin that yielded the claim.
-    ``details`` holds plugin-specific extras (JSON-serialisable), kept in the store.
+    ``text`` is exactly ``article.text[start:end]``; ``claim`` restates it stand-alone (by default
+    the span's words, see :attr:`restated`). ``extractor`` is filled in by the core with the name
+    of the plugin that yielded the claim. ``details`` holds plugin-specific extras
+    (JSON-serialisable): kept in the store (``claimtrack show ID --json``), not printed by
+    ``scan --json``.
+
+    The bundled enrichers fill in the ``type`` and ``claim`` an extractor left at their defaults
+    and keep those it set: ``claimtypes`` types only claims of type ``other``, ``standalone``
+    neither rewrites nor splits a restated claim, and the parts of a split claim keep its
+    ``extractor``. ``speaker``, ``score`` and ``checkworthy`` are theirs: ``attribution`` sets
+    every speaker, and ``checkworthiness`` rescores every claim on one scale, keeping the score
+    the claim arrived with in ``details["extractor_score"]`` (docs/plugins.md, "Who sets what").
     """
 
     id: str
@@ -238,6 +247,11 @@ class Claim:
     def span(self) -> Span:
         """The claim's range in the article."""
         return Span(self.start, self.end)
+
+    @property
+    def restated(self) -> bool:
+        """Whether ``claim`` differs from the span's own words (spacing aside): it was rewritten."""
+        return self.claim != " ".join(self.text.split())
 
     def evolve(self, **changes: Any) -> Claim:
         """A copy with some fields changed (the span and id cannot change this way)."""
@@ -304,11 +318,17 @@ class Contradiction:
             **fields,
         )
 
-    def to_json(self) -> dict[str, Any]:
-        """The contract's contradiction object."""
+    def to_json(self, stored_ids: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The contract's contradiction object.
+
+        ``stored_ids`` maps claim ids to the ids the store keeps them under (a claim of an edited
+        article keeps its first id); the contradiction's id then follows its claims' ids.
+        """
+        ids = stored_ids or {}
+        a, b = ids.get(self.a.id, self.a.id), ids.get(self.b.id, self.b.id)
         return {
-            "id": self.id,
-            "claims": [self.a.id, self.b.id],
+            "id": self.id if (a, b) == (self.a.id, self.b.id) else short_hash(a, b, self.kind),
+            "claims": [a, b],
             "a": {"start": self.a.start, "end": self.a.end},
             "b": {"start": self.b.start, "end": self.b.end},
             "kind": self.kind,

@@ -100,7 +100,8 @@ def annotated_text(
 ) -> Text:
     """The article text with each claim's span underlined in its status colour.
 
-    Both sides of a contradiction are also shown in reverse video.
+    Both sides of a contradiction are also shown in reverse video (not those a later scan no
+    longer found: their spans may no longer fit the text).
     """
     view = Text(clean(text))
     for doc in claims:
@@ -110,9 +111,14 @@ def annotated_text(
             doc["end"],
         )
     for conflict in contradictions:
+        if conflict.get("stale"):
+            continue
         for side in ("a", "b"):
             view.stylize("reverse", conflict[side]["start"], conflict[side]["end"])
     return view
+
+
+DECISION_COLOURS: dict[str, str] = {"open": "yellow", "confirmed": "red", "dismissed": "dim"}
 
 
 def contradictions_panel(
@@ -120,9 +126,13 @@ def contradictions_panel(
     text: str,
     speakers: Mapping[str, str],
 ) -> RenderableType:
-    """Each contradiction's two statements side by side, with speakers and the explanation."""
+    """Each contradiction's two statements side by side, with speakers, the explanation and
+    the decision taken on it (who, when and the note); those a later scan no longer found are
+    left out."""
     parts: list[RenderableType] = []
     for conflict in contradictions:
+        if conflict.get("stale"):
+            continue
         table = Table(show_header=True, expand=True, box=None)
         first, second = conflict["claims"]
         table.add_column(safe(f"A — {speakers.get(first, '—')}"), ratio=1)
@@ -133,10 +143,73 @@ def contradictions_panel(
         )
         decision = conflict.get("decision") or "open"
         title = f"{conflict['kind']} conflict {conflict['id'][:8]} ({decision})"
+        body: list[RenderableType] = [table, safe(conflict["explanation"], style="italic")]
+        if conflict.get("decision"):
+            body.append(decision_line(conflict))
         parts.append(
-            Panel(Group(table, safe(conflict["explanation"], style="italic")), title=safe(title))
+            Panel(
+                Group(*body),
+                title=safe(title),
+                border_style=DECISION_COLOURS.get(decision, ""),
+            )
         )
     return Group(*parts)
+
+
+def decision_line(conflict: Mapping[str, Any]) -> Text:
+    """A contradiction's decision with who took it, when, and the note."""
+    decision = conflict.get("decision") or "open"
+    line = safe(decision, style=f"bold {DECISION_COLOURS.get(decision, '')}")
+    if conflict.get("decided_by"):
+        line.append_text(safe(f" by {conflict['decided_by']}"))
+    if conflict.get("decided_at"):
+        line.append_text(safe(f", {conflict['decided_at'][:16].replace('T', ' ')} UTC"))
+    if conflict.get("decision_note"):
+        line.append_text(safe(f": {conflict['decision_note']}"))
+    return line
+
+
+def contradictions_table(
+    contradictions: Iterable[Mapping[str, Any]], title: str | None = None, width: int = 120
+) -> Table:
+    """Stored contradictions (``Store.select_contradictions`` records): id and article, kind,
+    the two statements shortened to ``width`` characters each, their speakers and the decision."""
+    table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+    table.add_column("id / article", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("statements", ratio=4)
+    table.add_column("speakers", ratio=1, min_width=12)
+    table.add_column("decision", ratio=2, min_width=12)
+    for conflict in contradictions:
+        a, b = conflict["a"], conflict["b"]
+        statements = safe(f"A: {shorten(a.get('text') or '', width)}\n")
+        statements.append_text(safe(f"B: {shorten(b.get('text') or '', width)}"))
+        first, second = a.get("speaker") or "—", b.get("speaker") or "—"
+        decision = conflict.get("decision") or "open"
+        cell = safe(decision, style=DECISION_COLOURS.get(decision, ""))
+        if conflict.get("stale"):
+            cell.append_text(safe(" (stale)", style="dim"))
+        if conflict.get("decision_note"):
+            cell.append_text(safe(f": {shorten(conflict['decision_note'], width)}", style="dim"))
+        ids = Text(conflict["id"][:8], style="bold")
+        ids.append(f"\n{conflict['article'][:8]}", style="dim")
+        table.add_row(
+            ids,
+            conflict["kind"],
+            statements,
+            safe(first if first == second else f"A: {first}\nB: {second}"),
+            cell,
+        )
+    return table
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word to at most ``limit`` characters with an ellipsis."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0]
+    return f"{cut}…"
 
 
 def claim_detail(
@@ -221,6 +294,13 @@ def change_text(entry: Mapping[str, Any]) -> str:
         return f"text edited: {entry.get('text_after', '')}"
     if action == "undo":
         return f"undo {entry.get('undone')}"
+    if action == "contradiction decided":
+        return (
+            f"{entry.get('kind')} contradiction: "
+            f"{entry.get('previous') or 'open'} → {entry.get('decision') or 'open'}"
+        )
+    if action in ("contradiction stale", "contradiction found again"):
+        return f"{entry.get('kind')} {action}"
     return str(action)
 
 

@@ -42,7 +42,7 @@ CATALOG = "catalog.json"
 MIN_PREFIX = 4
 #: Bytes of database files one transaction of ``save_scans`` may parse before it commits and
 #: the next begins: held parsed, they take several times their size in memory.
-READ_BUDGET = 32_000_000
+READ_BUDGET = 16_000_000
 #: Version of the layout of ``match/``; a database with another is reindexed when opened.
 MATCH_INDEX = 3
 #: How a piece of evidence bears on a claim.
@@ -189,6 +189,99 @@ class Store:
         """The stored contradictions of one article."""
         with self.transaction() as tx:
             return [dict(d) for d in tx.db(_article_file(article_id)).table("contradictions").all()]
+
+    # -- contradictions: listing and decisions (see also _save_contradictions) -----------------
+
+    def select_contradictions(
+        self,
+        article: str | None = None,
+        kind: str | None = None,
+        decision: str | None = None,
+        include_stale: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Stored contradictions across articles (or of one), article by article, in text order.
+
+        ``decision`` is ``open`` (not decided yet), ``confirmed`` or ``dismissed``; contradictions
+        a later scan no longer found (``stale``) are left out unless ``include_stale``. Each
+        record also holds its article's ``title`` and ``source``, and under ``a`` and ``b`` the
+        two statements' ``text`` and ``speaker``.
+        """
+        if decision is not None and decision not in (OPEN, *DECISIONS):
+            raise UsageError(
+                f"unknown decision {decision!r}; valid: {', '.join((OPEN, *DECISIONS))}"
+            )
+        wanted = None if decision in (None, OPEN) else decision
+        found: list[dict[str, Any]] = []
+        with self.transaction() as tx:
+            for entry, tables in _articles_with_contradictions(tx, article):
+                docs = [
+                    d
+                    for d in tables["contradictions"].values()
+                    if (include_stale or not d.get("stale"))
+                    and (kind is None or d["kind"] == kind)
+                    and (decision is None or d.get("decision") == wanted)
+                ]
+                if docs:
+                    found.extend(_contradiction_records(entry, tables, docs))
+        return found
+
+    def decide_contradictions(
+        self,
+        prefixes: Iterable[str],
+        decision: str,
+        note: str | None = None,
+        by: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Confirm or dismiss contradictions (``open`` reopens them); return the history entries.
+
+        Contradictions are given by unique prefixes of their ids. All are resolved before
+        anything is written: one unknown id changes nothing. The decision, its note, who and
+        when are kept with the contradiction, which keeps them across rescans that still find
+        it, and each change is appended to the article's history and the log (action
+        ``contradiction decided``, with the ``previous`` and new ``decision``).
+        """
+        if decision not in (OPEN, *DECISIONS):
+            raise UsageError(
+                f"unknown decision {decision!r}; valid: {', '.join((OPEN, *DECISIONS))}"
+            )
+        value = None if decision == OPEN else decision
+        who = by or current_user()
+        with self.transaction() as tx:
+            known = {
+                doc_id: entry["id"]
+                for entry, tables in _articles_with_contradictions(tx)
+                for doc_id in (d["id"] for d in tables["contradictions"].values())
+            }
+            targets = list(dict.fromkeys(_resolve_contradiction(known, p) for p in prefixes))
+            if not targets:
+                raise UsageError("give one or more contradiction ids")
+            stamp = now()
+            entries = []
+            for contradiction_id, article_id in targets:
+                table = tx.db(_article_file(article_id)).table("contradictions")
+                doc = next(d for d in table.all() if d["id"] == contradiction_id)
+                table.update(
+                    {
+                        "decision": value,
+                        "decision_note": note,
+                        "decided_by": who,
+                        "decided_at": stamp,
+                    },
+                    Query().id == contradiction_id,
+                )
+                entries.append(
+                    _record_contradiction(
+                        tx,
+                        dict(doc),
+                        article_id,
+                        "contradiction decided",
+                        who,
+                        previous=doc.get("decision"),
+                        decision=value,
+                        note=note,
+                    )
+                )
+            return entries
 
     def summary(self) -> dict[str, Any]:
         """Counts by status and type over the whole database, from the catalog alone."""
@@ -994,19 +1087,134 @@ def _rematch(old: dict[str, dict[str, Any]], text: str) -> dict[tuple[int, int],
     return remap
 
 
+# -- contradictions: storing, finding and recording (see Store.select_contradictions) ---------
+
+#: What a person may decide about a contradiction; ``OPEN`` (stored as None) is undecided.
+DECISIONS = ("confirmed", "dismissed")
+OPEN = "open"
+
+
 def _save_contradictions(
     tx: Transaction, article_id: str, result: ScanResult, stored_ids: dict[str, str]
 ) -> None:
+    """Store a scan's contradictions of an article, keeping the decisions made about them.
+
+    A contradiction's id is made of its kind and its claims' stored ids, which a rescan of the
+    same or lightly edited text keeps: found again, it keeps its decision and note (and its
+    spans follow the text). One the scan no longer finds is marked ``stale`` and the change
+    recorded in the history, as a claim whose text is gone is marked removed; found by a later
+    scan it is live again, decision and all. A scan in which a plugin failed marks nothing
+    stale: what it missed may be the failure's doing.
+    """
     table = tx.db(_article_file(article_id)).table("contradictions")
     existing = {d["id"]: d for d in table.all()}
+    stamp = now()
+    who = current_user()
+    found: set[str] = set()
     for contradiction in result.contradictions:
-        doc = contradiction.to_json()
-        doc["claims"] = [stored_ids.get(c, c) for c in doc["claims"]]
-        doc["id"] = short_hash(*doc["claims"], contradiction.kind)
-        if doc["id"] in existing:
-            table.update(doc, Query().id == doc["id"])  # keeps the user's decision
-        else:
-            table.insert(doc | {"decision": None, "decision_note": None})
+        doc = contradiction.to_json(stored_ids)
+        if doc["id"] in found:
+            continue  # two scanned claims that map to one stored claim
+        found.add(doc["id"])
+        before = existing.get(doc["id"])
+        if before is None:
+            table.insert(
+                doc | {"decision": None, "decision_note": None, "stale": False, "first_seen": stamp}
+            )
+            continue
+        changes = doc | {"stale": False}
+        if before.get("stale"):
+            changes["updated"] = stamp
+            _record_contradiction(tx, before | doc, article_id, "contradiction found again", who)
+        table.update(changes, Query().id == doc["id"])  # keeps the user's decision
+    if result.errors:
+        return
+    for contradiction_id, before in existing.items():
+        if contradiction_id in found or before.get("stale"):
+            continue
+        table.update({"stale": True, "updated": stamp}, Query().id == contradiction_id)
+        _record_contradiction(
+            tx, before, article_id, "contradiction stale", who, note="no longer found by a scan"
+        )
+
+
+def _record_contradiction(
+    tx: Transaction,
+    doc: dict[str, Any],
+    article_id: str,
+    action: str,
+    by: str,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A history entry about a contradiction: its id stands where a claim's would."""
+    return record_change(
+        tx,
+        doc["id"],
+        article_id,
+        action,
+        by,
+        contradiction=doc["id"],
+        kind=doc["kind"],
+        claims=doc["claims"],
+        **fields,
+    )
+
+
+def _articles_with_contradictions(
+    tx: Transaction, article: str | None = None
+) -> Iterator[tuple[dict[str, Any], dict[str, dict[str, Any]]]]:
+    """(catalog entry, parsed tables) of each article (or the one given) with contradictions.
+
+    The article files are read without being kept open, so that listing a large database
+    holds one at a time.
+    """
+    wanted = _resolve_article(tx, article) if article else None
+    for entry in tx.db(CATALOG).table("articles").all():
+        if wanted and entry["id"] != wanted:
+            continue
+        tables = tx.peek(_article_file(entry["id"]))
+        if tables.get("contradictions"):
+            yield dict(entry), tables
+
+
+def _contradiction_records(
+    entry: dict[str, Any], tables: dict[str, dict[str, Any]], docs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Stored contradictions with their article and both statements' text and speaker."""
+    claims = {d["id"]: d for d in (tables.get("claims") or {}).values()}
+    article: dict[str, Any] = next(iter((tables.get("article") or {}).values()), {})
+    text = article.get("text", "")
+    records = []
+    for doc in sorted(docs, key=lambda d: (d["a"]["start"], d["b"]["start"])):
+        sides = {}
+        for side, claim_id in zip(("a", "b"), doc["claims"], strict=True):
+            claim = claims.get(claim_id) or {}
+            span = doc[side]
+            sides[side] = span | {
+                "text": claim.get("text") or text[span["start"] : span["end"]],
+                "speaker": (claim.get("speaker") or {}).get("name"),
+            }
+        records.append(
+            dict(doc)
+            | sides
+            | {"article": entry["id"], "title": entry.get("title"), "source": entry.get("source")}
+        )
+    return records
+
+
+def _resolve_contradiction(known: dict[str, str], prefix: str) -> tuple[str, str]:
+    """(contradiction id, article id) for a unique id prefix; raise ``StoreError`` otherwise."""
+    prefix = prefix.strip().lower()
+    if len(prefix) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
+        raise StoreError(
+            f"{prefix!r} is not a contradiction id (give at least {MIN_PREFIX} hex digits)"
+        )
+    found = sorted(c for c in known if c.startswith(prefix))
+    if not found:
+        raise StoreError(f"no contradiction with id {prefix}")
+    if len(found) > 1:
+        raise StoreError(f"contradiction id {prefix} is ambiguous: {', '.join(found[:5])}")
+    return found[0], known[found[0]]
 
 
 def _summarise(docs: Iterable[dict[str, Any]]) -> dict[str, Any]:

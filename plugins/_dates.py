@@ -1,7 +1,9 @@
 """Resolve relative dates ("last year", "on Friday", "January 13") against an article's date.
 
 Used by the stand-alone claim writer: each resolved expression is kept as written and followed by
-its value in brackets, so "last year" becomes "last year (2014)" and a reader sees both.
+its value in brackets, so "last year" becomes "last year (2014)" and a reader sees both. The
+contradiction plugin reads days and months written without a year ("on January 13", "in March")
+with :func:`undated_points`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,16 @@ _EXPRESSION = LazyPattern(
     rf"|\b(?P<weekday>{_WEEKDAY_WORD})\b(?!,?\s+(?:{_MONTH_WORD}|\d|\())"
     rf"|\b(?:in|since|until|by|from)\s+(?P<month>{_MONTH_WORD})(?![\s,]*(?:\d|\())",
     re.IGNORECASE,
+)
+_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# Month names are matched capitalised only: "may" and "march" are also verbs. A year after the
+# day or month (read by the quantity and date reader) or a resolved value in brackets excludes it.
+_UNDATED = LazyPattern(
+    rf"\b(?P<month>{_MONTH_WORD})\s+(?P<day>{_DAY})\b(?![,\s]*(?:\d|\())"
+    rf"|(?<![\d,.])\b(?P<day2>{_DAY})\s+(?:of\s+)?(?P<month2>{_MONTH_WORD})(?![\w,\s]*\d|\s*\()"
+    rf"|\b(?i:in|since|until|by|from|during|early|late|mid|end of|beginning of|start of)[\s-]+"
+    rf"(?P<month3>{_MONTH_WORD})(?![\w,\s]*\d|\s*\()"
 )
 # Markers that an undated day or month lies ahead of the article's date, not behind it.
 _FUTURE = LazyPattern(
@@ -98,14 +110,53 @@ def _value(match: re.Match[str], published: date, ahead: bool) -> str | None:
     if groups["weekday"]:
         return _weekday(published, groups["weekday"], ahead=ahead, strict=False).isoformat()
     if groups["month"]:
-        month = _month_number(groups["month"])
-        year = published.year
-        if not ahead and month > published.month:
-            year -= 1
-        elif ahead and month < published.month:
-            year += 1
-        return str(year)
+        return str(_month_year(published, _month_number(groups["month"]), ahead))
     return None
+
+
+def undated_points(text: str, published: str | None) -> list[tuple[str, object, int, int, str]]:
+    """Days and months written without a year, as (granularity, value, start, end, surface).
+
+    With a publication date (``YYYY-MM-DD``) they are read as the nearest such day or month on
+    or before it (after it when a future marker comes shortly before, as in :func:`resolve_dates`):
+    ``("day", (2015, 1, 13))`` and ``("month", (2015, 3))``. Without one the year stays unknown:
+    ``("monthday", (1, 13))`` and ``("monthname", 3)``.
+    """
+    if not any(month in text for month in _MONTH_STEMS):
+        return []  # most texts name no month: skip the pattern
+    today = parse_iso(published)
+    found: list[tuple[str, object, int, int, str]] = []
+    for match in _UNDATED.finditer(text):
+        day_text = match["day"] or match["day2"]
+        month = _month_number(match["month"] or match["month2"] or match["month3"])
+        surface = match.group(0).strip()
+        ahead = bool(_FUTURE.search(text[max(0, match.start() - _FUTURE_WINDOW) : match.start()]))
+        point: tuple[str, object]
+        if day_text:
+            day = int(day_text.rstrip("stndrh"))
+            if today is None:
+                point = ("monthday", (month, day))
+            else:
+                value = _month_day(today, month, day, ahead)
+                if value is None:
+                    continue  # no such day ("February 30")
+                when = date.fromisoformat(value)
+                point = ("day", (when.year, when.month, when.day))
+        elif today is None:
+            point = ("monthname", month)
+        else:
+            point = ("month", (_month_year(today, month, ahead), month))
+        found.append((*point, match.start(), match.end(), surface))
+    return found
+
+
+def _month_year(published: date, month: int, ahead: bool) -> int:
+    """The year of the nearest ``month`` on or before ``published`` (on or after if ``ahead``)."""
+    if not ahead and month > published.month:
+        return published.year - 1
+    if ahead and month < published.month:
+        return published.year + 1
+    return published.year
 
 
 def _offset(phrase: str) -> int:

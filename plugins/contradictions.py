@@ -10,7 +10,9 @@ that fires wins:
   "can in no way harm"), from the lexicon in ``data/frames.toml`` and the user's own files;
 - ``polarity``: one clause of each claim says the same thing, one negated and one not;
 - ``quantity``: the same measured thing, worded alike, given two different values;
-- ``date``: the same event, worded alike, placed at two different times.
+- ``date``: the same event, worded alike, placed at two different times (years, months, days or
+  weekdays that cannot overlap; a day or month written without a year is read against the
+  article's publication date).
 
 Precision matters more than recall: ordinary news rarely contradicts itself, so each check asks
 for near-identical wording and steps back at questions, conditionals and changes of tense.
@@ -33,8 +35,9 @@ from itertools import accumulate, pairwise
 import claimtrack
 from claimtrack import Article, Claim, Contradiction, Quote, Sentence, hookimpl
 
+from ._dates import undated_points
 from ._lexicon import Frame, Lexicon, load_lexicon
-from ._numbers import DatePoint, Quantity, dates, quantities, years_of
+from ._numbers import DatePoint, Quantity, dates, quantities
 from ._regex import LazyPattern
 from ._wording import (
     PRONOUNS,
@@ -72,6 +75,27 @@ _REPORTING = LazyPattern(
 
 _CAPITALISED = LazyPattern(r"\b[A-Z][A-Za-z]+")
 _OPENING = LazyPattern(r"(?:^|[.!?:“\"‘(]\s*)$")
+#: Capitalised words that say when, not who or what: they never tell two events apart by name.
+_CALENDAR = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+})  # fmt: skip
+#: Words that make a dated statement one of several occurrences ("visited again in 2014").
+_RECURRING = LazyPattern(
+    r"\b(?:again|also|another|second|third|fourth|fifth|too|as well|once more|anew|twice"
+    r"|repeated(?:ly)?|each|every|daily|weekly|monthly|annual(?:ly)?|yearly|regularly"
+    r"|previous(?:ly)?|earlier|latest)\b"
+)  # matched in the normalised (lowercased) text
+_PREPOSITION = LazyPattern(r"^(?:in|on|since|by|until|during|of|from)\s+", re.IGNORECASE)
+_RELATIVE = LazyPattern(r"\b(?:last|next|this|yesterday|today)\b", re.IGNORECASE)
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+#: Date comparisons, coarse to fine: two claims whose dates share no value at a level clash.
+_DATE_LEVELS = ("year", "month", "day", "monthname", "monthday", "weekday")
 
 PairScorer = Callable[[Article, Claim, Claim], "float | None"]
 
@@ -100,6 +124,8 @@ class _Read:
     question: bool
     frames: tuple[_FrameHit, ...]
     negations: int
+    tenses: frozenset[str]  # of all clauses, dates aside ("in May" is no modal "may")
+    negated: bool  # whether any clause is negated
     names: frozenset[str]  # capitalised words inside the text: who and what it is about
     sentence: int
     quote: int | None  # start of the quotation holding the claim
@@ -198,12 +224,18 @@ def _read(
     quote, quoted = _quotation(article, claim, quotes)
     body = quoted or reported_content(claim.text)
     sentence = article.sentence_at(claim.start)
-    published = article.metadata.published
-    found_quantities = tuple(quantities(body))
-    found_dates = tuple(dates(body, published))
+    found_dates = _dates(body, article.metadata.published)
+    found_quantities = tuple(q for q in quantities(body) if not _inside(q, found_dates))
     speaker = claim.speaker.name if claim.speaker and claim.speaker.name else None
     norm = normalise(body)
     found_clauses = tuple(clauses(body, lexicon.opposites))
+    # The event checks read tense and negation with the dates blanked: "in May" is no modal
+    # "may" (the one word of a date that the clauses read as a tense or a negation).
+    plain = (
+        clauses(_blank(body, found_dates), lexicon.opposites)
+        if any("may" in p.surface.lower().split() for p in found_dates)
+        else found_clauses
+    )
     return _Read(
         claim=claim,
         norm=norm,
@@ -215,6 +247,8 @@ def _read(
         question=body.rstrip(" ”\"’'").endswith("?"),
         frames=_frame_hits(norm, lexicon),
         negations=negations(body, lexicon.opposites),
+        tenses=frozenset().union(*(c.tenses for c in plain)),
+        negated=any(c.negated for c in plain),
         names=_names(body),
         sentence=sentence_index[sentence] if sentence else -1,
         quote=quote,
@@ -222,12 +256,33 @@ def _read(
     )
 
 
+def _dates(body: str, published: str | None) -> tuple[DatePoint, ...]:
+    """The dates of a claim: those with a year (or relative), then days and months without one."""
+    found = dates(body, published)
+    undated = [DatePoint(*point) for point in undated_points(body, published)]
+    found += [p for p in undated if not any(_overlap(p, q) for q in found)]
+    return tuple(sorted(found, key=lambda p: p.start))
+
+
+def _overlap(x: Quantity | DatePoint, y: DatePoint) -> bool:
+    return x.start < y.end and y.start < x.end
+
+
+def _inside(quantity: Quantity, found: Sequence[DatePoint]) -> bool:
+    """Whether a number is the day of a date ("13" in "January 13"), not a quantity."""
+    return any(_overlap(quantity, point) for point in found)
+
+
 def _names(text: str) -> frozenset[str]:
-    """Capitalised words that do not open a sentence or a quotation: who and what it is about."""
+    """Capitalised words that do not open a sentence or a quotation: who and what it is about.
+
+    Month and weekday names are left out: they say when, and the date check compares those.
+    """
     return frozenset(
-        m.group(0).lower()
+        word
         for m in _CAPITALISED.finditer(text)
         if not _OPENING.search(text[max(0, m.start() - 3) : m.start()])
+        and (word := m.group(0).lower()) not in _CALENDAR
     )
 
 
@@ -408,13 +463,9 @@ def _same_event(a: _Read, b: _Read, voice: str) -> bool:
     shared = a.words & b.words
     if len(shared) < EVENT_MIN_SHARED or jaccard(a.words, b.words) < EVENT_OVERLAP[voice]:
         return False
-    negated_a = any(c.negated for c in a.clauses)
-    negated_b = any(c.negated for c in b.clauses)
-    tenses_a = frozenset().union(*(c.tenses for c in a.clauses))
-    tenses_b = frozenset().union(*(c.tenses for c in b.clauses))
-    if not _same_tense(tenses_a, tenses_b) or a.names != b.names:
+    if not _same_tense(a.tenses, b.tenses) or a.names != b.names:
         return False
-    return not (a.question or b.question) and negated_a == negated_b
+    return not (a.question or b.question) and a.negated == b.negated
 
 
 def _quantity_conflict(a: _Read, b: _Read, voice: str) -> _Candidate | None:
@@ -462,25 +513,69 @@ def _dates_differ(a: _Read, b: _Read) -> bool:
     return bool(a.dates) and _date_clash(a.dates, b.dates) is not None
 
 
-def _date_clash(da: Sequence[DatePoint], db: Sequence[DatePoint]) -> tuple[str, str] | None:
-    """Two date expressions, one from each side, that cannot name the same time, if no pair can."""
-    years_a = {y for p in da if (y := years_of(p)) is not None}
-    years_b = {y for p in db if (y := years_of(p)) is not None}
-    if years_a and years_b and not years_a & years_b:
-        pa = next(p for p in da if years_of(p) is not None)
-        pb = next(p for p in db if years_of(p) is not None)
-        return pa.surface, pb.surface
-    for granularity in ("month", "day", "weekday"):
-        va = {p.value: p for p in da if p.granularity == granularity}
-        vb = {p.value: p for p in db if p.granularity == granularity}
+def _date_clash(
+    da: Sequence[DatePoint], db: Sequence[DatePoint]
+) -> tuple[DatePoint, DatePoint] | None:
+    """Two dates, one from each side, that cannot name the same time, if no pair can.
+
+    The dates are compared level by level (see :data:`_DATE_LEVELS`), each read at that level
+    when it tells it ("13 January 2015" tells a year, a month, a day and a month name): the two
+    sides clash at the first level where both tell something and share no value.
+    """
+    for level in _DATE_LEVELS:
+        va = {v: p for p in reversed(da) if (v := _date_at(p, level)) is not None}
+        vb = {v: p for p in reversed(db) if (v := _date_at(p, level)) is not None}
         if va and vb and not va.keys() & vb.keys():
-            return next(iter(va.values())).surface, next(iter(vb.values())).surface
+            return min(va.values(), key=_start), min(vb.values(), key=_start)
     return None
 
 
-def _date_conflict(a: _Read, b: _Read, voice: str) -> _Candidate | None:
-    if not (a.dates and b.dates):
+def _start(point: DatePoint) -> int:
+    return point.start
+
+
+def _date_at(point: DatePoint, level: str) -> object:
+    """What ``point`` says at ``level`` (a year, a (year, month), a month number …), if anything."""
+    granularity, value = point.granularity, point.value
+    if granularity == level:
+        return value
+    if not isinstance(value, tuple):
         return None
+    if granularity == "day":
+        return {"year": value[0], "month": value[:2], "monthname": value[1],
+                "monthday": value[1:]}.get(level)  # fmt: skip
+    if granularity == "month":
+        return {"year": value[0], "monthname": value[1]}.get(level)
+    if granularity == "monthday":
+        return value[0] if level == "monthname" else None
+    return None
+
+
+def date_label(point: DatePoint) -> str:
+    """A date as a reader checks it: "2014", "March 2014", "January 13, 2015", "Monday".
+
+    A relative expression keeps its words before the value: “last year” (2014).
+    """
+    value = point.value
+    if point.granularity == "year":
+        label = str(value)
+    elif point.granularity == "month" and isinstance(value, tuple):
+        label = f"{_MONTH_NAMES[value[1] - 1]} {value[0]}"
+    elif point.granularity == "day" and isinstance(value, tuple):
+        label = f"{_MONTH_NAMES[value[1] - 1]} {value[2]}, {value[0]}"
+    elif point.granularity == "monthday" and isinstance(value, tuple):
+        label = f"{_MONTH_NAMES[value[0] - 1]} {value[1]}"
+    elif point.granularity == "monthname" and isinstance(value, int):
+        label = _MONTH_NAMES[value - 1]
+    else:
+        label = str(value).capitalize()
+    written = _PREPOSITION.sub("", point.surface)
+    return f"“{written}” ({label})" if _RELATIVE.search(written) else label
+
+
+def _date_conflict(a: _Read, b: _Read, voice: str) -> _Candidate | None:
+    if not (a.dates and b.dates) or _RECURRING.search(a.norm) or _RECURRING.search(b.norm):
+        return None  # "visited again in 2014": one of several visits, not the same one
     clash = _date_clash(a.dates, b.dates)
     if clash is None or not _same_event(a, b, voice):
         return None
@@ -489,6 +584,7 @@ def _date_conflict(a: _Read, b: _Read, voice: str) -> _Candidate | None:
     if values_a != values_b:
         return None  # different figures at different times: two events, not one
     explanation = (
-        f"The same event is placed at {clash[0]} in one claim and at {clash[1]} in the other."
+        f"The same event is dated {date_label(clash[0])} in one claim "
+        f"and {date_label(clash[1])} in the other."
     )
     return _Candidate("date", explanation, confident=True)

@@ -9,6 +9,7 @@ import pytest
 from claimtrack import Article, Claim, Contradiction, Metadata, Speaker
 from claimtrack.text import make_article
 from claimtrack_plugins import contradictions
+from claimtrack_plugins._dates import undated_points
 from claimtrack_plugins._lexicon import FRAMES_ENV, load_lexicon
 from claimtrack_plugins._numbers import dates, quantities
 from claimtrack_plugins.contradictions import find_contradictions
@@ -272,6 +273,125 @@ def test_different_events_do_not_conflict() -> None:
         "The minister signed a gas deal in Beijing in 2015.",
     )
     assert found == []
+
+
+def test_explanation_names_the_dates_without_their_prepositions() -> None:
+    (found,) = _pair(
+        "Defence Minister Sergey Shoigu visited Islamabad in 2014.",
+        "Defence Minister Sergey Shoigu visited Islamabad in 2012.",
+    )
+    assert found.explanation == "The same event is dated 2014 in one claim and 2012 in the other."
+    text = (
+        "“Sergey Shoigu visited Islamabad last year. Sergey Shoigu visited Islamabad in 2014,” "
+        "she said.\n"
+    )
+    (relative,) = _find(text, published="2017-01-17")
+    assert relative.explanation == (
+        "The same event is dated “last year” (2016) in one claim and 2014 in the other."
+    )
+
+
+KERRY = "“John Kerry arrived in Islamabad on {} for talks on trade. {}” she said.\n"
+
+
+def test_same_event_on_two_days_conflict_read_against_the_publication_year() -> None:
+    text = KERRY.format(
+        "January 13", "John Kerry arrived in Islamabad on January 15 for talks on trade."
+    )
+    (found,) = _find(text, published="2015-01-17")
+    assert found.kind == "date"
+    assert found.explanation == (
+        "The same event is dated January 13, 2015 in one claim and January 15, 2015 in the other."
+    )
+    (undated,) = _find(text)  # no publication date: the days still differ
+    assert "January 13 in one claim and January 15 in the other" in undated.explanation
+
+
+def test_undated_day_against_a_dated_month_of_another_year_conflicts() -> None:
+    text = KERRY.format(
+        "January 13", "John Kerry arrived in Islamabad in January 2014 for talks on trade."
+    )
+    assert [c.kind for c in _find(text, published="2015-01-17")] == ["date"]
+    assert _find(text, published="2014-01-20") == []  # then "January 13" is in January 2014
+
+
+def test_same_event_in_two_months_of_one_year_conflicts() -> None:
+    found = _pair(
+        "The army launched the operation in North Waziristan in March 2014.",
+        "The army launched the operation in North Waziristan in May 2014.",
+    )
+    assert [c.kind for c in found] == ["date"]
+    assert "March 2014 in one claim and May 2014" in found[0].explanation
+
+
+def test_same_event_on_two_weekdays_conflicts() -> None:
+    found = _pair(
+        "The minister met the ambassador on Monday to discuss the treaty.",
+        "The minister met the ambassador on Wednesday to discuss the treaty.",
+    )
+    assert [c.kind for c in found] == ["date"]
+    assert "Monday in one claim and Wednesday in the other" in found[0].explanation
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # two events on two days
+        (
+            "The minister visited Moscow on January 13.",
+            "The minister signed a gas deal in Beijing on January 15.",
+        ),
+        # one event repeated: "again", "another"
+        (
+            "The minister met the ambassador on Monday to discuss the treaty.",
+            "The minister met the ambassador again on Wednesday to discuss the treaty.",
+        ),
+        (
+            "Protesters blocked the main road into the capital in March 2014.",
+            "Protesters blocked another main road into the capital in May 2014.",
+        ),
+        # one day written two ways
+        (
+            "John Kerry arrived in Islamabad on January 13 for talks on trade.",
+            "John Kerry arrived in Islamabad on 13 January for talks on trade.",
+        ),
+        # the same event by two different people's names
+        (
+            "John Kerry arrived in Islamabad on January 13 for talks on trade.",
+            "Ishaq Dar arrived in Islamabad on January 15 for talks on trade.",
+        ),
+    ],
+)
+def test_dates_of_different_events_do_not_conflict(first: str, second: str) -> None:
+    assert _pair(first, second) == []
+
+
+def test_undated_day_matches_the_same_day_with_its_year() -> None:
+    text = KERRY.format(
+        "January 13", "John Kerry arrived in Islamabad on January 13, 2015 for talks on trade."
+    )
+    assert _find(text, published="2015-01-17") == []
+    # December 30 before a January publication date is read as the year before.
+    text = KERRY.format(
+        "December 30", "John Kerry arrived in Islamabad in December 2014 for talks on trade."
+    )
+    assert _find(text, published="2015-01-17") == []
+
+
+def test_undated_days_and_months() -> None:
+    points = undated_points("on January 13, on 15th of Jan. and in March; May 2014", "2015-01-17")
+    assert [(p[0], p[1], p[4]) for p in points] == [
+        ("day", (2015, 1, 13), "January 13"),
+        ("day", (2015, 1, 15), "15th of Jan."),
+        ("month", (2014, 3), "in March"),
+    ]
+    assert [(p[0], p[1]) for p in undated_points("on January 13 and in March", None)] == [
+        ("monthday", (1, 13)),
+        ("monthname", 3),
+    ]
+    assert undated_points("We may march on. It will end in February.", "2015-01-17") == [
+        ("month", (2015, 2), 29, 40, "in February")
+    ]
 
 
 def test_date_normalisation() -> None:
