@@ -22,6 +22,11 @@ sentence: its length (a reported clause is not a fragment) and, when the content
 an opinion, guess, promise or question, the weight the model learned for being attributed.
 Whether the attribution stage found a speaker is not used.
 
+The scorer owns ``score`` and ``checkworthy``: it rescores every claim, whichever extractor
+made it and whatever score that extractor gave, so that one threshold and one ranking hold for
+all claims. The extractor's own score is not lost: it is kept in ``details["extractor_score"]``
+(see :data:`EXTRACTOR_SCORE`). Disable this plugin to keep the extractors' scores as they are.
+
 Context: in an article, each claim's logit moves towards the mean logit of its neighbours
 (:func:`smooth`), because check-worthy claims come in passages and opinion pieces are opinion
 throughout. A one-sentence document is scored as it is.
@@ -41,6 +46,8 @@ from claimtrack import DEFAULT_THRESHOLD, Article, Claim, hookimpl
 
 #: Decision threshold on the score (see the module docstring for why 0.5).
 THRESHOLD: float = DEFAULT_THRESHOLD
+#: The ``details`` key that keeps the score a claim had before this plugin rescored it.
+EXTRACTOR_SCORE = "extractor_score"
 
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*|[%$?!]")
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
@@ -287,7 +294,11 @@ def is_checkworthy(score: float) -> bool:
 
 @hookimpl(trylast=True)
 def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[Claim]:
-    """Give every claim its check-worthiness score and decision (see :func:`smooth`)."""
+    """Give every claim its check-worthiness score and decision (see :func:`smooth`).
+
+    Every claim is rescored, whatever its extractor set, so that all claims share one scale; the
+    score a claim arrived with is kept in ``details["extractor_score"]``.
+    """
     logits: dict[int, float] = {}
     for i, claim in enumerate(claims):
         if not claim.text.strip():
@@ -306,5 +317,8 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
     for i, claim in enumerate(claims):
         # Decide on the rounded score so the printed score and the decision always agree.
         value = round(_sigmoid(smoothed[i]), 4) if i in smoothed else 0.0
-        scored.append(claim.evolve(score=value, checkworthy=is_checkworthy(value)))
+        details = claim.details
+        if EXTRACTOR_SCORE not in details:
+            details = {**details, EXTRACTOR_SCORE: claim.score}
+        scored.append(claim.evolve(score=value, checkworthy=is_checkworthy(value), details=details))
     return scored

@@ -1,5 +1,8 @@
 """Claim typing: give each claim one type from ``claimtrack.CLAIM_TYPES`` (docs/vocabularies.md).
 
+Only untyped claims are typed: a claim still of type ``other`` (the default) gets one, and a type
+its extractor (or an earlier enricher) chose is kept.
+
 The type is read from the stand-alone ``claim`` text when an earlier enricher wrote one (the
 attribution frame is gone, so "she said" does not make every quote an event), else from the span.
 Rules are tried in a fixed order and the first that fires wins, from the most specific to the most
@@ -18,6 +21,8 @@ from collections.abc import Sequence
 from claimtrack import Article, Claim, hookimpl
 from claimtrack_plugins._regex import CaselessPattern, LazyPattern, lowered
 
+#: The default type, which this enricher replaces; any other type was chosen and is kept.
+UNTYPED = "other"
 #: How many years before the article's own year a mentioned year must be to count as history.
 HISTORY_YEARS = 10
 
@@ -74,9 +79,12 @@ _EVENT = CaselessPattern(
 
 @hookimpl
 def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[Claim]:
-    """Give every claim its type."""
+    """Type every claim still of type ``other``; a type set before this enricher is kept."""
     reference = _reference_year(article)
-    return [c.evolve(type=classify(c.claim or c.text, reference)) for c in claims]
+    return [
+        c.evolve(type=classify(c.claim or c.text, reference)) if c.type == UNTYPED else c
+        for c in claims
+    ]
 
 
 def classify(text: str, reference_year: int | None = None) -> str:

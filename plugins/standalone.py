@@ -11,16 +11,19 @@ that no part is a fragment:
   …" is left whole: the verb after "that" is missing);
 - `` and said``/`` and added`` (one speaker, two statements).
 
-Each part keeps the sentence's score and check-worthiness, and records the sentence span in
-``details["split_from"]`` so that sentence-level tools can map it back. It keeps the sentence's
-speaker too, unless it holds an attribution of its own ("…, but officials said B"): then it takes
-that one's speaker, as the attribution plugin found it for this article.
+Each part keeps the sentence's extractor, type, score and check-worthiness, and records the
+sentence span in ``details["split_from"]`` so that sentence-level tools can map it back. It keeps
+the sentence's speaker too, unless it holds an attribution of its own ("…, but officials said
+B"): then it takes that one's speaker, as the attribution plugin found it for this article.
 
 The stand-alone ``claim`` text drops the attribution frame ("X said that", ", she added."),
 quotation marks and a joining conjunction; a ``where`` clause gets its place back ("… took place
 in Moscow"); a leading wire dateline is dropped. Relative dates are resolved against the
 article's publication date and kept visible: "last year (2014)". ``text``/``start``/``end`` stay
 the exact span. See docs/extraction.md.
+
+A claim whose ``claim`` text was already restated (``Claim.restated``: its extractor, say a
+language model, wrote it) is left as it is: neither split nor rewritten.
 """
 
 from __future__ import annotations
@@ -99,6 +102,9 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
     furniture = _Furniture(article.furniture)
     out: list[Claim] = []
     for claim in claims:
+        if claim.restated:
+            out.append(claim)  # its extractor wrote the stand-alone text: keep it, and whole
+            continue
         parts = split_points(article.text, claim.start, claim.end)
         if len(parts) == 1:
             out.append(_restated(article, furniture, claim, claim.span, None, published))
@@ -107,7 +113,7 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
         for (kind, span), speaker in zip(parts, speakers, strict=True):
             part = Claim.from_span(
                 article, span.start, span.end, speaker=speaker, type=claim.type,
-                score=claim.score, checkworthy=claim.checkworthy,
+                score=claim.score, checkworthy=claim.checkworthy, extractor=claim.extractor,
                 details={**claim.details, "split_from": [claim.start, claim.end]},
             )
             out.append(_restated(article, furniture, part, span, kind, published))

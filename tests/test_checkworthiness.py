@@ -91,3 +91,17 @@ def test_hook_uses_the_sentence_around_a_part_claim() -> None:
     (scored,) = cw.claimtrack_enrich_claims(article, [part])
     whole = article.slice(article.sentences[1])
     assert scored.score == round(cw.score_text(part.text, whole), 4)
+
+
+def test_hook_rescores_every_claim_and_keeps_the_extractors_score() -> None:
+    text = "I feel good about it. The city lost 12,000 jobs in 2009, the council said."
+    article = _article(text)
+    claims = [
+        Claim.from_span(article, s.start, s.end, score=0.9, details={"k": 1})
+        for s in article.sentences
+    ]
+    out = cw.claimtrack_enrich_claims(article, claims)
+    assert not out[0].checkworthy and out[0].score < 0.9  # the scorer's decision, not the plugin's
+    assert [c.details for c in out] == [{"k": 1, "extractor_score": 0.9}] * 2
+    again = cw.claimtrack_enrich_claims(article, out)
+    assert [c.details["extractor_score"] for c in again] == [0.9, 0.9]  # the first score stays

@@ -42,3 +42,16 @@ def test_enricher_types_every_claim_from_the_vocabulary() -> None:
     typed = claimtrack_enrich_claims(article, claims)
     assert [c.type for c in typed] == ["quantity", "prediction"]
     assert all(c.type in CLAIM_TYPES for c in typed)
+
+
+def test_a_type_the_extractor_chose_is_kept() -> None:
+    text = "We will plant a million trees. Exports rose 5 percent last year."
+    article = make_article(text, "t.txt")
+    first, second = article.sentences
+    claims = [
+        Claim.from_span(article, first.start, first.end, type="position"),
+        Claim.from_span(article, second.start, second.end),  # left at the default, "other"
+    ]
+    typed = claimtrack_enrich_claims(article, claims)
+    assert [c.type for c in typed] == ["position", "quantity"]
+    assert classify(article.slice(first)) == "prediction"  # what the typer would have said

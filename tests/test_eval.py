@@ -154,6 +154,26 @@ def test_cli_prints_json_figures() -> None:
 
 
 @pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import claimtrack_no_such_module\n",
+        "from claimtrack import hookimpl\n\n"
+        "@hookimpl\ndef claimtrack_extract_claims(article):\n    raise RuntimeError('boom')\n",
+    ],
+    ids=["fails to load", "raises"],
+)
+def test_cli_prints_figures_and_exits_3_when_a_plugin_fails(tmp_path: Path, source: str) -> None:
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "bad.py").write_text(source)
+    args = ["eval", "--format", "checkthat", str(DATA / "checkthat.tsv"), "--json"]
+    result = runner.invoke(app, [*args, "--plugins-dir", str(tmp_path / "plugins")])
+    assert result.exit_code == 3, result.output
+    assert "f1" in json.loads(result.stdout)
+    assert "bad" in result.stderr or "failed" in result.stderr
+
+
+@pytest.mark.usefixtures("cli_env")
 def test_cli_compares_two_plugin_sets(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
@@ -184,3 +204,58 @@ def test_cli_table_shows_both_runs() -> None:
 def test_cli_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--format", "gold", str(tmp_path / "nope.json")])
     assert result.exit_code == 2
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_cli_run_b_blocks_both_disable_lists() -> None:
+    result = runner.invoke(
+        app,
+        ["eval", "--format", "news", str(DATA / "news"), "--json",
+         "--disable", "checkworthiness", "--compare-disable", "sentences"],
+    )
+    assert result.exit_code == 0, result.output
+    runs = json.loads(result.stdout)["runs"]
+    assert runs["A"]["disabled"] == ["checkworthiness"]
+    assert runs["B"]["disabled"] == ["checkworthiness", "sentences"]
+    alone = runner.invoke(
+        app,
+        ["eval", "--format", "news", str(DATA / "news"), "--json",
+         "--disable", "checkworthiness", "--disable", "sentences"],
+    )
+    both = json.loads(alone.stdout)
+    assert both["disabled"] == ["checkworthiness", "sentences"]
+    for key in ("tp", "fp", "fn", "precision", "recall", "f1"):
+        assert runs["B"]["figures"][key] == both[key]
+    assert runs["B"]["figures"]["tp"] == 0  # no extractor left in run B
+    assert runs["A"]["figures"]["tp"] > 0
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_cli_labels_plugins_disabled_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMTRACK_DISABLE_PLUGINS", "contradictions")
+    monkeypatch.setenv("COLUMNS", "200")
+    args = ["eval", "--format", "transcripts", str(DATA / "transcripts"),
+            "--compare-disable", "checkworthiness"]
+    runs = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["runs"]
+    assert runs["A"]["disabled"] == [] and runs["A"]["disabled_by_env"] == ["contradictions"]
+    assert runs["B"]["disabled"] == ["checkworthiness"]
+    assert runs["B"]["disabled_by_env"] == ["contradictions"]
+    table = runner.invoke(app, args).stdout
+    assert "A (disabled: contradictions (env))" in table
+    assert "B (disabled: checkworthiness, contradictions (env))" in table
+    assert "disabled in every run by CLAIMTRACK_DISABLE_PLUGINS: contradictions" in table
+    assert "none" not in table
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_cli_warns_about_names_that_match_no_plugin() -> None:
+    result = runner.invoke(
+        app,
+        ["eval", "--format", "checkthat", str(DATA / "checkthat.tsv"), "--json",
+         "--disable", "sentence", "--compare-disable", "claimtypes", "--compare-disable", "nosuch"],
+    )
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2, result.stderr
+    assert "--disable sentence:" in warnings[0]
+    assert "--compare-disable nosuch:" in warnings[1]

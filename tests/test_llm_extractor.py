@@ -141,9 +141,27 @@ def test_a_response_that_is_not_a_chat_completion_is_reported(model: FakeModel) 
 def test_timeouts_are_reported(model: FakeModel, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAIMTRACK_LLM_TIMEOUT", "0.2")
     model.delay = 1.0
-    result = run_plugins(TEXT, PLUGIN)
+    result = run_plugins(TEXT, PLUGIN, "claimtrack_plugins.sentences")
     assert [e.plugin for e in result.errors] == ["llm_extractor"]
     assert "within 0.2 s" in result.errors[0].message
+    builtin = run_plugins(TEXT, "claimtrack_plugins.sentences").claims
+    assert result.claims == builtin and len(builtin) == 2
+    assert {c.extractor for c in result.claims} == {"sentences"}
+
+
+def test_bundled_enrichers_keep_the_models_claim_text_and_type(model: FakeModel) -> None:
+    model.answer = _claims(
+        {"sentence": 2, "quote": "Exports rose 12% in 2014 and imports fell",
+         "claim": "Exports rose 12% in 2014 and imports fell in 2014.", "type": "event"},
+    )
+    result = run_plugins(TEXT, bundled=True)
+    assert not result.errors
+    (claim,) = [c for c in result.claims if c.extractor == "llm_extractor"]
+    assert claim.text == "Exports rose 12% in 2014 and imports fell"
+    assert claim.claim == "Exports rose 12% in 2014 and imports fell in 2014."  # not rewritten
+    assert claim.type == "event"  # the typer would have said quantity
+    assert "split_from" not in claim.details  # a restated claim is not split
+    assert claim.details["extractor_score"] == 0.6  # the scorer rescored it; the model's is kept
 
 
 def test_an_unreachable_server_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -138,3 +138,25 @@ def test_claim_text_resolves_dates_only_when_the_article_is_dated() -> None:
     assert a.claim == "The minister visited the port last year (2014)."
     assert b.claim == "The minister visited the port last year."
     assert a.text == b.text == text
+
+
+def test_split_parts_keep_the_extractor_and_type_of_their_sentence() -> None:
+    text = "Talks were held in June and a set of measures agreed to cut tariffs."
+    article = make_article(text, "t.txt")
+    claim = Claim.from_span(article, 0, len(text), type="event", extractor="my_extractor")
+    parts = claimtrack_enrich_claims(article, [claim])
+    assert len(parts) == 2
+    assert {(p.extractor, p.type) for p in parts} == {("my_extractor", "event")}
+
+
+def test_a_claim_its_extractor_restated_is_neither_rewritten_nor_split() -> None:
+    text = 'Talks were held in June and a set of measures agreed, she said.'
+    article = make_article(text, "t.txt", Metadata(published="2015-01-17"))
+    restated = Claim.from_span(
+        article, 0, len(text), claim="EU and Canadian officials held talks in June 2014."
+    )
+    assert restated.restated
+    assert claimtrack_enrich_claims(article, [restated]) == [restated]
+    plain = Claim.from_span(article, 0, len(text), claim=" ".join(text.split()))
+    assert not plain.restated
+    assert len(claimtrack_enrich_claims(article, [plain])) == 2

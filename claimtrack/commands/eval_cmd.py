@@ -8,7 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from claimtrack.cli import DisableOption, JsonOption, PluginsDirOption, guarded, plugin_host
+from claimtrack.cli import (
+    PLUGIN_FAILED,
+    DisableOption,
+    JsonOption,
+    PluginsDirOption,
+    guarded,
+    plugin_host,
+)
 
 
 class Format(StrEnum):
@@ -44,37 +51,82 @@ def eval_command(
     ] = None,
     plugins_dir: PluginsDirOption = None,
 ) -> None:
-    """Score the active plugins on a labelled data set (P/R/F1, or MAP for transcripts)."""
+    """Score the active plugins on a labelled data set (P/R/F1, or MAP for transcripts).
+
+    Run A blocks ``--disable``; run B, when ``--compare-disable`` is given, blocks those plugins
+    as well. Plugins blocked by ``CLAIMTRACK_DISABLE_PLUGINS`` are blocked in both runs.
+    """
     from claimtrack.evaluation import evaluate
+    from claimtrack.plugins import disabled_from_env
     from claimtrack.terminal import print_json, warn
 
+    from_env = sorted(disabled_from_env())
+    plans = [("A", "--disable", _unique(disable or []))]
+    if compare_disable is not None:
+        plans.append(("B", "--compare-disable", _unique([*plans[0][2], *compare_disable])))
     runs: dict[str, dict[str, Any]] = {}
-    plans = [("A", disable)] + ([("B", compare_disable)] if compare_disable is not None else [])
-    for label, blocked in plans:
+    unmatched: dict[str, str] = {}
+    plugin_failed = False
+    for label, option, blocked in plans:
         host = plugin_host(blocked, plugins_dir)
         for failure in host.take_failures():
             warn(f"plugin {failure.plugin}: {failure.message}")
+            plugin_failed = True
+        for name in blocked:
+            info = host.infos.get(name)
+            if info is None or info.status != "disabled":
+                unmatched.setdefault(name, "--disable" if name in plans[0][2] else option)
         figures = evaluate(host, fmt.value, path)
-        runs[label] = {"disabled": sorted(blocked or []), "figures": figures}
+        if figures.get("plugin_errors"):
+            warn(f"run {label}: plugins failed {figures['plugin_errors']} times while scanning")
+            plugin_failed = True
+        runs[label] = {"disabled": blocked, "disabled_by_env": from_env, "figures": figures}
+    for name, option in unmatched.items():
+        warn(f"{option} {name}: no plugin of that name can be disabled (see claimtrack plugins)")
     if json:
         if len(runs) == 1:
-            print_json({"format": fmt.value, "path": str(path)} | runs["A"]["figures"])
+            run = runs["A"]
+            print_json(
+                {
+                    "format": fmt.value,
+                    "path": str(path),
+                    "disabled": run["disabled"],
+                    "disabled_by_env": from_env,
+                }
+                | run["figures"]
+            )
         else:
             print_json({"format": fmt.value, "path": str(path), "runs": runs})
-        return
-    _show(fmt.value, path, runs)
+    else:
+        _show(fmt.value, path, runs, from_env)
+    if plugin_failed:
+        raise typer.Exit(PLUGIN_FAILED)
 
 
-def _show(fmt: str, path: Path, runs: dict[str, dict[str, Any]]) -> None:
+def _unique(names: list[str]) -> list[str]:
+    """The names in their first order, each once."""
+    return list(dict.fromkeys(names))
+
+
+def _show(fmt: str, path: Path, runs: dict[str, dict[str, Any]], from_env: list[str]) -> None:
     from rich.table import Table
 
     from claimtrack.terminal import safe, stdout
 
-    table = Table(title=f"eval --format {fmt} {path}", title_justify="left")
+    caption = None
+    if from_env:
+        caption = f"disabled in every run by CLAIMTRACK_DISABLE_PLUGINS: {', '.join(from_env)}"
+    table = Table(
+        title=safe(f"eval --format {fmt} {path}"),
+        title_justify="left",
+        caption=safe(caption) if caption else None,
+        caption_justify="left",
+    )
     table.add_column("metric")
     for label, run in runs.items():
-        blocked = ", ".join(run["disabled"]) or "none"
-        table.add_column(f"{label} (disabled: {blocked})", justify="right")
+        env = [f"{name} (env)" for name in from_env if name not in run["disabled"]]
+        blocked = ", ".join([*run["disabled"], *env]) or "none"
+        table.add_column(safe(f"{label} (disabled: {blocked})"), justify="right")
     if len(runs) == 2:
         table.add_column("B − A", justify="right")
     figures = [run["figures"] for run in runs.values()]
