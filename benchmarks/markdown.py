@@ -85,6 +85,15 @@ def render(figures: dict[str, Any]) -> str:
         lines += [f"| {name} | {ms:.2f} |" for name, ms in stage["ms_per_article"].items()]
         lines.append(f"| **total** | **{stage['total_ms_per_article']:.2f}** |")
         lines.append(f"| plugin loading, once per process | {stage['plugin_load_ms']:.0f} ms |")
+        speed = stage.get("segmentation")
+        if speed:
+            lines += [
+                "",
+                f"Segmentation, CPU, median of {speed['repeats']} passes over {speed['articles']} "
+                f"articles ({speed['megabytes']:.2f} MB): `make_article` (paragraphs, sentences, "
+                f"quotes) {speed['make_article_cpu_mb_per_s']:.1f} MB/s; paragraphs and sentences "
+                f"alone {speed['paragraphs_sentences_cpu_mb_per_s']:.1f} MB/s.",
+            ]
     targets = figures.get("targets", {})
     if targets:
         lines += ["", "| target | measured | bound | holds |", "| --- | ---: | ---: | --- |"]

@@ -393,6 +393,8 @@ def _print(console: Console, figures: dict[str, Any]) -> None:
         )
         breakdown.add_row("plugin loading (once per process)", f"{stage['plugin_load_ms']:.0f} ms")
         console.print(breakdown)
+        if "segmentation" in stage:
+            console.print(_segmentation_line(stage["segmentation"]))
     verdicts = Table(title="targets")
     verdicts.add_column("target")
     verdicts.add_column("measured", justify="right")
@@ -402,6 +404,14 @@ def _print(console: Console, figures: dict[str, Any]) -> None:
         bound = f"≥ {target['at_least']}" if "at_least" in target else f"≤ {target['limit']}"
         verdicts.add_row(name, f"{value:.2f} ({bound})", "yes" if target["holds"] else "NO")
     console.print(verdicts)
+
+
+def _segmentation_line(speed: dict[str, Any]) -> str:
+    return (
+        f"segmentation, CPU, median of {speed['repeats']} passes over {speed['articles']} articles "
+        f"({speed['megabytes']:.2f} MB): make_article {speed['make_article_cpu_mb_per_s']:.1f} "
+        f"MB/s, paragraphs + sentences {speed['paragraphs_sentences_cpu_mb_per_s']:.1f} MB/s"
+    )
 
 
 if __name__ == "__main__":

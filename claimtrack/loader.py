@@ -7,10 +7,12 @@ implementation, registered last so that user loaders can take over.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import sys
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -112,24 +114,125 @@ def article_from_bytes(
 
 
 def decode(data: bytes, source: str) -> str:
-    """Decode UTF-8 (BOM removed) or a confidently detected encoding; reject binary data."""
+    """Decode an article's bytes; a warning on stderr names any encoding other than UTF-8.
+
+    UTF-8 (a BOM removed) is read as is; UTF-16 or UTF-32 with a byte-order mark, or UTF-16
+    without one whose NUL bytes give it away; otherwise a legacy encoding (:func:`decode_legacy`).
+    Binary data, and bytes no encoding fits, are rejected with ``ArticleError``.
+    """
     if not data.strip():
         raise ArticleError(f"{source}: no text to scan (empty file)")
+    text, encoding = _decode(data, source)
+    if encoding != "utf-8":
+        from claimtrack.terminal import warn
+
+        warn(f"{source}: not UTF-8, decoded as {encoding}")
+    return text
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str]:
+    """The text and the name of the encoding it was read in."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ArticleError(
+                    f"{source}: starts with a {name} byte-order mark but is not {name} text"
+                ) from exc
+            if "\x00" in text:
+                raise ArticleError(f"{source}: {name} data with NUL characters, not an article")
+            return text, f"{name} (byte-order mark)"
     if b"\x00" in data[:65536]:
-        raise ArticleError(f"{source}: looks like a binary file (NUL bytes), not an article")
+        wide = _bomless_utf16(data)
+        if wide is None:
+            raise ArticleError(f"{source}: looks like a binary file (NUL bytes), not an article")
+        return data.decode(wide), f"{wide.upper()} (no byte-order mark)"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:MAX_BYTES]).best()
-    if best is None or best.encoding in {"utf_8", "utf_8_sig"} or best.chaos > 0.2:
+    found = decode_legacy(data)
+    if found is None:
         raise ArticleError(
             f"{source}: not valid UTF-8 and no other text encoding fits; convert it to UTF-8"
         )
-    text = str(best)
-    return text[1:] if text.startswith("\ufeff") else text
+    return found
+
+
+#: Byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+#: How much better another charset must fit than cp1252 to be chosen over it, in
+#: charset_normalizer's measures (coherence, the fit to a language's letter frequencies, minus
+#: chaos, the share of implausible characters). Legacy-encoded news in Western languages is
+#: overwhelmingly cp1252 (or latin-1, its subset), and on such text several Latin code pages fit
+#: almost equally well, so the detector's own first choice (cp1250, cp1257, even Shift-JIS) is
+#: often wrong. Chosen on text in 37 languages (sentences of justext's stop words) and PolNeAR
+#: articles, each encoded in its usual Windows code page: every cp1252 text was read right (the
+#: detector alone: 74 of 100), and every Cyrillic, Greek, Polish and Slovak one; Hungarian,
+#: Romanian, Croatian, Turkish and Baltic text was mostly read as cp1252 (the warning says so).
+CP1252_MARGIN = 0.1
+
+
+def decode_legacy(data: bytes) -> tuple[str, str] | None:
+    """Decode non-UTF-8 bytes as cp1252 unless another charset clearly fits better.
+
+    Returns (text, encoding name), or None when no encoding fits (charset_normalizer finds every
+    candidate's text too chaotic).
+    """
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding in {"utf_8", "utf_8_sig"}:
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined: not cp1252 text
+        western = None
+    else:
+        western = from_bytes(data, cp_isolation=["cp1252"]).best()
+    if western is not None and _fit(best) - _fit(western) <= CP1252_MARGIN:
+        return text, "cp1252"
+    decoded = str(best)
+    return decoded.removeprefix("\ufeff"), best.encoding
+
+
+def _fit(match: Any) -> float:
+    fit: float = match.coherence - match.chaos
+    return fit
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` if ``data`` is clearly UTF-16 text without a byte-order mark.
+
+    Clearly: an even length; NUL bytes in the high byte of at least one pair in eight (nearly
+    every pair in Latin-script text, every space and digit in Cyrillic or Greek) and never in the
+    low byte; and a strict decode whose first 32,768 characters hold no control characters but
+    whitespace and no unassigned code points.
+    """
+    head = data[:65536]
+    if len(data) % 2 or len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    if even and odd:
+        return None
+    codec = "utf-16-le" if odd else "utf-16-be"
+    if max(even, odd) * 8 < pairs:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    sample = text[:32768]
+    if any(unicodedata.category(c) in ("Cc", "Cn") and c not in "\t\n\r\f\v" for c in sample):
+        return None
+    return codec
 
 
 def extract_html(html: str, source: str, url: str | None = None) -> tuple[str, Metadata]:

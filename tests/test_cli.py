@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
@@ -150,3 +151,110 @@ def test_markup_in_articles_is_shown_literally(db_path: Path, tmp_path: Path) ->
     path.write_text("[bold red]The budget[/bold red] rose 40% in 2019 to 3 million dollars.\x1b[2J")
     result = invoke("scan", "--all", str(path))
     assert "[bold red]The budget" in result.stdout and "\x1b[2J" not in result.stdout
+
+
+BROKEN_PLUGINS = {
+    "broken_import": "import claimtrack_no_such_module\n",
+    "misspelt_hook": (
+        "from claimtrack import hookimpl\n@hookimpl\ndef claimtrack_extract_claimz(article):\n"
+        "    return []\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_PLUGINS))
+def test_plugin_that_fails_to_load_exits_3_and_is_in_every_records_errors(
+    name: str, db_path: Path, harbour_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / f"{name}.py").write_text(BROKEN_PLUGINS[name])
+    (tmp_path / "b.txt").write_text("The port handled 40 million tonnes in 2019.\n")
+    plugins = ["--plugins-dir", str(tmp_path / "p")]
+    result = invoke(
+        "scan", "--json", "--no-store", *plugins, str(harbour_path), str(tmp_path / "b.txt")
+    )
+    assert result.exit_code == 3, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 2 and records[0]["claims"]
+    for record in records:
+        [failure] = record["errors"]
+        assert set(failure) == {"plugin", "message"} and failure["plugin"] == name
+    assert result.stderr.count(f"plugin {name}:") == 1  # shown once, not once per article
+    stored = invoke("scan", *plugins, str(harbour_path))
+    assert stored.exit_code == 3 and f"plugin {name}:" in stored.stderr
+
+    listed = invoke("plugins", "--json", *plugins)
+    assert listed.exit_code == 0  # listing a failure is not itself a failure
+    [info] = [p for p in json.loads(listed.stdout) if p["name"] == name]
+    assert info["status"] == "failed" and info["error"] == failure["message"]
+
+
+def test_stored_in_is_said_only_when_something_was_stored(
+    db_path: Path, harbour_path: Path, tmp_path: Path
+) -> None:
+    missing = invoke("scan", str(tmp_path / "missing.txt"))
+    assert missing.exit_code == 1 and "stored in" not in missing.stderr
+    assert not db_path.exists() or not any(db_path.glob("articles/*"))
+    mixed = invoke("scan", str(tmp_path / "missing.txt"), str(harbour_path))
+    assert mixed.exit_code == 1 and f"stored in {db_path}" in mixed.stderr
+
+
+def test_articles_text_prints_exactly_the_text_offsets_index(db_path: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Port report</title></head><body><nav>Home | News</nav><article>"
+        "<h1>Port report</h1><p>The port handled 40&nbsp;million tonnes in 2019, up 12% on "
+        "2018, the authority said.</p><p>“We will double capacity by 2025,” said Ana Ruiz, "
+        "its director.</p></article><footer>© Example</footer></body></html>",
+        encoding="utf-8",
+    )
+    [record] = scan_json(str(page))
+    article_id = record["article"]["id"]
+    result = invoke("articles", article_id[:6], "--text")
+    assert result.exit_code == 0
+    text = result.stdout_bytes.decode("utf-8")
+    assert text.startswith("Port report\n") and "<p>" not in text and "Home" not in text
+    assert record["claims"]
+    for claim in record["claims"]:
+        assert text[claim["start"] : claim["end"]] == claim["text"]
+    shown = json.loads(invoke("articles", str(page), "--json").stdout)
+    assert shown["id"] == article_id and shown["text"] == text
+    assert article_id[:8] in invoke("articles", article_id[:6]).stdout
+    assert invoke("articles", "--text").exit_code == 2
+
+
+def test_plain_text_articles_text_is_the_file_byte_for_byte(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(b"Budget\r\n\r\nThe tax rose 4% in 2019.\r\nNo newline at the end")
+    scan_json(str(path))
+    assert invoke("articles", str(path), "--text").stdout_bytes == path.read_bytes()
+
+
+def test_mark_takes_the_status_as_its_last_argument(db_path: Path, harbour_path: Path) -> None:
+    [record] = scan_json(str(harbour_path))
+    first, second = record["claims"][0]["id"], record["claims"][1]["id"]
+    assert invoke("mark", first[:6], "disputed").exit_code == 0
+    assert invoke("mark", first[:6], second[:6], "in progress", "--note", "calling").exit_code == 0
+    statuses = {c["id"]: c["status"] for c in json.loads(invoke("claims", "--json").stdout)}
+    assert statuses[first] == statuses[second] == "in progress"
+    assert json.loads(invoke("history", first, "--json").stdout)[-1]["note"] == "calling"
+    for args, message in (
+        ([first[:6]], "give the new status"),
+        ([first[:6], second[:6]], "give the new status"),
+        ([first[:6], "maybe"], "valid statuses"),
+        ([], "give claim ids"),
+    ):
+        result = invoke("mark", *args)
+        assert result.exit_code == 2 and message in result.stderr, args
+    assert statuses == {c["id"]: c["status"] for c in json.loads(invoke("claims", "--json").stdout)}
+
+
+def test_mark_refuses_a_status_that_is_also_a_claim_id(db_path: Path, harbour_path: Path) -> None:
+    [record] = scan_json(str(harbour_path))
+    claim = record["claims"][0]["id"]
+    (db_path / "config.toml").write_text(
+        f'[statuses.unverified]\ncolour = "white"\n[statuses.{claim[:5]}]\ncolour = "red"\n'
+    )
+    result = invoke("mark", claim[:6], claim[:5])
+    assert result.exit_code == 2 and "is a status and a claim id prefix" in result.stderr
+    assert invoke("mark", claim[:6], "--status", claim[:5]).exit_code == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import json
 import re
 import time
 from pathlib import Path
@@ -147,3 +149,90 @@ def test_hostile_article_scan_is_bounded_by_the_plugin_time_limit(
     )
     assert result.exit_code in (0, 3), result.stderr
     assert time.monotonic() - began < 60
+
+
+WESTERN = (
+    "Le café de Genève coûte 3 € ; the naïve plan cost £40 million, “a bargain”, she said — "
+    "über 12 % mehr als 2019. Señor Muñoz’s façade, déjà vu.\n"
+)
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
+def test_western_legacy_text_is_read_as_cp1252_and_said_so(
+    codec: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        WESTERN
+        if codec == "cp1252"
+        else WESTERN.translate({0x20AC: "EUR", 0x201C: '"', 0x201D: '"', 0x2014: "-", 0x2019: "'"})
+    )
+    assert loader.decode(text.encode(codec), "old.txt") == text
+    assert "old.txt: not UTF-8, decoded as cp1252" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("codec", "text"),
+    [
+        ("cp1251", "Министр сказал, что бюджет вырос на 40 процентов в 2019 году.\n"),
+        ("cp1253", "Ο υπουργός είπε ότι ο προϋπολογισμός αυξήθηκε κατά 40 τοις εκατό.\n"),
+        ("cp1250", "Minister powiedział, że budżet wzrósł o 40 procent; Łódź się cieszy.\n"),
+    ],
+)
+def test_text_that_clearly_is_not_cp1252_keeps_its_detected_encoding(
+    codec: str, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert loader.decode(text.encode(codec), "old.txt") == text
+    assert "decoded as cp1252" not in capsys.readouterr().err
+
+
+UTF16_TEXT = "The port’s naïve plan: 40 million tonnes.\r\nДва абзаца.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        (UTF16_TEXT.encode("utf-16"), "UTF-16 (byte-order mark)"),
+        (codecs.BOM_UTF16_BE + UTF16_TEXT.encode("utf-16-be"), "UTF-16 (byte-order mark)"),
+        (UTF16_TEXT.encode("utf-16-le"), "UTF-16-LE (no byte-order mark)"),
+        (UTF16_TEXT.encode("utf-16-be"), "UTF-16-BE (no byte-order mark)"),
+        (UTF16_TEXT.encode("utf-32"), "UTF-32 (byte-order mark)"),
+    ],
+)
+def test_utf16_and_utf32_are_decoded_not_called_binary(
+    data: bytes, named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "wide.txt"
+    path.write_bytes(data)
+    article = loader.load(str(path))
+    assert article.text == UTF16_TEXT
+    assert f"decoded as {named}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            codecs.BOM_UTF16_LE + b"\x00\xd8ab",
+            "byte-order mark but is not UTF-16",
+        ),  # lone surrogate
+        (codecs.BOM_UTF32_LE + b"garbage\x80\x81", "byte-order mark but is not UTF-32"),
+        (b"\x00\x01\x02abc", "binary file"),  # NULs in one column, but control characters
+        (bytes(range(128, 256)) * 50, "no other text encoding fits"),
+    ],
+)
+def test_bytes_no_encoding_fits_are_rejected_with_a_message(data: bytes, message: str) -> None:
+    with pytest.raises(ArticleError, match=message):
+        loader.decode(data, "odd.txt")
+
+
+def test_legacy_encoded_file_scans_with_offsets_into_the_decoded_text(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes(
+        ("Budget\n\n" + WESTERN + "The port handled 40 million tonnes in 2019.\n").encode("cp1252")
+    )
+    result = runner.invoke(app, ["scan", "--json", "--no-store", "--all", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "decoded as cp1252" in result.stderr
+    text = path.read_bytes().decode("cp1252")
+    claims = json.loads(result.stdout)["claims"]
+    assert claims and all(text[c["start"] : c["end"]] == c["text"] for c in claims)

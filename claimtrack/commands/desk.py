@@ -130,7 +130,13 @@ def _mark(
 
 @guarded
 def mark(
-    ids: IdsArgument = None,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Claim ids (unique prefixes of 4+ characters), then the new status unless "
+            "--status gives it: mark 6cbd disputed."
+        ),
+    ] = None,
     status: Annotated[str, typer.Option("--status", "-s", help="The new status.")] = "",
     note: NoteOption = None,
     evidence: EvidenceOption = None,
@@ -143,15 +149,41 @@ def mark(
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Set the status of claims, given by ids or selected by filters."""
-    from claimtrack.errors import UsageError
-
+    """Set the status of claims, given by ids or selected by filters: mark ID... STATUS."""
     if not status:
-        raise UsageError("give the new status with --status")
+        ids, status = _split_status(ids or [], db)
     _mark(
         ids, status, note=note, evidence=evidence, by=by, article=article, speaker=speaker,
         type_=type_, where_status=where_status, yes=yes, json=json, db=db,
     )  # fmt: skip
+
+
+def _split_status(args: list[str], db: Any) -> tuple[list[str], str]:
+    """(ids, status) from ``mark ID... STATUS``: the last argument, when it names a status and
+    is not also a claim id prefix."""
+    from claimtrack.errors import UsageError
+
+    if not args:
+        raise UsageError("give claim ids and the new status: claimtrack mark ID... STATUS")
+    store = open_store(db)
+    *ids, last = args
+    if last in store.config.names:
+        if _is_claim(store, last):
+            raise UsageError(f"{last!r} is a status and a claim id prefix: give it with --status")
+        return ids, last
+    if ids and not _is_claim(store, last):
+        store.config.status(last)  # not a status either: the error lists the valid ones
+    raise UsageError("give the new status after the ids (mark ID... STATUS) or with --status")
+
+
+def _is_claim(store: Any, prefix: str) -> bool:
+    from claimtrack.errors import StoreError
+
+    try:
+        store.resolve(prefix)
+    except StoreError:
+        return False
+    return True
 
 
 def _shortcut(status: str) -> Any:
@@ -278,17 +310,53 @@ def undo(
 
 
 @guarded
-def articles(json: JsonOption = False, db: DbOption = None) -> None:
-    """List stored articles."""
+def articles(
+    article: Annotated[
+        str | None, typer.Argument(help="Only this article (id prefix or source path).")
+    ] = None,
+    text: Annotated[
+        bool,
+        typer.Option(
+            "--text", help="Print only the article's text, exactly: what claim offsets index."
+        ),
+    ] = False,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List stored articles; with ARTICLE, that one (--json adds its text) or, with --text, its
+    text exactly as stored, in UTF-8 (for HTML, the extracted text the offsets index)."""
+    from claimtrack.errors import UsageError
     from claimtrack.terminal import print_json, stdout
 
-    found = open_store(db).articles()
+    store = open_store(db)
+    if article is None:
+        if text:
+            raise UsageError("--text needs an ARTICLE (id prefix or source path)")
+        found = store.articles()
+    else:
+        record = store.article(article)
+        if text:
+            _write_exactly(record["text"])
+            return
+        if json:
+            print_json(record)
+            return
+        found = [entry for entry in store.articles() if entry["id"] == record["id"]]
     if json:
         print_json(found)
     else:
         from claimtrack.report import articles_table
 
         stdout().print(articles_table(found))
+
+
+def _write_exactly(text: str) -> None:
+    """Write ``text`` to standard output as UTF-8 bytes: no newline added or translated."""
+    import sys
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 @guarded

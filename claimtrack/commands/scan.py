@@ -81,15 +81,20 @@ def scan(
     from claimtrack.terminal import error, print_json_line, stderr, warn
 
     host = plugin_host(disable, plugins_dir)
-    for failure in host.take_failures():
-        warn(f"plugin {failure.plugin}: {failure.message}")
+    # A plugin that failed to load is missing from every article: each record's errors say so.
+    load_errors = [failure.to_json() for failure in host.take_failures()]
+    for failure in load_errors:
+        warn(f"plugin {failure['plugin']}: {failure['message']}")
     paths = list(expand_sources(sources))
     store = None if no_store else open_store(db)
-    unreadable = plugin_failed = False
+    unreadable = stored = False
+    plugin_failed = bool(load_errors)
     pending: list[Any] = []
 
     def flush() -> None:
+        nonlocal stored
         records = store.save_scans(pending) if store else [scan_json(r) for r in pending]
+        stored = store is not None
         earlier: dict[str, list[dict[str, Any]]] = {}
         if store is not None and not json:
             earlier = store.earlier_verdicts(c["id"] for r in records for c in r["claims"])
@@ -102,6 +107,8 @@ def scan(
     ) -> None:
         nonlocal plugin_failed
         record = _select(record, all_candidates)
+        if load_errors:
+            record = record | {"errors": load_errors + record["errors"]}
         for failure in result.errors:
             plugin_failed = True
             warn(f"plugin {failure.plugin}: {failure.message}")
@@ -126,7 +133,7 @@ def scan(
                 flush()
         if pending:
             flush()
-    if store is not None and not json:
+    if store is not None and stored and not json:
         stderr().print(f"[dim]stored in {store.path}[/dim]")
     if unreadable:
         raise typer.Exit(1)
@@ -292,7 +299,10 @@ def _show(record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]]) -> N
             console.print(line.append_text(link_line(link)))
     for conflict in record["contradictions"]:
         console.print(
-            safe(f"⚠ {conflict['kind']} conflict: {conflict['explanation']}", style="yellow")
+            safe(
+                f"⚠ {conflict['id'][:8]} {conflict['kind']} conflict: {conflict['explanation']}",
+                style="yellow",
+            )
         )
     console.print()
 
