@@ -855,11 +855,12 @@ def _rebuild_index(tx: Transaction, ids: bool = False) -> int:
     count = 0
     articles = tx.db(CATALOG).table("articles")
     for entry in articles.all():
-        claims = list((tx.peek(_article_file(entry["id"])).get("claims") or {}).values())
+        tables = tx.peek(_article_file(entry["id"]))
+        claims = list((tables.get("claims") or {}).values())
         live = [d for d in claims if not d.get("removed")]
         index.add(live)
         count += len(live)
-        summary = _summarise(live)
+        summary = _summarise(live) | {"contradictions": len(tables.get("contradictions") or {})}
         if any(entry.get(k) != v for k, v in summary.items()):
             articles.update(summary, doc_ids=[entry.doc_id])
         for doc in claims if ids else ():
@@ -1021,6 +1022,7 @@ def _save_scan(tx: Transaction, result: ScanResult, index: MatchIndex) -> dict[s
     record = _article_record(article, article_id, source, stamp)
     file.table("article").upsert(record | {"text": article.text}, Query().id == article_id)
     summary = _summarise(claims_table.all())
+    summary["contradictions"] = len(file.table("contradictions"))  # lets listings skip the file
     if entry:
         articles.update(record | summary, Query().id == article_id)
     else:
@@ -1170,8 +1172,8 @@ def _articles_with_contradictions(
     """
     wanted = _resolve_article(tx, article) if article else None
     for entry in tx.db(CATALOG).table("articles").all():
-        if wanted and entry["id"] != wanted:
-            continue
+        if (wanted and entry["id"] != wanted) or entry.get("contradictions") == 0:
+            continue  # (a catalog written before the count was kept has no count: read the file)
         tables = tx.peek(_article_file(entry["id"]))
         if tables.get("contradictions"):
             yield dict(entry), tables

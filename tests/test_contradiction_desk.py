@@ -214,6 +214,31 @@ def test_select_filters_by_article_kind_and_decision(db_path: Path, article: Pat
         store.select_contradictions(decision="maybe")
 
 
+def test_listing_reads_only_the_articles_the_catalog_counts_contradictions_for(
+    db_path: Path, article: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimtrack.storage import Transaction
+
+    scan(article)
+    other = article.with_name("other.txt")
+    other.write_text("A quiet article. Nothing contradicts anything here.\n", "utf-8")
+    scan(other)
+    store = Store(db_path)
+    catalog = {a["source"]: a for a in store.articles()}
+    assert {source: a["contradictions"] for source, a in catalog.items()} == {
+        str(article.resolve()): 3,
+        str(other.resolve()): 0,
+    }
+    read: list[str] = []
+    real = Transaction.peek
+    monkeypatch.setattr(
+        Transaction, "peek", lambda tx, relative: read.append(relative) or real(tx, relative)
+    )
+    assert len(store.select_contradictions()) == 3
+    with_pairs = catalog[str(article.resolve())]["id"]
+    assert [r for r in read if r.startswith("articles/")] == [f"articles/{with_pairs}.json"]
+
+
 def test_unknown_or_bad_ids_change_nothing(db_path: Path, article: Path) -> None:
     scan(article)
     store = Store(db_path)
