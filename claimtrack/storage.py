@@ -314,7 +314,10 @@ def apply_journal(root: Path) -> bool:
     if not isinstance(entries, dict):
         _corrupt(journal, "it does not list the files of a commit")
     if "staged" in entries:
-        _finish(root, entries["staged"])
+        staged = entries["staged"]
+        if not isinstance(staged, dict) or not all(isinstance(n, str) for n in staged.values()):
+            _corrupt(journal, "it does not list the staged files of a commit")
+        _finish(root, staged)
         return True
     # A journal written by claimtrack 0.1 holds the new contents themselves.
     targets = {root / relative: text.encode() for relative, text in entries.items()}

@@ -18,7 +18,7 @@ import getpass
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -121,7 +121,9 @@ class Store:
 
     # -- scanning ------------------------------------------------------------------------------
 
-    def save_scans(self, results: Sequence[ScanResult]) -> list[dict[str, Any]]:
+    def save_scans(
+        self, results: Sequence[ScanResult], checkers: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
         """Store scan results; return each article's stored JSON record.
 
         The results are stored in one transaction, or in several in turn once a transaction has
@@ -131,14 +133,16 @@ class Store:
         with changed text, claims whose text is still there, or lightly edited, keep their ids
         and verdicts (moved to the new offsets), claims whose text is gone are marked removed,
         and what changed is kept for ``rescans``. New claims that repeat a claim of another
-        article are linked to it (see ``earlier_verdicts``).
+        article are linked to it (see ``earlier_verdicts``). ``checkers`` names the contradiction
+        plugins that ran (default: any): only their contradictions can go stale for not being
+        found again.
         """
         saved: list[dict[str, Any]] = []
         while len(saved) < len(results):
             with self.transaction() as tx:
                 index = MatchIndex(tx)
                 for result in results[len(saved) :]:
-                    saved.append(_save_scan(tx, result, index))
+                    saved.append(_save_scan(tx, result, index, checkers))
                     if tx.bytes_read() > READ_BUDGET:
                         break
         return saved
@@ -206,10 +210,8 @@ class Store:
         record also holds its article's ``title`` and ``source``, and under ``a`` and ``b`` the
         two statements' ``text`` and ``speaker``.
         """
-        if decision is not None and decision not in (OPEN, *DECISIONS):
-            raise UsageError(
-                f"unknown decision {decision!r}; valid: {', '.join((OPEN, *DECISIONS))}"
-            )
+        if decision is not None:
+            _check_decision(decision)
         wanted = None if decision in (None, OPEN) else decision
         found: list[dict[str, Any]] = []
         with self.transaction() as tx:
@@ -240,10 +242,7 @@ class Store:
         it, and each change is appended to the article's history and the log (action
         ``contradiction decided``, with the ``previous`` and new ``decision``).
         """
-        if decision not in (OPEN, *DECISIONS):
-            raise UsageError(
-                f"unknown decision {decision!r}; valid: {', '.join((OPEN, *DECISIONS))}"
-            )
+        _check_decision(decision)
         value = None if decision == OPEN else decision
         who = by or current_user()
         with self.transaction() as tx:
@@ -260,10 +259,12 @@ class Store:
             for contradiction_id, article_id in targets:
                 table = tx.db(_article_file(article_id)).table("contradictions")
                 doc = next(d for d in table.all() if d["id"] == contradiction_id)
+                same = note is None and value == doc.get("decision")
+                kept_note = doc.get("decision_note") if same else note  # same decision: same note
                 table.update(
                     {
                         "decision": value,
-                        "decision_note": note,
+                        "decision_note": kept_note,
                         "decided_by": who,
                         "decided_at": stamp,
                     },
@@ -932,7 +933,9 @@ def _move_count(tx: Transaction, article_id: str, before: str, after: str) -> No
     )
 
 
-def _save_scan(tx: Transaction, result: ScanResult, index: MatchIndex) -> dict[str, Any]:
+def _save_scan(
+    tx: Transaction, result: ScanResult, index: MatchIndex, checkers: Collection[str] | None
+) -> dict[str, Any]:
     article = result.article
     source = article.source if article.source == "-" else str(Path(article.source).resolve())
     articles = tx.db(CATALOG).table("articles")
@@ -1018,7 +1021,7 @@ def _save_scan(tx: Transaction, result: ScanResult, index: MatchIndex) -> dict[s
             ids.insert({"id": doc["id"], "article": article_id})
         index.add(new_docs)
 
-    _save_contradictions(tx, article_id, result, stored_ids)
+    _save_contradictions(tx, article_id, result, stored_ids, checkers)
     record = _article_record(article, article_id, source, stamp)
     file.table("article").upsert(record | {"text": article.text}, Query().id == article_id)
     summary = _summarise(claims_table.all())
@@ -1096,19 +1099,30 @@ DECISIONS = ("confirmed", "dismissed")
 OPEN = "open"
 
 
+def _check_decision(decision: str) -> None:
+    if decision not in (OPEN, *DECISIONS):
+        raise UsageError(f"unknown decision {decision!r}; valid: {', '.join((OPEN, *DECISIONS))}")
+
+
 def _save_contradictions(
-    tx: Transaction, article_id: str, result: ScanResult, stored_ids: dict[str, str]
+    tx: Transaction,
+    article_id: str,
+    result: ScanResult,
+    stored_ids: dict[str, str],
+    checkers: Collection[str] | None,
 ) -> None:
     """Store a scan's contradictions of an article, keeping the decisions made about them.
 
     A contradiction's id is made of its kind and its claims' stored ids, which a rescan of the
     same or lightly edited text keeps: found again, it keeps its decision and note (and its
-    spans follow the text). One the scan no longer finds is marked ``stale`` and the change
-    recorded in the history, as a claim whose text is gone is marked removed; found by a later
-    scan it is live again, decision and all. A scan in which a plugin failed marks nothing
-    stale: what it missed may be the failure's doing.
+    spans follow the text). One the scan did not find again is marked ``stale`` (and the change
+    recorded in the history, as a claim whose text is gone is marked removed) when one of its
+    claims is gone, or when the plugin that found it (one of ``checkers``; any when None) ran
+    and no plugin failed; otherwise it stays live, its spans following its claims. Found by a
+    later scan, a stale one is live again, decision and all.
     """
-    table = tx.db(_article_file(article_id)).table("contradictions")
+    file = tx.db(_article_file(article_id))
+    table = file.table("contradictions")
     existing = {d["id"]: d for d in table.all()}
     stamp = now()
     who = current_user()
@@ -1129,15 +1143,26 @@ def _save_contradictions(
             changes["updated"] = stamp
             _record_contradiction(tx, before | doc, article_id, "contradiction found again", who)
         table.update(changes, Query().id == doc["id"])  # keeps the user's decision
-    if result.errors:
+    missed = {i: d for i, d in existing.items() if i not in found and not d.get("stale")}
+    if not missed:
         return
-    for contradiction_id, before in existing.items():
-        if contradiction_id in found or before.get("stale"):
-            continue
+    live = {d["id"]: d for d in file.table("claims").all() if not d.get("removed")}
+    for contradiction_id, before in missed.items():
+        first, second = (live.get(claim_id) for claim_id in before["claims"])
+        if first and second:
+            ran = checkers is None or before.get("extractor") in checkers
+            if result.errors or not ran:  # not looked for again: keep it, spans and all
+                spans = {
+                    side: {"start": claim["start"], "end": claim["end"]}
+                    for side, claim in (("a", first), ("b", second))
+                }
+                table.update(spans, Query().id == contradiction_id)
+                continue
+            why = "no longer found by a scan"
+        else:
+            why = "one of its claims is no longer in the article"
         table.update({"stale": True, "updated": stamp}, Query().id == contradiction_id)
-        _record_contradiction(
-            tx, before, article_id, "contradiction stale", who, note="no longer found by a scan"
-        )
+        _record_contradiction(tx, before, article_id, "contradiction stale", who, note=why)
 
 
 def _record_contradiction(

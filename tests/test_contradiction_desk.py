@@ -192,6 +192,65 @@ def test_a_scan_in_which_a_plugin_failed_marks_nothing_stale(db_path: Path) -> N
     assert len(store.select_contradictions(include_stale=True)) == 3
 
 
+@pytest.mark.parametrize(
+    "how",
+    [("--disable", "contradictions"), ("--plugins-dir", "broken")],
+    ids=["contradiction plugin disabled", "a plugin failed to load"],
+)
+def test_a_rescan_that_did_not_look_for_contradictions_keeps_them(
+    db_path: Path, article: Path, how: tuple[str, str]
+) -> None:
+    scan(article)
+    store = Store(db_path)
+    pair = zero_sum_pair(store)
+    store.decide_contradictions([pair["id"]], "confirmed", note="real")
+    option, value = how
+    if value == "broken":
+        (article.parent / "broken").mkdir()
+        (article.parent / "broken" / "bad.py").write_text("import claimtrack_no_such_module\n")
+        value = str(article.parent / "broken")
+    run("scan", str(article), "--json", option, value)
+    kept = zero_sum_pair(store)
+    assert (kept["stale"], kept["decision"], kept["decision_note"]) == (False, "confirmed", "real")
+    assert len(store.select_contradictions()) == 3
+
+
+def test_a_contradiction_whose_claim_is_gone_goes_stale_even_when_a_plugin_failed(
+    db_path: Path, article: Path
+) -> None:
+    scan(article)
+    store = Store(db_path)
+    pair = zero_sum_pair(store)
+    text = article.read_text(encoding="utf-8")
+    article.write_text("A new opening paragraph.\n\n" + text.replace(ZERO_SUM, ""), "utf-8")
+    (article.parent / "broken").mkdir()
+    (article.parent / "broken" / "bad.py").write_text("import claimtrack_no_such_module\n")
+    assert (
+        run(
+            "scan", str(article), "--json", "--plugins-dir", str(article.parent / "broken")
+        ).exit_code
+        == 3
+    )
+    assert zero_sum_pair(store)["id"] == pair["id"] and zero_sum_pair(store)["stale"]
+    stored = store.article(pair["article"])["text"]
+    for live in store.select_contradictions():
+        for side in ("a", "b"):
+            assert stored[live[side]["start"] : live[side]["end"]] == live[side]["text"]
+
+
+def test_the_same_decision_again_without_a_note_keeps_the_note(
+    db_path: Path, article: Path
+) -> None:
+    scan(article)
+    store = Store(db_path)
+    pair = zero_sum_pair(store)
+    store.decide_contradictions([pair["id"]], "confirmed", note="real")
+    store.decide_contradictions([pair["id"]], "confirmed")
+    assert zero_sum_pair(store)["decision_note"] == "real"
+    store.decide_contradictions([pair["id"]], "dismissed")
+    assert zero_sum_pair(store)["decision_note"] is None
+
+
 def test_select_filters_by_article_kind_and_decision(db_path: Path, article: Path) -> None:
     scan(article)
     other = article.with_name("other.txt")

@@ -3,8 +3,9 @@
 Enough input (:data:`BYTES_PER_WORKER` per worker) is scanned by a pool of worker processes,
 forked once the plugins are loaded (a spawned worker loads them itself); less is scanned in this
 process, which is faster than starting workers. Results come back in input order through a
-bounded window of chunks, so memory stays flat however large the corpus, and the parent writes
-them to the database one batch per transaction.
+bounded window of chunks, so the scanning side's memory stays flat however large the corpus;
+the parent writes them to the database one batch per transaction (a batch is split into several
+once a transaction has read ``store.READ_BUDGET`` bytes of the database).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,18 +84,19 @@ def scan(
 
     host = plugin_host(disable, plugins_dir)
     # A plugin that failed to load is missing from every article: each record's errors say so.
-    load_errors = [failure.to_json() for failure in host.take_failures()]
-    for failure in load_errors:
-        warn(f"plugin {failure['plugin']}: {failure['message']}")
+    load_failures = tuple(host.take_failures())
+    for failure in load_failures:
+        warn(f"plugin {failure.plugin}: {failure.message}")
+    checkers = [name for name, _, _ in host.implementations("claimtrack_find_contradictions")]
     paths = list(expand_sources(sources))
     store = None if no_store else open_store(db)
     unreadable = stored = False
-    plugin_failed = bool(load_errors)
+    plugin_failed = bool(load_failures)
     pending: list[Any] = []
 
     def flush() -> None:
         nonlocal stored
-        records = store.save_scans(pending) if store else [scan_json(r) for r in pending]
+        records = store.save_scans(pending, checkers) if store else [scan_json(r) for r in pending]
         stored = store is not None
         earlier: dict[str, list[dict[str, Any]]] = {}
         if store is not None and not json:
@@ -107,11 +110,10 @@ def scan(
     ) -> None:
         nonlocal plugin_failed
         record = _select(record, all_candidates)
-        if load_errors:
-            record = record | {"errors": load_errors + record["errors"]}
         for failure in result.errors:
             plugin_failed = True
-            warn(f"plugin {failure.plugin}: {failure.message}")
+            if failure not in load_failures:  # those were shown once, when loading
+                warn(f"plugin {failure.plugin}: {failure.message}")
         if json:
             print_json_line(record)
         else:
@@ -125,6 +127,8 @@ def scan(
                 unreadable = True
                 error(value)
                 continue
+            if load_failures:  # missing from every article: each result's errors say so
+                value = replace(value, errors=(*load_failures, *value.errors))
             if store is None:
                 emit(value, scan_json(value))
                 continue
