@@ -3,7 +3,8 @@
 Layout (a folder; every file a TinyDB JSON file, see ``storage.py`` for atomicity):
 
 - ``catalog.json``: schema version and one summary record per article (counts by status and
-  type), so that listings and report summaries never open the article files;
+  type, and of contradictions), so that listings and report summaries never open the article
+  files (and listing contradictions opens only those of articles that have some);
 - ``articles/<article id>.json``: one article's text, claims, contradictions and history;
 - ``index/<first two hex digits>.json``: claim id → article id, so a claim is found by opening
   one small shard and one article file, however large the database grows;
