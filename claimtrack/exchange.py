@@ -156,8 +156,21 @@ def write_claimreview(
         review = claimreview(record, articles.get(record.get("article", ""), {}), config)
         if review is not None:
             reviews.append(review)
-    stream.write(orjson.dumps(reviews, option=orjson.OPT_INDENT_2).decode() + "\n")
+    stream.write(script_safe(orjson.dumps(reviews, option=orjson.OPT_INDENT_2).decode()) + "\n")
     return len(reviews)
+
+
+#: Characters escaped in JSON-LD so that it can be pasted into an HTML ``<script>`` element as is.
+_SCRIPT_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
+
+
+def script_safe(json_text: str) -> str:
+    """JSON text with ``< > &`` and the JavaScript line separators written as ``\\u`` escapes.
+
+    The data is unchanged (a JSON parser reads the same strings), but a claim quoting
+    ``</script>`` cannot close the ``<script type="application/ld+json">`` holding the review.
+    """
+    return json_text.translate(_SCRIPT_ESCAPES)
 
 
 BUILTIN: dict[str, Exporter] = {

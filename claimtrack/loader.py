@@ -320,6 +320,8 @@ def fetch(url: str) -> tuple[bytes, str]:
     except ArticleError:
         raise
     except urllib.error.HTTPError as exc:
+        if str(exc.msg).startswith(LimitedRedirects.inf_msg):  # a redirect past the limit
+            raise ArticleError(f"{url}: more than {MAX_REDIRECTS} redirects") from exc
         raise ArticleError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)

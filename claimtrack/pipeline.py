@@ -9,9 +9,29 @@ from dataclasses import replace
 from typing import Any
 
 from claimtrack.errors import ArticleError
-from claimtrack.model import CLAIM_TYPES, Article, Claim, Contradiction, ScanResult, Span
+from claimtrack.model import CLAIM_TYPES, Article, Claim, Contradiction, ScanResult, Sentence, Span
 from claimtrack.plugins import PluginHost, time_limits
 from claimtrack.text import make_article
+
+# Limits on one article, far above any real one (docs/robustness.md): they bound a scan's time
+# and memory whatever the input. Measured on 933 PolNeAR and news articles and the CheckThat!
+# 2019 debate transcripts: the longest text is 135,574 characters (a debate; the longest news
+# article 33,672), the most sentences 2,166, the most claims 2,058 (news: 340), the longest
+# sentence 979 characters.
+#: Most characters of article text (after decoding and HTML extraction); longer is rejected.
+MAX_ARTICLE_CHARS = 500_000
+#: Longest sentence handed to plugins, in characters. A longer "sentence" (a run without full
+#: stops, hostile input) is cut into pieces of at most this length at a space, so that every
+#: character is still scanned while plugins whose cost grows with a sentence's length stay fast.
+MAX_SENTENCE_CHARS = 2_000
+#: Most sentences in one article, counted after long sentences are cut; more is rejected.
+MAX_SENTENCES = 20_000
+#: Most claims in one article, counted after the extractors and after each enricher (which may
+#: split claims); more is rejected. The enrichers' and relaters' work grows with the claims.
+MAX_CLAIMS = 5_000
+#: Most contradictions in one article (real articles have at most a handful); more is rejected
+#: rather than printed or stored.
+MAX_CONTRADICTIONS = 1_000
 
 _HOST: ContextVar[PluginHost | None] = ContextVar("claimtrack_host", default=None)
 
@@ -38,6 +58,7 @@ def load_article(host: PluginHost, source: str) -> Article:
     article = host.first_result("claimtrack_load_article", propagate=(ArticleError,), source=source)
     if not isinstance(article, Article):
         raise ArticleError(f"{source}: no loader could read it")
+    _check_length(article)  # before segmenting: a 10 MB text would take seconds to split
     return make_article(article.text, article.source, article.metadata)
 
 
@@ -48,7 +69,11 @@ def scan_source(host: PluginHost, source: str) -> ScanResult:
 
 
 def scan_article(host: PluginHost, article: Article) -> ScanResult:
-    """Run every plugin stage on a segmented article and return what they found."""
+    """Run every plugin stage on a segmented article and return what they found.
+
+    Raise ``ArticleError`` if the article is over a limit (:func:`within_limits`).
+    """
+    article = within_limits(article)
     host.take_failures()
     token = _HOST.set(host)
     try:
@@ -65,6 +90,69 @@ def scan_article(host: PluginHost, article: Article) -> ScanResult:
         contradictions=tuple(contradictions),
         errors=tuple(host.take_failures()),
     )
+
+
+def within_limits(article: Article) -> Article:
+    """``article`` with long sentences cut (:func:`bound_sentences`); raise ``ArticleError`` if
+    its text is longer than ``MAX_ARTICLE_CHARS`` or it has more than ``MAX_SENTENCES``.
+
+    ``scan_article`` calls it first; later it rejects an article whose scan yields more than
+    ``MAX_CLAIMS`` claims or ``MAX_CONTRADICTIONS`` contradictions.
+    """
+    _check_length(article)
+    article = bound_sentences(article)
+    if len(article.sentences) > MAX_SENTENCES:
+        raise ArticleError(
+            f"{article.source}: {len(article.sentences):,} sentences; "
+            f"the limit is {MAX_SENTENCES:,} per article"
+        )
+    return article
+
+
+def _check_length(article: Article) -> None:
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise ArticleError(
+            f"{article.source}: article text is {len(article.text):,} characters; "
+            f"the limit is {MAX_ARTICLE_CHARS:,}"
+        )
+
+
+def _check_claims(article: Article, count: int, after: str) -> None:
+    if count > MAX_CLAIMS:
+        raise ArticleError(
+            f"{article.source}: {count:,} claims{after}; the limit is {MAX_CLAIMS:,} per article"
+        )
+
+
+def bound_sentences(article: Article) -> Article:
+    """``article`` with every sentence longer than ``MAX_SENTENCE_CHARS`` cut into pieces.
+
+    A piece ends at the last whitespace in the second half of its window (at the limit itself
+    when there is none) and is trimmed like a sentence; pieces keep their paragraph index.
+    """
+    if all(s.end - s.start <= MAX_SENTENCE_CHARS for s in article.sentences):
+        return article
+    text, pieces = article.text, []
+    for sentence in article.sentences:
+        start = sentence.start
+        while sentence.end - start > MAX_SENTENCE_CHARS:
+            cut = start + MAX_SENTENCE_CHARS
+            floor = start + MAX_SENTENCE_CHARS // 2
+            space = cut
+            while space > floor and not text[space].isspace():
+                space -= 1
+            if space > floor:
+                cut = space
+            end = cut
+            while text[end - 1].isspace():
+                end -= 1
+            pieces.append(Sentence(start, end, sentence.paragraph))
+            start = cut
+            while start < sentence.end and text[start].isspace():
+                start += 1
+        if start < sentence.end:
+            pieces.append(Sentence(start, sentence.end, sentence.paragraph))
+    return replace(article, sentences=tuple(pieces))
 
 
 def _furniture(host: PluginHost, article: Article) -> tuple[Span, ...]:
@@ -102,6 +190,7 @@ def _extract(host: PluginHost, article: Article) -> list[Claim]:
             if not claim.extractor:
                 claim = Claim.evolve(claim, extractor=name)
             by_span.setdefault((claim.start, claim.end), claim)
+    _check_claims(article, len(by_span), "")
     return list(by_span.values())
 
 
@@ -126,6 +215,7 @@ def _enrich(host: PluginHost, article: Article, claims: list[Claim]) -> list[Cla
         ]
         if len(enriched) != len(items) or not _listlike(result):
             continue  # a faulty enricher's output is dropped whole: the claims stay as they were
+        _check_claims(article, len(enriched), f" after {name}")
         claims = [c if c.extractor else Claim.evolve(c, extractor=name) for c in enriched]
     return [c for c in claims if not article.is_furniture(c.span)]
 
@@ -145,6 +235,11 @@ def _relate(host: PluginHost, article: Article, claims: list[Claim]) -> list[Con
                 )
                 continue
             found.setdefault(item.id, item if item.extractor else replace(item, extractor=name))
+            if len(found) > MAX_CONTRADICTIONS:
+                raise ArticleError(
+                    f"{article.source}: {name} found more than {MAX_CONTRADICTIONS:,} "
+                    "contradictions, the limit per article"
+                )
     return sorted(found.values(), key=lambda c: (c.a.start, c.b.start))
 
 

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 # C0/C1 controls (escape sequences start with ESC) and bidi overrides; tab and newline stay.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The same, but a carriage return ending a line (CSV's "\r\n") stays.
+_UNSAFE_TEXT = re.compile(
+    "\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 @cache
@@ -41,6 +45,18 @@ def clean(value: object) -> str:
     return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
 
 
+def inert(text: str, json: bool = False) -> str:
+    """``text`` made safe to show on a terminal, for output that is not a rich table.
+
+    JSON text gets JSON escapes (``\\u202e``): it still parses to exactly the same data. Other
+    text gets :func:`clean`'s visible form (``\\x202e``), its line ends kept. Output to files
+    and pipes is left exact: only call this when the output is a terminal.
+    """
+    if json:
+        return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE_TEXT.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def safe(value: object, style: str = "") -> Text:
     """A rich ``Text`` that shows ``value`` literally: no markup, no escape sequences."""
     from rich.text import Text
@@ -49,14 +65,19 @@ def safe(value: object, style: str = "") -> Text:
 
 
 def print_json_line(obj: Any) -> None:
-    """Write one JSON object as a line on standard output."""
-    sys.stdout.write(orjson.dumps(obj).decode() + "\n")
+    """Write one JSON object as a line on standard output (:func:`inert` on a terminal)."""
+    _write_json(orjson.dumps(obj).decode() + "\n")
     sys.stdout.flush()
 
 
 def print_json(obj: Any) -> None:
-    """Write a JSON document, indented, on standard output."""
-    sys.stdout.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n")
+    """Write a JSON document, indented, on standard output (:func:`inert` on a terminal)."""
+    _write_json(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _write_json(text: str) -> None:
+    # orjson escapes C0 controls itself, but not DEL, C1 controls or bidi overrides.
+    sys.stdout.write(inert(text, json=True) if sys.stdout.isatty() else text)
 
 
 def error(message: str) -> None:

@@ -3,8 +3,10 @@ and every claim's text is the article text at its offsets."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from claimtrack import loader
@@ -69,3 +71,84 @@ def test_bundled_plugins_keep_offsets_and_never_fail(source: str) -> None:
 @given(NEWSY)
 def test_bundled_plugins_long_fuzz(source: str) -> None:
     test_bundled_plugins_keep_offsets_and_never_fail.hypothesis.inner_test(source)  # type: ignore[attr-defined]
+
+
+# The LLM extractor's parser: whatever a model (or a hostile server posing as one) answers,
+# it raises LLMError or returns claims whose text is the article's text at their offsets.
+ARTICLE_TEXT = st.text(
+    alphabet=st.sampled_from(list("Aa Bb said 12% in 2014 “”\"'\n\t.!?,\u200b\u202eé€")),
+    min_size=1,
+    max_size=200,
+).filter(str.strip)
+JSON_SCALAR = st.none() | st.booleans() | st.integers(-3, 40) | st.floats() | st.text(max_size=20)
+JSON_VALUE = st.recursive(
+    JSON_SCALAR,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@st.composite
+def model_answers(draw: st.DrawFn) -> tuple[str, str]:
+    """(article text, answer): JSON built from the article's sentences, mangled or not."""
+    from claimtrack import CLAIM_TYPES
+
+    source = draw(ARTICLE_TEXT)
+    sentences = make_article(source, "fuzz").sentences
+    items: list[object] = []
+    for _ in range(draw(st.integers(0, 4))):
+        number = draw(st.integers(0, len(sentences) + 1) | JSON_SCALAR)
+        quote: object
+        if sentences and isinstance(number, int) and 1 <= number <= len(sentences):
+            words = source[sentences[number - 1].start : sentences[number - 1].end]
+            lo = draw(st.integers(0, len(words)))
+            hi = draw(st.integers(lo, len(words)))
+            quote = draw(st.sampled_from([words[lo:hi], " ".join(words[lo:hi].split())]))
+        else:
+            quote = draw(st.text(max_size=30))
+        quote = draw(st.just(quote) | JSON_VALUE)
+        item = {
+            "sentence": number,
+            "quote": quote,
+            "claim": draw(st.text(max_size=30) | JSON_VALUE),
+            "type": draw(st.sampled_from(list(CLAIM_TYPES)) | JSON_VALUE),
+        }
+        items.append(draw(st.just(item) | JSON_VALUE))
+    answer = json.dumps(
+        draw(st.just({"claims": items}) | JSON_VALUE), ensure_ascii=draw(st.booleans())
+    )
+    wrapped = draw(
+        st.sampled_from(["{}", "```json\n{}\n```", "```{}```", " {} ", "{}\n```", "[{}"])
+    ).replace("{}", answer)
+    return source, draw(st.just(wrapped) | st.text(max_size=80))
+
+
+def check_parse_claims(source: str, answer: str) -> None:
+    from claimtrack_plugins.llm_extractor import LLMError, parse_claims
+
+    article = make_article(source, "fuzz")
+    try:
+        claims = parse_claims(article, article.sentences, answer, "fuzz-model")
+    except LLMError:
+        return
+    for claim in claims:
+        assert claim.text == source[claim.start : claim.end]
+        assert any(s.start <= claim.start < claim.end <= s.end for s in article.sentences)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model_answers())
+@example(("The port moved 4 tonnes.", "[" * 100_000))
+@example(("The port moved 4 tonnes.", "```" + " " * 5_000 + "x"))
+@example(("The port moved 4 tonnes.", '{"claims": [{"sentence": 1, "quote": "port", "type": []}]}'))
+def test_llm_answers_raise_llm_error_or_give_exact_claims(case: tuple[str, str]) -> None:
+    check_parse_claims(*case)
+
+
+@pytest.mark.slow
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model_answers())
+def test_llm_answers_long_fuzz(case: tuple[str, str]) -> None:
+    check_parse_claims(*case)

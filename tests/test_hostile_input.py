@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import codecs
 import json
+import random
 import re
+import subprocess
+import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from claimtrack import loader, terminal, text
+from claimtrack import Article, Claim, Contradiction, hookimpl, loader, pipeline, terminal, text
 from claimtrack.cli import app
 from claimtrack.errors import ArticleError
+from claimtrack.testing import make_host
 from claimtrack.text import make_article
 
 runner = CliRunner()
@@ -138,19 +144,6 @@ def test_core_regular_expressions_are_linear(name: str, pattern: re.Pattern[str]
         assert time.monotonic() - began < 0.5, f"{name} is slow on {sample[:20]!r}"
 
 
-def test_hostile_article_scan_is_bounded_by_the_plugin_time_limit(
-    db_path: Path, tmp_path: Path
-) -> None:
-    path = tmp_path / "long.txt"
-    path.write_text("The port moved 42 tonnes in 2021 and " * 20_000)
-    began = time.monotonic()
-    result = runner.invoke(
-        app, ["scan", "--json", "--no-store", str(path)], env={"CLAIMTRACK_PLUGIN_TIMEOUT": "2"}
-    )
-    assert result.exit_code in (0, 3), result.stderr
-    assert time.monotonic() - began < 60
-
-
 WESTERN = (
     "Le café de Genève coûte 3 € ; the naïve plan cost £40 million, “a bargain”, she said — "
     "über 12 % mehr als 2019. Señor Muñoz’s façade, déjà vu.\n"
@@ -236,3 +229,261 @@ def test_legacy_encoded_file_scans_with_offsets_into_the_decoded_text(tmp_path: 
     text = path.read_bytes().decode("cp1252")
     claims = json.loads(result.stdout)["claims"]
     assert claims and all(text[c["start"] : c["end"]] == c["text"] for c in claims)
+
+
+# End to end: `claimtrack scan --no-store` in a child process, timed and with its peak memory.
+#: Peak resident memory of one scan, in MB, documented in docs/robustness.md.
+PEAK_RSS_MB = 300
+#: Seconds any test input here may take, on a loaded machine (measured: 0.4 to 2.3 s).
+SECONDS = 10
+
+
+@dataclass
+class Scan:
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    rss_mb: float
+
+    def records(self) -> list[dict[str, object]]:
+        return [json.loads(line) for line in self.stdout.splitlines()]
+
+
+# Runs a command and prints its exit code and peak RSS (KB). A child's ru_maxrss starts at its
+# parent's resident size when it forked, so a small process, not pytest, must be the parent.
+MEASURE = """
+import os, subprocess, sys, threading
+with open(sys.argv[1], "wb") as out, open(sys.argv[2], "wb") as err:
+    child = subprocess.Popen(sys.argv[3:], stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+    timer = threading.Timer(120, child.kill)
+    timer.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    timer.cancel()
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
+def scan_child(path: Path, *options: str) -> Scan:
+    """``claimtrack scan --no-store --json [options] path`` as a child, killed after 120 s."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out, err = Path(tmp, "out"), Path(tmp, "err")
+        command = [sys.executable, "-m", "claimtrack", "scan", "--no-store", "--json", *options]
+        began = time.monotonic()
+        measured = subprocess.run(
+            [sys.executable, "-S", "-c", MEASURE, str(out), str(err), *command, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seconds = time.monotonic() - began
+        code, rss_kb = map(int, measured.stdout.split())
+        return Scan(code, out.read_text(), err.read_text(), seconds, rss_kb / 1024)
+
+
+def assert_bounded(scan: Scan) -> None:
+    assert "Traceback" not in scan.stderr, scan.stderr
+    assert scan.seconds < SECONDS, scan
+    assert scan.rss_mb < PEAK_RSS_MB, scan
+
+
+def assert_rejected(scan: Scan, path: Path, message: str) -> None:
+    assert_bounded(scan)
+    assert scan.code == 1 and scan.stdout == ""
+    assert scan.stderr == f"error: {path}: {message}\n"
+
+
+def assert_exact(scan: Scan, source: str) -> list[dict[str, object]]:
+    assert_bounded(scan)
+    assert scan.code == 0, scan.stderr
+    (record,) = scan.records()
+    claims: list[dict[str, object]] = record["claims"]  # type: ignore[assignment]
+    for claim in claims:
+        start, end = claim["start"], claim["end"]
+        assert isinstance(start, int) and isinstance(end, int)
+        assert claim["text"] == source[start:end]
+    return claims
+
+
+def test_five_megabyte_single_line_is_rejected_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "line.txt"
+    path.write_text("The port moved 42 tonnes and " * 170_000)
+    assert_rejected(
+        scan_child(path), path, "article text is 4,930,000 characters; the limit is 500,000"
+    )
+
+
+def test_long_line_within_the_limit_is_cut_into_pieces_and_scanned(tmp_path: Path) -> None:
+    # A transcript without full stops: before the cut into pieces, one 500,000-character
+    # "sentence" took over 60 s (each claim's features read its whole sentence).
+    rng = random.Random(7)
+    words = (
+        "the",
+        "minister",
+        "said",
+        "port",
+        "cargo",
+        "ships",
+        "moved",
+        "harbour",
+        "last",
+        "year",
+    )
+    source = " ".join(rng.choice(words) for _ in range(70_000))
+    path = tmp_path / "line.txt"
+    path.write_text(source)
+    claims = assert_exact(scan_child(path, "--all"), source)
+    assert len(claims) >= len(source) // pipeline.MAX_SENTENCE_CHARS
+    assert all(c["end"] - c["start"] <= pipeline.MAX_SENTENCE_CHARS for c in claims)  # type: ignore[operator]
+
+
+def test_hundred_thousand_tiny_paragraphs_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "paragraphs.txt"
+    path.write_text("Item rose 5%.\n\n" * 100_000)
+    assert_rejected(
+        scan_child(path), path, "article text is 1,500,000 characters; the limit is 500,000"
+    )
+
+
+def test_too_many_sentences_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "sentences.txt"
+    path.write_text("Item rose 5%.\n\n" * 25_000)
+    assert_rejected(scan_child(path), path, "25,000 sentences; the limit is 20,000 per article")
+
+
+def test_zero_width_and_right_to_left_override_text_is_scanned(tmp_path: Path) -> None:
+    noise = "\u200b\u200d\u202e\u2066\u200f" * 40_000
+    sentence = "The council spent $4\u200b million on roads in 2021, the \u202emayor\u202c said."
+    source = f"{noise}\n\n{sentence}\n\n{noise}"
+    path = tmp_path / "bidi.txt"
+    path.write_text(source, encoding="utf-8")
+    claims = assert_exact(scan_child(path), source)
+    assert any("$4\u200b million" in str(c["text"]) for c in claims)
+
+
+def test_scripts_and_styles_in_html_never_become_claims(tmp_path: Path) -> None:
+    real = [
+        "The harbour handled 4.2 million containers last year, the port authority said.",
+        "Cargo volumes rose by 12 per cent compared with 2022, according to the annual report.",
+        "The council spent $3 million on dredging the channel in 2023, officials said.",
+    ]
+    hidden = "The mayor said crime fell 40 per cent in 2021 and taxes were cut by $9 million."
+    parts = [
+        "<!doctype html><html><head><title>Port news</title>",
+        f"<style>body::after {{ content: '{hidden}' }}</style>",
+        f"<script>var claim = '{hidden}'; document.write(claim);</script></head><body><article>",
+    ]
+    for paragraph in real:
+        parts.append(f"<p>{paragraph}</p><script>console.log('{hidden}')</script>")
+        parts.append(f"<style>.x {{ content: '{hidden}' }}</style><noscript>{hidden}</noscript>")
+    parts.append("</article></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text("".join(parts), encoding="utf-8")
+    scan = scan_child(path, "--all")  # --all: every sentence of the extracted text appears
+    assert_bounded(scan)
+    assert scan.code == 0, scan.stderr
+    texts = [str(c["text"]) for c in scan.records()[0]["claims"]]  # type: ignore[attr-defined]
+    assert all(any(t in p for p in real) for t in texts), texts
+    assert any("4.2 million containers" in t for t in texts)
+    assert not any(word in " ".join(texts) for word in ("$9 million", "document", "content"))
+
+
+def test_invalid_utf8_is_decoded_as_cp1252_or_rejected(tmp_path: Path) -> None:
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(b"The council spent \xa34 million, a \x93bargain\x94, the mayor said.\n")
+    scan = scan_child(legacy)
+    assert_exact(scan, legacy.read_bytes().decode("cp1252"))
+    assert scan.stderr == f"warning: {legacy}: not UTF-8, decoded as cp1252\n"
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes(range(128, 256)) * 50)
+    assert_rejected(
+        scan_child(garbage),
+        garbage,
+        "not valid UTF-8 and no other text encoding fits; convert it to UTF-8",
+    )
+
+
+# The limits themselves, in process.
+def test_long_sentences_are_cut_at_spaces_into_bounded_pieces() -> None:
+    limit = pipeline.MAX_SENTENCE_CHARS
+    words = "Officials said the port moved 42 tonnes " * (3 * limit // 40)
+    unbroken = "x" * (2 * limit + 500)
+    source = f"Short one.\n\n{words.strip()}\n\n{unbroken}"
+    article = pipeline.bound_sentences(make_article(source, "long"))
+    pieces = article.sentences
+    assert source[pieces[0].start : pieces[0].end] == "Short one."
+    for piece in pieces:
+        chunk = source[piece.start : piece.end]
+        assert 0 < len(chunk) <= limit and chunk == chunk.strip()
+    long_pieces = [p for p in pieces if p.paragraph == 1]
+    assert len(long_pieces) == 3  # 6,000 characters
+    assert " ".join(source[p.start : p.end] for p in long_pieces) == words.strip()  # at spaces
+    assert [p.end - p.start for p in pieces if p.paragraph == 2] == [limit, limit, 500]
+
+
+def test_articles_without_long_sentences_are_left_as_they_are() -> None:
+    article = make_article("The port moved 42 tonnes. It said so.", "short")
+    assert pipeline.within_limits(article) is article
+
+
+def test_limits_reject_one_past_them() -> None:
+    at_limit = make_article("a" * pipeline.MAX_ARTICLE_CHARS, "max")
+    assert pipeline.within_limits(at_limit).text == at_limit.text
+    with pytest.raises(ArticleError, match="500,001 characters; the limit is 500,000"):
+        pipeline.within_limits(make_article("a" * (pipeline.MAX_ARTICLE_CHARS + 1), "over"))
+    many = make_article("A.\n" * pipeline.MAX_SENTENCES, "many")
+    assert len(pipeline.within_limits(many).sentences) == pipeline.MAX_SENTENCES
+    with pytest.raises(ArticleError, match="20,001 sentences; the limit is 20,000"):
+        pipeline.within_limits(make_article("A.\n" * (pipeline.MAX_SENTENCES + 1), "more"))
+
+
+class PerSentence:
+    """One claim per sentence."""
+
+    @hookimpl
+    def claimtrack_extract_claims(self, article: Article) -> list[Claim]:
+        return [Claim.from_span(article, s.start, s.end) for s in article.sentences]
+
+
+class Quarrelsome(PerSentence):
+    """Finds every pair of sentences contradictory: more contradictions than the limit allows."""
+
+    @hookimpl
+    def claimtrack_find_contradictions(
+        self, article: Article, claims: list[Claim]
+    ) -> list[Contradiction]:
+        return [
+            Contradiction.between(a, b, "quantity", "no")
+            for i, a in enumerate(claims)
+            for b in claims[i + 1 :]
+        ]
+
+
+def test_more_contradictions_than_the_limit_are_rejected() -> None:
+    host = make_host(Quarrelsome())
+    article = make_article("".join(f"It rose {n}%. " for n in range(46)), "quarrel")  # 1,035
+    with pytest.raises(ArticleError, match="found more than 1,000 contradictions"):
+        pipeline.scan_article(host, article)
+    fewer = make_article("".join(f"It rose {n}%. " for n in range(45)), "calm")  # 990 pairs
+    assert len(pipeline.scan_article(host, fewer).contradictions) == 990
+
+
+class Splitter:
+    """Splits every claim into one claim per word, as a clause splitter does on a run-on line."""
+
+    @hookimpl
+    def claimtrack_enrich_claims(self, article: Article, claims: list[Claim]) -> list[Claim]:
+        return [
+            Claim.from_span(article, claim.start + m.start(), claim.start + m.end())
+            for claim in claims
+            for m in re.finditer(r"\S+", claim.text)
+        ]
+
+
+def test_more_claims_than_the_limit_are_rejected_naming_the_enricher() -> None:
+    host = make_host(PerSentence(), Splitter())
+    words = " ".join(["tonnes"] * 500)
+    at_limit = make_article(f"{words}.\n" * 10, "run-on")  # 10 sentences of 500 words
+    assert len(pipeline.scan_article(host, at_limit).claims) == pipeline.MAX_CLAIMS
+    with pytest.raises(ArticleError, match=r"^run-on: 5,010 claims after \S+; the limit is 5,000"):
+        pipeline.scan_article(host, make_article(f"{words} a.\n" * 10, "run-on"))

@@ -45,6 +45,14 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"a ")
                 self.wfile.flush()
                 time.sleep(0.1)
+        elif path.startswith("/chain/"):  # /chain/N: N redirects, then the article
+            left = int(path.rsplit("/", 1)[-1])
+            if left == 0:
+                self.reply(200, "text/html; charset=utf-8", PAGE)
+                return
+            self.send_response(302)
+            self.send_header("Location", f"/chain/{left - 1}")
+            self.end_headers()
         elif path.startswith("/loop"):
             step = int(path.rsplit("/", 1)[-1]) if path.count("/") > 1 else 0
             self.send_response(302)
@@ -124,6 +132,14 @@ def test_trickling_server_hits_the_total_deadline(
 def test_redirect_loop_stops_at_the_limit(server: str) -> None:
     with pytest.raises(ArticleError, match="redirect"):
         loader.load(f"{server}/loop")
+
+
+def test_exactly_the_redirect_limit_is_followed(server: str) -> None:
+    limit = loader.MAX_REDIRECTS
+    assert "4.2 million containers" in loader.load(f"{server}/chain/{limit}").text
+    with pytest.raises(ArticleError) as raised:
+        loader.load(f"{server}/chain/{limit + 1}")
+    assert str(raised.value) == f"{server}/chain/{limit + 1}: more than {limit} redirects"
 
 
 def test_http_error_is_one_clear_message(server: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -33,11 +33,13 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export stored claims (filtered as for the claims command) to a file or stdout."""
+    import io
     import sys
 
     from claimtrack.errors import UsageError
     from claimtrack.exchange import BUILTIN, write_claimreview
     from claimtrack.store import Filters
+    from claimtrack.terminal import inert
 
     store = open_store(db)
     exporters: dict[str, Any] = dict(BUILTIN)
@@ -52,15 +54,22 @@ def export(
         Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
     )
     articles = {a["id"]: a for a in store.articles()} if format_ == "claimreview" else {}
-    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
+
+    def write(stream: TextIO) -> None:
         if format_ == "claimreview":
             write_claimreview(records, stream, articles, store.config)
         else:
             exporters[format_](records, stream)
-    finally:
-        if output:
-            stream.close()
+
+    if output:
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            write(stream)
+    elif sys.stdout.isatty():  # data stays exact in files and pipes; a terminal gets it inert
+        buffer = io.StringIO()
+        write(buffer)
+        sys.stdout.write(inert(buffer.getvalue(), json=format_ in ("jsonl", "claimreview")))
+    else:
+        write(sys.stdout)
 
 
 def _plugin_exporters() -> dict[str, Any]:
