@@ -31,17 +31,27 @@ from claimtrack_plugins._attribution_words import (
     SELF_PRONOUNS,
     TITLES,
 )
+from claimtrack_plugins._regex import RunPattern
 
-_NAME_WORD = r"(?:[A-Z][\w'’-]*[a-z][\w'’-]*|[A-Z]\.|[A-Z]{2,}(?=[\s,]))"
-_FULL_NAME = re.compile(rf"\b{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}")
+# A name word ends where its run of word characters, apostrophes and hyphens ends, so the first
+# form is atomic: read once, not once per lowercase letter it could end its [a-z] at.
+_NAME_WORD = r"(?:(?>[A-Z][\w'’-]*[a-z][\w'’-]*)|[A-Z]\.|[A-Z]{2,}(?=[\s,]))"
+# A name can start inside a word after an apostrophe or a hyphen ("al-Assad"). Where an earlier
+# start in that word failed, a later one fails too unless no apostrophe or hyphen follows it ("AB-CD
+# Smith", "Aa-B. Smith"): each start is tried from the word's first capital and then from its last
+# one after an apostrophe or a hyphen, so a long word ("A'A'A'…") is not re-read from each capital.
+_FULL_NAME = RunPattern(
+    rf"\b{_NAME_WORD}(?:[ \t]++{_NAME_WORD}){{1,3}}", r"\b[A-Z](?:[\w'’-]*['’-](?=[A-Z]))?"
+)
 #: How far back (in characters) a relative "who" looks for the person it refers to.
 _RELATIVE_REACH = 80
 #: Studies, surveys and polls all answer to "the study": the key they are filed under.
 RESEARCH = "study"
 RESEARCH_NOUNS = frozenset(["study", "survey", "poll", "analysis", "review", "audit"])
-_RESEARCH = re.compile(
+_RESEARCH = RunPattern(
     r"\b([A-Z][\w&-]*(?:[ \t]+[A-Z][\w&-]*)*)(?:['’]s)?[ \t]+(?:[a-z-]+[ \t]+)?"
-    r"(?:study|survey|poll|analysis|review|audit)\b"
+    r"(?:study|survey|poll|analysis|review|audit)\b",
+    r"\b[A-Z][\w&-]*+(?:[ \t]++[A-Z][\w&-]*+)*+",  # a run of capitalised words: tried once
 )
 #: Characters after a mention's start within which its own document noun lies ("Another slide").
 _OWN_NOUN = 24
@@ -54,18 +64,27 @@ _DOCUMENT_WORD = re.compile(
 _NOT_NAME_TOKENS = frozenset('."“”«»„')
 _POSSESSIVE = re.compile(r"['’]s$")
 _CAPS = r"[A-Z][\w&'’-]*(?:[ \t]+[A-Z][\w&'’-]*)*"
-_CONNECTOR = re.compile(r"[ \t]+(?:for|of|on)[ \t]+")
-_LONG_ORG = re.compile(rf"\b({_CAPS})(?:[ \t]+(?:for|of|on)[ \t]+(?:the[ \t]+)?{_CAPS})+")
+# Spaces are read from the first of a run (a later start would end where it does).
+_CONNECTOR = re.compile(r"(?<![ \t])[ \t]++(?:for|of|on)[ \t]++")
+_LONG_ORG = RunPattern(
+    rf"\b({_CAPS})(?:[ \t]+(?:for|of|on)[ \t]+(?:the[ \t]+)?{_CAPS})+",
+    r"\b[A-Z][\w&'’-]*+(?:[ \t]++[A-Z][\w&'’-]*+)*+",  # a run of capitalised words: tried once
+)
 #: Who a document belongs to, read after it: "a report by the Budget Office", "a slide from a
-#: presentation that Mr. Guajardo Villarreal … carry".
+#: presentation that Mr. Guajardo Villarreal … carry". Matched right after the document's noun;
+#: the spaces are read from the first of a run, so searching a text for it is linear too.
 _OWNER_AFTER = re.compile(
-    rf"[ \t]+(?:(?:by|from)[ \t]+(?:the[ \t]+)?(?P<by>{_CAPS})"
+    rf"(?<![ \t])[ \t]++(?:(?:by|from)[ \t]+(?:the[ \t]+)?(?P<by>{_CAPS})"
     rf"|(?:(?:from|of|in)[ \t]+(?:a|an|the|his|her|their|its)[ \t]+(?P<doc>[a-z-]+)[ \t]+)?"
     rf"(?:that|which)[ \t]+(?:(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep)\.[ \t]+)?(?P<who>{_CAPS}))"
 )
+# These three end at the end of the text they search, and a search tries every start in it:
+# they are searched only in the few characters before a name or a document noun, by design
+# (_OWNER_WINDOW, _TITLE_WINDOW, _ROLE_WINDOW), never in a whole text.
 _OWNER_BEFORE = re.compile(rf"({_CAPS})['’]s[ \t]+(?:[a-z-]+[ \t]+)?$")
 _WORD_BEFORE = re.compile(r"([\w-]+)\.?[ \t]+$")
 _ROLE_BEFORE = re.compile(r"([a-z][\w-]*)[ \t]+(?:[A-Z][a-z]{1,3}\.[ \t]+)?$")
+_OWNER_WINDOW, _TITLE_WINDOW, _ROLE_WINDOW = 60, 20, 40
 _ROLE_AFTER = re.compile(r"^,[ \t]+(?:the|a|an|its|his|her|their)?[ \t]*([^,.;:“”\"]{1,80})")
 
 
@@ -101,10 +120,23 @@ class Resolver:
     speakers: list[tuple[int, str, bool]] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list, init=False, repr=False)
-    #: Person names by their first and last word, and where each is mentioned.
-    _by_word: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    #: Where each person name is mentioned.
     _occurrences: dict[str, list[int]] = field(default_factory=dict, init=False, repr=False)
-    _by_surname: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False)
+    #: The mentions of the person names each sequence of words abbreviates (_abbreviations).
+    _abbreviated: dict[tuple[str, ...], list[tuple[int, str]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    #: After each mention of a person, in text order: who is named most often so far (_leaders).
+    _leaders: list[tuple[int, str]] = field(default_factory=list, init=False, repr=False)
+    #: The mentions of persons by their gender ("f", "m" or None; "" for all), in text order.
+    _people: dict[str | None, list[tuple[int, str]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    #: The speakers named so far, in text order, by each (person, gender) that ``_recent`` may
+    #: ask for and they answer.
+    _spoken: dict[tuple[bool | None, str | None], list[tuple[int, str]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     #: Organisations' long names by their short form ("Peterson Institute").
     _long_names: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
@@ -112,11 +144,6 @@ class Resolver:
         self._starts = [n.start for n in self.names]
         for named in self.names:
             if named.person:
-                if named.name not in self._occurrences:
-                    words = named.name.lower().split()
-                    for word in {words[0], words[-1]}:
-                        self._by_word.setdefault(word, []).append(named.name)
-                    self._by_surname.setdefault(words[-1], []).append(named.name)
                 self._occurrences.setdefault(named.name, []).append(named.start)
             else:
                 short = _CONNECTOR.split(named.name)[0]
@@ -124,52 +151,45 @@ class Resolver:
                     self._long_names.setdefault(short, named.name)
             if named.gender and named.name.lower() not in self.genders:
                 self.genders[named.name.lower()] = named.gender
+        mentions = sorted(
+            (start, name) for name, starts in self._occurrences.items() for start in starts
+        )
+        self._abbreviated = _abbreviations(mentions)
+        self._leaders = _leaders(mentions)
+        for named in self.names:
+            if named.person:
+                for key in ("", gender_of(named.name, self.genders)):
+                    self._people.setdefault(key, []).append((named.start, named.name))
 
     def _full(self, parts: list[str], offset: int) -> str | None:
         """The full name that ``parts`` (a surname, a first name, or both) abbreviates: the
         latest mentioned before ``offset``, else the first after it."""
-        want = [p.lower() for p in parts]
-        n = len(want)
-        best_before: tuple[int, str] | None = None
-        best_after: tuple[int, str] | None = None
-        for name in {*self._by_word.get(want[-1], ()), *self._by_word.get(want[0], ())}:
-            words = name.lower().split()
-            if len(words) <= n or not (
-                words[-n:] == want or (words[:n] == want and len(words) == n + 1)
-            ):
-                continue
-            starts = self._occurrences[name]
-            index = bisect_left(starts, offset)
-            if index and (best_before is None or starts[index - 1] > best_before[0]):
-                best_before = (starts[index - 1], name)
-            if index < len(starts) and (best_after is None or starts[index] < best_after[0]):
-                best_after = (starts[index], name)
-        found = best_before or best_after
-        return found[1] if found else None
+        found = self._abbreviated.get(tuple(p.lower() for p in parts))
+        return (_latest(found, offset) or found[0][1]) if found else None
 
     def _recent(self, offset: int, person: bool | None, gender: str | None = None) -> str | None:
         """The latest speaker before ``offset`` (a person, or not, if asked), else the latest
         person named; one of the other gender is passed over ("her" is not "Mr. Trump")."""
-        for start, name, is_person in reversed(self.speakers):
-            if start < offset and (person is None or is_person == person):
-                unnamed = name.split()[-1][:1].islower()
-                if gender and (unnamed or gender_of(name, self.genders) not in (gender, None)):
-                    continue  # "she" is neither "Mr. Trump" nor an unnamed "judge"
-                return name
-        if not person:
-            return None
-        earlier = self.names[: bisect_left(self._starts, offset)]
-        people = (n.name for n in reversed(earlier) if n.person)
+        found = _latest(self._spoken.get((person, gender or None), []), offset)
+        if found or not person:
+            return found
         if not gender:
-            return next(people, None)
-        unknown = None
-        for name in people:  # one of that gender, else the latest whose gender is unknown
-            known = gender_of(name, self.genders)
-            if known == gender:
-                return name
-            if known is None and unknown is None:
-                unknown = name
-        return unknown
+            return _latest(self._people.get("", []), offset)
+        # One of that gender, else the latest whose gender is unknown.
+        return _latest(self._people.get(gender, []), offset) or _latest(
+            self._people.get(None, []), offset
+        )
+
+    def _remember(self, start: int, name: str, person: bool) -> None:
+        """Record a speaker named at ``start`` (mentions come in text order)."""
+        self.speakers.append((start, name, person))
+        last = name.split()[-1:]
+        named = not (last and last[0][:1].islower())  # "she" is not an unnamed "judge"
+        known = gender_of(name, self.genders)
+        for gender in (None, "f", "m"):
+            if gender is None or (named and known in (gender, None)):
+                for kind in (None, person):
+                    self._spoken.setdefault((kind, gender), []).append((start, name))
 
     def _owner(self, noun: str, offset: int) -> tuple[str | None, bool] | None:
         """Who the latest document of this kind belongs to ("another slide" → its presenter)."""
@@ -191,30 +211,14 @@ class Resolver:
     def _protagonist(self, offset: int) -> str | None:
         """The person named most often before ``offset``: who "the nominee" is when no one
         was introduced with that role."""
-        best, most = None, 0
-        for names in self._by_surname.values():
-            count = sum(bisect_left(self._occurrences[name], offset) for name in names)
-            first = min(names, key=lambda name: self._occurrences[name][0])
-            if count > most or (count == most and best and self._earlier(first, best)):
-                best, most = first, count
-        return best
-
-    def _earlier(self, name: str, other: str) -> bool:
-        return self._occurrences[name][0] < self._occurrences[other][0]
+        return _latest(self._leaders, offset)
 
     def _bound(self, start: int, offset: int, gender: str) -> str | None:
         """The first person named in ``[start, offset)`` of that gender, else the first whose
         gender is unknown."""
-        unknown = None
-        for named in self.names[
-            bisect_left(self._starts, start) : bisect_left(self._starts, offset)
-        ]:
-            known = gender_of(named.name, self.genders) if named.person else "?"
-            if known == gender:
-                return named.name
-            if known is None and unknown is None:
-                unknown = named.name
-        return unknown
+        return _first(self._people.get(gender, []), start, offset) or _first(
+            self._people.get(None, []), start, offset
+        )
 
     def _antecedent(self, offset: int) -> str | None:
         """The person a relative "who" refers to: the latest full name just before it."""
@@ -244,11 +248,11 @@ class Resolver:
         if sentence is not None and len(words) == 1 and low in ("he", "she"):
             bound = self._bound(sentence, words[0].start, _pronoun_gender(low))
             if bound:
-                self.speakers.append((words[0].start, bound, True))
+                self._remember(words[0].start, bound, True)
                 return bound
         name, person = self._resolve(words)
         if name:
-            self.speakers.append((words[0].start, name, person))
+            self._remember(words[0].start, name, person)
         return name
 
     def _resolve(self, words: tuple[Token, ...]) -> tuple[str | None, bool]:
@@ -327,6 +331,50 @@ class Resolver:
         return " ".join(run), True
 
 
+def _latest(found: list[tuple[int, str]], offset: int) -> str | None:
+    """The name of the last of ``found`` (start, name), in text order, before ``offset``."""
+    index = bisect_left(found, offset, key=lambda item: item[0])
+    return found[index - 1][1] if index else None
+
+
+def _first(found: list[tuple[int, str]], start: int, end: int) -> str | None:
+    """The name of the first of ``found`` (start, name), in text order, in ``[start, end)``."""
+    index = bisect_left(found, start, key=lambda item: item[0])
+    return found[index][1] if index < len(found) and found[index][0] < end else None
+
+
+def _abbreviations(
+    mentions: list[tuple[int, str]],
+) -> dict[tuple[str, ...], list[tuple[int, str]]]:
+    """The mentions (start, name) of person names, in text order, by each sequence of lowered
+    words that abbreviates the name: its last words, or all of it but its last word."""
+    found: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for start, name in mentions:
+        words = tuple(name.lower().split())
+        for key in {*(words[-n:] for n in range(1, len(words))), words[:-1]}:
+            found.setdefault(key, []).append((start, name))
+    return found
+
+
+def _leaders(mentions: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """After each of the mentions (start, name) of persons, in text order: its start and the
+    person named most often up to it (by surname; of those as often, the first mentioned),
+    named as first mentioned."""
+    counts: dict[str, int] = {}
+    first: dict[str, tuple[int, str]] = {}
+    leader = ""
+    found = []
+    for start, name in mentions:
+        surname = name.lower().split()[-1]
+        first.setdefault(surname, (start, name))
+        counts[surname] = counts.get(surname, 0) + 1
+        ahead = (counts[surname], -first[surname][0])
+        if not leader or ahead > (counts[leader], -first[leader][0]):
+            leader = surname
+        found.append((start, first[leader][1]))
+    return found
+
+
 def _pronoun_gender(low: str) -> str:
     return "f" if low in ("she", "her", "hers", "herself") else "m"
 
@@ -380,7 +428,7 @@ def _title_gender(word: str) -> str | None:
 
 def _titled(text: str, start: int) -> str | None:
     """The gender a title or kinship word right before ``start`` tells ("wife Ivana Trump")."""
-    before = _WORD_BEFORE.search(text, max(0, start - 20), start)
+    before = _WORD_BEFORE.search(text, max(0, start - _TITLE_WINDOW), start)
     return _title_gender(before.group(1)) if before else None
 
 
@@ -390,7 +438,7 @@ def find_roles(text: str, names: list[Named]) -> dict[str, list[tuple[int, str]]
     for named in names:
         if not named.person:
             continue
-        before = _ROLE_BEFORE.search(text, max(0, named.start - 40), named.start)
+        before = _ROLE_BEFORE.search(text, max(0, named.start - _ROLE_WINDOW), named.start)
         candidates = []
         # The name may start after a stripped title; look just before the title too.
         if before:
@@ -422,7 +470,7 @@ def _document_owners(text: str) -> list[tuple[str, int, str]]:
     found = []
     for match in _DOCUMENT_WORD.finditer(text):
         noun = match.group().lower()
-        before = _OWNER_BEFORE.search(text, max(0, match.start() - 60), match.start())
+        before = _OWNER_BEFORE.search(text, max(0, match.start() - _OWNER_WINDOW), match.start())
         after = _OWNER_AFTER.match(text, match.end(), match.end() + 160)
         if before and before.group(1).split()[0].lower() not in NOT_NAMES:
             found.append((noun, match.start(), before.group(1)))

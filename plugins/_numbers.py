@@ -61,6 +61,8 @@ _FUNCTION_WORDS = frozenset({
     "as", "per", "than", "that", "this", "which", "who", "is", "are", "was", "were", "be", "been",
     "has", "have", "had", "will", "would",
 })  # fmt: skip
+# Matched only at a number's end, by design: a search from every offset of a run of spaces would
+# read the rest of the run from each.
 _WORD_AFTER = LazyPattern(r"\s*(?:of\s+(?:the\s+)?)?([A-Za-z][A-Za-z-]+)")
 _YEAR = LazyPattern(r"^(?:1[89]|20)\d\d$")
 

@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from claimtrack import Article, Claim, Quote, Sentence, Span, Speaker, hookimpl
 from claimtrack_plugins._attribution_frames import (
@@ -75,18 +76,25 @@ def _segments(
     """
     if not quotes:
         return [(0, len(tokens))], frozenset()
-    short = [
+    # Tokens and quotations are in text order, and quotations do not overlap: a token's holder
+    # is the last quotation opening at or before it, and counts of words up to each token give
+    # a quotation's words (searching every quotation for every token was quadratic).
+    starts = [t.start for t in tokens]
+    words = list(accumulate((t.is_word for t in tokens), initial=0))
+    short = {
         q
         for q in quotes
         if tokens
         and not q.start <= tokens[0].start
-        and sum(1 for t in tokens if q.start <= t.start < q.end and t.is_word) <= _SHORT_QUOTE
-    ]
+        and words[bisect_left(starts, q.end)] - words[bisect_left(starts, q.start)] <= _SHORT_QUOTE
+    }
+    opens = [q.start for q in quotes]
     ranges: list[tuple[int, int]] = []
     quoted: set[int] = set()
     lo = None
     for k, tok in enumerate(tokens):
-        holder = next((q for q in quotes if q.start <= tok.start < q.end), None)
+        index = bisect_right(opens, tok.start) - 1
+        holder = quotes[index] if index >= 0 and tok.start < quotes[index].end else None
         inside = holder is not None and holder not in short
         if holder is not None:
             quoted.add(k)

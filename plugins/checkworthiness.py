@@ -52,7 +52,13 @@ EXTRACTOR_SCORE = "extractor_score"
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*|[%$?!]")
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 _DIGIT = re.compile(r"\d")
-_MONEY = re.compile(r"[$£€]\s?\d|\b\d[\d,.]*\s?(?:dollars|pounds|euros)\b")
+# Whether a text matches "[$£€]\s?\d|\b\d[\d,.]*\s?(?:dollars|pounds|euros)\b" (only that is read),
+# with each run of digits, commas and points read once: the run holds a digit at a word boundary
+# (its first character, or one after a comma or a point) and the currency word follows it. Tried
+# at each digit, a long run took quadratic time.
+_MONEY = re.compile(
+    r"[$£€]\s?\d|(?<![\d,.])(?:(?<!\w)\d|(?>[\d,.]*?[,.]\d))[\d,.]*+\s?(?:dollars|pounds|euros)\b"
+)
 _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercentage\b")
 _BIG = re.compile(r"\b(?:hundred|thousand|million|billion|trillion|dozens?)\b")
 _DATE = re.compile(

@@ -42,8 +42,11 @@ _RULE = CaselessPattern(
     r"|(?:is|are) (?:required|allowed|permitted|prohibited|banned|entitled) to|prohibits?"
     r"|mandates?|requires|banned|bans|treaty|policy (?:says|states|requires))\b"
 )
+# A number then a unit: a search finds one exactly when a digit is followed by the unit, so the
+# first branch reads from that digit alone (read from every digit of a long number, it was
+# quadratic).
 _QUANTITY = CaselessPattern(
-    r"\d+(?:[.,]\d+)*\s*(?:%|percent|per cent|million|billion|trillion|thousand)"
+    r"\d\s*(?:%|percent|per cent|million|billion|trillion|thousand)"
     r"|[$£€¥₹]\s?\d|\b(?:rs\.?|usd|pkr)\s?\d"
     r"|\b(?:percent|per cent|percentage|half|third|quarter|twice|double[sd]?|tripled?|doubled"
     r"|million|billion|trillion|hundreds|thousands|dozens|majority|average|rate|ranked"

@@ -41,7 +41,9 @@ _CREDIT = (
 )
 
 # A whole line (paragraph), trailing punctuation and whitespace aside, matching one of these is
-# furniture. Each rule is named for docs/extraction.md and for ``details`` in tests.
+# furniture. Each rule is named for docs/extraction.md and for ``details`` in tests. They are
+# only ever matched whole (``fullmatch``), by design: searched, some would read a run of capitals
+# or spaces once per offset in it.
 _LINE_RULES: dict[str, LazyPattern] = {
     "byline": LazyPattern(
         rf"(?:By\s+{_NAME}(?:,\s*[\w .'’-]{{1,40}})?(?:\s*[|,–—-]\s*{_DATE}{_TIME})?"
@@ -111,8 +113,9 @@ _LINE_RULES: dict[str, LazyPattern] = {
 }
 
 # A line that opens a comment section: everything from it to the end of the text is furniture.
+# Matched whole against a line; a count is read from its first digit, so a search is linear too.
 _COMMENTS_START = LazyPattern(
-    r"(?:\d+\s+)?(?:COMMENTS?|Comments?|Reader comments|Leave a (?:comment|reply)"
+    r"(?:(?<!\d)\d++\s+)?(?:COMMENTS?|Comments?|Reader comments|Leave a (?:comment|reply)"
     r"|Join the (?:conversation|discussion)|Show comments|Replying to .{1,60}|Comments \(\d+\))",
 )
 # A wire-service dateline at the start of a paragraph: "WASHINGTON (AP) — ", "NEW YORK, Dec. 11

@@ -37,7 +37,7 @@ from itertools import accumulate, islice
 
 from claimtrack import Article, Claim, Span, Speaker, hookimpl
 from claimtrack_plugins._dates import parse_iso, resolve_dates
-from claimtrack_plugins._regex import CaselessPattern, LazyPattern, lowered
+from claimtrack_plugins._regex import CaselessPattern, LazyPattern, RunPattern, lowered
 from claimtrack_plugins.attribution import attributed, part_speaker, speaker_for
 
 _REPORTING = (
@@ -65,13 +65,17 @@ _MIN_WORDS = 4
 _OPENER = CaselessPattern(
     rf"\b(?:that|whether|if|because|when|who|which|while|although|since|{_REPORTING})\b|[:“\"]"
 )
+# Spaces are read from the first of a run, or from a comma before it: a start later in the run
+# would end where that one does, and trying each made a long run of spaces quadratic.
 _BOUNDARY = LazyPattern(
     r"(?P<semi>;\s+)"
-    r"|(?P<where>,?\s+(?=where\s))"
-    r"|(?P<andsaid>,?\s+and\s+(?=" + _REPORTING + r"\b))"
-    r"|(?P<conj>(?:,?\s+and|,\s+but|,\s+while|,\s+whereas)\s+)"
+    r"|(?P<where>(?:,|(?<!\s))\s++(?=where\s))"
+    r"|(?P<andsaid>(?:,|(?<!\s))\s++and\s++(?=" + _REPORTING + r"\b))"
+    r"|(?P<conj>(?:(?:,|(?<!\s))\s++and|,\s+but|,\s+while|,\s+whereas)\s+)"
 )
-_PLACE = LazyPattern(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
+# A place can start at any capital, also inside a word ("eBay"): tried at the first capital of a
+# word only, as a later one ends where it does (a word of capitals was quadratic).
+_PLACE = RunPattern(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$", r"[A-Z][\w’'.-]*+")
 _PLACE_WORDS = 4
 _SPACES = LazyPattern(r"\s+")
 _NON_SPACE = LazyPattern(r"\S+")
@@ -82,13 +86,18 @@ _LEAD_FRAME = LazyPattern(
     rf"(?:{_WORD}\s+){{0,8}}?{_REPORTING}(?:\s+(?:reporters|journalists|{_WORD}\s+{_WORD}"
     rf"(?:\s+{_WORD})?))??(?:\s+(?:on|last|this)\s+\w+)?(?:\s+that\b|\s*:|\s*,)?\s*"
 )
-_ACCORDING = LazyPattern(r"^According to [^,]{2,80},\s*|,?\s*according to [^,.]{2,80}(?=[.,]?$)")
+# Spaces before "according" are read from the first of a run: a later start ends where it does.
+_ACCORDING = LazyPattern(
+    r"^According to [^,]{2,80},\s*|,?(?:(?<!\s)\s++)?according to [^,.]{2,80}(?=[.,]?$)"
+)
 # Up to eight words after the verb ("said the minister on Monday") are written as words joined by
 # spaces, not as ``(?:word\s*){1,8}``: the same strings, but that form can split one word in
-# exponentially many ways, and a sentence whose tail is not a frame took 0.2 s to reject.
+# exponentially many ways, and a sentence whose tail is not a frame took 0.2 s to reject. The
+# quotation marks and spaces before them are read whole, and a run of marks from its first (a
+# later start would end where it does; a run of 8,000 took 5 s).
 _TRAIL_FRAME = LazyPattern(
-    rf"(?:,\s*[”\"'’]*|[”\"’]+\s*,?)\s*(?:(?:{_WORD}\s+){{0,8}}?{_REPORTING}|{_REPORTING}"
-    rf"\s+{_WORD}(?:\s+{_WORD}){{0,7}}?\s*)(?:\s+[^,.;“”\"]{{0,80}})?[.!]?[”\"’]*\s*$"
+    rf"(?:,\s*+[”\"'’]*+|(?<![”\"’])[”\"’]++\s*+,?)\s*+(?:(?:{_WORD}\s+){{0,8}}?{_REPORTING}"
+    rf"|{_REPORTING}\s+{_WORD}(?:\s+{_WORD}){{0,7}}?\s*)(?:\s+[^,.;“”\"]{{0,80}})?[.!]?[”\"’]*\s*$"
 )
 _LEAD_CONJ = LazyPattern(r"^(?:and|but|while|whereas|where)\s+", re.IGNORECASE)
 _DOUBLE_QUOTES = LazyPattern(r"[“”\"]|''")

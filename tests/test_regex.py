@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
+import pkgutil
 import re
+import time
+from types import ModuleType
+from typing import Any
 
 import pytest
 
-from claimtrack_plugins import _regex
-from claimtrack_plugins._regex import CaselessPattern, LazyPattern, lowered
+import claimtrack
+import claimtrack_plugins
+from claimtrack_plugins import _attribution_names, _regex, standalone
+from claimtrack_plugins._regex import CaselessPattern, LazyPattern, RunPattern, lowered
 
 SAMPLES = [
     "The Port said 13,000 TONNES were moved last Year, up from twelve thousand.",
@@ -91,3 +99,171 @@ def test_lazy_pattern_compiles_on_first_use(monkeypatch: pytest.MonkeyPatch) -> 
     assert lazy.pattern == r"(\d+) (tonnes)"
     with pytest.raises(AttributeError):
         _ = lazy._private
+
+
+RUN_SAMPLES = [
+    "Bashar al-Assad Smith met AB-CD Smith, Xy-Z. Smith and O'Neil Jones on Monday.",
+    "The Peterson Institute for International Economics and Pew Research Center's survey.",
+    "A'A'A'Aa Bb A-B-C. D eBay iPhone Moscow where x MOSCOW Aa",
+    "Aa Bb Cc Dd Ee Ff study; a Congressional Budget Office report by Aa Bb Cc",
+    "",
+    "A",
+    "Aa",
+    "Aa Bb",
+    "a'Bb Cc",
+    "AT&T Corp of the Aa",
+    "X.  Y.\tZz Ww",
+]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [_attribution_names._FULL_NAME, _attribution_names._RESEARCH, _attribution_names._LONG_ORG],
+)
+def test_run_pattern_finds_what_its_pattern_finds(pattern: RunPattern) -> None:
+    plain = re.compile(*pattern.pattern._source)
+    for text in RUN_SAMPLES:
+        found = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+
+
+def test_run_pattern_searches_a_window() -> None:
+    place, plain = standalone._PLACE, re.compile(*standalone._PLACE.pattern._source)
+    for text in RUN_SAMPLES:
+        for end in range(len(text) + 1):
+            for start in range(0, end + 1, 3):
+                found, expected = place.search(text, start, end), plain.search(text, start, end)
+                assert (found and found.span()) == (expected and expected.span()), text[start:end]
+
+
+# --- Every pattern in the project runs in linear time on adversarial text (issue 7, item 4) ---
+
+#: Strings repeated to the test's sizes: runs that make a backtracking pattern re-read its input.
+UNITS = [
+    "a", " ", ".", "'", "A", "9", "\r", "\n", "“", "A. ", "Mr. ", "1,", "1.1.", "$1", "x,", "Aa ",
+    "A'", "Aa-", "aB", "a-", "\t ", ", ", "Jan 1 ", "Aa of ", "the ", "said ", "a ", "Aa Bb, ",
+    "“Aa ", '"', "”", "‘a’ ",
+]  # fmt: skip
+#: Texts whose run sits after an opening that some patterns need before it.
+LEADS = [
+    ("By ", "Aa "), ("Published in ", "x,"), ("A", "a"), ("“", "word "), ("```", " "),
+    (", the ", "a"), ("He said", " "), ("report by ", "Aa "), ("$", "1,"),
+    ("Officials said ", "Aa "),
+]  # fmt: skip
+#: Patterns used only on a window of at most this many characters, by design (see their comments).
+WINDOWED = {
+    "claimtrack_plugins._attribution_names._WORD_BEFORE": 20,
+    "claimtrack_plugins._attribution_names._ROLE_BEFORE": 40,
+    "claimtrack_plugins._attribution_names._OWNER_BEFORE": 60,
+}
+#: Patterns used only anchored (``match``/``fullmatch`` at one offset), by design: name prefixes.
+ANCHORED = ("claimtrack_plugins._numbers._WORD_AFTER", "claimtrack_plugins.furniture._LINE_RULES[")
+SIZE = 2_000  # characters; the long text is four times this
+GROWTH = 8.0  # linear time grows about 4x on 4x the text, quadratic 16x
+FLOOR = 2e-4  # seconds: times below this are too short to tell growth from noise
+
+
+def _modules() -> list[ModuleType]:
+    found = []
+    for package in (claimtrack, claimtrack_plugins):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if not info.name.endswith("__main__"):
+                found.append(importlib.import_module(info.name))
+    return found
+
+
+def _compiled(value: object) -> list[tuple[str, object]]:
+    """The patterns a module-level value holds, each with a suffix naming it within the value."""
+    if isinstance(value, re.Pattern):
+        return [("", value)]
+    if isinstance(value, LazyPattern):
+        return [("", re.compile(*value._source))]
+    if isinstance(value, CaselessPattern):
+        return [(".lower", re.compile(*value.lower._source)), *_compiled(value.exact)]
+    if isinstance(value, RunPattern):
+        return [("", value)]
+    items = value.items() if isinstance(value, dict) else None
+    if isinstance(value, list | tuple):
+        items = enumerate(value)
+    return [(f"[{k}]{sub}", p) for k, item in items or () for sub, p in _compiled(item)]
+
+
+def all_patterns() -> dict[str, object]:
+    """Every compiled pattern held at module level in claimtrack and the bundled plugins."""
+    found: dict[str, object] = {}
+    for module in _modules():
+        for name, value in vars(module).items():
+            if isinstance(value, ModuleType) or callable(value):
+                continue
+            for suffix, pattern in _compiled(value):
+                found.setdefault(f"{module.__name__}.{name}{suffix}", pattern)
+    return found
+
+
+def _samples(size: int) -> list[str]:
+    runs = [unit * (size // len(unit)) for unit in UNITS]
+    return [
+        *runs,
+        *(run + "!" for run in runs),
+        *(lead + unit * (size // len(unit)) + " x!" for lead, unit in LEADS),
+    ]
+
+
+def _run(name: str, pattern: Any, text: str) -> None:
+    if name in WINDOWED:
+        width = WINDOWED[name]
+        for start in range(0, len(text), width // 2):
+            pattern.search(text, start, start + width)
+    elif name.startswith(ANCHORED):
+        pattern.match(text)
+        pattern.fullmatch(text)
+    else:
+        for _ in pattern.finditer(text):
+            pass
+        if isinstance(pattern, re.Pattern):
+            pattern.match(text)
+
+
+def _seconds(name: str, pattern: Any, text: str, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        began = time.process_time()  # CPU time: other processes on the machine do not count
+        _run(name, pattern, text)
+        best = min(best, time.process_time() - began)
+    return best
+
+
+def _growth(name: str, pattern: Any, short: str, long: str, repeat: int) -> tuple[float, float]:
+    return _seconds(name, pattern, short, repeat), _seconds(name, pattern, long, repeat)
+
+
+PATTERNS = all_patterns()
+
+
+def test_every_pattern_is_found() -> None:
+    assert len(PATTERNS) > 100
+    for name in (*WINDOWED, "claimtrack.text._BOUNDARY", "claimtrack.matching._WORD"):
+        assert name in PATTERNS, name
+    for prefix in ANCHORED:
+        assert any(name.startswith(prefix) for name in PATTERNS), prefix
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(PATTERNS),
+)
+def test_pattern_time_is_linear_in_the_text(name: str) -> None:
+    """Time on 4x the text grows less than 8x (quadratic: 16x), rechecked before failing."""
+    pattern = PATTERNS[name]
+    gc.disable()
+    try:
+        for short, long in zip(_samples(SIZE), _samples(4 * SIZE), strict=True):
+            small, large = _growth(name, pattern, short, long, 1)
+            if large / max(small, FLOOR) >= GROWTH:  # a noisy measure: take the best of five
+                small, large = _growth(name, pattern, short, long, 5)
+            assert large / max(small, FLOOR) < GROWTH, (
+                f"{name} takes {small * 1e3:.1f} ms on {short[:16]!r}… ({len(short)} chars) and "
+                f"{large * 1e3:.1f} ms on {len(long)} chars: super-linear"
+            )
+    finally:
+        gc.enable()
