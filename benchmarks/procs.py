@@ -36,7 +36,9 @@ def run(
     """Run ``args`` with output discarded; time it and measure its memory.
 
     ``maxrss_mb`` is the largest single process (the command or one of its workers, from
-    wait4); ``tree_rss_mb`` is the largest sum over the process tree, sampled every 50 ms.
+    wait4); ``tree_rss_mb`` and ``tree_pss_mb`` are the largest sums over the process tree of
+    resident and of proportional memory, sampled every 50 ms. Forked workers share pages with
+    their parent: the RSS sum counts those once per process, the PSS sum once in all.
     """
     before = load()
     started = time.perf_counter()
@@ -68,6 +70,7 @@ def run(
         "cpu_s": usage.ru_utime + usage.ru_stime,
         "maxrss_mb": usage.ru_maxrss / 1024,
         "tree_rss_mb": sampler.peak / 1e6,
+        "tree_pss_mb": sampler.peak_pss / 1e6,
         "load_before": before,
         "stderr_tail": err.decode(errors="replace")[-400:] if child.returncode else "",
     }
@@ -80,18 +83,21 @@ class _TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.peak_pss = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.05):
             self.peak = max(self.peak, _tree_rss(self.pid))
+            self.peak_pss = max(self.peak_pss, _tree_pss(self.pid))
 
     def stop(self) -> None:
         self.done.set()
         self.join()
 
 
-def _tree_rss(root: int) -> int:
+def _tree(root: int) -> list[int]:
+    """The process ``root`` and all its descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -102,13 +108,37 @@ def _tree_rss(root: int) -> int:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
+        found.append(pid)
         todo.extend(children.get(pid, []))
+    return found
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes summed over the tree: pages shared by forked workers count once each."""
+    total = 0
+    for pid in _tree(root):
         try:
             with open(f"/proc/{pid}/statm") as handle:
                 total += int(handle.read().split()[1]) * PAGE
+        except OSError:
+            continue
+    return total
+
+
+def _tree_pss(root: int) -> int:
+    """Proportional bytes summed over the tree: a page shared by n processes counts 1/n in each,
+    so the sum is what the tree costs the machine."""
+    total = 0
+    for pid in _tree(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
         except OSError:
             continue
     return total
@@ -127,5 +157,6 @@ def repeat(args: list[str], times: int, env: dict[str, str] | None = None) -> di
         "runs": times,
         "returncode": runs[-1]["returncode"],
         "tree_rss_mb": max(r["tree_rss_mb"] for r in runs),
+        "tree_pss_mb": max(r["tree_pss_mb"] for r in runs),
         "load_before": runs[0]["load_before"],
     }

@@ -270,7 +270,9 @@ def _targets(figures: dict[str, Any]) -> dict[str, Any]:
             # ratio shows what running in parallel costs in extra work (1.0 = nothing).
             "cpu_ratio": stored["cpu_s"] / scans[(True, 1)]["cpu_s"],
         }
+        # PSS: pages a forked worker shares with its parent count once, not once per process.
         targets["scan_peak_memory_mb"] = {
+            "tree_pss_mb": max(r["tree_pss_mb"] for r in scans.values()),
             "tree_rss_mb": max(r["tree_rss_mb"] for r in scans.values()),
             "maxrss_mb": max(r["maxrss_mb"] for r in scans.values()),
             "limit": 300,
@@ -302,7 +304,8 @@ def _targets(figures: dict[str, Any]) -> dict[str, Any]:
             "limit": 2,
         }
     for target in targets.values():
-        value = target.get("ratio", target.get("seconds", target.get("tree_rss_mb")))
+        value = target.get("ratio", target.get("seconds", target.get("tree_pss_mb")))
+        target["value"] = value
         target["holds"] = (
             value >= target["at_least"]
             if "at_least" in target
@@ -331,7 +334,8 @@ def _print(console: Console, figures: dict[str, Any]) -> None:
             label + ok,
             f"{run['seconds']:.1f} s ({run['cpu_s']:.1f} s CPU)",
             f"{run['ms_per_article']:.1f} ms = {run['ms_per_article'] / floor_ms:.0f}× floor",
-            f"{run['tree_rss_mb']:.0f} MB tree / {run['maxrss_mb']:.0f} MB max",
+            f"{run['tree_pss_mb']:.0f} MB tree PSS / {run['tree_rss_mb']:.0f} MB tree RSS / "
+            f"{run['maxrss_mb']:.0f} MB max",
         )
     for row in figures.get("db", []):
         size = f"{row['claims']:,} claims"
@@ -400,9 +404,9 @@ def _print(console: Console, figures: dict[str, Any]) -> None:
     verdicts.add_column("measured", justify="right")
     verdicts.add_column("holds")
     for name, target in figures.get("targets", {}).items():
-        value = target.get("ratio", target.get("seconds", target.get("tree_rss_mb")))
         bound = f"≥ {target['at_least']}" if "at_least" in target else f"≤ {target['limit']}"
-        verdicts.add_row(name, f"{value:.2f} ({bound})", "yes" if target["holds"] else "NO")
+        verdict = "yes" if target["holds"] else "NO"
+        verdicts.add_row(name, f"{target['value']:.2f} ({bound})", verdict)
     console.print(verdicts)
 
 
