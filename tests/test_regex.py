@@ -14,7 +14,7 @@ import pytest
 
 import claimtrack
 import claimtrack_plugins
-from claimtrack_plugins import _attribution_names, _regex, standalone
+from claimtrack_plugins import _attribution_names, _lexicon, _regex, standalone
 from claimtrack_plugins._regex import CaselessPattern, LazyPattern, RunPattern, lowered
 
 SAMPLES = [
@@ -189,7 +189,8 @@ def _compiled(value: object) -> list[tuple[str, object]]:
 
 
 def all_patterns() -> dict[str, object]:
-    """Every compiled pattern held at module level in claimtrack and the bundled plugins."""
+    """Every compiled pattern held at module level in claimtrack and the bundled plugins, and
+    the bundled contradiction lexicon's (its denials filled in with a word)."""
     found: dict[str, object] = {}
     for module in _modules():
         for name, value in vars(module).items():
@@ -197,6 +198,12 @@ def all_patterns() -> dict[str, object]:
                 continue
             for suffix, pattern in _compiled(value):
                 found.setdefault(f"{module.__name__}.{name}{suffix}", pattern)
+    for frame in _lexicon.load_lexicon([_lexicon._bundled_path()]).frames:
+        for k, claim in enumerate(frame.claim):
+            found[f"frames.toml {frame.name}.claim[{k}]"] = claim
+        groups = {name: "x" for claim in frame.claim for name in claim.groupindex}
+        for k, denial in enumerate(frame.denials(groups)):
+            found[f"frames.toml {frame.name}.denial[{k}]"] = denial
     return found
 
 
