@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Span,
         Speaker,
     )
+    from claimtrack.pipeline import MAX_CONTRADICTIONS
 
     #: Decorator marking a function as the implementation of a claimtrack hook.
     hookimpl: pluggy.HookimplMarker
@@ -50,6 +51,7 @@ _LAZY = {
         ),
         "model",
     ),
+    "MAX_CONTRADICTIONS": "pipeline",
 }
 
 
@@ -80,6 +82,7 @@ def score_pair(article: Article, a: Claim, b: Claim) -> float | None:
 __all__ = [
     "CLAIM_TYPES",
     "DEFAULT_THRESHOLD",
+    "MAX_CONTRADICTIONS",
     "Article",
     "ArticleError",
     "Claim",

@@ -92,6 +92,14 @@ def plugin_host(disable: list[str] | None, plugins_dir: Path | None) -> Any:
     return load_plugins(disable=disable or (), plugins_dir=plugins_dir)
 
 
+def warn_decoded(source: str, decoded_as: str | None) -> None:
+    """Name on stderr the encoding a source that was not UTF-8 was decoded as (if it was)."""
+    if decoded_as:
+        from claimtrack.terminal import warn
+
+        warn(f"{source}: not UTF-8, decoded as {decoded_as}")
+
+
 def build_app(command: str | None = None) -> typer.Typer:
     """The command line: every command, or only those of the module that defines ``command``."""
     app = typer.Typer(

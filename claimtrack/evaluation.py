@@ -96,6 +96,7 @@ class Scanner:
         self.host = host
         self.seconds = 0.0
         self.plugin_errors = 0
+        self.decoded: dict[str, str] = {}  # source: encoding, for sources that were not UTF-8
 
     def scan(self, paths: Iterable[Path]) -> dict[Path, Record]:
         """The contract record of each path (every claim, check-worthy or not)."""
@@ -104,13 +105,23 @@ class Scanner:
         for path in paths:
             result = scan_source(self.host, str(path))
             self.plugin_errors += len(result.errors)
+            if result.article.metadata.decoded_as:
+                self.decoded[result.article.source] = result.article.metadata.decoded_as
             records[path] = scan_json(result)
         self.seconds += time.perf_counter() - started
         return records
 
     def stamp(self, figures: Record) -> Record:
-        """Add the time taken and the plugin failure count to a set of figures."""
-        return figures | {"seconds": round(self.seconds, 2), "plugin_errors": self.plugin_errors}
+        """Add the time taken and the plugin failure count to a set of figures.
+
+        Sources that were not UTF-8 are added as ``decoded`` (source: encoding), if any.
+        """
+        decoded = {"decoded": dict(self.decoded)} if self.decoded else {}
+        return figures | {
+            "seconds": round(self.seconds, 2),
+            "plugin_errors": self.plugin_errors,
+            **decoded,
+        }
 
 
 # --- formats -------------------------------------------------------------------------------

@@ -88,7 +88,9 @@ def claimtrack_find_contradictions(
     Called once per article after enrichment with all claims, check-worthy or not. Make each
     result with ``Contradiction.between(a, b, kind, explanation)``; ``kind`` is one of
     ``frame``, ``polarity``, ``quantity``, ``date`` or a plugin's own word. The core sets
-    ``extractor`` and drops duplicates of the same pair and kind.
+    ``extractor`` and drops duplicates of the same pair and kind. An article with more than
+    ``claimtrack.MAX_CONTRADICTIONS`` contradictions is rejected, so a plugin may stop at one
+    past that number.
     """
 
 

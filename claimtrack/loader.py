@@ -14,6 +14,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -102,19 +103,24 @@ def load(source: str) -> Article:
 def article_from_bytes(
     data: bytes, source: str, html: bool = False, url: str | None = None
 ) -> Article:
-    """Decode bytes (and extract HTML) into an unsegmented article with metadata."""
-    text = decode(data, source)
+    """Decode bytes (and extract HTML) into an unsegmented article with metadata.
+
+    An encoding other than UTF-8 is kept in ``metadata.decoded_as``, for the CLI to name.
+    """
+    text, encoding = decode(data, source)
     if html:
         text, metadata = extract_html(text, source, url)
     else:
         metadata = text_metadata(text)
     if not text.strip():
         raise ArticleError(f"{source}: no text to scan (empty file)")
+    if encoding != "utf-8":
+        metadata = replace(metadata, decoded_as=encoding)
     return Article(text=text, source=source, metadata=metadata)
 
 
-def decode(data: bytes, source: str) -> str:
-    """Decode an article's bytes; a warning on stderr names any encoding other than UTF-8.
+def decode(data: bytes, source: str) -> tuple[str, str]:
+    """Decode an article's bytes: the text and the encoding it was read in (``utf-8`` or another).
 
     UTF-8 (a BOM removed) is read as is; UTF-16 or UTF-32 with a byte-order mark, or UTF-16
     without one whose NUL bytes give it away; otherwise a legacy encoding (:func:`decode_legacy`).
@@ -122,16 +128,6 @@ def decode(data: bytes, source: str) -> str:
     """
     if not data.strip():
         raise ArticleError(f"{source}: no text to scan (empty file)")
-    text, encoding = _decode(data, source)
-    if encoding != "utf-8":
-        from claimtrack.terminal import warn
-
-        warn(f"{source}: not UTF-8, decoded as {encoding}")
-    return text
-
-
-def _decode(data: bytes, source: str) -> tuple[str, str]:
-    """The text and the name of the encoding it was read in."""
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             try:

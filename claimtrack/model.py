@@ -97,13 +97,18 @@ class Quote(Span):
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
-    """What is known about an article besides its text."""
+    """What is known about an article besides its text.
+
+    ``decoded_as`` is set by the core's loader when the source was not UTF-8: the encoding it
+    was read in (``cp1252``, ``UTF-16 (byte-order mark)``), which the command line names.
+    """
 
     title: str | None = None
     published: str | None = None  # YYYY-MM-DD
     publisher: str | None = None
     author: str | None = None
     url: str | None = None
+    decoded_as: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,10 +241,12 @@ def _cross_check(
 ) -> None:
     unreadable = {p.file for p in report.problems if p.kind == "unreadable"}
     article_claims: dict[str, list[dict[str, Any]]] = {}
+    contradictions: dict[str, int] = {}
     for path, data in parsed.items():
         if path.parent.name == "articles":
             claims = _rows(data, "claims")
             article_claims[path.stem] = claims
+            contradictions[path.stem] = len(_rows(data, "contradictions"))
             report.claims += sum(1 for c in claims if not c.get("removed"))
             _duplicates(report, _relative(root, path), [c.get("id") for c in claims], "claim")
     report.articles = len(article_claims)
@@ -283,7 +285,7 @@ def _cross_check(
 
     catalog = parsed.get(root / CATALOG)
     if catalog is not None:
-        _check_catalog(root, catalog, article_claims, unreadable, report)
+        _check_catalog(catalog, article_claims, contradictions, unreadable, report)
         meta = _rows(catalog, "meta")
         current = bool(meta) and meta[0].get("match_index") == MATCH_INDEX
         if current and not any(p.startswith(f"{MATCH_DIR}/") for p in unreadable):
@@ -367,9 +369,9 @@ def _check_match(
 
 
 def _check_catalog(
-    root: Path,
     catalog: Any,
     article_claims: dict[str, list[dict[str, Any]]],
+    contradictions: dict[str, int],
     unreadable: set[str],
     report: Report,
 ) -> None:
@@ -390,6 +392,17 @@ def _check_catalog(
                 Problem(
                     CATALOG,
                     f"article {article_id}: {', '.join(wrong)} do not match its claims",
+                    "catalog",
+                )
+            )
+        # A catalog written before the count was kept has none: listings then read the file.
+        counted = entry.get("contradictions", contradictions[article_id])
+        if counted != contradictions[article_id]:
+            report.problems.append(
+                Problem(
+                    CATALOG,
+                    f"article {article_id}: {counted} contradictions counted, "
+                    f"{contradictions[article_id]} in its file; run claimtrack db reindex",
                     "catalog",
                 )
             )

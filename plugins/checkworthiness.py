@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -239,11 +239,13 @@ def _claim_logit(text: str) -> float:
     return _sum(claim_features(text))
 
 
-def _logit_of(sentence: str, context: str | None) -> float:
-    """The logit behind :func:`score_text`."""
-    value = _claim_logit(sentence)
+def _logit_of(
+    sentence: str, context: str | None, claim_logit: Callable[[str], float] = _claim_logit
+) -> float:
+    """The logit behind :func:`score_text`; ``claim_logit`` may memoise :func:`_claim_logit`."""
+    value = claim_logit(sentence)
     if context and context.strip() and context.strip() != sentence.strip():
-        value = 0.5 * (value + _claim_logit(context))
+        value = 0.5 * (value + claim_logit(context))
     return value
 
 
@@ -305,6 +307,14 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
     Every claim is rescored, whatever its extractor set, so that all claims share one scale; the
     score a claim arrived with is kept in ``details["extractor_score"]``.
     """
+    # Many claims share a sentence: score each distinct text (claim or context) once per article.
+    memo: dict[str, float] = {}
+
+    def claim_logit(text: str) -> float:
+        if text not in memo:
+            memo[text] = _claim_logit(text)
+        return memo[text]
+
     logits: dict[int, float] = {}
     for i, claim in enumerate(claims):
         if not claim.text.strip():
@@ -316,7 +326,7 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
             if sentence is not None and sentence.contains(claim.span)
             else None
         )
-        logits[i] = _logit_of(claim.text, context)
+        logits[i] = _logit_of(claim.text, context, claim_logit)
     order = sorted(logits, key=lambda i: claims[i].start)
     smoothed = dict(zip(order, smooth([logits[i] for i in order]), strict=True))
     scored = []

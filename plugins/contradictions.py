@@ -28,12 +28,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
+from itertools import accumulate, islice, pairwise
 
 import claimtrack
-from claimtrack import Article, Claim, Contradiction, Quote, Sentence, hookimpl
+from claimtrack import (
+    MAX_CONTRADICTIONS,
+    Article,
+    Claim,
+    Contradiction,
+    Quote,
+    Sentence,
+    hookimpl,
+)
 
 from ._dates import undated_points
 from ._lexicon import Frame, Lexicon, load_lexicon
@@ -147,8 +156,11 @@ def claimtrack_find_contradictions(
 ) -> list[Contradiction]:
     """The frame, polarity, quantity and date conflicts among ``claims``."""
     # A list, not a generator: a failure (a broken user lexicon) then happens inside the call,
-    # where the core isolates it, not later while the core iterates.
-    return list(find_contradictions(article, claims, scorer=_core_scorer()))
+    # where the core isolates it, not later while the core iterates. One past the core's limit
+    # is enough for it to reject the article: a hostile one with thousands of claims that
+    # contradict each other is not compared pair by pair to the end.
+    found = find_contradictions(article, claims, scorer=_core_scorer())
+    return list(islice(found, MAX_CONTRADICTIONS + 1))
 
 
 def find_contradictions(
@@ -164,13 +176,16 @@ def find_contradictions(
     quotes = _Quotes(article.quotes)
     # The first index of each sentence, as tuple.index would give, without its linear search.
     sentence_index = {s: i for i, s in reversed(list(enumerate(article.sentences)))}
-    reads = [
+    # Claims are read as the window reaches them: a caller that stops early reads no more.
+    reads = (
         _read(article, c, lexicon, quotes, sentence_index)
         for c in sorted(claims, key=lambda c: (c.start, c.end))
-    ]
+    )
+    window = deque(islice(reads, PAIR_WINDOW + 1))
     seen: set[tuple[str, str, str]] = set()
-    for i, a in enumerate(reads):
-        for b in reads[i + 1 : i + 1 + PAIR_WINDOW]:
+    while window:
+        a = window.popleft()
+        for b in window:
             if a.claim.start < b.claim.end and b.claim.start < a.claim.end:
                 continue  # overlapping spans
             if a.sentence == b.sentence >= 0:
@@ -194,6 +209,7 @@ def find_contradictions(
                 candidate.explanation,
                 score=1.0 if score is None else float(score),
             )
+        window.extend(islice(reads, 1))
 
 
 def _core_scorer() -> PairScorer | None:

@@ -105,3 +105,24 @@ def test_hook_rescores_every_claim_and_keeps_the_extractors_score() -> None:
     assert [c.details for c in out] == [{"k": 1, "extractor_score": 0.9}] * 2
     again = cw.claimtrack_enrich_claims(article, out)
     assert [c.details["extractor_score"] for c in again] == [0.9, 0.9]  # the first score stays
+
+
+def test_hook_scores_a_shared_sentence_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "I feel good. The city lost 12,000 jobs in 2009 and 300 in 2010, the council said."
+    article = _article(text)
+    sentence = article.slice(article.sentences[1])
+    parts = ["The city lost 12,000 jobs", "12,000 jobs in 2009", "300 in 2010"]
+    claims = [Claim.from_span(article, text.index(p), text.index(p) + len(p)) for p in parts]
+    logits = cw.smooth([cw._logit_of(p, sentence) for p in parts])  # claims in reading order
+    expected = [round(cw._sigmoid(value), 4) for value in logits]
+    seen: list[str] = []
+    real = cw.claim_features
+
+    def counting(t: str) -> set[str]:
+        seen.append(t)
+        return real(t)
+
+    monkeypatch.setattr(cw, "claim_features", counting)
+    out = cw.claimtrack_enrich_claims(article, claims)
+    assert sorted(seen) == sorted([sentence, *parts])  # the sentence once, not once per claim
+    assert [c.score for c in out] == expected

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claimtrack import Article, Claim, Contradiction, Metadata, Speaker
+from claimtrack import MAX_CONTRADICTIONS, Article, Claim, Contradiction, Metadata, Speaker
 from claimtrack.text import make_article
 from claimtrack_plugins import contradictions
 from claimtrack_plugins._dates import undated_points
@@ -433,3 +433,22 @@ def test_model_confirms_a_near_miss() -> None:
 def test_model_that_passes_leaves_the_rules_alone() -> None:
     article = make_article(ZERO_SUM, "test")
     assert len(list(find_contradictions(article, _claims(article), scorer=lambda *_: None))) == 1
+
+
+def test_the_hook_stops_one_past_the_core_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    line = "The port moved {} tonnes of grain to the city last week.\n"
+    text = "".join(line.format(n) for n in range(150))
+    article = make_article(text, "quarrel")
+    claims = _claims(article)
+    read = []
+    real = contradictions._read
+
+    def counting(*args: object) -> object:
+        read.append(args)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(contradictions, "_read", counting)
+    found = contradictions.claimtrack_find_contradictions(article, claims)
+    assert len(found) == MAX_CONTRADICTIONS + 1  # enough for the core to reject the article
+    assert len(read) < len(claims)  # the claims are read only as far as the pairs compared
+    assert found == list(find_contradictions(article, claims))[: len(found)]

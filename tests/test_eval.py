@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -259,3 +260,19 @@ def test_cli_warns_about_names_that_match_no_plugin() -> None:
     assert len(warnings) == 2, result.stderr
     assert "--disable sentence:" in warnings[0]
     assert "--compare-disable nosuch:" in warnings[1]
+
+
+def test_eval_names_sources_that_were_not_utf8(host: PluginHost, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    shutil.copytree(DATA / "news", folder)
+    story = folder / "text" / "story.txt"
+    story.write_bytes(story.read_text(encoding="utf-8").encode("utf-16"))
+    figures = evaluate(host, "news", folder)
+    assert figures.pop("decoded") == {str(story): "UTF-16 (byte-order mark)"}
+    assert figures.pop("seconds") >= 0
+    utf8 = evaluate(host, "news", DATA / "news")
+    assert figures == {k: v for k, v in utf8.items() if k != "seconds"}
+    result = runner.invoke(app, ["eval", str(folder), "--format", "news", "--json"])
+    assert result.exit_code in (0, 3), result.stderr
+    assert f"warning: {story}: not UTF-8, decoded as UTF-16 (byte-order mark)\n" in result.stderr
+    assert "decoded" not in json.loads(result.stdout)

@@ -264,3 +264,12 @@ def test_export_file_names_come_from_the_user_not_from_titles() -> None:
     # This guards the rule: if such a helper appears, it must be tested here against "../".
     names = [n for n in dir(exchange) if "slug" in n.lower() or "filename" in n.lower()]
     assert names == []
+
+
+def test_articles_text_to_a_terminal_is_inert(hostile: Path) -> None:
+    shown, stderr = on_a_terminal(["articles", str(hostile), "--text"])
+    assert_inert(shown)
+    assert "\\x1b[31m$3 million\\x1b[0m" in shown and "4\\x202e%" in shown
+    assert "Traceback" not in stderr
+    piped = runner.invoke(app, ["articles", str(hostile), "--text"]).stdout_bytes
+    assert piped == (HOSTILE + ADDED).encode("utf-8")  # a pipe gets the text exactly

@@ -130,6 +130,22 @@ def test_check_finds_index_and_catalog_disagreements(db: Path) -> None:
     assert kinds == {"index", "catalog"}
 
 
+def test_check_finds_a_contradiction_count_out_of_step_and_reindex_repairs_it(db: Path) -> None:
+    [article] = (db / "articles").glob("*.json")
+    data = orjson.loads(article.read_bytes())
+    assert not data.get("contradictions")
+    # A contradiction the catalog does not count: listings, trusting the count, would skip it.
+    data["contradictions"] = {"1": {"id": "c0ffee000000", "kind": "quantity"}}
+    article.write_bytes(orjson.dumps(data))
+    [problem] = recovery.check(db).problems
+    assert problem.kind == "catalog" and problem.file == "catalog.json"
+    assert f"article {article.stem}: 0 contradictions counted, 1 in its file" in problem.message
+    code, out, _ = cli("db", "check")
+    assert code == 1 and "0 contradictions counted" in out
+    assert cli("db", "reindex")[0] == 0
+    assert recovery.check(db).problems == []
+
+
 def test_check_reports_duplicated_records(db: Path) -> None:
     [article] = (db / "articles").glob("*.json")
     data = orjson.loads(article.read_bytes())

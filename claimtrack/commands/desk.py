@@ -317,16 +317,21 @@ def articles(
     text: Annotated[
         bool,
         typer.Option(
-            "--text", help="Print only the article's text, exactly: what claim offsets index."
+            "--text",
+            help="Print only the article's text, exactly: what claim offsets index (on a "
+            "terminal, control and bidi characters are shown escaped).",
         ),
     ] = False,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """List stored articles; with ARTICLE, that one (--json adds its text) or, with --text, its
-    text exactly as stored, in UTF-8 (for HTML, the extracted text the offsets index)."""
+    text exactly as stored, in UTF-8 (for HTML, the extracted text the offsets index); a
+    terminal is shown its control and bidi characters escaped."""
+    import sys
+
     from claimtrack.errors import UsageError
-    from claimtrack.terminal import print_json, stdout
+    from claimtrack.terminal import inert, print_json, stdout
 
     store = open_store(db)
     if article is None:
@@ -336,7 +341,8 @@ def articles(
     else:
         record = store.article(article)
         if text:
-            _write_exactly(record["text"])
+            # Exact in files and pipes (offsets index it); a terminal gets it inert.
+            _write_exactly(inert(record["text"]) if sys.stdout.isatty() else record["text"])
             return
         if json:
             print_json(record)

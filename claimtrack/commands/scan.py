@@ -28,6 +28,7 @@ from claimtrack.cli import (
     guarded,
     open_store,
     plugin_host,
+    warn_decoded,
 )
 
 #: Articles stored per database write when scanning many files.
@@ -127,6 +128,7 @@ def scan(
                 unreadable = True
                 error(value)
                 continue
+            warn_decoded(value.article.source, value.article.metadata.decoded_as)
             if load_failures:  # missing from every article: each result's errors say so
                 value = replace(value, errors=(*load_failures, *value.errors))
             if store is None:
