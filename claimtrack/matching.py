@@ -14,10 +14,17 @@ it, ranks them by how much of the shorter text (whole or clause) they share, and
 ones with rapidfuzz ``token_set_ratio`` (0–100) over normalised text, reading only their rows.
 Scores ignore word order, extra words on either side and simple inflections, so a repeated
 claim is found in a longer sentence. Nothing here reads the article files.
+
+Memory does not grow with the index. A batch of claims touches a large share of the word shards,
+so shards are never held open in the transaction: lookups read them through a cache of the most
+recently read ``CACHE_BYTES``, and changes are ``Transaction.edit``s, made to the cached copies
+too (so later lookups of the batch see them) and at commit to each shard in turn, read, changed,
+written and freed.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 import zlib
@@ -26,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimtrack.storage import Transaction
+from claimtrack.storage import Change, Transaction
 
 MATCH_DIR = "match"
 ROWS_DIR = f"{MATCH_DIR}/claims"
@@ -44,8 +51,10 @@ MIN_SHARED = 3
 #: that is more; best word overlap first. A lookup reads the rows of these only.
 CANDIDATES = 20
 PER_RESULT = 6
-#: Row shards read only to score candidates that a transaction keeps parsed (the most recent).
-ROW_CACHE = 256
+#: Bytes (on disk) of the shards read by lookups that a match index keeps parsed, the most
+#: recently used: a batch's lookups touch most shards, and keeping them all would hold the whole
+#: index in memory.
+CACHE_BYTES = 4_000_000
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOPWORDS = frozenset(
@@ -253,17 +262,41 @@ def posting_keys(item: dict[str, Any]) -> list[tuple[str, set[str]]]:
 class MatchIndex:
     """The match index of one transaction: rows, word postings and speaker counts.
 
-    Shards are read through ``Transaction.tables`` (parsed JSON, no TinyDB documents) and each is
-    parsed at most once per transaction, so the many lookups of one scan share them.
+    Shards are read as parsed JSON (no TinyDB documents) without being opened in the transaction,
+    through a cache of the most recent ``CACHE_BYTES`` that the many lookups of one scan share,
+    and changed with ``Transaction.edit`` (see the module's docstring). While the index is
+    rebuilt (after ``clear``) every shard is open instead.
     """
 
     tx: Transaction
-    _peeked: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
+    _cache: dict[str, tuple[dict[str, Any], int]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    _cached: int = field(default=0, init=False, repr=False)
+    _rebuilding: bool = field(default=False, init=False, repr=False)
 
     def _table(self, name: str, table: str) -> dict[str, Any]:
-        if not self.tx.exists(name):
-            return {}
-        return self.tx.tables(name).get(table) or {}
+        """A table of a shard, to read only: the open copy, or a cached one."""
+        if self.tx.is_open(name):
+            return self.tx.tables(name).get(table) or {}
+        entry = self._cache.pop(name, None)
+        if entry is None:
+            path = self.tx.path(name)
+            entry = (self.tx.peek(name), path.stat().st_size if path.exists() else 0)
+            self._cached += entry[1]
+        self._cache[name] = entry
+        while self._cached > CACHE_BYTES and len(self._cache) > 1:
+            self._cached -= self._cache.pop(next(iter(self._cache)))[1]
+        return entry[0].get(table) or {}
+
+    def _edit(self, name: str, change: Change) -> None:
+        """Change a shard at commit, and its cached copy now."""
+        if self._rebuilding:
+            self.tx.tables(name)  # open: a rebuild rewrites every shard
+        self.tx.edit(name, change)
+        entry = self._cache.get(name)
+        if entry is not None and not self.tx.is_open(name):
+            change(entry[0])
 
     def _writable(self, name: str, table: str) -> dict[str, Any]:
         self.tx.changed(name)
@@ -286,7 +319,7 @@ class MatchIndex:
             self._put(item | changes)
             return
         self._count(item, -1)
-        self._writable(name, "claims")[claim_id] = item | changes
+        self._edit(name, functools.partial(_set_row, claim_id, item | changes))
         self._count(item | changes, +1)
 
     def drop(self, claim_ids: Iterable[str]) -> None:
@@ -296,6 +329,8 @@ class MatchIndex:
 
     def clear(self) -> None:
         """Empty the index (before a rebuild); files of older layouts are deleted."""
+        self._cache.clear()
+        self._cached, self._rebuilding = 0, True
         folder = self.tx.root / MATCH_DIR
         current = {ROWS_DIR, WORDS_DIR}
         for path in sorted(folder.rglob("*.json")) if folder.is_dir() else []:
@@ -329,7 +364,7 @@ class MatchIndex:
         queries = [(query, set(query.split())) for query in forms]
         found = []
         for claim_id in self._candidates(forms, max(CANDIDATES, PER_RESULT * limit)):
-            item = self._candidate_rows(row_file(claim_id)).get(claim_id)
+            item = self._table(row_file(claim_id), "claims").get(claim_id)
             if item is None or item["article"] == exclude_article or claim_id == exclude_id:
                 continue
             value = _score(queries, item, threshold)
@@ -337,23 +372,6 @@ class MatchIndex:
                 found.append((dict(item), float(value)))
         found.sort(key=lambda pair: (-pair[1], pair[0]["seen"] or "", pair[0]["id"]))
         return found[:limit]
-
-    def _candidate_rows(self, name: str) -> dict[str, Any]:
-        """The rows of a shard, read to score candidates.
-
-        A shard this transaction changes is its open copy. Others are read without being kept
-        open, and only the last ``ROW_CACHE`` of them are kept: a batch of lookups touches most
-        shards, and keeping them all would hold the whole index in memory.
-        """
-        if self.tx.is_open(name):
-            return self._table(name, "claims")
-        rows = self._peeked.pop(name, None)
-        if rows is None:
-            rows = self.tx.peek(name).get("claims") or {}
-        self._peeked[name] = rows
-        if len(self._peeked) > ROW_CACHE:
-            del self._peeked[next(iter(self._peeked))]
-        return rows
 
     def _candidates(self, forms: list[str], wanted: int) -> list[str]:
         """The claims sharing enough words with the query: all, or the ``wanted`` sharing most.
@@ -396,10 +414,10 @@ class MatchIndex:
     def _put(self, item: dict[str, Any]) -> None:
         claim_id = item["id"]
         self._remove(claim_id)
-        self._writable(row_file(claim_id), "claims")[claim_id] = item
+        self._edit(row_file(claim_id), functools.partial(_set_row, claim_id, item))
         for key, words in posting_keys(item):
             for word in words:
-                self._writable(word_file(word), "words").setdefault(word, {})[key] = len(words)
+                self._edit(word_file(word), functools.partial(_post, word, key, len(words)))
         self._count(item, +1)
 
     def _remove(self, claim_id: str) -> None:
@@ -407,14 +425,10 @@ class MatchIndex:
         item = rows.get(claim_id)
         if item is None:
             return
-        del self._writable(row_file(claim_id), "claims")[claim_id]
+        self._edit(row_file(claim_id), functools.partial(_drop_row, claim_id))
         for key, words in posting_keys(item):
             for word in words:
-                postings = self._writable(word_file(word), "words")
-                claims = postings.get(word, {})
-                claims.pop(key, None)
-                if not claims:
-                    postings.pop(word, None)
+                self._edit(word_file(word), functools.partial(_unpost, word, key))
         self._count(item, -1)
 
     def _count(self, item: dict[str, Any], delta: int) -> None:
@@ -428,3 +442,26 @@ class MatchIndex:
             del counts[speaker]
         if not counts:
             del by_status[item["status"]]
+
+
+# -- changes to shards, made at commit (``Transaction.edit``) -----------------------------------
+
+
+def _set_row(claim_id: str, item: dict[str, Any], tables: dict[str, dict[str, Any]]) -> None:
+    tables.setdefault("claims", {})[claim_id] = item
+
+
+def _drop_row(claim_id: str, tables: dict[str, dict[str, Any]]) -> None:
+    tables.setdefault("claims", {}).pop(claim_id, None)
+
+
+def _post(word: str, key: str, size: int, tables: dict[str, dict[str, Any]]) -> None:
+    tables.setdefault("words", {}).setdefault(word, {})[key] = size
+
+
+def _unpost(word: str, key: str, tables: dict[str, dict[str, Any]]) -> None:
+    postings = tables.setdefault("words", {})
+    claims = postings.get(word, {})
+    claims.pop(key, None)
+    if not claims:
+        postings.pop(word, None)

@@ -8,14 +8,21 @@ is repaired by moving the staged files into place on the next open, so a transac
 wholly or not at all, and a commit never holds a second copy of what it writes. Every file
 write is atomic (temporary file, fsync, rename) and the previous version is kept beside it as
 ``NAME.bak``.
+
+A transaction holds parsed only the files it opens. Files it changes without needing to read
+them (``edit``, ``insert``: the word shards a batch of claims is posted under, the earlier
+articles a repeated claim links back to) are not opened: the changes are kept, and at commit
+each such file is read, changed, serialised, staged and freed in turn, so a commit holds one
+parsed file at a time (and a few payloads being synced), however many it changes.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -39,6 +46,8 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 SYNC_THREADS = 16
 _T = TypeVar("_T")
 _R = TypeVar("_R")
+#: A change to a file's parsed tables, made in place (see ``Transaction.edit``).
+Change = Callable[[dict[str, dict[str, Any]]], None]
 
 
 def backup_path(path: Path) -> Path:
@@ -88,7 +97,7 @@ def write_all(payloads: dict[Path, bytes], keep_backup: bool = True) -> None:
     faster than one after another.
     """
     try:
-        staged = _parallel(_stage, list(payloads.items()))
+        staged = _parallel(_stage_temporary, list(payloads.items()))
     except BaseException:
         for path in payloads:
             _temporary(path).unlink(missing_ok=True)
@@ -97,7 +106,7 @@ def write_all(payloads: dict[Path, bytes], keep_backup: bool = True) -> None:
     _parallel(_fsync_dir, list(dict.fromkeys(path.parent for _, path in staged)))
 
 
-def _stage(item: tuple[Path, bytes]) -> tuple[Path, Path]:
+def _stage_temporary(item: tuple[Path, bytes]) -> tuple[Path, Path]:
     """Write and sync the temporary file that will replace ``path``."""
     path, payload = item
     tmp = _temporary(path)
@@ -151,7 +160,6 @@ class BufferedStorage(Storage):
         self.data: dict[str, dict[str, Any]] | None = None
         self.loaded = False
         self.dirty = False
-        self.size = 0
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         """The file's tables (parsed on the first call only)."""
@@ -160,7 +168,6 @@ class BufferedStorage(Storage):
             if parsed is not None and not isinstance(parsed, dict):
                 _corrupt(self.path, "it does not hold TinyDB tables")
             self.data, self.loaded = parsed, True
-            self.size = self.path.stat().st_size if parsed is not None else 0
         return self.data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
@@ -185,6 +192,7 @@ class Transaction:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files: dict[Path, TinyDB] = {}
+        self.edits: dict[Path, list[Change]] = {}
         self.obsolete: set[Path] = set()
         self._paths: dict[str, Path] = {}
 
@@ -200,13 +208,44 @@ class Transaction:
         path = self.path(relative)
         if path not in self.files:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.files[path] = TinyDB(str(path), storage=BufferedStorage)
+            db = self.files[path] = TinyDB(str(path), storage=BufferedStorage)
+            changes = self.edits.pop(path, None)
+            if changes:
+                storage = db.storage
+                assert isinstance(storage, BufferedStorage)
+                _apply(storage.tables(), changes)
+                storage.dirty = True
         return self.files[path]
 
-    def bytes_read(self) -> int:
-        """How many bytes of files this transaction has parsed and holds open."""
-        storages = (db.storage for db in self.files.values())
-        return sum(storage.size for storage in storages if isinstance(storage, BufferedStorage))
+    def edit(self, relative: str, change: Change) -> None:
+        """Change a file at commit, without reading or holding it now.
+
+        ``change`` is given the file's parsed tables (empty for a new file) and changes them in
+        place. It may be applied more than once, each time to a fresh copy (``peek``, or a file
+        opened later in the transaction), so it must change nothing but the tables it is given.
+        A file open in this transaction is changed at once; then ``change`` must not add
+        documents (use ``insert``), as TinyDB would not know their ids.
+        """
+        path = self.path(relative)
+        db = self.files.get(path)
+        if db is None:
+            self.edits.setdefault(path, []).append(change)
+            return
+        storage = self._storage(relative)
+        change(storage.tables())
+        storage.dirty = True
+        for name in db.tables():
+            db.table(name).clear_cache()
+
+    def insert(self, relative: str, table: str, document: dict[str, Any]) -> None:
+        """Append a document to a TinyDB table of a file, with the id TinyDB would give it.
+
+        Like ``edit``, the file is read and written at commit unless it is open already.
+        """
+        if self.is_open(relative):
+            self.db(relative).table(table).insert(document)
+        else:
+            self.edit(relative, functools.partial(_append, table, document))
 
     def is_open(self, relative: str) -> bool:
         """Whether a file is open in this transaction (read through it, or to be written)."""
@@ -215,7 +254,7 @@ class Transaction:
     def exists(self, relative: str) -> bool:
         """Whether a file of the database exists (or was created in this transaction)."""
         path = self.path(relative)
-        return path in self.files or path.exists()
+        return path in self.files or path in self.edits or path.exists()
 
     def tables(self, relative: str) -> dict[str, dict[str, Any]]:
         """A file's parsed tables, without TinyDB documents: fast for large or many files.
@@ -234,14 +273,14 @@ class Transaction:
         self._storage(relative).write(tables)
 
     def peek(self, relative: str) -> dict[str, dict[str, Any]]:
-        """A file's parsed tables, read without keeping them open (the open copy if it is open)."""
+        """A file's parsed tables, read without keeping them open (the open copy if it is open).
+
+        Changes to come at commit (``edit``) are made to the copy returned.
+        """
         path = self.path(relative)
         if path in self.files:
             return self.tables(relative)
-        parsed = read_json(path)
-        if parsed is not None and not isinstance(parsed, dict):
-            _corrupt(path, "it does not hold TinyDB tables")
-        return parsed or {}
+        return _read_edited(path, self.edits.get(path, ()))
 
     def remove(self, relative: str) -> None:
         """Delete a file no longer used (and its backup) once the commit has succeeded.
@@ -269,35 +308,79 @@ class Transaction:
             backup_path(path).unlink(missing_ok=True)
 
     def _write(self) -> None:
-        changed = [
+        changed: list[tuple[Path, BufferedStorage | list[Change]]] = [
             (path, storage)
             for path, db in self.files.items()
             if isinstance(storage := db.storage, BufferedStorage) and storage.dirty
         ]
+        changed.extend(self.edits.items())
         if not changed:
             return
         forbidden = forbidden_writer()
         if forbidden:
             raise StoreError(f"{forbidden} may not write to the claimtrack database")
         if len(changed) == 1:
-            [(path, storage)] = changed
-            write_atomic(path, storage.payload())
+            [(path, source)] = changed
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, _payload(path, source))
             return
         staging = self.root / STAGING
         staging.mkdir(exist_ok=True)
-        names = [(path, f".{n}.tmp", storage) for n, (path, storage) in enumerate(changed)]
-        _parallel(_stage_storage, [(staging / name, storage) for _, name, storage in names])
+        names = [(path, f".{n}.tmp", source) for n, (path, source) in enumerate(changed)]
+        _stage(staging, names)
+        self.edits.clear()
         entries = {str(path.relative_to(self.root)): name for path, name, _ in names}
         _fsync_dir(staging)
         write_atomic(self.root / JOURNAL, orjson.dumps({"staged": entries}), keep_backup=False)
         _finish(self.root, entries)
 
 
-def _stage_storage(job: tuple[Path, BufferedStorage]) -> None:
-    """Write and sync one changed file's new version to the staging folder, then let go of it."""
-    tmp, storage = job
-    _write_synced(tmp, storage.payload())
-    storage.data, storage.loaded = None, False  # the transaction is ending: free its memory
+def _stage(staging: Path, names: list[tuple[Path, str, BufferedStorage | list[Change]]]) -> None:
+    """Write and sync the new version of each changed file to the staging folder.
+
+    Each is serialised (an edited file read and changed first) here, one at a time, and let go
+    of once written. Only writing and syncing are left to ``SYNC_THREADS`` threads, with at
+    most that many payloads waiting: files parsed and serialised in many threads would leave
+    their memory spread over as many allocator arenas, which the process keeps.
+    """
+    with ThreadPoolExecutor(SYNC_THREADS) as pool:
+        waiting: deque[Future[None]] = deque()
+        for path, name, source in names:
+            waiting.append(pool.submit(_write_synced, staging / name, _payload(path, source)))
+            if isinstance(source, BufferedStorage):
+                source.data, source.loaded = None, False  # the transaction is ending: free it
+            if len(waiting) >= SYNC_THREADS:
+                waiting.popleft().result()
+        for written in waiting:
+            written.result()
+
+
+def _payload(path: Path, source: BufferedStorage | list[Change]) -> bytes:
+    """The new contents of a changed file: an open file's, or the file read and ``edit``ed."""
+    if isinstance(source, BufferedStorage):
+        return source.payload()
+    return orjson.dumps(_read_edited(path, source))
+
+
+def _read_edited(path: Path, changes: Iterable[Change]) -> dict[str, dict[str, Any]]:
+    """A file's parsed tables (empty if it does not exist) with ``changes`` made to them."""
+    parsed = read_json(path)
+    if parsed is not None and not isinstance(parsed, dict):
+        _corrupt(path, "it does not hold TinyDB tables")
+    tables: dict[str, dict[str, Any]] = parsed or {}
+    _apply(tables, changes)
+    return tables
+
+
+def _apply(tables: dict[str, dict[str, Any]], changes: Iterable[Change]) -> None:
+    for change in changes:
+        change(tables)
+
+
+def _append(table: str, document: dict[str, Any], tables: dict[str, dict[str, Any]]) -> None:
+    """Add a document to a table under the id TinyDB gives: one more than the largest."""
+    documents = tables.setdefault(table, {})
+    documents[str(max(map(int, documents), default=0) + 1)] = document
 
 
 def apply_journal(root: Path) -> bool:

@@ -15,6 +15,7 @@ Layout (a folder; every file a TinyDB JSON file, see ``storage.py`` for atomicit
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import time
@@ -41,9 +42,6 @@ DB_ENV = "CLAIMTRACK_DB"
 USER_ENV = "CLAIMTRACK_USER"
 CATALOG = "catalog.json"
 MIN_PREFIX = 4
-#: Bytes of database files one transaction of ``save_scans`` may parse before it commits and
-#: the next begins: held parsed, they take several times their size in memory.
-READ_BUDGET = 16_000_000
 #: Version of the layout of ``match/``; a database with another is reindexed when opened.
 MATCH_INDEX = 3
 #: How a piece of evidence bears on a claim.
@@ -127,8 +125,10 @@ class Store:
     ) -> list[dict[str, Any]]:
         """Store scan results; return each article's stored JSON record.
 
-        The results are stored in one transaction, or in several in turn once a transaction has
-        read ``READ_BUDGET`` bytes of the database (so memory stays bounded as it grows).
+        The results are stored in one transaction. It holds open the files of their articles and
+        the catalog; the index shards and earlier articles they change are changed at commit,
+        one file at a time (``Transaction.edit``), so memory grows with the results given, not
+        with the database.
 
         Rescanning the same text adds nothing and keeps verdicts. When a known source comes back
         with changed text, claims whose text is still there, or lightly edited, keep their ids
@@ -138,15 +138,8 @@ class Store:
         plugins that ran (default: any): only their contradictions can go stale for not being
         found again.
         """
-        saved: list[dict[str, Any]] = []
-        while len(saved) < len(results):
-            with self.transaction() as tx:
-                index = MatchIndex(tx)
-                for result in results[len(saved) :]:
-                    saved.append(_save_scan(tx, result, index, checkers))
-                    if tx.bytes_read() > READ_BUDGET:
-                        break
-        return saved
+        with self.transaction() as tx:
+            return _save_scans(tx, results, checkers)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -676,8 +669,8 @@ def record_change(
         "action": action,
         **fields,
     }
-    tx.db(_article_file(article_id)).table("history").insert(entry)
-    tx.db(f"log/{at[:7]}.json").table("log").insert(entry)
+    tx.insert(_article_file(article_id), "history", entry)
+    tx.insert(f"log/{at[:7]}.json", "log", entry)
     return entry
 
 
@@ -828,9 +821,11 @@ def _reverse(tx: Transaction, entry: dict[str, Any], by: str, note: str | None) 
 
 
 def _current_links(tx: Transaction, links: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Links with their claims' current status and text (article files read, not kept open)."""
     current = []
     for link in links:
-        doc = _claims(tx, link["article"]).get(Query().id == link["id"])
+        claims = (tx.peek(_article_file(link["article"])).get("claims") or {}).values()
+        doc = next((d for d in claims if d["id"] == link["id"]), None)
         if doc is not None and not doc.get("removed"):
             current.append(
                 link
@@ -934,6 +929,14 @@ def _move_count(tx: Transaction, article_id: str, before: str, after: str) -> No
     )
 
 
+def _save_scans(
+    tx: Transaction, results: Sequence[ScanResult], checkers: Collection[str] | None
+) -> list[dict[str, Any]]:
+    """Store scan results in a transaction (the match index's cache is freed before the commit)."""
+    index = MatchIndex(tx)
+    return [_save_scan(tx, result, index, checkers) for result in results]
+
+
 def _save_scan(
     tx: Transaction, result: ScanResult, index: MatchIndex, checkers: Collection[str] | None
 ) -> dict[str, Any]:
@@ -1018,8 +1021,7 @@ def _save_scan(
         _link_repeats(tx, index, new_docs, article_id)
         claims_table.insert_multiple(new_docs)
         for doc in new_docs:
-            ids = tx.db(_index_file(doc["id"])).table("ids")
-            ids.insert({"id": doc["id"], "article": article_id})
+            tx.insert(_index_file(doc["id"]), "ids", {"id": doc["id"], "article": article_id})
         index.add(new_docs)
 
     _save_contradictions(tx, article_id, result, stored_ids, checkers)
@@ -1037,19 +1039,26 @@ def _save_scan(
 def _link_repeats(
     tx: Transaction, index: MatchIndex, new_docs: list[dict[str, Any]], article_id: str
 ) -> None:
-    """Link each new claim to the claims of other articles it repeats, both ways."""
+    """Link each new claim to the claims of other articles it repeats, both ways.
+
+    The link back is added at commit (``Transaction.edit``): the earlier article is not held.
+    """
     for doc in new_docs:
         found = index.find(
             doc.get("claim") or doc["text"], LINK_THRESHOLD, limit=5, exclude_article=article_id
         )
         for other, value in found:
             doc["links"].append({"id": other["id"], "article": other["article"], "score": value})
-            earlier = _claims(tx, other["article"])
-            prior = earlier.get(Query().id == other["id"])
-            if prior is not None:
-                back = {"id": doc["id"], "article": article_id, "score": value}
-                links = [*prior.get("links", []), back]
-                earlier.update({"links": links}, Query().id == other["id"])
+            back = {"id": doc["id"], "article": article_id, "score": value}
+            tx.edit(_article_file(other["article"]), functools.partial(_link, other["id"], back))
+
+
+def _link(claim_id: str, link: dict[str, Any], tables: dict[str, dict[str, Any]]) -> None:
+    """Add a link to a stored claim's (in an article file's parsed tables), if it is there."""
+    for doc in (tables.get("claims") or {}).values():
+        if doc["id"] == claim_id:
+            doc["links"] = [*doc.get("links", []), link]
+            return
 
 
 def _rematch_edited(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
+from tinydb import Query
 
 from claimtrack import storage
 from claimtrack.errors import StoreError
@@ -147,3 +151,132 @@ def test_a_commit_cut_after_its_journal_is_finished_on_the_next_open(
     assert [orjson.loads(path.read_bytes()) for path in backups] == [{"t": {"1": {"n": 1}}}] * 2
     assert not (tmp_path / storage.JOURNAL).exists()
     assert not list((tmp_path / storage.STAGING).iterdir())
+
+
+def _tables(path: Path) -> object:
+    return orjson.loads(path.read_bytes())
+
+
+def _add(word: str, tables: dict[str, dict[str, object]]) -> None:
+    tables.setdefault("words", {})[word] = 1
+
+
+def test_edits_are_made_at_commit_without_opening_the_file(tmp_path: Path) -> None:
+    with locked(tmp_path) as tx:
+        tx.replace("x/a.json", {"words": {"old": 1}})
+    with locked(tmp_path) as tx:
+        tx.edit("x/a.json", functools.partial(_add, "new"))
+        tx.edit("x/b.json", functools.partial(_add, "fresh"))  # a file not there yet
+        tx.insert("log.json", "log", {"n": 1})
+        tx.insert("log.json", "log", {"n": 2})
+        assert not tx.files  # nothing is held open
+        assert tx.exists("x/b.json")
+        assert tx.peek("x/a.json") == {"words": {"old": 1, "new": 1}}  # reads see the edits
+        assert tx.peek("log.json") == {"log": {"1": {"n": 1}, "2": {"n": 2}}}
+    assert _tables(tmp_path / "x" / "a.json") == {"words": {"old": 1, "new": 1}}
+    assert _tables(tmp_path / "x" / "b.json") == {"words": {"fresh": 1}}
+    assert _tables(tmp_path / "log.json") == {"log": {"1": {"n": 1}, "2": {"n": 2}}}
+    assert _tables(backup_path(tmp_path / "x" / "a.json")) == {"words": {"old": 1}}
+
+
+def test_a_file_opened_after_edits_has_them_and_inserts_take_tinydbs_ids(tmp_path: Path) -> None:
+    with locked(tmp_path) as tx:
+        tx.db("log.json").table("log").insert_multiple([{"n": 1}, {"n": 2}, {"n": 3}])
+        tx.db("log.json").table("log").remove(doc_ids=[3])
+    with locked(tmp_path) as tx:
+        tx.insert("log.json", "log", {"n": 4})  # not open: appended at commit
+        tx.edit("a.json", functools.partial(_add, "w"))
+        assert tx.db("log.json").table("log").get(doc_id=3) == {"n": 4}
+        tx.db("log.json").table("log").insert({"n": 5})  # TinyDB continues from the edits
+        tx.insert("log.json", "log", {"n": 6})  # open: through TinyDB
+        assert tx.tables("a.json") == {"words": {"w": 1}}
+        tx.edit("a.json", functools.partial(_add, "v"))  # open: changed at once
+        assert tx.tables("a.json") == {"words": {"w": 1, "v": 1}}
+        table = tx.db("log.json").table("log")
+        assert table.search(Query().n == 5)  # a cached query
+        tx.edit("log.json", _renumber)
+        assert not table.search(Query().n == 5) and table.search(Query().n == 50)
+    assert [d["n"] for d in _tables(tmp_path / "log.json")["log"].values()] == [1, 2, 4, 50, 6]
+    assert list(_tables(tmp_path / "log.json")["log"]) == ["1", "2", "3", "4", "5"]
+    assert _tables(tmp_path / "a.json") == {"words": {"w": 1, "v": 1}}
+
+
+def _renumber(tables: dict[str, dict[str, Any]]) -> None:
+    for doc in tables["log"].values():
+        if doc["n"] == 5:
+            doc["n"] = 50
+
+
+def _edit_many(root: Path, value: int, count: int = 12) -> None:
+    with locked(root) as tx:
+        for n in range(count):
+            tx.edit(f"s/{n:02}.json", functools.partial(_set, value))
+
+
+def _set(value: int, tables: dict[str, dict[str, object]]) -> None:
+    tables["t"] = {"1": {"n": value}}
+
+
+def _edited_values(root: Path, count: int = 12) -> list[int]:
+    return [_tables(root / "s" / f"{n:02}.json")["t"]["1"]["n"] for n in range(count)]  # type: ignore[index]
+
+
+def test_a_commit_cut_while_staging_edited_files_changes_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _edit_many(tmp_path, 1)
+    real = storage._write_synced
+    written = []
+
+    def killed_midway(path: Path, payload: bytes) -> None:
+        if len(written) == 5:
+            raise KeyboardInterrupt  # a kill with some edited files staged, others not yet read
+        written.append(path)
+        real(path, payload)
+
+    monkeypatch.setattr(storage, "_write_synced", killed_midway)
+    monkeypatch.setattr(storage, "SYNC_THREADS", 1)
+    with pytest.raises(KeyboardInterrupt):
+        _edit_many(tmp_path, 2)
+    monkeypatch.undo()
+    assert len(list((tmp_path / storage.STAGING).iterdir())) == 5
+    assert _edited_values(tmp_path) == [1] * 12
+    with locked(tmp_path):
+        pass
+    assert not list((tmp_path / storage.STAGING).iterdir())
+    _edit_many(tmp_path, 3)
+    assert _edited_values(tmp_path) == [3] * 12
+
+
+def test_a_commit_holds_one_edited_file_parsed_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _edit_many(tmp_path, 1, count=40)
+    real = storage._read_edited
+    lock = threading.Lock()
+    held = [0]
+    most = [0]
+
+    def counted(path: Path, changes: object) -> dict[str, dict[str, object]]:
+        tables = real(path, changes)  # type: ignore[arg-type]
+        with lock:
+            held[0] += 1
+            most[0] = max(most[0], held[0])
+        return tables
+
+    real_dumps = storage.orjson.dumps
+
+    def dumps(value: object) -> bytes:
+        payload = real_dumps(value)
+        if isinstance(value, dict) and "t" in value:
+            with lock:
+                held[0] -= 1  # serialised: the parsed copy is let go
+        return payload
+
+    monkeypatch.setattr(storage, "_read_edited", counted)
+    monkeypatch.setattr(storage, "orjson", type("O", (), {"dumps": dumps, "loads": orjson.loads}))
+    monkeypatch.setattr(storage, "SYNC_THREADS", 3)
+    _edit_many(tmp_path, 2, count=40)
+    assert held[0] == 0
+    assert most[0] == 1  # 40 files changed, one parsed at a time
+    assert _edited_values(tmp_path, 40) == [2] * 40

@@ -115,19 +115,17 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         store.articles()
 
 
-def test_a_batch_past_the_read_budget_is_stored_in_several_transactions(
+def test_a_batch_is_one_transaction_storing_what_one_at_a_time_stores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from claimtrack import storage
-    from claimtrack import store as store_module
 
     texts = [TEXT, TEXT.replace("1973", "1974"), "Exports rose 12% in 2019. Imports fell 3%."]
     results = [scan(text, f"{n}.txt") for n, text in enumerate(texts)]
     first = scan("The port handled 4 million tonnes in 2018.", "first.txt")
-    Store(tmp_path / "split").save_scans([first])  # so that every later commit reads files
-    whole_store = Store(tmp_path / "whole")
-    whole_store.save_scans([first])
-    whole = whole_store.save_scans(results)
+    single_store = Store(tmp_path / "single")
+    single_store.save_scans([first])
+    single = [single_store.save_scans([result])[0] for result in results]
     commits = []
     real = storage.Transaction.commit
 
@@ -136,18 +134,62 @@ def test_a_batch_past_the_read_budget_is_stored_in_several_transactions(
         real(tx)
 
     monkeypatch.setattr(storage.Transaction, "commit", counted)
-    monkeypatch.setattr(store_module, "READ_BUDGET", 1)
-    split = Store(tmp_path / "split").save_scans(results)
-    assert len(commits) == len(results)
-    assert [[c["id"] for c in r["claims"]] for r in split] == [
-        [c["id"] for c in r["claims"]] for r in whole
+    batch_store = Store(tmp_path / "batch")
+    batch_store.save_scans([first])
+    batch = batch_store.save_scans(results)
+    assert len(commits) == 2
+    assert [[c["id"] for c in r["claims"]] for r in batch] == [
+        [c["id"] for c in r["claims"]] for r in single
     ]
-    ids = [c["id"] for r in whole for c in r["claims"]]
+    ids = [c["id"] for r in single for c in r["claims"]]
 
     def links(store: Store) -> dict[str, list[str]]:
         return {k: [link["id"] for link in v] for k, v in store.earlier_verdicts(ids).items()}
 
-    assert links(Store(tmp_path / "split")) == links(whole_store) != {}  # across commits too
+    assert links(batch_store) == links(single_store) != {}  # both ways, within a batch too
+    for claim_id in ids:
+        assert batch_store.claim(claim_id)["links"] == single_store.claim(claim_id)["links"]
+
+
+def test_a_stored_scan_holds_open_only_its_articles_and_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimtrack import matching, storage
+
+    texts = [TEXT, TEXT.replace("1973", "1974"), "Exports rose 12% in 2019. Imports fell 3%."]
+    reference = Store(tmp_path / "reference")
+    for n, text in enumerate(texts):
+        reference.save_scans([scan(text, f"{n}.txt")])
+    later = [
+        scan("Rain fell. " + TEXT, "again.txt"),
+        scan(TEXT.replace("1973", "1975"), "more.txt"),
+    ]
+    expected = reference.save_scans(later)
+    store = Store(tmp_path / "db")
+    for n, text in enumerate(texts):
+        store.save_scans([scan(text, f"{n}.txt")])
+    opened: list[set[str]] = []
+    real = storage.Transaction.commit
+
+    def commit(tx: storage.Transaction) -> None:
+        opened.append({str(p.relative_to(tx.root)) for p in tx.files})
+        real(tx)
+
+    monkeypatch.setattr(storage.Transaction, "commit", commit)
+    monkeypatch.setattr(matching, "CACHE_BYTES", 1)  # lookups keep (almost) nothing read
+    records = store.save_scans(later)
+    articles = {f"articles/{r['article']['id']}.json" for r in records}
+    [held] = opened
+    assert articles <= held <= {"catalog.json", "match/stats.json", *articles}  # nothing linked
+    assert records == expected
+
+    def links(store: Store) -> list[list[dict]]:
+        return [c["links"] for c in store.claims()]  # the earlier articles' links back included
+
+    assert links(store) == links(reference)
+    linked = [c["id"] for c in store.claims() if c["links"]]
+    assert store.similar(linked[0]) == reference.similar(linked[0]) != []
+    assert store.search("rose 12% in 2019") == reference.search("rose 12% in 2019") != []
 
 
 def test_interrupted_multi_file_commit_is_finished_from_the_journal(tmp_path: Path) -> None:

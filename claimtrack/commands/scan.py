@@ -4,8 +4,8 @@ Enough input (:data:`BYTES_PER_WORKER` per worker) is scanned by a pool of worke
 forked once the plugins are loaded (a spawned worker loads them itself); less is scanned in this
 process, which is faster than starting workers. Results come back in input order through a
 bounded window of chunks, so the scanning side's memory stays flat however large the corpus;
-the parent writes them to the database one batch per transaction (a batch is split into several
-once a transaction has read ``store.READ_BUDGET`` bytes of the database).
+the parent writes them to the database one batch per transaction, in memory that grows with the
+batch, not the database (see ``Store.save_scans``).
 """
 
 from __future__ import annotations
