@@ -79,7 +79,7 @@ def test_matching_and_report_stay_fast_on_many_claims(
         timings[name] = time.perf_counter() - began
         return value
 
-    target = store.claims(store_module.Filters(article=results[123].article.id))[4]
+    target = store.claims(store_module.Filters(article=results[len(results) // 2].article.id))[4]
     found = timed("search", lambda: store.search(target["text"]))
     assert target["id"] in [f["id"] for f in found if f["score"] == 100]  # type: ignore[attr-defined]
     timed("similar", lambda: store.similar(target["id"]))
@@ -90,7 +90,7 @@ def test_matching_and_report_stay_fast_on_many_claims(
     timed("scan 20 new claims (with linking)", lambda: store.save_scans([repeat]))
     copy = _copy(repeat, CLAIMS + 1)
     [record] = timed("scan 20 repeated claims (linked)", lambda: store.save_scans([copy]))
-    print(f"\n{CLAIMS} claims:", {k: f"{v:.2f} s" for k, v in timings.items()})
+    print(f"\n{CLAIMS} claims:", {k: f"{v * 1000:.1f} ms" for k, v in timings.items()})
     assert all(claim["id"] in store.earlier_verdicts([claim["id"]]) for claim in record["claims"])
     # Generous bounds: the figures printed are what to compare (under no load, all < 0.5 s).
     assert timings["search"] < 1.0 and timings["similar"] < 1.0
