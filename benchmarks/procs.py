@@ -88,8 +88,9 @@ class _TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.05):
-            self.peak = max(self.peak, _tree_rss(self.pid))
-            self.peak_pss = max(self.peak_pss, _tree_pss(self.pid))
+            pids = _tree(self.pid)
+            self.peak = max(self.peak, sum(map(_rss, pids)))
+            self.peak_pss = max(self.peak_pss, sum(map(_pss, pids)))
 
     def stop(self) -> None:
         self.done.set()
@@ -116,32 +117,26 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes summed over the tree: pages shared by forked workers count once each."""
-    total = 0
-    for pid in _tree(root):
-        try:
-            with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * PAGE
-        except OSError:
-            continue
-    return total
+def _rss(pid: int) -> int:
+    """A process's resident bytes (0 once it has gone): pages it shares count in full."""
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * PAGE
+    except OSError:
+        return 0
 
 
-def _tree_pss(root: int) -> int:
-    """Proportional bytes summed over the tree: a page shared by n processes counts 1/n in each,
-    so the sum is what the tree costs the machine."""
-    total = 0
-    for pid in _tree(root):
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as handle:
-                for line in handle:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-        except OSError:
-            continue
-    return total
+def _pss(pid: int) -> int:
+    """A process's proportional bytes (0 once it has gone): a page shared by n processes counts
+    1/n, so summed over a tree it is what the tree costs the machine."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def repeat(args: list[str], times: int, env: dict[str, str] | None = None) -> dict[str, Any]:

@@ -42,6 +42,8 @@ DB_ENV = "CLAIMTRACK_DB"
 USER_ENV = "CLAIMTRACK_USER"
 CATALOG = "catalog.json"
 MIN_PREFIX = 4
+#: Articles whose claims a lookup of linked claims keeps parsed (the most recently read).
+LINKED_ARTICLES = 64
 #: Version of the layout of ``match/``; a database with another is reindexed when opened.
 MATCH_INDEX = 3
 #: How a piece of evidence bears on a claim.
@@ -530,13 +532,14 @@ class Store:
         """
         found: dict[str, list[dict[str, Any]]] = {}
         with self.transaction() as tx:
+            claims_of = _linked_claims(tx)
             for claim_id in claim_ids:
                 try:
                     _, article_id = _resolve(tx, claim_id)
                 except StoreError:
                     continue
                 doc = _claims(tx, article_id).get(Query().id == claim_id)
-                links = _current_links(tx, (doc or {}).get("links", []))
+                links = _current_links(claims_of, (doc or {}).get("links", []))
                 if links:
                     found[claim_id] = links
         return found
@@ -545,7 +548,8 @@ class Store:
         """The claims of other articles linked to one claim, with their current status."""
         with self.transaction() as tx:
             claim_id, article_id = _resolve(tx, prefix)
-            return _current_links(tx, _claim_doc(tx, claim_id, article_id).get("links", []))
+            links = _claim_doc(tx, claim_id, article_id).get("links", [])
+            return _current_links(_linked_claims(tx), links)
 
     def rescans(self, article: str) -> list[dict[str, Any]]:
         """What each rescan of an article changed (added, moved, edited, removed, kept)."""
@@ -820,12 +824,25 @@ def _reverse(tx: Transaction, entry: dict[str, Any], by: str, note: str | None) 
     return record_change(tx, claim_id, article_id, "undo", by, **fields)
 
 
-def _current_links(tx: Transaction, links: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Links with their claims' current status and text (article files read, not kept open)."""
+def _linked_claims(tx: Transaction) -> Callable[[str], dict[str, dict[str, Any]]]:
+    """The stored claims of an article by id, read without opening its file in the transaction;
+    the last ``LINKED_ARTICLES`` articles read are kept, as links often lead to the same ones."""
+
+    @functools.lru_cache(maxsize=LINKED_ARTICLES)
+    def claims_of(article_id: str) -> dict[str, dict[str, Any]]:
+        claims = (tx.peek(_article_file(article_id)).get("claims") or {}).values()
+        return {doc["id"]: doc for doc in claims}
+
+    return claims_of
+
+
+def _current_links(
+    claims_of: Callable[[str], dict[str, dict[str, Any]]], links: Iterable[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Links with their claims' current status and text (``claims_of``: ``_linked_claims``)."""
     current = []
     for link in links:
-        claims = (tx.peek(_article_file(link["article"])).get("claims") or {}).values()
-        doc = next((d for d in claims if d["id"] == link["id"]), None)
+        doc = claims_of(link["article"]).get(link["id"])
         if doc is not None and not doc.get("removed"):
             current.append(
                 link

@@ -308,13 +308,7 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
     score a claim arrived with is kept in ``details["extractor_score"]``.
     """
     # Many claims share a sentence: score each distinct text (claim or context) once per article.
-    memo: dict[str, float] = {}
-
-    def claim_logit(text: str) -> float:
-        if text not in memo:
-            memo[text] = _claim_logit(text)
-        return memo[text]
-
+    claim_logit = lru_cache(maxsize=None)(_claim_logit)
     logits: dict[int, float] = {}
     for i, claim in enumerate(claims):
         if not claim.text.strip():
