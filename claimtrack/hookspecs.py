@@ -53,7 +53,10 @@ def claimtrack_find_furniture(article: Article) -> Iterable[Span] | None:
 def claimtrack_extract_claims(article: Article) -> Iterable[Claim] | None:
     """Yield the candidate claims of ``article``: the main extension point.
 
-    Called once per article for every extractor. Make each claim with
+    Called once per article for every extractor. ``article.doc`` is the article's spaCy parse
+    (tokens, sentences, entities, dependency trees; parsed once and shared by every plugin) and
+    ``article.parsed(span)`` the tokens of a span; their offsets index ``article.text``. Make
+    each claim with
     ``Claim.from_span(article, start, end, type=..., score=...)``; the core sets ``extractor`` to
     the plugin's name. Yield check-worthy and not check-worthy candidates alike (set
     ``checkworthy``): ``scan --all`` shows both. Spans outside the text and objects that are not

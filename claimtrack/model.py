@@ -11,7 +11,11 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as DocSpan
 
 #: The claim types, modelled on Full Fact's vocabulary (see docs/vocabularies.md).
 CLAIM_TYPES: Mapping[str, str] = MappingProxyType(
@@ -111,6 +115,20 @@ class Metadata:
     decoded_as: str | None = None
 
 
+class _Parse:
+    """Where an article keeps its parse: shared by the copies the core makes of the article
+    (``dataclasses.replace``), dropped when the article is pickled to another process."""
+
+    __slots__ = ("doc", "sentences")
+
+    def __init__(self) -> None:
+        self.doc: Doc | None = None
+        self.sentences: tuple[Sentence, ...] = ()
+
+    def __reduce__(self) -> tuple[type[_Parse], tuple[()]]:
+        return (_Parse, ())
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """An article's text, metadata and segmentation, shared read-only by every plugin.
@@ -127,6 +145,7 @@ class Article:
     quotes: tuple[Quote, ...] = ()
     furniture: tuple[Span, ...] = ()
     _sha256: str = field(init=False, repr=False, compare=False, default="")
+    _parse: _Parse = field(default_factory=_Parse, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Hashed once: claim ids need it for every claim, and the text never changes.
@@ -145,6 +164,29 @@ class Article:
     def slice(self, span: Span) -> str:
         """The text of a span."""
         return self.text[span.start : span.end]
+
+    @property
+    def doc(self) -> Doc:
+        """The spaCy parse of the whole text: tokens, sentences, entities, dependency trees.
+
+        Parsed on first use and kept: every plugin gets the same ``Doc``. Its sentences are
+        ``self.sentences`` (a tree never crosses them) and its offsets index ``self.text``
+        (``token.idx``, ``span.start_char``). See :mod:`claimtrack.nlp` for the pipeline used.
+        """
+        kept = self._parse
+        if kept.doc is None or kept.sentences != self.sentences:
+            from claimtrack.nlp import parse
+
+            kept.doc = parse(self.text, self.sentences)
+            kept.sentences = self.sentences
+        return kept.doc
+
+    def parsed(self, span: Span) -> DocSpan:
+        """The tokens of ``span`` in :attr:`doc` (widened to whole tokens)."""
+        found = self.doc.char_span(span.start, span.end, alignment_mode="expand")
+        if found is None:  # pragma: no cover - "expand" always finds the covering tokens
+            raise ValueError(f"span {span.start}:{span.end} is outside the article")
+        return found
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence holding the character at ``offset``, if any."""

@@ -101,6 +101,8 @@ def _class(name: str, cls: type) -> str:
     if dataclasses.is_dataclass(cls):
         lines.append("| field | type | default |\n|---|---|---|")
         for item in dataclasses.fields(cls):
+            if item.name.startswith("_"):
+                continue  # private state, not part of the API
             lines.append(f"| `{item.name}` | `{item.type}` | {_default(item)} |")
         lines.append("")
     for member, value in _members(cls):

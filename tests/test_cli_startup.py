@@ -50,7 +50,8 @@ def loaded_modules(*args: str, db: Path) -> list[str]:
         f"sys.argv = ['claimtrack', *{list(args)!r}]\n"
         "from claimtrack.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "watched = ('pydantic', 'rich.console', 'claimtrack.store', 'claimtrack.plugins')\n"
+        "watched = ('pydantic', 'rich.console', 'claimtrack.store', 'claimtrack.plugins',"
+        " 'spacy')\n"
         "sys.stderr.write(repr([m for m in watched if m in sys.modules]))\n"
     )
     env = os.environ | {"CLAIMTRACK_DB": str(db)}
@@ -63,6 +64,11 @@ def loaded_modules(*args: str, db: Path) -> list[str]:
 def test_help_imports_neither_the_store_nor_plugins_nor_rich(tmp_path: Path) -> None:
     assert loaded_modules("--help", db=tmp_path) == []
     assert loaded_modules("scan", "--help", db=tmp_path) == []
+
+
+def test_commands_that_do_not_scan_do_not_import_spacy(tmp_path: Path) -> None:
+    for args in (["claims", "--json"], ["report", "--limit", "3"], ["plugins", "--json"]):
+        assert "spacy" not in loaded_modules(*args, db=tmp_path), args
 
 
 def test_commands_do_not_import_pydantic(tmp_path: Path) -> None:

