@@ -74,6 +74,15 @@ def scan(
             help="Most worker processes; small inputs are scanned in one [default: cores].",
         ),
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="local:N|tcp://HOST:PORT",
+            help="Scan on Dask workers: a local cluster of N processes, or a scheduler "
+            "(needs claimtrack[cluster]).",
+        ),
+    ] = None,
     db: DbOption = None,
     disable: DisableOption = None,
     plugins_dir: PluginsDirOption = None,
@@ -120,10 +129,13 @@ def scan(
         else:
             _show(record, earlier or {})
 
-    workers = 1 if "-" in paths else _workers(jobs or default_jobs(), paths)
     with _progress(len(paths), json) as advance:
-        for kind, value in _outcomes(host, paths, workers, disable, plugins_dir):
-            advance()
+        if cluster:
+            outcomes = _cluster_outcomes(cluster, paths, disable, plugins_dir, advance)
+        else:
+            workers = 1 if "-" in paths else _workers(jobs or default_jobs(), paths)
+            outcomes = _counted(_outcomes(host, paths, workers, disable, plugins_dir), advance)
+        for kind, value in outcomes:
             if kind == "unreadable":
                 unreadable = True
                 error(value)
@@ -163,6 +175,34 @@ def _workers(jobs: int, paths: Sequence[str]) -> int:
         if size >= jobs * BYTES_PER_WORKER:
             break
     return max(1, min(jobs, len(paths), size // max(1, BYTES_PER_WORKER)))
+
+
+def _counted(outcomes: Iterator[Outcome], advance: Callable[[int], None]) -> Iterator[Outcome]:
+    """``outcomes``, advancing the progress bar by one as each is taken."""
+    for outcome in outcomes:
+        advance(1)
+        yield outcome
+
+
+def _cluster_outcomes(
+    spec: str,
+    paths: Sequence[str],
+    disable: list[str] | None,
+    plugins_dir: Path | None,
+    advance: Callable[[int], None],
+) -> Iterator[Outcome]:
+    """Scan every source on the Dask cluster ``spec``, in order (``claimtrack.cluster``)."""
+    from claimtrack.cluster import connect, host_options, scan_sources
+    from claimtrack.errors import UsageError
+
+    if "-" in paths:
+        raise UsageError("standard input cannot be scanned on a cluster; save it to a file")
+    with connect(spec) as client:
+        for outcome in scan_sources(client, paths, host_options(disable, plugins_dir), advance):
+            if outcome.result is None:
+                yield "unreadable", outcome.error
+            else:
+                yield "ok", outcome.result
 
 
 def _outcomes(
@@ -236,9 +276,9 @@ class _progress:
         self.enabled = total > 1 and stderr().is_terminal and (json or not sys.stdout.isatty())
         self.bar: Any = None
 
-    def __enter__(self) -> Callable[[], None]:
+    def __enter__(self) -> Callable[[int], None]:
         if not self.enabled:
-            return lambda: None
+            return lambda done: None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
         from claimtrack.terminal import stderr
@@ -255,7 +295,7 @@ class _progress:
         )
         self.bar.start()
         task = self.bar.add_task("scan", total=self.total)
-        return lambda: self.bar.advance(task)
+        return lambda done: self.bar.advance(task, done)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
