@@ -58,8 +58,12 @@ def claimtrack_extract_claims(article: Article) -> Iterable[Claim] | None:
     ``article.parsed(span)`` the tokens of a span; their offsets index ``article.text``. Make
     each claim with
     ``Claim.from_span(article, start, end, type=..., score=...)``; the core sets ``extractor`` to
-    the plugin's name. Yield check-worthy and not check-worthy candidates alike (set
-    ``checkworthy``): ``scan --all`` shows both. Spans outside the text and objects that are not
+    the plugin's name. Yield check-worthy and not check-worthy candidates alike: ``scan`` shows
+    the check-worthy ones and ``scan --all`` shows both. ``checkworthy`` is yours to decide: a
+    claim keeps True (the default: an extractor that finds a claim is heard) or False, and
+    ``checkworthy=None`` leaves the decision to the bundled scorer, which ranks every claim
+    (``score``) and decides only these (with the scorer disabled, ``score`` decides at
+    ``DEFAULT_THRESHOLD``). Spans outside the text and objects that are not
     claims are rejected and reported against the plugin. When two extractors yield the same
     span, the one called first keeps it: the last registered is called first, so a
     ``--plugins-dir`` plugin wins over an installed one, and both over the bundled extractors.

@@ -252,9 +252,12 @@ class Claim:
     The bundled enrichers fill in the ``type`` and ``claim`` an extractor left at their defaults
     and keep those it set: ``claimtypes`` types only claims of type ``other``, ``standalone``
     neither rewrites nor splits a restated claim, and the parts of a split claim keep its
-    ``extractor``. ``speaker``, ``score`` and ``checkworthy`` are theirs: ``attribution`` sets
-    every speaker, and ``checkworthiness`` rescores every claim on one scale, keeping the score
-    the claim arrived with in ``details["extractor_score"]`` (docs/plugins.md, "Who sets what").
+    ``extractor``. ``speaker`` and ``score`` are theirs: ``attribution`` sets every speaker, and
+    ``checkworthiness`` rescores every claim on one scale, keeping the score the claim arrived
+    with in ``details["extractor_score"]``. ``checkworthy`` is the extractor's to decide: True
+    (the default) or False is kept, and None leaves the decision to the scorer, which decides at
+    its threshold; a claim still undecided after enrichment (the scorer disabled) is decided by
+    its own ``score`` at :data:`DEFAULT_THRESHOLD` (docs/plugins.md, "Who sets what").
     """
 
     id: str
@@ -263,7 +266,7 @@ class Claim:
     text: str
     claim: str
     score: float = 0.5
-    checkworthy: bool = True
+    checkworthy: bool | None = True
     type: str = "other"
     speaker: Speaker | None = None
     extractor: str = ""
@@ -300,6 +303,13 @@ class Claim:
         """Whether ``claim`` differs from the span's own words (spacing aside): it was rewritten."""
         return self.claim != " ".join(self.text.split())
 
+    @property
+    def decided_checkworthy(self) -> bool:
+        """``checkworthy``, or for an undecided claim (None) its ``score`` at the threshold."""
+        if self.checkworthy is None:
+            return bool(self.score >= DEFAULT_THRESHOLD)
+        return bool(self.checkworthy)
+
     def evolve(self, **changes: Any) -> Claim:
         """A copy with some fields changed (the span and id cannot change this way)."""
         if {"start", "end", "text", "id"} & changes.keys():
@@ -322,7 +332,7 @@ class Claim:
             "text": self.text,
             "claim": self.claim,
             "score": round(float(self.score), 4),
-            "checkworthy": bool(self.checkworthy),
+            "checkworthy": self.decided_checkworthy,
             "type": self.type,
             "speaker": self.speaker.to_json() if self.speaker else None,
             "extractor": self.extractor,

@@ -217,7 +217,12 @@ def _enrich(host: PluginHost, article: Article, claims: list[Claim]) -> list[Cla
             continue  # a faulty enricher's output is dropped whole: the claims stay as they were
         _check_claims(article, len(enriched), f" after {name}")
         claims = [c if c.extractor else Claim.evolve(c, extractor=name) for c in enriched]
-    return [c for c in claims if not article.is_furniture(c.span)]
+    # A claim whose extractor left the decision to a scorer that did not run is decided here.
+    return [
+        c if c.checkworthy is not None else Claim.evolve(c, checkworthy=c.decided_checkworthy)
+        for c in claims
+        if not article.is_furniture(c.span)
+    ]
 
 
 def _relate(host: PluginHost, article: Article, claims: list[Claim]) -> list[Contradiction]:

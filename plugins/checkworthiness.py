@@ -330,5 +330,6 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
         details = claim.details
         if EXTRACTOR_SCORE not in details:
             details = {**details, EXTRACTOR_SCORE: claim.score}
-        scored.append(claim.evolve(score=value, checkworthy=is_checkworthy(value), details=details))
+        decision = is_checkworthy(value) if claim.checkworthy is None else claim.checkworthy
+        scored.append(claim.evolve(score=value, checkworthy=decision, details=details))
     return scored

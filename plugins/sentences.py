@@ -1,7 +1,9 @@
 """Baseline extractor: every sentence of the article is a candidate claim.
 
-Later plugins refine these candidates (attribution, types, check-worthiness); on its own it
-scores a sentence by simple signs of checkable content: numbers, dates and named things.
+Later plugins refine these candidates (attribution, types, check-worthiness). It leaves the
+check-worthy decision to the scorer (``checkworthy=None``): every sentence is a candidate, not a
+claim the extractor vouches for. Its own score, by simple signs of checkable content (numbers
+and named things), decides only when the scorer is disabled.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
 
 @hookimpl
 def claimtrack_extract_claims(article: Article) -> Iterator[Claim]:
-    """Yield one candidate claim per sentence that is not furniture."""
+    """Yield one candidate claim per sentence that is not furniture, undecided."""
     for sentence in article.sentences:
         if article.is_furniture(sentence):
             continue
@@ -26,5 +28,5 @@ def claimtrack_extract_claims(article: Article) -> Iterator[Claim]:
         if text.rstrip().endswith("?"):
             score = 0.1
         yield Claim.from_span(
-            article, sentence.start, sentence.end, score=score, checkworthy=score >= 0.5
+            article, sentence.start, sentence.end, score=score, checkworthy=None
         )

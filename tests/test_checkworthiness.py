@@ -69,9 +69,13 @@ def test_hook_scores_every_claim() -> None:
     article = _article(text)
     second = article.sentences[1]
     claims = [
-        Claim.from_span(article, 0, article.sentences[0].end, score=0.5, checkworthy=True),
+        Claim.from_span(article, 0, article.sentences[0].end, score=0.5, checkworthy=None),
         Claim.from_span(
-            article, second.start, second.end, speaker=Speaker("the council", "the council")
+            article,
+            second.start,
+            second.end,
+            checkworthy=None,
+            speaker=Speaker("the council", "the council"),
         ),
     ]
     out = cw.claimtrack_enrich_claims(article, claims)
@@ -97,7 +101,7 @@ def test_hook_rescores_every_claim_and_keeps_the_extractors_score() -> None:
     text = "I feel good about it. The city lost 12,000 jobs in 2009, the council said."
     article = _article(text)
     claims = [
-        Claim.from_span(article, s.start, s.end, score=0.9, details={"k": 1})
+        Claim.from_span(article, s.start, s.end, score=0.9, checkworthy=None, details={"k": 1})
         for s in article.sentences
     ]
     out = cw.claimtrack_enrich_claims(article, claims)
