@@ -13,11 +13,14 @@ import sys
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from claimtrack.errors import ClaimtrackError
+
+if TYPE_CHECKING:
+    from claimtrack.model import Metadata
 
 PLUGIN_FAILED = 3
 
@@ -92,12 +95,15 @@ def plugin_host(disable: list[str] | None, plugins_dir: Path | None) -> Any:
     return load_plugins(disable=disable or (), plugins_dir=plugins_dir)
 
 
-def warn_decoded(source: str, decoded_as: str | None) -> None:
-    """Name on stderr the encoding a source that was not UTF-8 was decoded as (if it was)."""
-    if decoded_as:
-        from claimtrack.terminal import warn
+def warn_decoded(source: str, metadata: Metadata) -> None:
+    """Name on stderr how a source that was not clean UTF-8 was decoded (if it was not)."""
+    from claimtrack.terminal import warn
 
-        warn(f"{source}: not UTF-8, decoded as {decoded_as}")
+    if metadata.invalid_bytes:
+        count = metadata.invalid_bytes
+        warn(f"{source}: {count} invalid UTF-8 byte{'s' * (count != 1)} replaced with U+FFFD")
+    elif metadata.decoded_as:
+        warn(f"{source}: not UTF-8, decoded as {metadata.decoded_as}")
 
 
 def build_app(command: str | None = None) -> typer.Typer:

@@ -18,6 +18,7 @@ from typing import Any
 
 from claimtrack.contract import scan_json
 from claimtrack.errors import UsageError
+from claimtrack.model import Metadata
 from claimtrack.pipeline import scan_source
 from claimtrack.plugins import PluginHost
 
@@ -96,7 +97,7 @@ class Scanner:
         self.host = host
         self.seconds = 0.0
         self.plugin_errors = 0
-        self.decoded: dict[str, str] = {}  # source: encoding, for sources that were not UTF-8
+        self.decoded: dict[str, Metadata] = {}  # sources that were not clean UTF-8
 
     def scan(self, paths: Iterable[Path]) -> dict[Path, Record]:
         """The contract record of each path (every claim, check-worthy or not)."""
@@ -105,8 +106,9 @@ class Scanner:
         for path in paths:
             result = scan_source(self.host, str(path))
             self.plugin_errors += len(result.errors)
-            if result.article.metadata.decoded_as:
-                self.decoded[result.article.source] = result.article.metadata.decoded_as
+            metadata = result.article.metadata
+            if metadata.decoded_as or metadata.invalid_bytes:
+                self.decoded[result.article.source] = metadata
             records[path] = scan_json(result)
         self.seconds += time.perf_counter() - started
         return records
@@ -114,7 +116,7 @@ class Scanner:
     def stamp(self, figures: Record) -> Record:
         """Add the time taken and the plugin failure count to a set of figures.
 
-        Sources that were not UTF-8 are added as ``decoded`` (source: encoding), if any.
+        Sources that were not clean UTF-8 are added as ``decoded`` (source: metadata), if any.
         """
         decoded = {"decoded": dict(self.decoded)} if self.decoded else {}
         return figures | {

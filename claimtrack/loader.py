@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import sys
 import time
 import unicodedata
@@ -35,37 +36,19 @@ URL_TIMEOUT = 20.0
 MAX_REDIRECTS = 5
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_DATE = rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
-_BYLINE_DATE = re.compile(
-    rf"^(?:By\s+)?(?P<author>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,4}})\s+{_DATE}$"
-)
+#: A line that may carry a date holds a year; lines without one are not handed to the parser.
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+#: Longest header or footer line read for a date (a dateline, not a sentence of the article).
+_DATELINE_CHARS = 100
+#: Most words a date takes ("Tuesday, March 8, 2024, 10:30 am EST").
+_DATE_WORDS = 7
 _BYLINE = re.compile(r"^By\s+(?P<author>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,6})$")
-_PUBLISHED_IN = re.compile(rf"^Published in (?P<publisher>[^,]+),\s*{_DATE}\.?$")
+_NAME = re.compile(r"^(?:By\s+)?(?P<author>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,6})$")
+_LABEL = re.compile(
+    r"^(?:first\s+|last\s+)?(?:published|updated|posted|dated?)\b(?:\s+(?:in|by)\s+"
+    r"(?P<publisher>.+?))?(?:\s+on)?$",
+    re.IGNORECASE,
+)
 
 
 @hookimpl(trylast=True)
@@ -79,25 +62,38 @@ def load(source: str) -> Article:
     if source == "-":
         data = _read_limited(sys.stdin.buffer, "standard input")
         return article_from_bytes(data, "-", html=_looks_like_html(data))
-    if _URL.match(source):
+    if is_url(source):
         data, content_type = fetch(source)
         return article_from_bytes(data, source, html="html" in content_type, url=source)
-    path = Path(source)
-    if not path.exists():
-        raise ArticleError(f"{source}: no such file")
-    if path.is_dir():
-        raise ArticleError(f"{source}: is a directory (scan expands directories itself)")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ArticleError(
-            f"{source}: file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB"
-        )
-    with path.open("rb") as handle:
-        data = handle.read()
-    html = path.suffix.lower() in HTML_SUFFIXES or (
-        path.suffix.lower() not in TEXT_SUFFIXES and _looks_like_html(data)
-    )
+    data = read_file(source)
+    html = Path(source).suffix.lower() in HTML_SUFFIXES or _looks_like_html(data)
     return article_from_bytes(data, source, html=html)
+
+
+def read_file(source: str) -> bytes:
+    """The bytes of a regular file; anything else (a FIFO, a device, a socket) is rejected at
+    once, without reading: ``/dev/zero`` never ends and a FIFO waits for a writer."""
+    try:
+        # Non-blocking, so that opening a FIFO returns at once; the open file is then checked.
+        fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError as exc:
+        raise ArticleError(f"{source}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise ArticleError(f"{source}: is a directory (scan expands directories itself)") from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ArticleError(f"{source}: is a directory (scan expands directories itself)")
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(
+                f"{source}: not a regular file (a pipe or device); give standard input as -"
+            )
+        if info.st_size > MAX_BYTES:
+            raise ArticleError(
+                f"{source}: file is {info.st_size / 1e6:.1f} MB; "
+                f"the limit is {MAX_BYTES / 1e6:.0f} MB"
+            )
+        return handle.read()
 
 
 def article_from_bytes(
@@ -105,25 +101,32 @@ def article_from_bytes(
 ) -> Article:
     """Decode bytes (and extract HTML) into an unsegmented article with metadata.
 
-    An encoding other than UTF-8 is kept in ``metadata.decoded_as``, for the CLI to name.
+    An encoding other than UTF-8 is kept in ``metadata.decoded_as``, and the count of invalid
+    bytes replaced in mostly valid UTF-8 in ``metadata.invalid_bytes``, for the CLI to name.
     """
     text, encoding = decode(data, source)
+    replaced = invalid_bytes(data) if encoding == REPLACED else 0
     if html:
         text, metadata = extract_html(text, source, url)
     else:
         metadata = text_metadata(text)
     if not text.strip():
         raise ArticleError(f"{source}: no text to scan (empty file)")
-    if encoding != "utf-8":
+    if replaced:
+        metadata = replace(metadata, invalid_bytes=replaced)
+    elif encoding != "utf-8":
         metadata = replace(metadata, decoded_as=encoding)
     return Article(text=text, source=source, metadata=metadata)
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
-    """Decode an article's bytes: the text and the encoding it was read in (``utf-8`` or another).
+    """Decode an article's bytes: the text and the encoding it was read in (``utf-8``,
+    :data:`REPLACED` or another).
 
-    UTF-8 (a BOM removed) is read as is; UTF-16 or UTF-32 with a byte-order mark, or UTF-16
-    without one whose NUL bytes give it away; otherwise a legacy encoding (:func:`decode_legacy`).
+    UTF-8 (a BOM removed) is read as is; so is text that starts with a UTF-8 byte-order mark or
+    is mostly UTF-8, its invalid bytes replaced with U+FFFD; UTF-16 or UTF-32 with a byte-order
+    mark, or UTF-16 without one whose NUL bytes give it away; otherwise a legacy encoding
+    (:func:`decode_legacy`).
     Binary data, and bytes no encoding fits, are rejected with ``ArticleError``.
     """
     if not data.strip():
@@ -148,6 +151,8 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if data.startswith(codecs.BOM_UTF8) or _mostly_utf8(data):
+        return data.decode("utf-8-sig", errors="replace"), REPLACED
     found = decode_legacy(data)
     if found is None:
         raise ArticleError(
@@ -156,6 +161,8 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     return found
 
 
+#: What :func:`decode` calls UTF-8 read with its invalid bytes replaced.
+REPLACED = "utf-8 (invalid bytes replaced)"
 #: Byte-order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
@@ -201,6 +208,26 @@ def decode_legacy(data: bytes) -> tuple[str, str] | None:
 def _fit(match: Any) -> float:
     fit: float = match.coherence - match.chaos
     return fit
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether bytes that are not valid UTF-8 are still mostly UTF-8: more of their non-ASCII
+    characters are well-formed UTF-8 sequences than stray bytes. Legacy text (cp1252, latin-1)
+    almost never forms a valid sequence, so a few damaged bytes in UTF-8 text do not turn every
+    accented letter into mojibake."""
+    stray = invalid_bytes(data)
+    non_ascii = len(_NON_ASCII.findall(data.decode("utf-8", errors="surrogateescape")))
+    return non_ascii - stray > stray
+
+
+def invalid_bytes(data: bytes) -> int:
+    """How many bytes of ``data`` are not part of a well-formed UTF-8 sequence."""
+    # surrogateescape turns each such byte into one lone surrogate, U+DC80 to U+DCFF.
+    return len(_ESCAPED.findall(data.decode("utf-8", errors="surrogateescape")))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ESCAPED = re.compile(r"[\udc80-\udcff]")
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -260,38 +287,68 @@ def extract_html(html: str, source: str, url: str | None = None) -> tuple[str, M
 
 
 def text_metadata(text: str) -> Metadata:
-    """Title, author, publisher and date from a plain article's own header and footer lines."""
+    """Title, author, publisher and date from a plain article's own header and footer lines.
+
+    The title is the first line; a byline ("By Jane Doe"), a dateline ("March 8, 2024",
+    "8 March 2024", "Published: 2024-03-08", "By Jane Doe March 8, 2024", "LONDON, 8 March 2024 —")
+    among the next lines, and a footer ("Published in The Gazette, March 8, 2024.") give the rest.
+    """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return Metadata()
     first = lines[0].lstrip("#").strip()
     title = first if len(first) <= 200 and not first.endswith((".", "?", "!")) else None
     author = published = publisher = None
-    for line in lines[1:8]:
-        match = _BYLINE_DATE.match(line)
-        if match:
-            author, published = match["author"].strip(), iso_date(match)
-            break
-        match = _BYLINE.match(line)
-        if match:
-            author = match["author"].strip()
-            break
-    for line in lines[-12:]:
-        match = _PUBLISHED_IN.match(line)
-        if match:
-            publisher = match["publisher"].strip()
-            published = published or iso_date(match)
-            break
+    for line in (*lines[1:8], *lines[-12:]):
+        dated = dateline(line)
+        if dated is None:
+            byline = _BYLINE.match(line)
+            author = author or (byline["author"].strip() if byline else None)
+            continue
+        before, day = dated
+        label, name = _LABEL.match(before), _NAME.match(before)
+        if before and not label and not name:  # a sentence that ends in a date
+            continue
+        published = published or day
+        if label:
+            publisher = publisher or label["publisher"]
+        elif name and not before.isupper():  # "LONDON, March 8, 2024" names a place
+            author = author or name["author"].strip()
     return Metadata(title=title, published=published, publisher=publisher, author=author)
 
 
-def iso_date(match: re.Match[str]) -> str | None:
-    """YYYY-MM-DD from a match with ``month``, ``day`` and ``year`` groups, if valid."""
-    month = MONTHS.get(match["month"].rstrip(".").lower())
-    day, year = int(match["day"]), int(match["year"])
-    if month is None or not 1 <= day <= 31:
+def dateline(line: str) -> tuple[str, str] | None:
+    """(what comes before, YYYY-MM-DD) for a short line that ends in a full date, else None.
+
+    The date is the longest run of closing words that ``dateutil`` reads as a day, month and
+    year; a dash after it ("LONDON, March 8, 2024 — The council ...") ends the dateline.
+    """
+    head = re.split(r"\s[—–-]\s", line, maxsplit=1)[0].strip().rstrip(".")
+    if len(head) > _DATELINE_CHARS or not _YEAR.search(head):
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    words = head.split()
+    for start in range(max(0, len(words) - _DATE_WORDS), len(words)):
+        day = full_date(" ".join(words[start:]))
+        if day is not None:
+            return " ".join(words[:start]).rstrip(" ,:;|·"), day
+    return None
+
+
+def full_date(text: str) -> str | None:
+    """YYYY-MM-DD if ``text`` is a date naming its day, month and year, else None."""
+    from datetime import datetime
+
+    from dateutil import parser
+
+    try:
+        # Parsed twice with different defaults: a part the text leaves out shows as a change.
+        one = parser.parse(text, default=datetime(2000, 1, 1))
+        two = parser.parse(text, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError):
+        return None
+    if one.date() != two.date():
+        return None
+    return one.date().isoformat()
 
 
 def fetch(url: str) -> tuple[bytes, str]:
@@ -354,14 +411,23 @@ def _read_by_deadline(response: Any, url: str, deadline: float) -> bytes:
 
 
 def _looks_like_html(data: bytes) -> bool:
-    head = data[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+    """Whether ``data`` is an HTML page, whatever its file name says: it opens with a doctype,
+    an ``<html>`` tag, or markup that holds a ``<head>`` or ``<body>`` early on."""
+    head = data[:2048].removeprefix(codecs.BOM_UTF8).lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return True
+    return head.startswith(b"<") and (b"<body" in head or b"<head" in head or b"<html" in head)
+
+
+def is_url(source: str) -> bool:
+    """Whether ``source`` is an http(s) URL (which the loader fetches)."""
+    return _URL.match(source) is not None
 
 
 def expand_sources(sources: Iterable[str]) -> Iterator[str]:
     """Sources with directories replaced by their supported files, recursively, in sorted order."""
     for source in sources:
-        if source == "-" or _URL.match(source) or not os.path.isdir(source):
+        if source == "-" or is_url(source) or not os.path.isdir(source):
             yield source
             continue
         found = False

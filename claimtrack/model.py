@@ -104,7 +104,8 @@ class Metadata:
     """What is known about an article besides its text.
 
     ``decoded_as`` is set by the core's loader when the source was not UTF-8: the encoding it
-    was read in (``cp1252``, ``UTF-16 (byte-order mark)``), which the command line names.
+    was read in (``cp1252``, ``UTF-16 (byte-order mark)``), which the command line names;
+    ``invalid_bytes`` counts the bytes it replaced with U+FFFD in text that was mostly UTF-8.
     """
 
     title: str | None = None
@@ -113,6 +114,7 @@ class Metadata:
     author: str | None = None
     url: str | None = None
     decoded_as: str | None = None
+    invalid_bytes: int = 0
 
 
 class _Parse:

@@ -5,11 +5,20 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from claimtrack.errors import ArticleError
-from claimtrack.model import CLAIM_TYPES, Article, Claim, Contradiction, ScanResult, Sentence, Span
+from claimtrack.model import (
+    CLAIM_TYPES,
+    Article,
+    Claim,
+    Contradiction,
+    Metadata,
+    ScanResult,
+    Sentence,
+    Span,
+)
 from claimtrack.plugins import PluginHost, time_limits
 from claimtrack.text import make_article
 
@@ -53,19 +62,26 @@ def score_pair(article: Article, a: Claim, b: Claim) -> float | None:
     return float(score)
 
 
-def load_article(host: PluginHost, source: str) -> Article:
-    """Load and segment ``source`` through the loader hook; raise ``ArticleError`` if unreadable."""
+def load_article(host: PluginHost, source: str, given: Metadata | None = None) -> Article:
+    """Load and segment ``source`` through the loader hook; raise ``ArticleError`` if unreadable.
+
+    Each field set in ``given`` (``scan --title``, ``--date``...) replaces what the loader found.
+    """
     article = host.first_result("claimtrack_load_article", propagate=(ArticleError,), source=source)
     if not isinstance(article, Article):
         raise ArticleError(f"{source}: no loader could read it")
     _check_length(article)  # before segmenting: a 10 MB text would take seconds to split
-    return make_article(article.text, article.source, article.metadata)
+    metadata = article.metadata
+    if given is not None:
+        known = {f.name: getattr(given, f.name) for f in fields(given)}
+        metadata = replace(metadata, **{name: value for name, value in known.items() if value})
+    return make_article(article.text, article.source, metadata)
 
 
-def scan_source(host: PluginHost, source: str) -> ScanResult:
-    """Load ``source`` and scan it."""
+def scan_source(host: PluginHost, source: str, given: Metadata | None = None) -> ScanResult:
+    """Load ``source`` (its metadata completed by ``given``, see :func:`load_article`), scan it."""
     with time_limits():
-        return scan_article(host, load_article(host, source))
+        return scan_article(host, load_article(host, source, given))
 
 
 def scan_article(host: PluginHost, article: Article) -> ScanResult:

@@ -268,7 +268,9 @@ def test_eval_names_sources_that_were_not_utf8(host: PluginHost, tmp_path: Path)
     story = folder / "text" / "story.txt"
     story.write_bytes(story.read_text(encoding="utf-8").encode("utf-16"))
     figures = evaluate(host, "news", folder)
-    assert figures.pop("decoded") == {str(story): "UTF-16 (byte-order mark)"}
+    assert {s: m.decoded_as for s, m in figures.pop("decoded").items()} == {
+        str(story): "UTF-16 (byte-order mark)"
+    }
     assert figures.pop("seconds") >= 0
     utf8 = evaluate(host, "news", DATA / "news")
     assert figures == {k: v for k, v in utf8.items() if k != "seconds"}

@@ -78,8 +78,8 @@ def eval_command(
             if info is None or info.status != "disabled":
                 unmatched.setdefault(name, "--disable" if name in plans[0][2] else option)
         figures = evaluate(host, fmt.value, path)
-        for source, encoding in figures.pop("decoded", {}).items():
-            warn_decoded(source, encoding)
+        for source, metadata in figures.pop("decoded", {}).items():
+            warn_decoded(source, metadata)
         if figures.get("plugin_errors"):
             warn(f"run {label}: plugins failed {figures['plugin_errors']} times while scanning")
             plugin_failed = True

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,6 +30,9 @@ from claimtrack.cli import (
     plugin_host,
     warn_decoded,
 )
+
+if TYPE_CHECKING:
+    from claimtrack.model import Metadata
 
 #: Articles stored per database write when scanning many files.
 BATCH = 64
@@ -83,6 +86,17 @@ def scan(
             "(needs claimtrack[cluster]).",
         ),
     ] = None,
+    title: Annotated[
+        str | None, typer.Option(help="The article's title (one source only).")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Where the article was published (one source only).")
+    ] = None,
+    publisher: Annotated[str | None, typer.Option(help="Who published the articles.")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(help="When the articles were published (2024-03-08, March 8, 2024...)."),
+    ] = None,
     db: DbOption = None,
     disable: DisableOption = None,
     plugins_dir: PluginsDirOption = None,
@@ -92,13 +106,18 @@ def scan(
     from claimtrack.loader import expand_sources
     from claimtrack.terminal import error, print_json_line, stderr, warn
 
+    paths = list(expand_sources(sources))
+    given = _given_metadata(paths, title=title, url=url, publisher=publisher, date=date)
+    if cluster and given is not None:
+        from claimtrack.errors import UsageError
+
+        raise UsageError("--title, --url, --publisher and --date are for local scans, not --cluster")
     host = plugin_host(disable, plugins_dir)
     # A plugin that failed to load is missing from every article: each record's errors say so.
     load_failures = tuple(host.take_failures())
     for failure in load_failures:
         warn(f"plugin {failure.plugin}: {failure.message}")
     checkers = [name for name, _, _ in host.implementations("claimtrack_find_contradictions")]
-    paths = list(expand_sources(sources))
     store = None if no_store else open_store(db)
     unreadable = stored = False
     plugin_failed = bool(load_failures)
@@ -134,13 +153,13 @@ def scan(
             outcomes = _cluster_outcomes(cluster, paths, disable, plugins_dir, advance)
         else:
             workers = 1 if "-" in paths else _workers(jobs or default_jobs(), paths)
-            outcomes = _counted(_outcomes(host, paths, workers, disable, plugins_dir), advance)
+            outcomes = _counted(_outcomes(host, paths, given, workers, disable, plugins_dir), advance)
         for kind, value in outcomes:
             if kind == "unreadable":
                 unreadable = True
                 error(value)
                 continue
-            warn_decoded(value.article.source, value.article.metadata.decoded_as)
+            warn_decoded(value.article.source, value.article.metadata)
             if load_failures:  # missing from every article: each result's errors say so
                 value = replace(value, errors=(*load_failures, *value.errors))
             if store is None:
@@ -157,6 +176,31 @@ def scan(
         raise typer.Exit(1)
     if plugin_failed:
         raise typer.Exit(PLUGIN_FAILED)
+
+
+def _given_metadata(
+    paths: Sequence[str],
+    *,
+    title: str | None,
+    url: str | None,
+    publisher: str | None,
+    date: str | None,
+) -> Metadata | None:
+    """The metadata given on the command line, checked, or None if none was."""
+    from claimtrack.errors import UsageError
+    from claimtrack.loader import full_date, is_url
+    from claimtrack.model import Metadata
+
+    if not any((title, url, publisher, date)):
+        return None
+    if (title or url) and len(paths) > 1:
+        raise UsageError("--title and --url describe one article: give one source")
+    if url and not is_url(url):
+        raise UsageError(f"--url {url!r} is not an http(s) URL")
+    published = full_date(date) if date else None
+    if date and published is None:
+        raise UsageError(f"--date {date!r} is not a date with a day, month and year")
+    return Metadata(title=title, url=url, publisher=publisher, published=published)
 
 
 def _workers(jobs: int, paths: Sequence[str]) -> int:
@@ -208,6 +252,7 @@ def _cluster_outcomes(
 def _outcomes(
     host: Any,
     paths: Sequence[str],
+    given: Metadata | None,
     workers: int,
     disable: list[str] | None,
     plugins_dir: Path | None,
@@ -215,7 +260,7 @@ def _outcomes(
     """Scan every source, in order: in this process, or in ``workers`` processes."""
     if workers <= 1:
         for path in paths:
-            yield _scan_one(host, path)
+            yield _scan_one(host, path, given)
         return
     import multiprocessing
 
@@ -226,7 +271,7 @@ def _outcomes(
         with multiprocessing.Pool(workers, _init_worker, (disable, plugins_dir)) as pool:
             window: deque[Any] = deque()
             for chunk in chunks:
-                window.append(pool.apply_async(_scan_chunk, (chunk,)))
+                window.append(pool.apply_async(_scan_chunk, (chunk, given)))
                 if len(window) >= workers * WINDOW_PER_JOB:
                     yield from window.popleft().get()
             while window:
@@ -235,12 +280,12 @@ def _outcomes(
         _worker_host = None
 
 
-def _scan_one(host: Any, source: str) -> Outcome:
+def _scan_one(host: Any, source: str, given: Metadata | None) -> Outcome:
     from claimtrack.errors import ArticleError
     from claimtrack.pipeline import scan_source
 
     try:
-        return "ok", scan_source(host, source)
+        return "ok", scan_source(host, source, given)
     except ArticleError as exc:
         return "unreadable", str(exc)
 
@@ -257,8 +302,8 @@ def _init_worker(disable: list[str] | None, plugins_dir: Path | None) -> None:
     _worker_host.take_failures()
 
 
-def _scan_chunk(paths: list[str]) -> list[Outcome]:
-    return [_scan_one(_worker_host, path) for path in paths]
+def _scan_chunk(paths: list[str], given: Metadata | None) -> list[Outcome]:
+    return [_scan_one(_worker_host, path, given) for path in paths]
 
 
 class _progress:
