@@ -33,6 +33,15 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+#: ``--status`` means the same on every command: the claims that now have this status.
+StatusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        "--where-status",
+        help="Only claims that now have this status (in-progress, In Progress... alike).",
+    ),
+]
 DisableOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -56,6 +65,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "db": ("db",),
     "eval_cmd": ("eval",),
     "exchange": ("export", "import"),
+    "docs_cmd": ("docs",),
 }  # fmt: skip
 
 
@@ -142,8 +152,13 @@ def _root_options(
             is_eager=True,
         ),
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of each plugin that fails.")
+    ] = False,
 ) -> None:
-    pass
+    from claimtrack import terminal
+
+    terminal.debug = debug
 
 
 def __getattr__(name: str) -> Any:

@@ -19,6 +19,7 @@ A database folder may hold ``config.toml``; without one the default vocabulary a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,11 +79,20 @@ class Config:
         return {s.name: s.colour for s in self.statuses}
 
     def status(self, name: str) -> Status:
-        """The status called ``name``; raise ``UsageError`` listing the valid ones otherwise."""
-        for status in self.statuses:
-            if status.name == name:
-                return status
-        raise UsageError(f"unknown status {name!r}; valid statuses: {', '.join(self.names)}")
+        """The status called ``name``; raise ``UsageError`` listing the valid ones otherwise.
+
+        Names match whatever their case, spaces, hyphens and underscores: ``in-progress``,
+        ``In Progress`` and ``in_progress`` all name ``in progress`` (see :meth:`find`).
+        """
+        found = self.find(name)
+        if found is None:
+            raise UsageError(f"unknown status {name!r}; valid statuses: {', '.join(self.names)}")
+        return found
+
+    def find(self, name: str) -> Status | None:
+        """The status ``name`` spells (as :meth:`status` matches), or None."""
+        key = _status_key(name)
+        return next((s for s in self.statuses if _status_key(s.name) == key), None)
 
     def status_for_rating(self, label: str | None, value: float | None) -> Status | None:
         """The status whose ClaimReview rating has this label (preferred) or value."""
@@ -95,6 +105,13 @@ class Config:
             if rated:
                 return min(rated, key=lambda s: abs((s.rating or 0) - value))
         return None
+
+
+def _status_key(name: str) -> str:
+    return _SEPARATORS.sub("", name).casefold()
+
+
+_SEPARATORS = re.compile(r"[\s_-]+")
 
 
 def load_config(db_path: Path) -> Config:

@@ -398,11 +398,16 @@ class Contradiction:
 
 @dataclass(frozen=True, slots=True)
 class PluginFailure:
-    """A plugin that failed at some stage; the scan goes on without its contribution."""
+    """A plugin that failed at some stage; the scan goes on without its contribution.
+
+    ``traceback`` is the Python traceback of the exception it raised, if any, which
+    ``claimtrack --debug`` shows; it is not part of the contract's JSON.
+    """
 
     plugin: str
     message: str
     stage: str = ""
+    traceback: str = field(default="", compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The contract's error object."""

@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from traceback import format_exc
 from types import ModuleType
 from typing import Any
 
@@ -114,7 +115,8 @@ class PluginHost:
         try:
             module = importlib.import_module(module_name)
         except Exception as exc:  # a broken plugin must not stop the others
-            self._fail(PluginInfo(name=name, origin=origin), f"import failed: {_describe(exc)}")
+            info = PluginInfo(name=name, origin=origin)
+            self._fail(info, f"import failed: {_describe(exc)}", format_exc())
             return
         self.register(module, name, origin, version=_module_version(module))
 
@@ -134,14 +136,15 @@ class PluginHost:
             spec.loader.exec_module(module)
         except Exception as exc:  # a broken plugin must not stop the others
             sys.modules.pop(module_name, None)
-            self._fail(PluginInfo(name=name, origin=str(path)), f"import failed: {_describe(exc)}")
+            info = PluginInfo(name=name, origin=str(path))
+            self._fail(info, f"import failed: {_describe(exc)}", format_exc())
             return
         self.register(module, name, str(path))
 
-    def _fail(self, info: PluginInfo, message: str) -> bool:
+    def _fail(self, info: PluginInfo, message: str, traceback: str = "") -> bool:
         info.status, info.error = "failed", message
         self.infos[info.name] = info
-        self.failures.append(PluginFailure(info.name, message, stage="load"))
+        self.failures.append(PluginFailure(info.name, message, "load", traceback))
         return False
 
     # -- calling ---------------------------------------------------------------------------
@@ -194,7 +197,7 @@ class PluginHost:
             self.record(name, f"{hook} took longer than {self.timeout:g} s and was stopped", stage)
             return False, None
         except Exception as exc:  # isolate the plugin: report it, keep the others
-            self.record(name, f"{hook} raised {_describe(exc)}", stage)
+            self.record(name, f"{hook} raised {_describe(exc)}", stage, format_exc())
             return False, None
         return True, result
 
@@ -207,9 +210,11 @@ class PluginHost:
                 return result
         return None
 
-    def record(self, plugin: str, message: str, stage: str | None = None) -> None:
-        """Record a failure of ``plugin``."""
-        self.failures.append(PluginFailure(plugin, message, stage=stage or ""))
+    def record(
+        self, plugin: str, message: str, stage: str | None = None, traceback: str = ""
+    ) -> None:
+        """Record a failure of ``plugin`` (with the traceback of what it raised, if anything)."""
+        self.failures.append(PluginFailure(plugin, message, stage or "", traceback))
 
     def take_failures(self) -> list[PluginFailure]:
         """Return and clear the failures recorded since the last call."""

@@ -88,7 +88,7 @@ MODULE = '''\
 """{plugin}: a claimtrack extractor plugin.
 
 Replace the rule below with your own. The hooks you can implement, what they receive and what
-they must return are listed in claimtrack's docs/api.md.
+they must return are listed in ``claimtrack docs api``.
 """
 
 from __future__ import annotations

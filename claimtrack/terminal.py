@@ -5,9 +5,10 @@ rich is imported on first use of a console or ``safe``, so that JSON output does
 
 from __future__ import annotations
 
+import os
 import re
 import sys
-from functools import cache
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -15,6 +16,8 @@ import orjson
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
+
+    from claimtrack.model import PluginFailure
 
 # C0/C1 controls (escape sequences start with ESC) and bidi overrides; tab and newline stay.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -24,20 +27,33 @@ _UNSAFE_TEXT = re.compile(
 )
 
 
-@cache
 def stdout() -> Console:
     """Console for data meant for people (``NO_COLOR`` is respected by rich)."""
-    from rich.console import Console
-
-    return Console(highlight=False)
+    return _console(sys.stdout, stderr=False, **_settings())
 
 
-@cache
 def stderr() -> Console:
     """Console for progress, warnings and errors."""
+    return _console(sys.stderr, stderr=True, **_settings())
+
+
+def _settings() -> dict[str, str | None]:
+    """The environment a console reads when it is made (width, colour)."""
+    return {name.lower(): os.environ.get(name) for name in _READ}
+
+
+#: What rich reads from the environment when a console is made.
+_READ = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM")
+
+
+@lru_cache(maxsize=8)
+def _console(stream: object, stderr: bool, **settings: str | None) -> Console:
+    """One console per output stream and environment: rich reads the width and colour settings
+    once, so a console made for one stream or ``COLUMNS`` must not serve another (the tests run
+    many commands in one process, each with its own streams and environment)."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=stderr, highlight=False)
 
 
 def clean(value: object) -> str:
@@ -88,3 +104,14 @@ def error(message: str) -> None:
 def warn(message: str) -> None:
     """Print a one-line warning on standard error."""
     stderr().print(safe(f"warning: {message}", style="yellow"), soft_wrap=True)
+
+
+#: Whether plugin failures are shown with their tracebacks (``claimtrack --debug``).
+debug = False
+
+
+def warn_failure(failure: PluginFailure) -> None:
+    """Warn that a plugin failed: one line, and with ``--debug`` its traceback."""
+    warn(f"plugin {failure.plugin}: {failure.message}")
+    if debug and failure.traceback:
+        stderr().print(safe(failure.traceback.rstrip("\n"), style="dim"), soft_wrap=True)

@@ -96,7 +96,7 @@ def test_store_then_list_show_verify_dispute_history(db_path: Path, harbour_path
 
 def test_mark_with_unknown_status_is_a_usage_error(db_path: Path, harbour_path: Path) -> None:
     [record] = scan_json(str(harbour_path))
-    result = invoke("mark", record["claims"][0]["id"], "--status", "maybe")
+    result = invoke("mark", record["claims"][0]["id"], "--to", "maybe")
     assert result.exit_code == 2 and "valid statuses" in result.stderr
 
 
@@ -144,6 +144,24 @@ def test_plugin_failure_exits_3_and_keeps_results(
     assert result.exit_code == 3
     record = json.loads(result.stdout)
     assert record["claims"] and record["errors"][0]["plugin"] == "raiser"
+
+
+def test_debug_shows_a_failing_plugins_traceback(
+    db_path: Path, harbour_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "raiser.py").write_text(
+        "from claimtrack import hookimpl\n@hookimpl\ndef claimtrack_extract_claims(article):\n"
+        "    return helper()\ndef helper():\n    raise ValueError('bad plugin')\n"
+    )
+    scan = ["scan", "--no-store", "--plugins-dir", str(tmp_path / "p"), str(harbour_path)]
+    quiet = invoke(*scan)
+    assert quiet.exit_code == 3 and "Traceback" not in quiet.stderr
+    assert "warning: plugin raiser: claimtrack_extract_claims raised ValueError" in quiet.stderr
+    loud = invoke("--debug", *scan)
+    assert loud.exit_code == 3
+    assert "Traceback (most recent call last)" in loud.stderr
+    assert "in helper" in loud.stderr and "ValueError: bad plugin" in loud.stderr
 
 
 def test_markup_in_articles_is_shown_literally(db_path: Path, tmp_path: Path) -> None:
@@ -249,6 +267,29 @@ def test_mark_takes_the_status_as_its_last_argument(db_path: Path, harbour_path:
     assert statuses == {c["id"]: c["status"] for c in json.loads(invoke("claims", "--json").stdout)}
 
 
+@pytest.mark.parametrize("spelling", ["in-progress", "In Progress", "IN_PROGRESS", "inprogress"])
+def test_status_names_match_whatever_their_case_spaces_and_hyphens(
+    db_path: Path, harbour_path: Path, spelling: str
+) -> None:
+    [record] = scan_json(str(harbour_path))
+    first = record["claims"][0]["id"]
+    assert invoke("mark", first[:6], spelling).exit_code == 0
+    listed = json.loads(invoke("claims", "--status", spelling, "--json").stdout)
+    assert [c["id"] for c in listed] == [first] and listed[0]["status"] == "in progress"
+
+
+def test_status_option_selects_claims_on_every_command(db_path: Path, harbour_path: Path) -> None:
+    [record] = scan_json(str(harbour_path))
+    first, second = record["claims"][0]["id"], record["claims"][1]["id"]
+    invoke("verify", first)
+    assert invoke("mark", "--status", "verified", "--to", "disputed").exit_code == 0
+    assert invoke("dispute", "--status", "unverified", "--yes").exit_code == 0
+    statuses = {c["id"]: c["status"] for c in json.loads(invoke("claims", "--json").stdout)}
+    assert set(statuses.values()) == {"disputed"} and second in statuses
+    exported = invoke("export", "--status", "disputed").stdout.splitlines()
+    assert len(exported) == len(statuses)
+
+
 def test_mark_refuses_a_status_that_is_also_a_claim_id(db_path: Path, harbour_path: Path) -> None:
     [record] = scan_json(str(harbour_path))
     claim = record["claims"][0]["id"]
@@ -257,4 +298,21 @@ def test_mark_refuses_a_status_that_is_also_a_claim_id(db_path: Path, harbour_pa
     )
     result = invoke("mark", claim[:6], claim[:5])
     assert result.exit_code == 2 and "is a status and a claim id prefix" in result.stderr
-    assert invoke("mark", claim[:6], "--status", claim[:5]).exit_code == 0
+    assert invoke("mark", claim[:6], "--to", claim[:5]).exit_code == 0
+
+
+def test_tables_follow_each_commands_terminal_width(db_path: Path, harbour_path: Path) -> None:
+    command = ["scan", "--no-store", str(harbour_path)]
+    narrow = runner.invoke(app, command, env={"COLUMNS": "60"})
+    wide = runner.invoke(app, command, env={"COLUMNS": "160"})
+    assert max(map(len, narrow.stdout.splitlines())) <= 60
+    assert max(map(len, wide.stdout.splitlines())) > 100
+
+
+def test_docs_lists_and_prints_the_shipped_documentation(db_path: Path) -> None:
+    listed = invoke("docs").stdout.splitlines()
+    assert "claimtrack docs contract" in listed and "claimtrack docs verification" in listed
+    root = Path(__file__).parent.parent / "docs"
+    assert invoke("docs", "verification").stdout == (root / "verification.md").read_text()
+    missing = invoke("docs", "nothing")
+    assert missing.exit_code == 2 and missing.stderr.startswith("error: no document 'nothing'")

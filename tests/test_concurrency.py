@@ -59,7 +59,7 @@ def test_concurrent_markers_and_scanners_lose_nothing(
     markers = 3
     assert len(claims) >= markers * 4
     jobs = [
-        [["mark", c, "--status", "verified", "--note", f"w{w}"]]
+        [["mark", c, "--to", "verified", "--note", f"w{w}"]]
         for w in range(markers)
         for c in claims[w::markers]
     ]

@@ -36,7 +36,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 def test_default_vocabulary_rejects_unknown_status_listing_valid_ones(db_path: Path) -> None:
     claim = scanned(db_path)[0]
-    result = run("mark", claim["id"], "--status", "bogus")
+    result = run("mark", claim["id"], "--to", "bogus")
     assert result.exit_code == 2
     assert "unknown status 'bogus'" in result.stderr
     assert "in progress" in result.stderr and "unverifiable" in result.stderr
@@ -54,7 +54,7 @@ def test_config_defines_vocabulary_colours_and_ratings(db_path: Path) -> None:
     assert config.names == ("unverified", "correct", "wrong")
     assert config.status("wrong").label == "Wrong"
     assert config.colours["correct"] == "green"
-    assert run("mark", claim["id"], "-s", "correct").exit_code == 0
+    assert run("mark", claim["id"], "--to", "correct").exit_code == 0
     assert run("verify", claim["id"]).exit_code == 2  # "verified" is not in this vocabulary
 
 
@@ -134,7 +134,7 @@ def test_ambiguous_prefix_is_reported(db_path: Path) -> None:
 
 def test_every_change_is_recorded_with_who_when_from_to_why(db_path: Path) -> None:
     claim = scanned(db_path)[0]
-    run("mark", claim["id"], "-s", "in progress", "--by", "amina")
+    run("mark", claim["id"], "--to", "in progress", "--by", "amina")
     run("verify", claim["id"], "--note", "Confirmed with TASS")
     entries = json.loads(run("history", claim["id"], "--json").stdout)
     assert [(e["by"], e["before"], e["after"], e["note"]) for e in entries] == [
@@ -177,7 +177,7 @@ def test_report_as_of_shows_verdicts_as_they_stood(
     clock["now"] = "2024-02-15T10:00:00+00:00"
     run("verify", claim["id"])
     clock["now"] = "2024-03-01T10:00:00+00:00"
-    run("mark", claim["id"], "-s", "false")
+    run("mark", claim["id"], "--to", "false")
 
     def status_on(day: str) -> str:
         found = json.loads(run("report", "--as-of", day, "--json").stdout)["claims"]
@@ -209,10 +209,10 @@ def test_report_as_of_lists_the_claims_of_the_latest_articles_only(db_path: Path
 def test_bulk_mark_by_filter_asks_and_yes_skips_the_prompt(db_path: Path) -> None:
     claims = scanned(db_path)
     assert len(claims) > 5
-    declined = run("mark", "--where-status", "unverified", "-s", "in progress", input="n\n")
+    declined = run("mark", "--where-status", "unverified", "--to", "in progress", input="n\n")
     assert declined.exit_code != 0
     assert Store(db_path).summary()["statuses"] == {"unverified": len(claims)}
-    accepted = run("mark", "--where-status", "unverified", "-s", "in progress", input="y\n")
+    accepted = run("mark", "--where-status", "unverified", "--to", "in progress", input="y\n")
     assert accepted.exit_code == 0 and "Mark" in accepted.stdout
     assert Store(db_path).summary()["statuses"] == {"in progress": len(claims)}
     scripted = run("verify", "--status", "in progress", "--type", claims[0]["type"], "--yes")
@@ -227,9 +227,9 @@ def test_bulk_by_ids_and_article_filter(db_path: Path) -> None:
     assert run("dispute", *ids).exit_code == 0  # a handful: no prompt
     assert Store(db_path).summary()["statuses"]["disputed"] == 3
     article = claims[0]["article"]
-    assert run("mark", "--article", article[:6], "-s", "false", "--yes").exit_code == 0
+    assert run("mark", "--article", article[:6], "--to", "false", "--yes").exit_code == 0
     assert Store(db_path).summary()["statuses"] == {"false": len(claims)}
-    assert run("mark", "-s", "false").exit_code == 2  # neither ids nor a filter
+    assert run("mark", "--to", "false").exit_code == 2  # neither ids nor a filter
     assert run("verify", "--speaker", "nobody at all").exit_code == 2  # nothing matches
 
 
@@ -274,7 +274,7 @@ def _quoted_article(db_path: Path) -> list[dict[str, Any]]:
 
 def test_dashboard_ranks_disputed_speakers(db_path: Path) -> None:
     claims = _quoted_article(db_path)
-    assert run("mark", "--speaker", "dar", "-s", "false").exit_code == 0  # two: no prompt
+    assert run("mark", "--speaker", "dar", "--to", "false").exit_code == 0  # two: no prompt
     assert run("dispute", "--speaker", "Aslam").exit_code == 0
     overview = Store(db_path).dashboard(limit=5)
     assert overview["speakers"] == [("Ishaq Dar", 2), ("Tasnim Aslam", 1)]

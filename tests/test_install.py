@@ -81,3 +81,20 @@ def test_wheel_installs_offline_and_console_script_scans(
         check=True,
     ).stdout.split()
     assert all(str(env_dir) in path for path in located)
+    # scan --help points at documentation the installed package carries.
+    helped = subprocess.run(
+        [str(bin_dir / "claimtrack"), "scan", "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"},
+    ).stdout
+    assert "claimtrack docs contract" in " ".join(helped.split())
+    shown = subprocess.run(
+        [str(bin_dir / "claimtrack"), "docs", "contract"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert shown == (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")

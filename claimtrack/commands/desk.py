@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from claimtrack.cli import DbOption, JsonOption, guarded, open_store
+from claimtrack.cli import DbOption, JsonOption, StatusOption, guarded, open_store
 
 #: Bulk changes to more claims than this ask for confirmation (unless --yes).
 HANDFUL = 5
@@ -23,10 +23,6 @@ ByOption = Annotated[str | None, typer.Option("--by", help="Who decided [env: CL
 ArticleOption = Annotated[str | None, typer.Option(help="Article id prefix or source path.")]
 TypeOption = Annotated[str | None, typer.Option("--type", help="Only claims of this type.")]
 SpeakerOption = Annotated[str | None, typer.Option(help="Only claims whose speaker contains this.")]
-WhereStatusOption = Annotated[
-    str | None,
-    typer.Option("--where-status", help="Select the claims that currently have this status."),
-]
 YesOption = Annotated[
     bool, typer.Option("--yes", "-y", help=f"Do not ask before changing more than {HANDFUL}.")
 ]
@@ -36,7 +32,7 @@ LimitOption = Annotated[int, typer.Option("--limit", min=1, help="At most this m
 @guarded
 def claims(
     article: ArticleOption = None,
-    status: Annotated[str | None, typer.Option(help="Only claims with this status.")] = None,
+    status: StatusOption = None,
     type_: TypeOption = None,
     speaker: SpeakerOption = None,
     min_score: Annotated[
@@ -51,7 +47,7 @@ def claims(
 
     store = open_store(db)
     if status:
-        store.config.status(status)
+        status = store.config.status(status).name
     found = store.claims(
         Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
     )
@@ -100,9 +96,9 @@ def _mark(
     from claimtrack.terminal import print_json, safe, stdout
 
     store = open_store(db)
-    store.config.status(status)
+    status = store.config.status(status).name
     if where_status:
-        store.config.status(where_status)
+        where_status = store.config.status(where_status).name
     bulk = any(v is not None for v in (article, speaker, type_, where_status))
     if not ids and not bulk:
         raise UsageError(
@@ -134,26 +130,26 @@ def mark(
         list[str] | None,
         typer.Argument(
             help="Claim ids (unique prefixes of 4+ characters), then the new status unless "
-            "--status gives it: mark 6cbd disputed."
+            "--to gives it: mark 6cbd disputed."
         ),
     ] = None,
-    status: Annotated[str, typer.Option("--status", "-s", help="The new status.")] = "",
+    to: Annotated[str, typer.Option("--to", help="The new status.")] = "",
     note: NoteOption = None,
     evidence: EvidenceOption = None,
     article: ArticleOption = None,
     speaker: SpeakerOption = None,
     type_: TypeOption = None,
-    where_status: WhereStatusOption = None,
+    where_status: StatusOption = None,
     yes: YesOption = False,
     by: ByOption = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Set the status of claims, given by ids or selected by filters: mark ID... STATUS."""
-    if not status:
-        ids, status = _split_status(ids or [], db)
+    if not to:
+        ids, to = _split_status(ids or [], db)
     _mark(
-        ids, status, note=note, evidence=evidence, by=by, article=article, speaker=speaker,
+        ids, to, note=note, evidence=evidence, by=by, article=article, speaker=speaker,
         type_=type_, where_status=where_status, yes=yes, json=json, db=db,
     )  # fmt: skip
 
@@ -167,13 +163,13 @@ def _split_status(args: list[str], db: Any) -> tuple[list[str], str]:
         raise UsageError("give claim ids and the new status: claimtrack mark ID... STATUS")
     store = open_store(db)
     *ids, last = args
-    if last in store.config.names:
+    if store.config.find(last) is not None:
         if _is_claim(store, last):
-            raise UsageError(f"{last!r} is a status and a claim id prefix: give it with --status")
+            raise UsageError(f"{last!r} is a status and a claim id prefix: give it with --to")
         return ids, last
     if ids and not _is_claim(store, last):
         store.config.status(last)  # not a status either: the error lists the valid ones
-    raise UsageError("give the new status after the ids (mark ID... STATUS) or with --status")
+    raise UsageError("give the new status after the ids (mark ID... STATUS) or with --to")
 
 
 def _is_claim(store: Any, prefix: str) -> bool:
@@ -194,10 +190,7 @@ def _shortcut(status: str) -> Any:
         article: ArticleOption = None,
         speaker: SpeakerOption = None,
         type_: TypeOption = None,
-        where_status: Annotated[
-            str | None,
-            typer.Option("--status", "--where-status", help="Select claims with this status."),
-        ] = None,
+        where_status: StatusOption = None,
         yes: YesOption = False,
         by: ByOption = None,
         json: JsonOption = False,

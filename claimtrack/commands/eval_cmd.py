@@ -59,7 +59,7 @@ def eval_command(
     """
     from claimtrack.evaluation import evaluate
     from claimtrack.plugins import disabled_from_env
-    from claimtrack.terminal import print_json, warn
+    from claimtrack.terminal import print_json, warn, warn_failure
 
     from_env = sorted(disabled_from_env())
     plans = [("A", "--disable", _unique(disable or []))]
@@ -71,7 +71,7 @@ def eval_command(
     for label, option, blocked in plans:
         host = plugin_host(blocked, plugins_dir)
         for failure in host.take_failures():
-            warn(f"plugin {failure.plugin}: {failure.message}")
+            warn_failure(failure)
             plugin_failed = True
         for name in blocked:
             info = host.infos.get(name)

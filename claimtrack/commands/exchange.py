@@ -7,7 +7,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from claimtrack.cli import DbOption, JsonOption, guarded, open_store
+from claimtrack.cli import DbOption, JsonOption, StatusOption, guarded, open_store
 
 BUILTIN_FORMATS = ("jsonl", "csv", "markdown", "claimreview")
 
@@ -22,7 +22,7 @@ def export(
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
     article: Annotated[str | None, typer.Option(help="Article id prefix or source path.")] = None,
-    status: Annotated[str | None, typer.Option(help="Only claims with this status.")] = None,
+    status: StatusOption = None,
     type_: Annotated[str | None, typer.Option("--type", help="Only claims of this type.")] = None,
     speaker: Annotated[
         str | None, typer.Option(help="Only claims whose speaker contains this.")
@@ -49,7 +49,7 @@ def export(
         known = sorted({*BUILTIN_FORMATS, *exporters})
         raise UsageError(f"unknown export format {format_!r}; formats: {', '.join(known)}")
     if status:
-        store.config.status(status)
+        status = store.config.status(status).name
     records = store.claims(
         Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
     )
@@ -74,7 +74,7 @@ def export(
 
 def _plugin_exporters() -> dict[str, Any]:
     from claimtrack.cli import plugin_host
-    from claimtrack.terminal import warn
+    from claimtrack.terminal import warn_failure
 
     host = plugin_host(None, None)
     found: dict[str, Any] = {}
@@ -84,7 +84,7 @@ def _plugin_exporters() -> dict[str, Any]:
         elif result is not None:
             host.record(name, "claimtrack_exporters must return a dict of callables")
     for failure in host.take_failures():
-        warn(f"plugin {failure.plugin}: {failure.message}")
+        warn_failure(failure)
     return found
 
 

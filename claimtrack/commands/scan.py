@@ -101,10 +101,10 @@ def scan(
     disable: DisableOption = None,
     plugins_dir: PluginsDirOption = None,
 ) -> None:
-    """Scan articles for checkable claims and store them (see docs/CONTRACT.md for --json)."""
+    """Scan articles for checkable claims and store them (--json: see claimtrack docs contract)."""
     from claimtrack.contract import scan_json
     from claimtrack.loader import expand_sources
-    from claimtrack.terminal import error, print_json_line, stderr, warn
+    from claimtrack.terminal import error, print_json_line, stderr, warn_failure
 
     paths = list(expand_sources(sources))
     given = _given_metadata(paths, title=title, url=url, publisher=publisher, date=date)
@@ -116,7 +116,7 @@ def scan(
     # A plugin that failed to load is missing from every article: each record's errors say so.
     load_failures = tuple(host.take_failures())
     for failure in load_failures:
-        warn(f"plugin {failure.plugin}: {failure.message}")
+        warn_failure(failure)
     checkers = [name for name, _, _ in host.implementations("claimtrack_find_contradictions")]
     store = None if no_store else open_store(db)
     unreadable = stored = False
@@ -142,7 +142,7 @@ def scan(
         for failure in result.errors:
             plugin_failed = True
             if failure not in load_failures:  # those were shown once, when loading
-                warn(f"plugin {failure.plugin}: {failure.message}")
+                warn_failure(failure)
         if json:
             print_json_line(record)
         else:
