@@ -1,9 +1,9 @@
 """Resolve relative dates ("last year", "on Friday", "January 13") against an article's date.
 
 Used by the stand-alone claim writer: each resolved expression is kept as written and followed by
-its value in brackets, so "last year" becomes "last year (2014)" and a reader sees both. The
-contradiction plugin reads days and months written without a year ("on January 13", "in March")
-with :func:`undated_points`.
+its value in square brackets, an editor's insertion that leaves the quoted words exact: "last
+year" becomes "last year [2014]" and a reader sees both. The contradiction plugin reads days and
+months written without a year ("on January 13", "in March") with :func:`undated_points`.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def resolve_dates(text: str, published: date) -> tuple[str, list[dict[str, str]]
         if value is None:
             continue
         out.append(text[last : match.end()])
-        out.append(f" ({value})")
+        out.append(f" [{value}]")
         found.append({"expression": match.group(0), "value": value})
         last = match.end()
     out.append(text[last:])

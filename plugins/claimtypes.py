@@ -57,7 +57,7 @@ _QUANTITY = CaselessPattern(
 _MONTH_DAY = LazyPattern(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
     r"|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\b"
-    r"|\(\d{4}(?:-\d\d){0,2}\)|\b\d{4}-\d\d-\d\d\b"
+    r"|\[\d{4}(?:-\d\d){0,2}\]|\b\d{4}-\d\d-\d\d\b"
 )
 _DIGIT = LazyPattern(r"\d")
 _YEAR = LazyPattern(r"\b(1[5-9]\d\d|20\d\d)(s)?\b")
@@ -124,8 +124,8 @@ def _is_historical(text: str, low: str | None, reference_year: int | None) -> bo
 
 
 def _without_resolutions(text: str) -> str:
-    """Drop the "(2014)" values the stand-alone writer adds after relative dates."""
-    return re.sub(r"\s\((?:[A-Z][a-z]+ )?\d{4}(?:-\d\d){0,2}\)", "", text)
+    """Drop the "[2014]" values the stand-alone writer adds after relative dates."""
+    return re.sub(r"\s\[(?:[A-Z][a-z]+ )?\d{4}(?:-\d\d){0,2}\]", "", text)
 
 
 def _reference_year(article: Article) -> int | None:

@@ -19,7 +19,7 @@ B"): then it takes that one's speaker, as the attribution plugin found it for th
 The stand-alone ``claim`` text drops the attribution frame ("X said that", ", she added."),
 quotation marks and a joining conjunction; a ``where`` clause gets its place back ("… took place
 in Moscow"); a leading wire dateline is dropped. Relative dates are resolved against the
-article's publication date and kept visible: "last year (2014)". ``text``/``start``/``end`` stay
+article's publication date and kept visible: "last year [2014]". ``text``/``start``/``end`` stay
 the exact span. See docs/extraction.md.
 
 A claim whose ``claim`` text was already restated (``Claim.restated``: its extractor, say a

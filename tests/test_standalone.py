@@ -59,7 +59,7 @@ def test_split_parts_keep_speaker_and_map_to_their_sentence() -> None:
         assert list(part.details["split_from"]) == [0, len(text)]
         assert claim.start <= part.start < part.end <= claim.end
     assert [p.claim for p in parts] == [
-        "Talks were held in June (2014).",
+        "Talks were held in June [2014].",
         "A set of measures agreed to cut tariffs.",
     ]
 
@@ -110,19 +110,19 @@ def test_a_frame_is_kept_when_too_little_would_remain() -> None:
 
 def test_relative_dates_are_resolved_and_kept_visible() -> None:
     text, found = resolve_dates("They met last year and again on Friday.", PUBLISHED)
-    assert text == "They met last year (2014) and again on Friday (2015-01-16)."
+    assert text == "They met last year [2014] and again on Friday [2015-01-16]."
     assert [f["value"] for f in found] == ["2014", "2015-01-16"]
 
 
 def test_future_marker_moves_an_undated_day_ahead() -> None:
     assert resolve_dates("The talks will resume on Friday.", PUBLISHED)[0] == (
-        "The talks will resume on Friday (2015-01-23)."
+        "The talks will resume on Friday [2015-01-23]."
     )
 
 
 def test_month_day_without_year_takes_the_year_before_if_later_than_the_article() -> None:
     text, _ = resolve_dates("He visited on January 13 and on December 20.", PUBLISHED)
-    assert text == "He visited on January 13 (2015-01-13) and on December 20 (2014-12-20)."
+    assert text == "He visited on January 13 [2015-01-13] and on December 20 [2014-12-20]."
 
 
 def test_dates_with_a_year_are_left_alone() -> None:
@@ -135,7 +135,7 @@ def test_claim_text_resolves_dates_only_when_the_article_is_dated() -> None:
     undated = make_article(text, "t.txt")
     [a] = claimtrack_enrich_claims(dated, [Claim.from_span(dated, 0, len(text))])
     [b] = claimtrack_enrich_claims(undated, [Claim.from_span(undated, 0, len(text))])
-    assert a.claim == "The minister visited the port last year (2014)."
+    assert a.claim == "The minister visited the port last year [2014]."
     assert b.claim == "The minister visited the port last year."
     assert a.text == b.text == text
 
