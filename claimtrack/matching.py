@@ -210,15 +210,24 @@ def _share_enough(left: set[str], right: set[str]) -> bool:
 
 
 def _score(queries: list[tuple[str, set[str]]], item: dict[str, Any], threshold: float) -> float:
-    """The best score of a row's forms against the query's (0 below ``threshold``)."""
+    """The best score of a row's forms against the query's (0 below ``threshold``).
+
+    A form qualifies when its token-set ratio reaches ``threshold`` (one text's words wholly
+    inside the other's score 100); its score is the mean of that and the token-sort ratio, so a
+    short query inside a long claim scores less than the same claim again, and only identical
+    word lists score 100.
+    """
     from rapidfuzz import fuzz  # imported here: marking claims must not pay for it
 
     best = 0.0
     for form in (item["norm"], *item.get("clauses", ())):
         words = set(form.split())
         for query, query_words in queries:
-            if _share_enough(query_words, words):
-                best = max(best, fuzz.token_set_ratio(query, form, score_cutoff=threshold))
+            if not _share_enough(query_words, words):
+                continue
+            overlap = fuzz.token_set_ratio(query, form, score_cutoff=threshold)
+            if overlap:
+                best = max(best, (overlap + fuzz.token_sort_ratio(query, form)) / 2)
     return float(best)
 
 

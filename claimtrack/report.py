@@ -307,18 +307,27 @@ def change_text(entry: Mapping[str, Any]) -> str:
 def matches_table(
     found: Sequence[Mapping[str, Any]], title: str, colours: Mapping[str, str] = STATUS_COLOURS
 ) -> Table:
-    """Rows of the match index with their similarity score."""
+    """Claims alike to a query or a claim: similarity, status, the claim as written, its
+    speaker and the article it comes from (title and source)."""
     table = Table(title=title, title_justify="left")
-    for column in ("id", "alike", "status", "article", "speaker", "claim (normalised)"):
-        table.add_column(column)
+    table.add_column("id", no_wrap=True)
+    table.add_column("alike", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("claim", ratio=3)
+    table.add_column("speaker", max_width=22)
+    table.add_column("article", ratio=2)
     for item in found:
+        article = item["article"]
+        where = Text()
+        where.append_text(safe(article.get("title") or article["id"][:8], style="bold"))
+        where.append_text(safe(f"\n{article.get('source') or ''}", style="dim"))
         table.add_row(
             item["id"][:8],
-            f"{item['score']:.0f}%",
+            f"{item['similarity']:.0f}%",
             safe(item["status"], style=colour(item["status"], colours)),
-            item["article"][:8],
+            safe(item["claim"]),
             safe(item.get("speaker") or "—"),
-            safe(item["norm"]),
+            where,
         )
     return table
 

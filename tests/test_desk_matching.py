@@ -75,7 +75,7 @@ def test_similar_and_search(db_path: Path) -> None:
     query = "Pakistan Steel Mills were constructed with Soviet assistance in the 1970s"
     found = json.loads(run("search", query, "--json").stdout)
     assert {f["id"] for f in found[:2]} == {similar[0]["id"], repeat["id"]}
-    assert found[0]["score"] >= 90
+    assert found[0]["similarity"] >= 90
     assert json.loads(run("search", "Brazilian coffee harvest", "--json").stdout) == []
     assert run("search", "steel mill", "--limit", "1").exit_code == 0
 

@@ -27,6 +27,14 @@ YesOption = Annotated[
     bool, typer.Option("--yes", "-y", help=f"Do not ask before changing more than {HANDFUL}.")
 ]
 LimitOption = Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")]
+SortOption = Annotated[
+    str,
+    typer.Option(
+        "--sort",
+        help="Order: score (highest first), status, type, speaker, article, seen or id; ties "
+        "by score.",
+    ),
+]
 
 
 @guarded
@@ -38,25 +46,37 @@ def claims(
     min_score: Annotated[
         float | None, typer.Option(help="Only claims scoring at least this.")
     ] = None,
+    sort: SortOption = "score",
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most this many claims.")
+    ] = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """List stored claims, filtered."""
+    """List stored claims, filtered, the most check-worthy first (see --sort)."""
+    from claimtrack.ordering import order
     from claimtrack.store import Filters
     from claimtrack.terminal import print_json, stdout
 
     store = open_store(db)
     if status:
         status = store.config.status(status).name
-    found = store.claims(
-        Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
+    shown = order(
+        store.claims(
+            Filters(
+                article=article, status=status, type=type_, speaker=speaker, min_score=min_score
+            )
+        ),
+        sort,
+        limit,
     )
     if json:
-        print_json(found)
+        print_json(shown.records)
     else:
         from claimtrack.report import claims_table
 
-        stdout().print(claims_table(found, title=f"{len(found)} claims", colours=_colours(store)))
+        table = claims_table(shown.records, title=shown.caption(), colours=_colours(store))
+        stdout().print(table)
 
 
 @guarded
@@ -358,21 +378,61 @@ def _write_exactly(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
+#: Most repeats ``similar`` looks for, to say how many it found in all.
+SIMILAR_MOST = 500
+
+
 @guarded
 def similar(
-    claim_id: IdArgument, limit: LimitOption = 20, json: JsonOption = False, db: DbOption = None
+    claim_id: IdArgument,
+    limit: LimitOption = 20,
+    mark_as: Annotated[
+        str | None,
+        typer.Option("--mark", help="Give the repeats listed this status (asks first)."),
+    ] = None,
+    yes: YesOption = False,
+    note: NoteOption = None,
+    by: ByOption = None,
+    json: JsonOption = False,
+    db: DbOption = None,
 ) -> None:
-    """Claims in other articles that repeat this one, with their verdicts."""
+    """Claims in other articles that repeat this one, with their verdicts; on a terminal (or
+    with --mark), offers to give the repeats listed a verdict."""
+    import sys
+
+    from claimtrack.ordering import Shown
     from claimtrack.terminal import print_json, stdout
 
     store = open_store(db)
-    found = store.similar(claim_id, limit=limit)
+    if mark_as:
+        mark_as = store.config.status(mark_as).name
+    found = _as_written(store, store.similar(claim_id, limit=SIMILAR_MOST))
+    shown = Shown(found[:limit], len(found))
     if json:
-        print_json(found)
+        print_json(shown.records)
+        if not mark_as:
+            return
     else:
-        from claimtrack.report import matches_table
-
-        stdout().print(matches_table(found, f"{len(found)} similar claims", _colours(store)))
+        _print_matches(store, shown, f"no claim in another article repeats {claim_id}")
+    if not shown.records:
+        return
+    if mark_as is None and sys.stdin.isatty() and sys.stdout.isatty():
+        answer = typer.prompt(
+            f"Status to give these {len(shown.records)} repeats (Enter: none)",
+            default="",
+            show_default=False,
+        )
+        mark_as = store.config.status(answer).name if answer.strip() else None
+        yes = True
+    if mark_as is None:
+        return
+    count = len(shown.records)
+    if not (yes or typer.confirm(f"Mark these {count} repeats {mark_as!r}?")):
+        raise typer.Exit(1)
+    entries = store.mark([r["id"] for r in shown.records], mark_as, note=note, by=by)
+    if not json:
+        for entry in entries:
+            stdout().print(f"{entry['claim'][:8]}: {entry['before']} → {entry['after']}")
 
 
 @guarded
@@ -383,16 +443,52 @@ def search(
     db: DbOption = None,
 ) -> None:
     """Search every stored claim for ones alike to TEXT (fuzzy, best first)."""
-    from claimtrack.terminal import print_json, stdout
+    from claimtrack.ordering import Shown
+    from claimtrack.terminal import print_json
 
     store = open_store(db)
-    found = store.search(text, limit=limit)
+    found = _as_written(store, store.search(text, limit=limit))
     if json:
         print_json(found)
     else:
-        from claimtrack.report import matches_table
+        _print_matches(store, Shown(found, len(found)), f"no stored claim is alike to {text!r}")
 
-        stdout().print(matches_table(found, f"{len(found)} matching claims", _colours(store)))
+
+def _as_written(store: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Match-index rows as people read them: the claim as written, its article's title and
+    source beside its id, the similarity (0-100) and the status."""
+    articles = {a["id"]: a for a in store.articles()} if found else {}
+    rows = []
+    for item in found:
+        doc = store.claim(item["id"])
+        article = articles.get(doc["article"], {})
+        rows.append(
+            {
+                "id": doc["id"],
+                "similarity": round(item["score"], 1),
+                "status": doc["status"],
+                "claim": doc.get("claim") or doc["text"],
+                "text": doc["text"],
+                "speaker": (doc.get("speaker") or {}).get("name"),
+                "article": {
+                    "id": doc["article"],
+                    "title": article.get("title"),
+                    "source": article.get("source"),
+                    "published": article.get("published"),
+                },
+            }
+        )
+    return rows
+
+
+def _print_matches(store: Any, shown: Any, nothing: str) -> None:
+    from claimtrack.report import matches_table
+    from claimtrack.terminal import safe, stdout
+
+    if not shown.records:
+        stdout().print(safe(nothing[:1].upper() + nothing[1:] + "."))
+        return
+    stdout().print(matches_table(shown.records, shown.caption("alike"), _colours(store)))
 
 
 @guarded

@@ -1,0 +1,106 @@
+"""What the desk's listings show people: order, cut-short lists, claims named in full."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from claimtrack.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE = FIXTURES / "desk_pakistan_russia.txt"
+WIDE = {"COLUMNS": "200"}
+
+
+def run(*args: str, input: str | None = None) -> Any:
+    result = CliRunner().invoke(app, list(args), input=input, env=WIDE)
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def listed(*args: str) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(run(*args, "--json").stdout)
+    return records
+
+
+def test_claims_are_listed_most_check_worthy_first(db_path: Path) -> None:
+    run("scan", "--all", str(ARTICLE))
+    scores = [c["score"] for c in listed("claims")]
+    assert len(scores) > 3 and scores == sorted(scores, reverse=True)
+    by_id = [c["id"] for c in listed("claims", "--sort", "id")]
+    assert by_id == sorted(by_id)
+
+
+def test_a_list_cut_short_says_how_many_there_were(db_path: Path) -> None:
+    run("scan", "--all", str(ARTICLE))
+    every = listed("claims")
+    top = listed("claims", "--limit", "3")
+    assert top == every[:3]
+    table = run("claims", "--limit", "3").stdout
+    assert f"showing 3 of {len(every)} claims" in table
+    assert "showing" not in run("claims").stdout
+
+
+def test_an_unknown_sort_is_a_usage_error(db_path: Path) -> None:
+    result = CliRunner().invoke(app, ["claims", "--sort", "colour"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: unknown sort 'colour'; sorts: score, status")
+
+
+REPEATED = "The port of Easthaven handled 1.2 million containers in 2020, the director said.\n"
+
+
+def three_reports(folder: Path) -> list[dict[str, Any]]:
+    """Three articles that each carry the same claim; their claims, in article order."""
+    for n, paper in enumerate(["Gazette", "Herald", "Courier"]):
+        path = folder / f"{paper.lower()}.txt"
+        path.write_text(f"Harbour news from the {paper}\n\n{REPEATED}", encoding="utf-8")
+        run("scan", "--title", f"Harbour news {n}", str(path))
+    return [c for c in listed("claims", "--sort", "article") if "Easthaven" in c["text"]]
+
+
+def test_search_shows_claims_as_written_with_their_articles(db_path: Path, tmp_path: Path) -> None:
+    three_reports(tmp_path)
+    [first, *_] = listed("search", "Easthaven containers")
+    assert first["claim"].startswith("The port of Easthaven handled 1.2 million containers")
+    assert first["article"]["title"].startswith("Harbour news")
+    assert first["article"]["source"].endswith(".txt")
+    table = run("search", "Easthaven containers").stdout
+    assert "Harbour news" in table and "The port of Easthaven" in table
+    assert "easthaven handl" not in table  # not the stemmed form
+
+
+def test_similarity_varies_with_how_alike_the_claims_are(db_path: Path, tmp_path: Path) -> None:
+    three_reports(tmp_path)
+    partial = listed("search", "Easthaven containers")[0]["similarity"]
+    whole = listed("search", REPEATED.strip())[0]["similarity"]
+    assert 0 < partial < whole == 100
+
+
+def test_similar_says_how_many_it_found_in_all(db_path: Path, tmp_path: Path) -> None:
+    claims = three_reports(tmp_path)
+    table = run("similar", claims[0]["id"], "--limit", "1").stdout
+    assert "showing 1 of 2 alike" in table
+
+
+def test_empty_results_are_a_sentence(db_path: Path, tmp_path: Path) -> None:
+    claims = three_reports(tmp_path)
+    assert run("search", "Brazilian coffee harvest").stdout == (
+        "No stored claim is alike to 'Brazilian coffee harvest'.\n"
+    )
+    run("scan", str(ARTICLE))
+    lonely = next(c for c in listed("claims") if c["id"] not in {x["id"] for x in claims})
+    assert run("similar", lonely["id"]).stdout.startswith("No claim in another article repeats")
+
+
+def test_similar_offers_a_verdict_for_the_repeats_it_lists(db_path: Path, tmp_path: Path) -> None:
+    claims = three_reports(tmp_path)
+    result = run("similar", claims[0]["id"], "--mark", "disputed", input="y\n")
+    listing, prompt = result.stdout.index("Harbour news"), result.stdout.index("Mark these 2")
+    assert listing < prompt
+    statuses = {c["id"]: c["status"] for c in listed("claims")}
+    assert statuses[claims[0]["id"]] == "unverified"
+    assert statuses[claims[1]["id"]] == statuses[claims[2]["id"]] == "disputed"
