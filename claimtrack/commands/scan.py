@@ -111,7 +111,7 @@ def scan(
     if cluster and given is not None:
         from claimtrack.errors import UsageError
 
-        raise UsageError("--title, --url, --publisher and --date are for local scans, not --cluster")
+        raise UsageError("--title, --url, --publisher and --date need a local scan, not --cluster")
     host = plugin_host(disable, plugins_dir)
     # A plugin that failed to load is missing from every article: each record's errors say so.
     load_failures = tuple(host.take_failures())
@@ -153,7 +153,8 @@ def scan(
             outcomes = _cluster_outcomes(cluster, paths, disable, plugins_dir, advance)
         else:
             workers = 1 if "-" in paths else _workers(jobs or default_jobs(), paths)
-            outcomes = _counted(_outcomes(host, paths, given, workers, disable, plugins_dir), advance)
+            local = _outcomes(host, paths, given, workers, disable, plugins_dir)
+            outcomes = _counted(local, advance)
         for kind, value in outcomes:
             if kind == "unreadable":
                 unreadable = True
