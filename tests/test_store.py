@@ -154,8 +154,11 @@ def test_a_batch_is_one_transaction_storing_what_one_at_a_time_stores(
 def test_a_stored_scan_holds_open_only_its_articles_and_the_catalog(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claimtrack import matching, storage
+    from claimtrack import matching, storage, store
 
+    # One storage time: equally alike claims are linked oldest first, to the second, so two
+    # databases stored across a second's turn would order their links differently.
+    monkeypatch.setattr(store, "now", lambda: "2026-12-06T21:00:00+00:00")
     texts = [TEXT, TEXT.replace("1973", "1974"), "Exports rose 12% in 2019. Imports fell 3%."]
     reference = Store(tmp_path / "reference")
     for n, text in enumerate(texts):
