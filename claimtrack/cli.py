@@ -58,6 +58,7 @@ PluginsDirOption = Annotated[
 #: The commands (and command groups) each module of ``claimtrack.commands`` registers, in order.
 MODULES: dict[str, tuple[str, ...]] = {
     "scan": ("scan",),
+    "watch": ("watch",),
     "desk": ("claims", "show", "mark", "verify", "dispute", "evidence", "note", "history", "log",
              "undo", "articles", "similar", "search", "diff", "report"),
     "contradictions": ("contradictions",),

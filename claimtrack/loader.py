@@ -351,8 +351,17 @@ def full_date(text: str) -> str | None:
     return one.date().isoformat()
 
 
-def fetch(url: str) -> tuple[bytes, str]:
-    """GET a URL with a timeout, size cap, redirect limit and content-type check."""
+#: Content types read as articles from a URL.
+ARTICLE_TYPES = ("text/html", "text/plain", "application/xhtml")
+
+
+def fetch(
+    url: str, accept: tuple[str, ...] = ARTICLE_TYPES, kind: str = "an article"
+) -> tuple[bytes, str]:
+    """GET a URL with a timeout, size cap, redirect limit and content-type check.
+
+    ``accept`` are the content types taken (prefixes), ``kind`` names them in the error.
+    """
     import urllib.error  # here: most scans read files, and urllib takes 20 ms to import
     import urllib.request
 
@@ -365,10 +374,8 @@ def fetch(url: str) -> tuple[bytes, str]:
     try:
         with opener.open(request, timeout=URL_TIMEOUT) as response:
             content_type = response.headers.get("Content-Type", "").lower()
-            if not content_type.startswith(("text/html", "text/plain", "application/xhtml")):
-                raise ArticleError(
-                    f"{url}: content type {content_type or 'unknown'} is not an article"
-                )
+            if not content_type.startswith(accept):
+                raise ArticleError(f"{url}: content type {content_type or 'unknown'} is not {kind}")
             return _read_by_deadline(response, url, deadline), content_type
     except ArticleError:
         raise

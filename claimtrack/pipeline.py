@@ -108,6 +108,15 @@ def scan_article(host: PluginHost, article: Article) -> ScanResult:
     )
 
 
+def checkworthy_only(result: ScanResult) -> ScanResult:
+    """``result`` with only the claims a desk stores: check-worthy ones, and any claim a
+    contradiction points at."""
+    needed = {c.a.id for c in result.contradictions} | {c.b.id for c in result.contradictions}
+    return replace(
+        result, claims=tuple(c for c in result.claims if c.checkworthy or c.id in needed)
+    )
+
+
 def within_limits(article: Article) -> Article:
     """``article`` with long sentences cut (:func:`bound_sentences`); raise ``ArticleError`` if
     its text is longer than ``MAX_ARTICLE_CHARS`` or it has more than ``MAX_SENTENCES``.

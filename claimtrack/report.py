@@ -7,7 +7,7 @@ sequences in an article are shown literally.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -16,6 +16,9 @@ from rich.text import Text
 
 from claimtrack.model import DEFAULT_STATUSES
 from claimtrack.terminal import clean, safe
+
+if TYPE_CHECKING:
+    from claimtrack.watch import Repeat
 
 STATUS_COLOURS: dict[str, str] = {
     "unverified": "white",
@@ -254,6 +257,21 @@ def evidence_line(item: Mapping[str, Any]) -> Text:
     if details:
         line.append_text(safe(" — " + " · ".join(map(str, details)), style="dim"))
     return line
+
+
+def repeat_alert(repeat: Repeat, colours: Mapping[str, str] = STATUS_COLOURS) -> Group:
+    """A feed item's claim that repeats a checked claim: the earlier verdict, notes, evidence."""
+    earlier = repeat.earlier
+    head = safe(f"↺ {repeat.claim_id[:8]} ", style="cyan")
+    head.append_text(safe(repeat.item.title or repeat.item.link, style="bold"))
+    verdict = safe(f"  repeats {earlier.id[:8]} ({repeat.score:.0f}% alike), ")
+    verdict.append_text(safe(earlier.verdict, style=colour(earlier.verdict, colours)))
+    verdict.append_text(safe(f": {earlier.claim}"))
+    lines = [head, safe(f"  {repeat.claim}"), verdict]
+    lines += [safe(f"  note: {note}", style="dim") for note in earlier.notes]
+    lines += [safe("  evidence: ").append_text(evidence_line(e)) for e in earlier.evidence]
+    lines.append(safe(f"  {repeat.item.link}", style="dim"))
+    return Group(*lines)
 
 
 def link_line(link: Mapping[str, Any], colours: Mapping[str, str] = STATUS_COLOURS) -> Text:

@@ -20,7 +20,7 @@ import getpass
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +41,8 @@ SCHEMA = 2
 DB_ENV = "CLAIMTRACK_DB"
 USER_ENV = "CLAIMTRACK_USER"
 CATALOG = "catalog.json"
+#: The feed items ``watch`` has scanned.
+FEEDS = "feeds.json"
 MIN_PREFIX = 4
 #: Articles whose claims a lookup of linked claims keeps parsed (the most recently read).
 LINKED_ARTICLES = 64
@@ -601,6 +603,22 @@ class Store:
             "recent": recent,
         }
 
+    # -- feeds ---------------------------------------------------------------------------------
+
+    def unseen_feed_items(self, keys: Iterable[str]) -> list[str]:
+        """The feed item keys (``watch``) not remembered yet, each once, in the order given."""
+        with self.transaction() as tx:
+            known = {doc["key"] for doc in (tx.peek(FEEDS).get("seen") or {}).values()}
+        return [key for key in dict.fromkeys(keys) if key not in known]
+
+    def remember_feed_items(self, feed: str, items: Mapping[str, str]) -> None:
+        """Remember feed items as scanned: item key → the id of its stored article."""
+        stamp = now()
+        with self.transaction() as tx:
+            for key, article_id in items.items():
+                seen = {"key": key, "feed": feed, "article": article_id, "at": stamp}
+                tx.insert(FEEDS, "seen", seen)
+
     # -- settings ------------------------------------------------------------------------------
 
     @property
@@ -958,7 +976,9 @@ def _save_scan(
     tx: Transaction, result: ScanResult, index: MatchIndex, checkers: Collection[str] | None
 ) -> dict[str, Any]:
     article = result.article
-    source = article.source if article.source == "-" else str(Path(article.source).resolve())
+    source = article.source
+    if source != "-" and not source.lower().startswith(("http://", "https://")):
+        source = str(Path(source).resolve())  # URLs are kept as they are
     articles = tx.db(CATALOG).table("articles")
     entry = articles.get(Query().sha256 == article.sha256)
     if entry is None and source != "-":

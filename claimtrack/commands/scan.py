@@ -104,6 +104,7 @@ def scan(
     """Scan articles for checkable claims and store them (--json: see claimtrack docs contract)."""
     from claimtrack.contract import scan_json
     from claimtrack.loader import expand_sources
+    from claimtrack.pipeline import checkworthy_only
     from claimtrack.terminal import error, print_json_line, stderr, warn_failure
 
     paths = list(expand_sources(sources))
@@ -166,7 +167,7 @@ def scan(
             if store is None:
                 emit(value, scan_json(value))
                 continue
-            pending.append(value if all_candidates else _keep_checkworthy(value))
+            pending.append(value if all_candidates else checkworthy_only(value))
             if len(pending) >= BATCH:
                 flush()
         if pending:
@@ -346,16 +347,6 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def _keep_checkworthy(result: Any) -> Any:
-    """Only check-worthy claims, plus any claim a contradiction points at, are stored."""
-    from dataclasses import replace
-
-    needed = {c.a.id for c in result.contradictions} | {c.b.id for c in result.contradictions}
-    return replace(
-        result, claims=tuple(c for c in result.claims if c.checkworthy or c.id in needed)
-    )
 
 
 def _select(record: dict[str, Any], all_candidates: bool) -> dict[str, Any]:
