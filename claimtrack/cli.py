@@ -67,6 +67,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "eval_cmd": ("eval",),
     "exchange": ("export", "import"),
     "docs_cmd": ("docs",),
+    "review_cmd": ("review",),
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ ByOption = Annotated[str | None, typer.Option("--by", help="Who decided [env: CL
 ArticleOption = Annotated[str | None, typer.Option(help="Article id prefix or source path.")]
 TypeOption = Annotated[str | None, typer.Option("--type", help="Only claims of this type.")]
 SpeakerOption = Annotated[str | None, typer.Option(help="Only claims whose speaker contains this.")]
+MinScoreOption = Annotated[float | None, typer.Option(help="Only claims scoring at least this.")]
 YesOption = Annotated[
     bool, typer.Option("--yes", "-y", help=f"Do not ask before changing more than {HANDFUL}.")
 ]
@@ -43,9 +44,7 @@ def claims(
     status: StatusOption = None,
     type_: TypeOption = None,
     speaker: SpeakerOption = None,
-    min_score: Annotated[
-        float | None, typer.Option(help="Only claims scoring at least this.")
-    ] = None,
+    min_score: MinScoreOption = None,
     sort: SortOption = "score",
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="At most this many claims.")
