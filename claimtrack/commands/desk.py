@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -534,16 +535,27 @@ def report(
         typer.Option("--as-of", help="Verdicts as they stood then (YYYY-MM-DD or ISO time)."),
     ] = None,
     limit: LimitOption = 10,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the latest articles (at most --limit) as one self-contained HTML page.",
+        ),
+    ] = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Dashboard (status and type counts, disputed speakers, waiting claims, recent changes),
     then the latest articles (at most --limit) with their claims; with --as-of, the counts and
-    the claims of the latest --limit articles as they stood then."""
+    the claims of the latest --limit articles as they stood then; with --html FILE, the latest
+    articles with their claims highlighted, verdicts, notes, evidence and ClaimReview JSON-LD."""
     from claimtrack.store import Filters
     from claimtrack.terminal import print_json
 
     store = open_store(db)
+    if html is not None:
+        _write_html(store, html, limit, article)
+        return
     if as_of:
         moment = _moment(as_of)
         found = store.claims_as_of(moment, Filters(article=article))
@@ -558,6 +570,31 @@ def report(
         print_json(overview | {"articles": [s | {"text": None} for s in sections]})
         return
     _print_report(store, overview, sections, text, total)
+
+
+def _write_html(store: Any, path: Path, limit: int, article: str | None) -> None:
+    """Write the HTML report of the latest ``limit`` articles (or one) to ``path``."""
+    from datetime import UTC, datetime
+
+    from claimtrack.exchange import claimreview
+    from claimtrack.report_html import from_section, render
+    from claimtrack.terminal import safe, stdout
+
+    sections, _ = store.latest_articles(limit, article)
+    config = store.config
+    reviews = [
+        review
+        for section in sections
+        for record in section["claims"]
+        if (review := claimreview(record, section["article"], config)) is not None
+    ]
+    articles = [from_section(section) for section in sections]
+    labels = {s.name: s.label for s in config.statuses if s.label}
+    generated = datetime.now(UTC).isoformat(timespec="seconds")
+    page = render(articles, reviews, config.colours, labels, generated)
+    path.write_text(page, encoding="utf-8")
+    claims = sum(len(a.claims) for a in articles)
+    stdout().print(safe(f"wrote {path} ({len(articles)} articles, {claims} claims)"))
 
 
 def _moment(value: str) -> str:
