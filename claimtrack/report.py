@@ -138,8 +138,8 @@ def contradictions_panel(
             continue
         table = Table(show_header=True, expand=True, box=None)
         first, second = conflict["claims"]
-        table.add_column(safe(f"A — {speakers.get(first, '—')}"), ratio=1)
-        table.add_column(safe(f"B — {speakers.get(second, '—')}"), ratio=1)
+        table.add_column(safe(f"{first[:8]} — {speakers.get(first, '—')}"), ratio=1)
+        table.add_column(safe(f"{second[:8]} — {speakers.get(second, '—')}"), ratio=1)
         table.add_row(
             safe(text[conflict["a"]["start"] : conflict["a"]["end"]]),
             safe(text[conflict["b"]["start"] : conflict["b"]["end"]]),
@@ -204,6 +204,28 @@ def contradictions_table(
             cell,
         )
     return table
+
+
+#: Characters of each claim a contradiction line quotes.
+CLAIM_IN_LINE = 60
+
+
+def contradiction_line(
+    conflict: Mapping[str, Any], claims: Mapping[str, Mapping[str, Any]]
+) -> Text:
+    """One line for a contradiction that names its two claims: ids and the start of each."""
+
+    def named(claim_id: str) -> str:
+        claim = claims.get(claim_id)
+        words = shorten(claim.get("claim") or claim["text"], CLAIM_IN_LINE) if claim else "?"
+        return f"{claim_id[:8]} “{words}”"
+
+    first, second = conflict["claims"]
+    return safe(
+        f"⚠ {conflict['id'][:8]} {conflict['kind']} conflict between {named(first)} and "
+        f"{named(second)}: {conflict['explanation']}",
+        style="yellow",
+    )
 
 
 def shorten(text: str, limit: int) -> str:

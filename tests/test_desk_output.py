@@ -104,3 +104,12 @@ def test_similar_offers_a_verdict_for_the_repeats_it_lists(db_path: Path, tmp_pa
     statuses = {c["id"]: c["status"] for c in listed("claims")}
     assert statuses[claims[0]["id"]] == "unverified"
     assert statuses[claims[1]["id"]] == statuses[claims[2]["id"]] == "disputed"
+
+
+def test_contradiction_lines_name_both_claims(db_path: Path) -> None:
+    out = run("scan", str(ARTICLE)).stdout
+    line = next(line for line in out.splitlines() if line.startswith("⚠ 7972980d"))
+    assert "between 2740b032 “We consider the foreign policy to be a zero sum game.” and " in line
+    assert "412b51ad “Pakistan’s relations with the United States" in line
+    report = run("report", "--limit", "1").stdout
+    assert "2740b032 — Tasnim Aslam" in report and "412b51ad — Tasnim Aslam" in report

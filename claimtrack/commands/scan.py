@@ -358,7 +358,7 @@ def _select(record: dict[str, Any], all_candidates: bool) -> dict[str, Any]:
 
 
 def _show(record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]]) -> None:
-    from claimtrack.report import claims_table, link_line
+    from claimtrack.report import claims_table, contradiction_line, link_line
     from claimtrack.terminal import safe, stdout
 
     article = record["article"]
@@ -380,13 +380,9 @@ def _show(record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]]) -> N
         for link in earlier.get(claim["id"], []):
             line = safe(f"↺ {claim['id'][:8]} repeats ", style="cyan")
             console.print(line.append_text(link_line(link)))
+    claims = {claim["id"]: claim for claim in record["claims"]}
     for conflict in record["contradictions"]:
-        console.print(
-            safe(
-                f"⚠ {conflict['id'][:8]} {conflict['kind']} conflict: {conflict['explanation']}",
-                style="yellow",
-            )
-        )
+        console.print(contradiction_line(conflict, claims))
     console.print()
 
 
