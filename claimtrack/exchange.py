@@ -21,9 +21,26 @@ from claimtrack.errors import UsageError
 Exporter = Callable[[Iterable[dict[str, Any]], TextIO], None]
 
 CSV_COLUMNS = (
-    "id", "article", "status", "type", "score", "checkworthy", "speaker", "claim", "text",
-    "start", "end", "first_seen", "updated", "evidence", "notes",
+    "id", "article", "article_title", "article_url", "article_published", "status", "type",
+    "score", "checkworthy", "speaker", "claim", "text", "start", "end", "first_seen", "updated",
+    "evidence", "notes",
 )  # fmt: skip
+#: What ``with_article`` adds to a claim record, from its article's record.
+ARTICLE_FIELDS = {"article_title": "title", "article_url": "url", "article_published": "published"}
+
+
+def with_article(record: dict[str, Any], article: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim record with its article's title, URL and publication date (``article_*``), as
+    every exporter receives it."""
+    return record | {key: article.get(field) for key, field in ARTICLE_FIELDS.items()}
+
+
+def evidence_lines(record: Mapping[str, Any]) -> list[str]:
+    """Each evidence item of a claim as "supports: URL" (or refutes, or context)."""
+    return [
+        f"{e.get('stance') or 'context'}: {e.get('url') or e.get('file') or ''}"
+        for e in record.get("evidence", [])
+    ]
 #: Leading characters that make a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,9 +66,7 @@ def write_csv(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
         values = {
             **record,
             "speaker": speaker,
-            "evidence": " ".join(
-                str(e.get("url") or e.get("file") or "") for e in record.get("evidence", [])
-            ),
+            "evidence": "; ".join(evidence_lines(record)),
             "notes": " | ".join(n.get("text", "") for n in record.get("notes", [])),
         }
         writer.writerow([spreadsheet_safe(values.get(column)) for column in CSV_COLUMNS])
@@ -61,21 +76,36 @@ def _cell(value: object) -> str:
     return str(value or "—").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
+def _url(url: str) -> str:
+    """A URL that cannot leave its Markdown angle brackets or table cell."""
+    return _cell("".join(c for c in url if c not in "<>" and not c.isspace()))
+
+
 def write_markdown(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
-    """A Markdown table of claims with their status, speaker and evidence links."""
-    stream.write("| id | status | type | speaker | claim | evidence |\n")
-    stream.write("|---|---|---|---|---|---|\n")
+    """A Markdown table of claims: status, type, speaker, the claim, its article (title linked
+    to its URL, and date), notes, and evidence links with their stance."""
+    stream.write("| id | status | type | speaker | claim | article | notes | evidence |\n")
+    stream.write("|---|---|---|---|---|---|---|---|\n")
     for record in records:
         speaker = (record.get("speaker") or {}).get("name")
         links = ", ".join(
-            f"<{e['url']}>" if e.get("url") else _cell(e.get("file"))
+            f"{_cell(e.get('stance') or 'context')} <{_url(e['url'])}>"
+            if e.get("url")
+            else f"{_cell(e.get('stance') or 'context')} {_cell(e.get('file'))}"
             for e in record.get("evidence", [])
         )
+        title = _cell(record.get("article_title") or record.get("article", ""))
+        if record.get("article_url"):
+            title = f"[{title}](<{_url(record['article_url'])}>)"
+        if record.get("article_published"):
+            title += f" ({_cell(record['article_published'])})"
+        notes = "; ".join(_cell(n.get("text")) for n in record.get("notes", []))
         row = (
-            record["id"][:8], record["status"], record["type"], speaker,
-            record.get("claim") or record["text"], links,
+            _cell(record["id"][:8]), _cell(record["status"]), _cell(record["type"]),
+            _cell(speaker), _cell(record.get("claim") or record["text"]), title,
+            notes or "—", links or "—",
         )  # fmt: skip
-        stream.write("| " + " | ".join(_cell(v) for v in row) + " |\n")
+        stream.write("| " + " | ".join(row) + " |\n")
 
 
 def claimreview(

@@ -116,6 +116,29 @@ def test_markdown_export_escapes_pipes(db_path: Path) -> None:
     assert "<https://example.org/a\\|b>" in text
 
 
+def test_exports_carry_article_notes_and_evidence_stance(db_path: Path) -> None:
+    true, _ = checked(db_path)
+    run("note", true["id"], "TASS transcript checked")
+    run("evidence", true["id"], "https://example.org/tass", "--stance", "supports")
+    run("evidence", true["id"], "https://example.org/denial", "--stance", "refutes")
+    rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout)))
+    [row] = [r for r in rows if r["id"] == true["id"]]
+    assert row["article_title"] == "Pakistan wants stronger ties with Russia, says Foreign Office"
+    assert row["article_published"] == "2015-01-17" and row["article_url"] == ""
+    assert row["notes"] == "TASS transcript checked"
+    assert row["evidence"] == (
+        "supports: https://example.org/tass; refutes: https://example.org/denial"
+    )
+    text = run("export", "--format", "markdown").stdout
+    assert text.startswith("| id | status | type | speaker | claim | article | notes | evidence |")
+    [line] = [line for line in text.splitlines() if line.startswith(f"| {true['id'][:8]} ")]
+    assert "| Pakistan wants stronger ties with Russia, says Foreign Office (2015-01-17) |" in line
+    assert "| TASS transcript checked |" in line
+    assert "supports <https://example.org/tass>, refutes <https://example.org/denial>" in line
+    record = json.loads(run("export", "--format", "jsonl").stdout.splitlines()[0])
+    assert record["article_title"].startswith("Pakistan wants stronger ties")
+
+
 def test_plugin_exporter(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     checked(db_path)
     plugins = tmp_path / "plugins"

@@ -37,7 +37,7 @@ def export(
     import sys
 
     from claimtrack.errors import UsageError
-    from claimtrack.exchange import BUILTIN, write_claimreview
+    from claimtrack.exchange import BUILTIN, with_article, write_claimreview
     from claimtrack.store import Filters
     from claimtrack.terminal import inert
 
@@ -53,7 +53,9 @@ def export(
     records = store.claims(
         Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
     )
-    articles = {a["id"]: a for a in store.articles()} if format_ == "claimreview" else {}
+    articles = {a["id"]: a for a in store.articles()}
+    if format_ != "claimreview":
+        records = [with_article(record, articles.get(record["article"], {})) for record in records]
 
     def write(stream: TextIO) -> None:
         if format_ == "claimreview":
