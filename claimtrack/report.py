@@ -206,6 +206,16 @@ def contradictions_table(
     return table
 
 
+def scan_summary(rows: Sequence[tuple[str, int]], title: str) -> RenderableType:
+    """The one-screen summary of a scan of many sources: a heading, then what was found."""
+    table = Table(show_header=False)
+    table.add_column("what")
+    table.add_column("how many", justify="right")
+    for what, count in rows:
+        table.add_row(what, f"{count:,}", style="dim" if not count else "")
+    return Group(safe(title, style="bold"), table)
+
+
 #: Characters of each claim a contradiction line quotes.
 CLAIM_IN_LINE = 60
 

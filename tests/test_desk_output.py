@@ -113,3 +113,51 @@ def test_contradiction_lines_name_both_claims(db_path: Path) -> None:
     assert "412b51ad “Pakistan’s relations with the United States" in line
     report = run("report", "--limit", "1").stdout
     assert "2740b032 — Tasnim Aslam" in report and "412b51ad — Tasnim Aslam" in report
+
+
+def articles(folder: Path, count: int) -> list[Path]:
+    """``count`` small articles with two claims each."""
+    paths = []
+    for n in range(count):
+        path = folder / f"story{n}.txt"
+        path.write_text(
+            f"Story {n}\n\nThe port handled {n + 2} million containers in 2020, the director said."
+            f"\n\nThe council spent {n + 40} million euros on roads last year, officials said.\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def test_many_sources_end_with_a_summary_not_tables(db_path: Path, tmp_path: Path) -> None:
+    paths = [str(p) for p in articles(tmp_path, 3)]
+    out = run("scan", *paths).stdout
+    assert "Scanned 3 articles" in out and "check-worthy" in out and "contradictions" in out
+    assert "Story 0" not in out  # no per-article table
+    verbose = run("scan", "--verbose", "--force", *paths).stdout
+    assert all(f"Story {n}" in verbose for n in range(3)) and "Scanned 3 articles" in verbose
+
+
+def test_unchanged_files_are_skipped_unless_forced(db_path: Path, tmp_path: Path) -> None:
+    paths = articles(tmp_path, 3)
+    run("scan", *map(str, paths))
+    paths[1].write_text(paths[1].read_text() + "\nBus fares rose 25 per cent in 2022.\n")
+    again = run("scan", *map(str, paths)).stdout
+    assert "Scanned 1 article; 2 unchanged, skipped (--force rescans them)" in again
+    assert "Scanned 3 articles\n" in run("scan", "--force", *map(str, paths)).stdout
+    one = run("scan", str(paths[0])).stdout
+    assert one == f"{paths[0]}: stored with this text already; skipped (--force)\n"
+
+
+def test_a_scan_on_a_terminal_shows_a_bar_and_one_screen(
+    db_path: Path, tmp_path: Path, terminal: Any
+) -> None:
+    import os
+
+    paths = [str(p) for p in articles(tmp_path, 12)]
+    env = os.environ | {"COLUMNS": "100", "LINES": "40"}
+    code, screen, _ = terminal(["scan", *paths], env=env, merge_stderr=True)
+    assert code == 0, screen
+    assert "scanning" in screen  # the progress bar, drawn while the scan ran
+    assert "Scanned 12 articles" in screen
+    assert screen.count("\n") < 24  # one screen, not a table per article

@@ -5,12 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import pty
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -106,7 +103,7 @@ SHOWN = {
         ["claims"],
         ["report"],
         ["articles"],
-        ["scan", "{path}"],
+        ["scan", "--force", "{path}"],
         ["report", "--no-text"],
         ["log"],
         ["similar", "{claim}"],
@@ -216,35 +213,11 @@ def test_claimreview_export_escapes_and_round_trips(hostile: Path, tmp_path: Pat
     assert json.loads(back.stdout)["unmatched"] == 0
 
 
-def on_a_terminal(args: list[str]) -> tuple[str, str]:
-    """Run claimtrack with its standard output on a pseudo-terminal: (output, stderr)."""
-    leader, follower = pty.openpty()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "claimtrack", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=subprocess.PIPE,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    _, stderr = child.communicate(timeout=60)
-    assert child.returncode == 0, stderr
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n"), stderr.decode()
-
-
 @pytest.mark.parametrize("format_", ["jsonl", "csv", "markdown", "claimreview"])
-def test_export_to_a_terminal_is_inert(hostile: Path, format_: str) -> None:
+def test_export_to_a_terminal_is_inert(hostile: Path, format_: str, terminal: Any) -> None:
     runner.invoke(app, ["verify", "--article", str(hostile), "--yes"])
-    shown, stderr = on_a_terminal(["export", "--format", format_])
+    code, shown, stderr = terminal(["export", "--format", format_])
+    assert code == 0, stderr
     assert_inert(shown)
     assert "Traceback" not in stderr
     piped = runner.invoke(app, ["export", "--format", format_]).stdout
@@ -266,8 +239,9 @@ def test_export_file_names_come_from_the_user_not_from_titles() -> None:
     assert names == []
 
 
-def test_articles_text_to_a_terminal_is_inert(hostile: Path) -> None:
-    shown, stderr = on_a_terminal(["articles", str(hostile), "--text"])
+def test_articles_text_to_a_terminal_is_inert(hostile: Path, terminal: Any) -> None:
+    code, shown, stderr = terminal(["articles", str(hostile), "--text"])
+    assert code == 0, stderr
     assert_inert(shown)
     assert "\\x1b[31m$3 million\\x1b[0m" in shown and "4\\x202e%" in shown
     assert "Traceback" not in stderr

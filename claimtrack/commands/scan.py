@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -97,11 +97,25 @@ def scan(
         str | None,
         typer.Option(help="When the articles were published (2024-03-08, March 8, 2024...)."),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="A table of claims per article (the default for one source)."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rescan files whose text is stored unchanged.")
+    ] = False,
     db: DbOption = None,
     disable: DisableOption = None,
     plugins_dir: PluginsDirOption = None,
 ) -> None:
-    """Scan articles for checkable claims and store them (--json: see claimtrack docs contract)."""
+    """Scan articles for checkable claims and store them (--json: see claimtrack docs contract).
+
+    Many sources end with a summary (a progress bar on a terminal meanwhile); one source, or
+    --verbose, prints each article's claims. Files stored with the same text are skipped
+    (not with --json, --force or given metadata).
+    """
     from claimtrack.contract import scan_json
     from claimtrack.loader import expand_sources
     from claimtrack.pipeline import checkworthy_only
@@ -120,6 +134,12 @@ def scan(
         warn_failure(failure)
     checkers = [name for name, _, _ in host.implementations("claimtrack_find_contradictions")]
     store = None if no_store else open_store(db)
+    listed, total, skipped = paths, len(paths), 0
+    if store is not None and not (force or json or given):  # --json gives every record
+        paths = _changed(host, store, paths)
+        skipped = total - len(paths)
+    tables = not json and (verbose or total == 1)
+    tally = _Tally(skipped=skipped)
     unreadable = stored = False
     plugin_failed = bool(load_failures)
     pending: list[Any] = []
@@ -144,12 +164,13 @@ def scan(
             plugin_failed = True
             if failure not in load_failures:  # those were shown once, when loading
                 warn_failure(failure)
+        tally.add(record, earlier or {}, len(result.errors))
         if json:
             print_json_line(record)
-        else:
+        elif tables:
             _show(record, earlier or {})
 
-    with _progress(len(paths), json) as advance:
+    with _progress(len(paths), tables) as advance:
         if cluster:
             outcomes = _cluster_outcomes(cluster, paths, disable, plugins_dir, advance)
         else:
@@ -159,6 +180,7 @@ def scan(
         for kind, value in outcomes:
             if kind == "unreadable":
                 unreadable = True
+                tally.unreadable += 1
                 error(value)
                 continue
             warn_decoded(value.article.source, value.article.metadata)
@@ -172,12 +194,90 @@ def scan(
                 flush()
         if pending:
             flush()
+    if tables and skipped:
+        from claimtrack.terminal import safe, stdout
+
+        stdout().print(safe(f"{listed[0]}: stored with this text already; skipped (--force)"))
+    if not json and total > 1:
+        from claimtrack.report import scan_summary
+        from claimtrack.terminal import stdout
+
+        stdout().print(scan_summary(tally.rows(), tally.title()))
     if store is not None and stored and not json:
         stderr().print(f"[dim]stored in {store.path}[/dim]")
     if unreadable:
         raise typer.Exit(1)
     if plugin_failed:
         raise typer.Exit(PLUGIN_FAILED)
+
+
+@dataclass
+class _Tally:
+    """What a scan of many sources found, for its summary."""
+
+    articles: int = 0
+    claims: int = 0
+    checkworthy: int = 0
+    repeats: int = 0
+    contradictions: int = 0
+    unreadable: int = 0
+    plugin_failures: int = 0
+    skipped: int = 0
+
+    def add(
+        self, record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]], failures: int
+    ) -> None:
+        """Count one scanned article's record (claims as printed) and its plugin failures."""
+        self.articles += 1
+        self.claims += len(record["claims"])
+        self.checkworthy += sum(1 for c in record["claims"] if c["checkworthy"])
+        self.repeats += sum(1 for c in record["claims"] if earlier.get(c["id"]))
+        self.contradictions += len(record["contradictions"])
+        self.plugin_failures += failures
+
+    def title(self) -> str:
+        """The summary's heading."""
+        title = f"Scanned {self.articles} article{'s' * (self.articles != 1)}"
+        if self.skipped:
+            title += f"; {self.skipped} unchanged, skipped (--force rescans them)"
+        return title
+
+    def rows(self) -> list[tuple[str, int]]:
+        """(what, how many) for the summary table."""
+        return [
+            ("claims", self.claims),
+            ("check-worthy", self.checkworthy),
+            ("repeats of claims in other articles", self.repeats),
+            ("contradictions", self.contradictions),
+            ("unreadable sources", self.unreadable),
+            ("plugin failures", self.plugin_failures),
+        ]
+
+
+def _changed(host: Any, store: Any, paths: Sequence[str]) -> list[str]:
+    """The paths to scan: those not stored yet, or whose text differs from what is stored.
+
+    A file is read (through the loader hook, as the scan would) only if its path is stored; one
+    that cannot be read is kept, for the scan to report.
+    """
+    from claimtrack.errors import ArticleError
+    from claimtrack.loader import is_url
+
+    known = {entry["source"]: entry["sha256"] for entry in store.articles()}
+    keep = []
+    for path in paths:
+        stored = None if path == "-" or is_url(path) else known.get(str(Path(path).resolve()))
+        if stored is not None:
+            try:
+                article = host.first_result(
+                    "claimtrack_load_article", propagate=(ArticleError,), source=path
+                )
+            except ArticleError:
+                article = None
+            if article is not None and article.sha256 == stored:
+                continue
+        keep.append(path)
+    return keep
 
 
 def _given_metadata(
@@ -314,13 +414,13 @@ class _progress:
     It stays off when tables go to the same terminal (they show the progress themselves).
     """
 
-    def __init__(self, total: int, json: bool) -> None:
+    def __init__(self, total: int, tables: bool) -> None:
         import sys
 
         from claimtrack.terminal import stderr
 
         self.total = total
-        self.enabled = total > 1 and stderr().is_terminal and (json or not sys.stdout.isatty())
+        self.enabled = total > 1 and stderr().is_terminal and not (tables and sys.stdout.isatty())
         self.bar: Any = None
 
     def __enter__(self) -> Callable[[int], None]:
