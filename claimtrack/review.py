@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, ScreenStackError
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Input, Static
 
 from claimtrack.config import Config
@@ -193,7 +194,7 @@ class ReviewApp(App[None]):
         table.add_columns("score", "status", "claim")
         self.query_one("#help", Static).update(self._help())
         self._fill()
-        self.set_interval(REFRESH_SECONDS, self.action_refresh)
+        self.set_interval(REFRESH_SECONDS, self._tick)
         table.focus()
 
     def _fill(self, keep: str | None = None) -> None:
@@ -327,6 +328,14 @@ class ReviewApp(App[None]):
     def action_help(self) -> None:
         """Show or hide the keys."""
         self.query_one("#help", Static).toggle_class("shown")
+
+    def _tick(self) -> None:
+        """Re-read the store, unless the screen is already closing."""
+        try:
+            self.query_one("#queue", DataTable)
+        except (NoMatches, ScreenStackError):
+            return
+        self.action_refresh()
 
     def action_refresh(self) -> None:
         """Re-read the store; claims whose status changed elsewhere are marked with *."""

@@ -136,6 +136,20 @@ def test_changes_made_elsewhere_are_shown(store: Store) -> None:
     drive(store, session)
 
 
+def test_the_queue_rereads_the_store_by_itself(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("claimtrack.review.REFRESH_SECONDS", 0.05)
+    order = ranked(store)
+
+    async def session(app: ReviewApp, pilot: object) -> None:
+        store.mark([order[2]], "disputed", by="colleague")
+        await pilot.pause(0.5)  # type: ignore[attr-defined]
+        assert app.changed_elsewhere == {order[2]}
+
+    drive(store, session)  # and it closes cleanly while the timer runs
+
+
 def test_a_twenty_claim_review_session_end_to_end(store: Store) -> None:
     order = ranked(store)[:20]
     keys = ["v", "d", "f", "m", "u", "s", "v", "3", "d", "s"] * 2
