@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from claimtrack.model import Claim, Metadata, ScanResult, claim_id
-from claimtrack.store import Filters, Store
+from claimtrack.store import Filters, Store, open_store
 from claimtrack.text import make_article
 
 
@@ -41,7 +41,7 @@ class Grower:
     """Grows one database to a number of stored claims, in large transactions."""
 
     def __init__(self, path: Path, results: list[ScanResult], batch: int = 256) -> None:
-        self.store = Store(path)
+        self.store = open_store(path)
         self.source = variants(results)
         self.batch = batch
         self.claims = 0
@@ -74,35 +74,31 @@ class _without_repeat_links:
     """
 
     def __enter__(self) -> None:
-        import claimtrack.store as store
+        from claimtrack.store import scans
 
-        self.original = getattr(store, "_link_repeats", None)
-        if self.original is not None:
-            store._link_repeats = lambda *args, **kwargs: None
+        self.original = scans._link_repeats
+        scans._link_repeats = lambda *args, **kwargs: None  # type: ignore[assignment]
 
     def __exit__(self, *exc: object) -> None:
-        import claimtrack.store as store
+        from claimtrack.store import scans
 
-        if self.original is not None:
-            store._link_repeats = self.original
+        scans._link_repeats = self.original  # type: ignore[assignment]
 
 
 def repeat_of(store: Store, article_id: str, copy: int) -> ScanResult:
     """A new article repeating a stored one: same text and claims, its own source and ids."""
     record = store.article(article_id)
-    text = record["text"].rstrip() + f"\n\nRepeated {copy}.\n"
-    article = make_article(
-        text, f"/bench/repeat{copy}/{article_id}", Metadata(title=record.get("title"))
-    )
+    text = (record.text or "").rstrip() + f"\n\nRepeated {copy}.\n"
+    article = make_article(text, f"/bench/repeat{copy}/{article_id}", Metadata(title=record.title))
     claims = tuple(
         Claim.from_span(
             article,
-            doc["start"],
-            doc["end"],
-            score=doc["score"],
-            checkworthy=doc["checkworthy"],
-            type=doc["type"],
-            claim=doc.get("claim") or doc["text"],
+            doc.start,
+            doc.end,
+            score=doc.score,
+            checkworthy=doc.checkworthy,
+            type=doc.type,
+            claim=doc.claim or doc.text,
         )
         for doc in store.claims(Filters(article=article_id))
     )
@@ -129,9 +125,9 @@ def in_process(store: Store, claim: str, times: int = 5) -> dict[str, Any]:
         "history_s": median(lambda: store.history(claim)),
         "summary_s": median(store.summary),
         "dashboard_s": median(lambda: store.dashboard(10)),
-        "search_s": median(lambda: store.search(doc["text"])),
+        "search_s": median(lambda: store.search(doc.text)),
         "similar_s": median(lambda: store.similar(claim)),
         "scan_linking_s": median(
-            lambda: store.save_scans([repeat_of(store, doc["article"], next(copies))])
+            lambda: store.save_scans([repeat_of(store, doc.article, next(copies))])
         ),
     }

@@ -19,7 +19,7 @@ import orjson
 
 from claimtrack.pipeline import scan_article
 from claimtrack.plugins import PluginHost, load_plugins, time_limits
-from claimtrack.store import Store
+from claimtrack.store import open_store
 from claimtrack.text import make_article, split_paragraphs, split_sentences
 
 
@@ -59,7 +59,7 @@ def breakdown(paths: list[Path], store_path: Path, batch: int = 64) -> dict[str,
     host = TimedHost(timeout=plain.timeout)
     host.pm = plain.pm
     host.spent, host.cpu = defaultdict(float), defaultdict(float)
-    store = Store(store_path)
+    store = open_store(store_path)
     pending: list[Any] = []
     claims = stored = 0
 

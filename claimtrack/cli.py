@@ -21,6 +21,7 @@ from claimtrack.errors import ClaimtrackError
 
 if TYPE_CHECKING:
     from claimtrack.model import Metadata
+    from claimtrack.store import Store
 
 PLUGIN_FAILED = 3
 
@@ -93,11 +94,11 @@ def guarded(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_store(db: Path | None) -> Any:
+def open_store(db: Path | None) -> Store:
     """The store at ``--db``, ``CLAIMTRACK_DB`` or the per-user default."""
-    from claimtrack.store import Store, default_db_path
+    from claimtrack.store import open_store as open_database
 
-    return Store(db or default_db_path())
+    return open_database(db)
 
 
 def plugin_host(disable: list[str] | None, plugins_dir: Path | None) -> Any:

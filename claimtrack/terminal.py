@@ -82,13 +82,28 @@ def safe(value: object, style: str = "") -> Text:
 
 def print_json_line(obj: Any) -> None:
     """Write one JSON object as a line on standard output (:func:`inert` on a terminal)."""
-    _write_json(orjson.dumps(obj).decode() + "\n")
+    _write_json(orjson.dumps(obj, default=_record, option=_PASS).decode() + "\n")
     sys.stdout.flush()
 
 
 def print_json(obj: Any) -> None:
-    """Write a JSON document, indented, on standard output (:func:`inert` on a terminal)."""
-    _write_json(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n")
+    """Write a JSON document, indented, on standard output (:func:`inert` on a terminal).
+
+    Records (dataclasses) are written as their ``to_json()``.
+    """
+    _write_json(
+        orjson.dumps(obj, default=_record, option=_PASS | orjson.OPT_INDENT_2).decode() + "\n"
+    )
+
+
+_PASS = orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def _record(obj: Any) -> Any:
+    to_json = getattr(obj, "to_json", None)
+    if to_json is None:
+        raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+    return to_json()
 
 
 def _write_json(text: str) -> None:

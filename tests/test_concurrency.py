@@ -9,13 +9,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
-from claimtrack import recovery
-from claimtrack.store import Store
+from claimtrack.store import open_store, recovery
 
 CLI = [sys.executable, "-c", "from claimtrack.cli import main; main()"]
 
@@ -49,7 +48,7 @@ def seeded(db_path: Path, tmp_path: Path) -> tuple[Path, list[str]]:
         (folder / f"s{n}.txt").write_text(article(n))
     done = subprocess.run([*CLI, "scan", "--json", str(folder)], capture_output=True, text=True)
     assert done.returncode in (0, 3), done.stderr
-    return db_path, [c["id"] for c in Store(db_path).claims()]
+    return db_path, [c.id for c in open_store(db_path).claims()]
 
 
 def test_concurrent_markers_and_scanners_lose_nothing(
@@ -89,29 +88,65 @@ def test_concurrent_markers_and_scanners_lose_nothing(
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
 
-    store = Store(db)
+    store = open_store(db)
     for claim in claims:
-        assert store.claim(claim)["status"] == "verified"
-        assert [h["action"] for h in store.history(claim)] == ["status"]
+        assert store.claim(claim).status == "verified"
+        assert [h.action for h in store.history(claim)] == ["status"]
     assert len(store.claims()) > len(claims)  # the scanners' claims are there too
-    sources = Counter(a["source"] for a in store.articles())
+    sources = Counter(a.source for a in store.articles())
     assert len(sources) == 6 + 8 and max(sources.values()) == 1
     assert recovery.check(db).ok
 
 
-def test_lock_wait_times_out_with_a_clear_message(seeded: tuple[Path, list[str]]) -> None:
-    db, _ = seeded
-    with FileLock(str(db / ".lock")):
-        began = time.monotonic()
+HOLDER = (
+    "import sys, time\nfrom pathlib import Path\n"
+    "from claimtrack.store.engine import connect, transaction\n"
+    "root = Path(sys.argv[1])\n"
+    "with transaction(root, connect(root), write=True):\n"
+    "    print('held', flush=True)\n    time.sleep(600)\n"
+)
+
+
+@pytest.fixture
+def writer(seeded: tuple[Path, list[str]]) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the database's write lock."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(seeded[0])], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    yield holder
+    holder.kill()
+    holder.wait()
+
+
+def test_lock_wait_times_out_with_a_clear_message(
+    seeded: tuple[Path, list[str]], writer: subprocess.Popen[str]
+) -> None:
+    _, claims = seeded
+    began = time.monotonic()
+    done = subprocess.run(
+        [*CLI, "verify", claims[0]],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"CLAIMTRACK_LOCK_TIMEOUT": "0.5"},
+    )
+    assert time.monotonic() - began < 10
+    assert done.returncode == 1
+    assert "busy" in done.stderr and "CLAIMTRACK_LOCK_TIMEOUT" in done.stderr
+
+
+def test_readers_do_not_wait_for_a_writer(
+    seeded: tuple[Path, list[str]], writer: subprocess.Popen[str]
+) -> None:
+    _, claims = seeded
+    for command in (["claims", "--json"], ["show", claims[0], "--json"], ["report", "--json"]):
         done = subprocess.run(
-            [*CLI, "claims"],
+            [*CLI, *command],
             capture_output=True,
             text=True,
             env=os.environ | {"CLAIMTRACK_LOCK_TIMEOUT": "0.5"},
         )
-    assert time.monotonic() - began < 10
-    assert done.returncode == 1
-    assert "busy" in done.stderr and "CLAIMTRACK_LOCK_TIMEOUT" in done.stderr
+        assert done.returncode == 0, done.stderr
 
 
 def test_bad_lock_timeout_setting_is_reported(seeded: tuple[Path, list[str]]) -> None:
@@ -124,26 +159,15 @@ def test_bad_lock_timeout_setting_is_reported(seeded: tuple[Path, list[str]]) ->
     assert done.returncode == 1 and "must be a number of seconds" in done.stderr
 
 
-def test_lock_of_a_killed_process_does_not_block(seeded: tuple[Path, list[str]]) -> None:
-    db, _ = seeded
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time\nfrom pathlib import Path\nfrom claimtrack.storage import locked\n"
-            "with locked(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(600)\n",
-            str(db),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    holder.send_signal(signal.SIGKILL)
-    holder.wait()
-    assert (db / ".lock").exists()  # the lock file stays; the kernel dropped the lock itself
+def test_lock_of_a_killed_process_does_not_block(
+    seeded: tuple[Path, list[str]], writer: subprocess.Popen[str]
+) -> None:
+    _, claims = seeded
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
     began = time.monotonic()
     done = subprocess.run(
-        [*CLI, "claims", "--json"],
+        [*CLI, "verify", claims[0], "--json"],
         capture_output=True,
         text=True,
         env=os.environ | {"CLAIMTRACK_LOCK_TIMEOUT": "5"},

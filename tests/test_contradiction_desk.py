@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from claimtrack.cli import app
 from claimtrack.errors import StoreError, UsageError
 from claimtrack.model import PluginFailure, ScanResult
-from claimtrack.store import Store, _resolve_contradiction
+from claimtrack.store import ContradictionRecord, Store, open_store
+from claimtrack.store.contradictions import _resolve_contradiction
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = FIXTURES / "desk_pakistan_russia.txt"
@@ -48,12 +49,12 @@ def scan(path: Path) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
-def zero_sum_pair(store: Store) -> dict[str, Any]:
+def zero_sum_pair(store: Store) -> ContradictionRecord:
     """The stored contradiction between "zero sum game" and "can in no way harm"."""
     (found,) = [
         c
         for c in store.select_contradictions(include_stale=True)
-        if ZERO_SUM in c["a"]["text"] and NO_HARM in c["b"]["text"]
+        if ZERO_SUM in (c.a.text or "") and NO_HARM in (c.b.text or "")
     ]
     return found
 
@@ -65,34 +66,34 @@ def test_decision_is_kept_with_who_when_and_note_and_in_the_history(
     db_path: Path, article: Path
 ) -> None:
     scan(article)
-    store = Store(db_path)
+    store = open_store(db_path)
     pair = zero_sum_pair(store)
-    assert pair["decision"] is None and pair["stale"] is False
+    assert pair.decision is None and pair.stale is False
     (entry,) = store.decide_contradictions(
-        [pair["id"][:6]], "confirmed", note="both in one quote", by="ana"
+        [pair.id[:6]], "confirmed", note="both in one quote", by="ana"
     )
-    assert entry["action"] == "contradiction decided"
-    assert (entry["previous"], entry["decision"]) == (None, "confirmed")
-    assert (entry["contradiction"], entry["claim"]) == (pair["id"], pair["id"])
-    assert entry["claims"] == pair["claims"] and entry["kind"] == "frame"
+    assert entry.action == "contradiction decided"
+    assert (entry.details["previous"], entry.details["decision"]) == (None, "confirmed")
+    assert (entry.details["contradiction"], entry.claim) == (pair.id, pair.id)
+    assert tuple(entry.details["claims"]) == pair.claims and entry.details["kind"] == "frame"
     decided = zero_sum_pair(store)
-    assert decided["decision"] == "confirmed"
-    assert decided["decision_note"] == "both in one quote"
-    assert decided["decided_by"] == "ana" and decided["decided_at"] == entry["at"]
+    assert decided.decision == "confirmed"
+    assert decided.decision_note == "both in one quote"
+    assert decided.decided_by == "ana" and decided.decided_at == entry.at
     assert store.log(limit=1) == [entry]
-    history = store.contradictions(pair["article"])
-    assert [c["decision"] for c in history if c["id"] == pair["id"]] == ["confirmed"]
+    history = store.contradictions(pair.article)
+    assert [c.decision for c in history if c.id == pair.id] == ["confirmed"]
 
 
 def test_decisions_change_no_claim_and_cannot_be_undone_as_claim_changes(
     db_path: Path, article: Path
 ) -> None:
     scan(article)
-    store = Store(db_path)
+    store = open_store(db_path)
     before = store.claims()
-    store.decide_contradictions([zero_sum_pair(store)["id"]], "dismissed", by="ana")
+    store.decide_contradictions([zero_sum_pair(store).id], "dismissed", by="ana")
     assert store.claims() == before
-    assert {c["status"] for c in store.claims_as_of("2999-01-01T00:00:00+00:00")} == {"unverified"}
+    assert {c.status for c in store.claims_as_of("2999-01-01T00:00:00+00:00")} == {"unverified"}
     with pytest.raises(UsageError, match="nothing to undo"):
         store.undo()
 
@@ -101,25 +102,25 @@ def test_reopening_takes_the_decision_back_and_keeps_both_in_the_history(
     db_path: Path, article: Path
 ) -> None:
     scan(article)
-    store = Store(db_path)
-    pair_id = zero_sum_pair(store)["id"]
+    store = open_store(db_path)
+    pair_id = zero_sum_pair(store).id
     store.decide_contradictions([pair_id], "dismissed", note="rhetoric", by="ana")
     (entry,) = store.decide_contradictions([pair_id], "open", by="ben")
-    assert (entry["previous"], entry["decision"]) == ("dismissed", None)
-    assert zero_sum_pair(store)["decision"] is None
-    assert [e["decision"] for e in store.log()] == [None, "dismissed"]
+    assert (entry.details["previous"], entry.details["decision"]) == ("dismissed", None)
+    assert zero_sum_pair(store).decision is None
+    assert [e.details["decision"] for e in store.log()] == [None, "dismissed"]
 
 
 def test_rescanning_the_same_text_keeps_the_decision(db_path: Path, article: Path) -> None:
     scan(article)
-    store = Store(db_path)
-    pair_id = zero_sum_pair(store)["id"]
+    store = open_store(db_path)
+    pair_id = zero_sum_pair(store).id
     store.decide_contradictions([pair_id], "confirmed", note="real", by="ana")
     record = scan(article)
     assert pair_id in {c["id"] for c in record["contradictions"]}
     kept = zero_sum_pair(store)
-    assert (kept["id"], kept["decision"], kept["decision_note"]) == (pair_id, "confirmed", "real")
-    assert kept["stale"] is False
+    assert (kept.id, kept.decision, kept.decision_note) == (pair_id, "confirmed", "real")
+    assert kept.stale is False
     assert len(store.select_contradictions()) == 3  # nothing added twice
 
 
@@ -127,9 +128,9 @@ def test_rescanning_lightly_edited_text_keeps_the_decision_and_moves_the_spans(
     db_path: Path, article: Path
 ) -> None:
     scan(article)
-    store = Store(db_path)
+    store = open_store(db_path)
     pair = zero_sum_pair(store)
-    store.decide_contradictions([pair["id"]], "confirmed", note="real", by="ana")
+    store.decide_contradictions([pair.id], "confirmed", note="real", by="ana")
     text = article.read_text(encoding="utf-8")
     edited = text.replace("Our aim is to develop", "Our aim has long been to develop").replace(
         "relations with Russia and vice versa", "ties with Russia and vice versa"
@@ -138,12 +139,12 @@ def test_rescanning_lightly_edited_text_keeps_the_decision_and_moves_the_spans(
     article.write_text(edited, encoding="utf-8")
     printed = scan(article)
     kept = zero_sum_pair(store)
-    assert (kept["id"], kept["decision"], kept["stale"]) == (pair["id"], "confirmed", False)
-    assert kept["id"] in {c["id"] for c in printed["contradictions"]}  # scan prints stored ids
-    assert kept["a"]["start"] == pair["a"]["start"] + len(" has long been") - len(" is")
-    assert "ties with Russia" in kept["b"]["text"]
-    stored = Store(db_path).article(kept["article"])["text"]
-    assert stored[kept["b"]["start"] : kept["b"]["end"]] == kept["b"]["text"]
+    assert (kept.id, kept.decision, kept.stale) == (pair.id, "confirmed", False)
+    assert kept.id in {c["id"] for c in printed["contradictions"]}  # scan prints stored ids
+    assert kept.a.start == pair.a.start + len(" has long been") - len(" is")
+    assert "ties with Russia" in kept.b.text
+    stored = open_store(db_path).article(kept.article).text or ""
+    assert stored[kept.b.start : kept.b.end] == kept.b.text
 
 
 def test_a_contradiction_no_longer_found_is_marked_stale_then_live_again(
@@ -151,25 +152,25 @@ def test_a_contradiction_no_longer_found_is_marked_stale_then_live_again(
 ) -> None:
     original = article.read_text(encoding="utf-8")
     scan(article)
-    store = Store(db_path)
-    pair_id = zero_sum_pair(store)["id"]
+    store = open_store(db_path)
+    pair_id = zero_sum_pair(store).id
     store.decide_contradictions([pair_id], "confirmed", note="real", by="ana")
 
     article.write_text(original.replace("can in no way harm", "may well strain"), "utf-8")
     record = scan(article)
     assert pair_id not in {c["id"] for c in record["contradictions"]}
     stale = zero_sum_pair(store)
-    assert stale["stale"] is True and stale["decision"] == "confirmed"
-    assert pair_id not in {c["id"] for c in store.select_contradictions()}
-    assert pair_id not in {c["id"] for c in store.select_contradictions(decision="confirmed")}
+    assert stale.stale is True and stale.decision == "confirmed"
+    assert pair_id not in {c.id for c in store.select_contradictions()}
+    assert pair_id not in {c.id for c in store.select_contradictions(decision="confirmed")}
     latest = store.log(limit=1)[0]
-    assert (latest["action"], latest["contradiction"]) == ("contradiction stale", pair_id)
+    assert (latest.action, latest.details["contradiction"]) == ("contradiction stale", pair_id)
 
     article.write_text(original, "utf-8")
     scan(article)
     back = zero_sum_pair(store)
-    assert (back["stale"], back["decision"], back["decision_note"]) == (False, "confirmed", "real")
-    assert store.log(limit=1)[0]["action"] == "contradiction found again"
+    assert (back.stale, back.decision, back.decision_note) == (False, "confirmed", "real")
+    assert store.log(limit=1)[0].action == "contradiction found again"
 
 
 def test_a_scan_in_which_a_plugin_failed_marks_nothing_stale(db_path: Path) -> None:
@@ -177,7 +178,7 @@ def test_a_scan_in_which_a_plugin_failed_marks_nothing_stale(db_path: Path) -> N
     from claimtrack.plugins import load_plugins
 
     result = scan_source(load_plugins(), str(ARTICLE))
-    store = Store(db_path)
+    store = open_store(db_path)
     store.save_scans([result])
     assert len(store.select_contradictions()) == 3
     failed = ScanResult(
@@ -201,9 +202,9 @@ def test_a_rescan_that_did_not_look_for_contradictions_keeps_them(
     db_path: Path, article: Path, how: tuple[str, str]
 ) -> None:
     scan(article)
-    store = Store(db_path)
+    store = open_store(db_path)
     pair = zero_sum_pair(store)
-    store.decide_contradictions([pair["id"]], "confirmed", note="real")
+    store.decide_contradictions([pair.id], "confirmed", note="real")
     option, value = how
     if value == "broken":
         (article.parent / "broken").mkdir()
@@ -211,7 +212,7 @@ def test_a_rescan_that_did_not_look_for_contradictions_keeps_them(
         value = str(article.parent / "broken")
     run("scan", str(article), "--json", option, value)
     kept = zero_sum_pair(store)
-    assert (kept["stale"], kept["decision"], kept["decision_note"]) == (False, "confirmed", "real")
+    assert (kept.stale, kept.decision, kept.decision_note) == (False, "confirmed", "real")
     assert len(store.select_contradictions()) == 3
 
 
@@ -219,7 +220,7 @@ def test_a_contradiction_whose_claim_is_gone_goes_stale_even_when_a_plugin_faile
     db_path: Path, article: Path
 ) -> None:
     scan(article)
-    store = Store(db_path)
+    store = open_store(db_path)
     pair = zero_sum_pair(store)
     text = article.read_text(encoding="utf-8")
     article.write_text("A new opening paragraph.\n\n" + text.replace(ZERO_SUM, ""), "utf-8")
@@ -231,24 +232,25 @@ def test_a_contradiction_whose_claim_is_gone_goes_stale_even_when_a_plugin_faile
         ).exit_code
         == 3
     )
-    assert zero_sum_pair(store)["id"] == pair["id"] and zero_sum_pair(store)["stale"]
-    stored = store.article(pair["article"])["text"]
+    assert zero_sum_pair(store).id == pair.id and zero_sum_pair(store).stale
+    stored = store.article(pair.article).text or ""
     for live in store.select_contradictions():
         for side in ("a", "b"):
-            assert stored[live[side]["start"] : live[side]["end"]] == live[side]["text"]
+            span = getattr(live, side)
+            assert stored[span.start : span.end] == span.text
 
 
 def test_the_same_decision_again_without_a_note_keeps_the_note(
     db_path: Path, article: Path
 ) -> None:
     scan(article)
-    store = Store(db_path)
+    store = open_store(db_path)
     pair = zero_sum_pair(store)
-    store.decide_contradictions([pair["id"]], "confirmed", note="real")
-    store.decide_contradictions([pair["id"]], "confirmed")
-    assert zero_sum_pair(store)["decision_note"] == "real"
-    store.decide_contradictions([pair["id"]], "dismissed")
-    assert zero_sum_pair(store)["decision_note"] is None
+    store.decide_contradictions([pair.id], "confirmed", note="real")
+    store.decide_contradictions([pair.id], "confirmed")
+    assert zero_sum_pair(store).decision_note == "real"
+    store.decide_contradictions([pair.id], "dismissed")
+    assert zero_sum_pair(store).decision_note is None
 
 
 def test_select_filters_by_article_kind_and_decision(db_path: Path, article: Path) -> None:
@@ -256,18 +258,16 @@ def test_select_filters_by_article_kind_and_decision(db_path: Path, article: Pat
     other = article.with_name("other.txt")
     other.write_text("A quiet article. Nothing contradicts anything here.\n", "utf-8")
     scan(other)
-    store = Store(db_path)
+    store = open_store(db_path)
     everything = store.select_contradictions()
-    assert len(everything) == 3 and {c["kind"] for c in everything} == {"frame"}
-    assert {c["speaker"] for c in everything for c in (c["a"], c["b"])} == {"Tasnim Aslam"}
-    assert all(c["source"] == str(article.resolve()) for c in everything)
+    assert len(everything) == 3 and {c.kind for c in everything} == {"frame"}
+    assert {s.speaker for c in everything for s in (c.a, c.b)} == {"Tasnim Aslam"}
+    assert all(c.source == str(article.resolve()) for c in everything)
     assert store.select_contradictions(article=str(other)) == []
-    assert len(store.select_contradictions(article=everything[0]["article"][:6])) == 3
+    assert len(store.select_contradictions(article=everything[0].article[:6])) == 3
     assert store.select_contradictions(kind="date") == []
-    store.decide_contradictions([everything[0]["id"]], "dismissed", by="ana")
-    assert [c["id"] for c in store.select_contradictions(decision="dismissed")] == [
-        everything[0]["id"]
-    ]
+    store.decide_contradictions([everything[0].id], "dismissed", by="ana")
+    assert [c.id for c in store.select_contradictions(decision="dismissed")] == [everything[0].id]
     assert len(store.select_contradictions(decision="open")) == 2
     with pytest.raises(UsageError, match="unknown decision 'maybe'"):
         store.select_contradictions(decision="maybe")
@@ -276,39 +276,37 @@ def test_select_filters_by_article_kind_and_decision(db_path: Path, article: Pat
 def test_listing_reads_only_the_articles_the_catalog_counts_contradictions_for(
     db_path: Path, article: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claimtrack.storage import Transaction
+    from claimtrack.store.engine import Session
 
     scan(article)
     other = article.with_name("other.txt")
     other.write_text("A quiet article. Nothing contradicts anything here.\n", "utf-8")
     scan(other)
-    store = Store(db_path)
-    catalog = {a["source"]: a for a in store.articles()}
-    assert {source: a["contradictions"] for source, a in catalog.items()} == {
+    store = open_store(db_path)
+    catalog = {a.source: a for a in store.articles()}
+    assert {source: a.contradictions for source, a in catalog.items()} == {
         str(article.resolve()): 3,
         str(other.resolve()): 0,
     }
     read: list[str] = []
-    real = Transaction.peek
-    monkeypatch.setattr(
-        Transaction, "peek", lambda tx, relative: read.append(relative) or real(tx, relative)
-    )
+    real = Session.peek
+    monkeypatch.setattr(Session, "peek", lambda s, name: read.append(name) or real(s, name))
     assert len(store.select_contradictions()) == 3
-    with_pairs = catalog[str(article.resolve())]["id"]
-    assert [r for r in read if r.startswith("articles/")] == [f"articles/{with_pairs}.json"]
+    with_pairs = catalog[str(article.resolve())].id
+    assert [r for r in read if r.startswith("article/")] == [f"article/{with_pairs}"]
 
 
 def test_unknown_or_bad_ids_change_nothing(db_path: Path, article: Path) -> None:
     scan(article)
-    store = Store(db_path)
-    pair_id = zero_sum_pair(store)["id"]
+    store = open_store(db_path)
+    pair_id = zero_sum_pair(store).id
     with pytest.raises(StoreError, match="no contradiction with id ffffffff"):
         store.decide_contradictions([pair_id, "ffffffff"], "confirmed", by="ana")
     with pytest.raises(StoreError, match="not a contradiction id"):
         store.decide_contradictions(["zz"], "confirmed", by="ana")
     with pytest.raises(UsageError, match="unknown decision"):
         store.decide_contradictions([pair_id], "accepted", by="ana")
-    assert zero_sum_pair(store)["decision"] is None
+    assert zero_sum_pair(store).decision is None
     assert store.log() == []
 
 
@@ -363,8 +361,8 @@ def test_cli_rejects_open_with_a_decision(db_path: Path) -> None:
 def test_cli_group_options_reach_the_subcommand(tmp_path: Path, article: Path) -> None:
     db = tmp_path / "elsewhere"
     assert run("scan", str(article), "--db", str(db)).exit_code == 0
-    pair = zero_sum_pair(Store(db))
-    result = run("contradictions", "--db", str(db), "--json", "dismiss", pair["id"][:8])
+    pair = zero_sum_pair(open_store(db))
+    result = run("contradictions", "--db", str(db), "--json", "dismiss", pair.id[:8])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)[0]["decision"] == "dismissed"
 
@@ -387,19 +385,17 @@ def test_report_panel_shows_both_statements_speakers_explanation_and_decision(
     db_path: Path, article: Path, wide: None
 ) -> None:
     scan(article)
-    pair = zero_sum_pair(Store(db_path))
+    pair = zero_sum_pair(open_store(db_path))
     note = "She calls it zero-sum, then says neither tie can harm the other."
-    assert (
-        run("contradictions", "confirm", pair["id"], "--note", note, "--by", "ana").exit_code == 0
-    )
-    shown = run("report", "--article", pair["article"]).stdout
-    panel = shown[shown.index(f"frame conflict {pair['id'][:8]} (confirmed)") :]
+    assert run("contradictions", "confirm", pair.id, "--note", note, "--by", "ana").exit_code == 0
+    shown = run("report", "--article", pair.article).stdout
+    panel = shown[shown.index(f"frame conflict {pair.id[:8]} (confirmed)") :]
     panel = panel[: panel.index("╰")]
-    assert pair["a"]["text"] in panel and pair["b"]["text"] in panel
+    assert pair.a.text in panel and pair.b.text in panel
     assert panel.count("Tasnim Aslam") == 2
-    assert pair["explanation"] in panel
-    decided = zero_sum_pair(Store(db_path))
-    when = decided["decided_at"][:16].replace("T", " ")
+    assert pair.explanation in panel
+    decided = zero_sum_pair(open_store(db_path))
+    when = decided.decided_at[:16].replace("T", " ")
     assert f"confirmed by ana, {when} UTC: {note}" in panel
 
 

@@ -2,8 +2,9 @@
 
 A worker process runs the real commands (``scan``, ``verify``, ``dispute``) one after another on a
 copy of a database, printing each change once its command has returned. The test kills it at a
-random moment, then opens the database and checks every file parses, the files agree with each
-other (``recovery.check``) and every reported change is there. The default run kills 20 times in
+random moment, then opens the database and checks it (``recovery.check``: SQLite's integrity,
+every document parses, the indexes agree with the articles) and that every reported change is
+there. The default run kills 20 times in
 a database of 40 articles; ``-m slow`` kills 200 times in one of 300 articles (2,700 claims).
 """
 
@@ -19,15 +20,12 @@ import sys
 import time
 from hashlib import sha256
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
-from claimtrack import recovery
 from claimtrack.pipeline import scan_article
 from claimtrack.plugins import load_plugins
-from claimtrack.storage import LOCK
-from claimtrack.store import Store
+from claimtrack.store import open_store, recovery
 from claimtrack.text import make_article
 
 WORKER = r"""
@@ -124,7 +122,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[s
         timeout=600,
     )
     assert done.returncode in (0, 3), done.stderr
-    claims = [c["id"] for c in Store(db).claims()]
+    claims = [c.id for c in open_store(db).claims()]
     assert len(claims) >= 200
     return db, extra, claims
 
@@ -144,9 +142,8 @@ def seeded_large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
         scan_article(host, make_article(varied_article(n), str(root / f"a{n:04d}.txt")))
         for n in range(LARGE)
     ]
-    with mock.patch.object(os, "fsync"):  # seeding is not under test: skip ~7,000 syncs
-        Store(db).save_scans(results)
-    claims = [c["id"] for c in Store(db).claims()]
+    open_store(db).save_scans(results)
+    claims = [c.id for c in open_store(db).claims()]
     assert len(claims) == 9 * LARGE
     return db, extra, claims
 
@@ -154,7 +151,7 @@ def seeded_large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
 def fingerprint(folder: Path) -> str:
     digest = sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != LOCK:
+        if path.is_file():
             digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -167,9 +164,7 @@ def kill_once(
     db = work / "db"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    # Hard links: claimtrack replaces files by renaming new ones into place, never writes into
-    # one, so the copy is as good as a real one (kill_loop checks the original is untouched).
-    shutil.copytree(base, db, copy_function=os.link, ignore=shutil.ignore_patterns(LOCK))
+    shutil.copytree(base, db)  # SQLite writes into its file: a real copy
     order = claims[:]
     rng.shuffle(order)
     env = os.environ | {"CLAIMTRACK_USER": "crash"}
@@ -190,24 +185,25 @@ def kill_once(
     reported = [
         line.split() for line in out.splitlines() if line.startswith(("marked ", "scanned "))
     ]
-    interrupted = int((db / "journal.json").exists() or any(db.rglob(".*.tmp")))
+    wal = db / "claimtrack.sqlite-wal"
+    uncheckpointed = int(wal.exists() and wal.stat().st_size > 0)
 
-    report = recovery.check(db)  # opens the database: finishes an interrupted commit
-    assert [p for p in report.problems if p.kind != "leftover"] == [], report.to_json()
-    store = Store(db)
+    report = recovery.check(db)  # SQLite replays its write-ahead log on open
+    assert report.problems == [], report.to_json()
+    store = open_store(db)
     for entry in reported:
         if entry[0] == "marked":
             claim = store.claim(entry[1])
-            assert claim["status"] == entry[2]
-            assert sum(h["action"] == "status" for h in store.history(entry[1])) == 1
+            assert claim.status == entry[2]
+            assert sum(h.action == "status" for h in store.history(entry[1])) == 1
         elif entry[0] == "scanned":
-            assert any(a["source"] == str(Path(entry[1]).resolve()) for a in store.articles())
-    return {"changes": len(reported), "interrupted": interrupted}
+            assert any(a.source == str(Path(entry[1]).resolve()) for a in store.articles())
+    return {"changes": len(reported), "uncheckpointed": uncheckpointed}
 
 
 def kill_loop(seeded: tuple[Path, Path, list[str]], tmp_path: Path, kills: int) -> None:
     rng = random.Random(kills)
-    totals = {"changes": 0, "interrupted": 0}
+    totals = {"changes": 0, "uncheckpointed": 0}
     before = fingerprint(seeded[0])
     for n in range(kills):
         for key, value in kill_once(seeded, tmp_path / f"k{n}", rng).items():
@@ -216,7 +212,7 @@ def kill_loop(seeded: tuple[Path, Path, list[str]], tmp_path: Path, kills: int) 
     print(
         f"\n{kills} kills survived in a database of {len(seeded[2])} claims; "
         f"{totals['changes']} changes reported and found; "
-        f"{totals['interrupted']} kills interrupted a commit mid-write"
+        f"{totals['uncheckpointed']} kills left commits in the write-ahead log"
     )
     assert totals["changes"] > 0
     assert fingerprint(seeded[0]) == before

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from claimtrack.cli import app
 from claimtrack.exchange import spreadsheet_safe
-from claimtrack.store import Filters, Store
+from claimtrack.store import Filters, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = FIXTURES / "desk_pakistan_russia.txt"
@@ -33,7 +33,7 @@ def checked(db_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The example article scanned, one claim verified and one disputed."""
     assert run("scan", str(ARTICLE)).exit_code == 0
     db_path.joinpath("config.toml").write_text(CONFIG, encoding="utf-8")
-    claims = Store(db_path).claims()
+    claims = [c.to_json() for c in open_store(db_path).claims()]
     [true] = [c for c in claims if "Shoigu" in c["text"]]
     [contested] = [c for c in claims if "zero sum" in c["text"]]
     assert run("verify", true["id"]).exit_code == 0
@@ -52,7 +52,9 @@ def test_claimreview_export_has_every_field(db_path: Path, tmp_path: Path) -> No
         review = by_claim[claim["id"]]
         assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
         assert review["url"] == f"https://checks.example.org/claims/{claim['id']}"
-        assert review["datePublished"] == Store(db_path).claim(claim["id"])["updated"][:10]
+        assert (
+            review["datePublished"] == (open_store(db_path).claim(claim["id"]).updated or "")[:10]
+        )
         assert review["author"] == {
             "@type": "Organization", "name": "Desk Checks", "url": "https://checks.example.org",
         }  # fmt: skip
@@ -89,7 +91,7 @@ def test_jsonl_and_filters(db_path: Path) -> None:
     lines = run("export", "--format", "jsonl", "--status", "verified").stdout.splitlines()
     assert [json.loads(line)["id"] for line in lines] == [true["id"]]
     everything = run("export").stdout.splitlines()
-    assert len(everything) == len(Store(db_path).claims())
+    assert len(everything) == len(open_store(db_path).claims())
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -102,7 +104,7 @@ def test_csv_export_is_safe_and_complete(db_path: Path) -> None:
     true, _ = checked(db_path)
     run("note", true["id"], '=HYPERLINK("http://evil.example","click")')
     rows = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout)))
-    assert len(rows) == len(Store(db_path).claims())
+    assert len(rows) == len(open_store(db_path).claims())
     [row] = [r for r in rows if r["id"] == true["id"]]
     assert row["notes"].startswith("'=HYPERLINK")
     assert row["status"] == "verified"
@@ -155,7 +157,7 @@ def test_plugin_exporter(db_path: Path, tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("CLAIMTRACK_PLUGINS_DIR", str(plugins))
     result = run("export", "--format", "count")
     assert result.exit_code == 0
-    assert result.stdout == f"{len(Store(db_path).claims())} claims\n"
+    assert result.stdout == f"{len(open_store(db_path).claims())} claims\n"
     unknown = run("export", "--format", "xml")
     assert unknown.exit_code == 2 and "count" in unknown.stderr
 
@@ -169,15 +171,15 @@ def test_import_attaches_known_verdicts(db_path: Path, tmp_path: Path) -> None:
     result = run("import", str(reviews), "--set-status", "--by", "importer")
     assert result.exit_code == 0, result.stderr
     assert "2 claims matched" in result.stdout
-    store = Store(db_path)
-    assert store.claim(true["id"])["status"] == "verified"
-    assert store.claim(contested["id"])["status"] == "disputed"
-    evidence = store.claim(true["id"])["evidence"][-1]
-    assert evidence["kind"] == "claimreview" and evidence["stance"] == "supports"
-    assert evidence["publisher"] == "Desk Checks"
+    store = open_store(db_path)
+    assert store.claim(true["id"]).status == "verified"
+    assert store.claim(contested["id"]).status == "disputed"
+    evidence = store.claim(true["id"]).evidence[-1]
+    assert evidence.kind == "claimreview" and evidence.stance == "supports"
+    assert evidence.publisher == "Desk Checks"
     history = store.history(true["id"])
-    assert (history[-1]["action"], history[-1]["by"]) == ("import", "importer")
-    assert store.summary()["statuses"]["verified"] == 1
+    assert (history[-1].action, history[-1].by) == ("import", "importer")
+    assert store.summary().statuses["verified"] == 1
 
 
 def test_import_without_set_status_keeps_statuses(db_path: Path, tmp_path: Path) -> None:
@@ -206,10 +208,10 @@ def test_import_without_set_status_keeps_statuses(db_path: Path, tmp_path: Path)
     )
     run("scan", str(ARTICLE))
     assert run("import", str(reviews)).exit_code == 0
-    [steel] = [c for c in Store(db_path).claims(Filters()) if "Steel Mills" in c["text"]]
-    assert steel["status"] == "unverified"
-    assert steel["evidence"][0]["stance"] == "refutes"
-    assert steel["evidence"][0]["url"] == "https://other.example/review/1"
+    [steel] = [c for c in open_store(db_path).claims(Filters()) if "Steel Mills" in c.text]
+    assert steel.status == "unverified"
+    assert steel.evidence[0].stance == "refutes"
+    assert steel.evidence[0].target == "https://other.example/review/1"
 
 
 @pytest.mark.parametrize(
@@ -228,10 +230,10 @@ def test_malformed_import_writes_nothing(
     db_path: Path, tmp_path: Path, content: str, message: str
 ) -> None:
     run("scan", str(ARTICLE))
-    before = {p: p.read_bytes() for p in db_path.rglob("*") if p.is_file()}
+    before = run("claims", "--json").stdout, run("log", "--json").stdout
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
     result = run("import", str(bad))
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
-    assert {p: p.read_bytes() for p in db_path.rglob("*") if p.is_file()} == before
+    assert (run("claims", "--json").stdout, run("log", "--json").stdout) == before

@@ -10,8 +10,8 @@ from typing import Any
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
-from claimtrack.matching import keys, normalise
-from claimtrack.store import Store
+from claimtrack.store import Store, open_store
+from claimtrack.store.matching import keys, normalise
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = FIXTURES / "desk_pakistan_russia.txt"
@@ -25,8 +25,8 @@ def run(*args: str) -> Any:
 def claim_with(store: Store, words: str, **filters: Any) -> dict[str, Any]:
     from claimtrack.store import Filters
 
-    [found] = [c for c in store.claims(Filters(**filters)) if words in c["text"]]
-    return found
+    [found] = [c for c in store.claims(Filters(**filters)) if words in c.text]
+    return found.to_json()
 
 
 def test_normalise_ignores_case_stopwords_inflection_and_thousands() -> None:
@@ -41,14 +41,14 @@ def test_normalise_ignores_case_stopwords_inflection_and_thousands() -> None:
 
 def test_repeated_claim_is_linked_with_the_earlier_verdict(db_path: Path) -> None:
     run("scan", str(ARTICLE))
-    store = Store(db_path)
+    store = open_store(db_path)
     original = claim_with(store, "Pakistan Steel Mills")
     run("verify", original["id"], "--note", "Built with Soviet help, 1973")
     run("scan", str(REPEAT))
-    repeat = claim_with(Store(db_path), "Pakistan Steel Mills were constructed")
+    repeat = claim_with(open_store(db_path), "Pakistan Steel Mills were constructed")
     assert [link["id"] for link in repeat["links"]] == [original["id"]]
-    earlier = Store(db_path).earlier_verdicts([repeat["id"]])
-    assert earlier[repeat["id"]][0]["status"] == "verified"
+    earlier = open_store(db_path).earlier_verdicts([repeat["id"]])
+    assert earlier[repeat["id"]][0].status == "verified"
     shown = json.loads(run("show", repeat["id"], "--json").stdout)
     assert shown["links"][0]["status"] == "verified"
     assert "also in" in run("show", repeat["id"]).stdout
@@ -59,7 +59,7 @@ def test_repeated_claim_is_linked_with_the_earlier_verdict(db_path: Path) -> Non
 def test_unrelated_claims_are_not_linked(db_path: Path) -> None:
     run("scan", str(ARTICLE))
     run("scan", str(REPEAT))
-    store = Store(db_path)
+    store = open_store(db_path)
     union = claim_with(store, "production had fallen")
     assert union["links"] == []
     assert store.similar(union["id"]) == []
@@ -68,7 +68,7 @@ def test_unrelated_claims_are_not_linked(db_path: Path) -> None:
 def test_similar_and_search(db_path: Path) -> None:
     run("scan", str(ARTICLE))
     run("scan", str(REPEAT))
-    store = Store(db_path)
+    store = open_store(db_path)
     repeat = claim_with(store, "Pakistan Steel Mills were constructed")
     similar = json.loads(run("similar", repeat["id"][:6], "--json").stdout)
     assert [s["id"] for s in similar] == [claim_with(store, "She cited the construction")["id"]]
@@ -86,7 +86,7 @@ def test_rescan_follows_moved_and_edited_claims_and_marks_removed(
     article = tmp_path / "article.txt"
     shutil.copy(ARTICLE, article)
     run("scan", str(article))
-    store = Store(db_path)
+    store = open_store(db_path)
     edited = claim_with(store, "Pakistan Steel Mills")
     moved = claim_with(store, "zero sum game")
     dropped = claim_with(store, "Shoigu")
@@ -99,25 +99,17 @@ def test_rescan_follows_moved_and_edited_claims_and_marks_removed(
     article.write_text(text, encoding="utf-8")
     assert run("scan", str(article)).exit_code == 0
 
-    store = Store(db_path)
+    store = open_store(db_path)
     after = claim_with(store, "early 1970s")
     assert after["id"] == edited["id"] and after["status"] == "verified"
-    assert store.claim(moved["id"])["start"] != moved["start"]
-    assert store.claim(moved["id"])["status"] == "disputed"
-    assert store.claim(dropped["id"])["removed"] is True
+    assert store.claim(moved["id"]).start != moved["start"]
+    assert store.claim(moved["id"]).status == "disputed"
+    assert store.claim(dropped["id"]).removed is True
     [rescan] = json.loads(run("diff", str(article), "--json").stdout)
     assert rescan["removed"] == [dropped["id"]]
     assert {m["id"]: m["edited"] for m in rescan["moved"]}[edited["id"]] is True
     assert moved["id"] in {m["id"] for m in rescan["moved"]}
     assert "removed" in run("diff", str(article)).stdout
-    actions = [h["action"] for h in store.history(edited["id"])]
+    actions = [h.action for h in store.history(edited["id"])]
     assert actions == ["status", "edited"]
-    assert [c["id"] for c in store.search("Shoigu defence minister visit")] == []
-
-
-def test_matching_index_rebuilds_for_older_databases(db_path: Path) -> None:
-    run("scan", str(ARTICLE))
-    shutil.rmtree(db_path / "match")
-    with Store(db_path).transaction() as tx:
-        tx.db("catalog.json").table("meta").update({"match_index": 0}, doc_ids=[1])
-    assert Store(db_path).search("Pakistan Steel Mills Soviet Union 1970s")
+    assert [c.id for c in store.search("Shoigu defence minister visit")] == []

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import claimtrack.store as store_module
 from claimtrack.model import Claim, Metadata, ScanResult
-from claimtrack.store import Store
+from claimtrack.store import Filters, open_store, scans
 from claimtrack.text import make_article
 
 CLAIMS = int(os.environ.get("CLAIMTRACK_BENCH_CLAIMS", "100000"))
@@ -65,9 +64,9 @@ def test_matching_and_report_stay_fast_on_many_claims(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rng = random.Random(7)
-    store = Store(tmp_path / "db")
+    store = open_store(tmp_path / "db")
     with monkeypatch.context() as building:  # linking is measured below, not while building
-        building.setattr(store_module, "_link_repeats", lambda *args: None)
+        building.setattr(scans, "_link_repeats", lambda *args: None)
         results = [_article(rng, n) for n in range(CLAIMS // PER_ARTICLE)]
         for start in range(0, len(results), 500):
             store.save_scans(results[start : start + 500])
@@ -79,11 +78,14 @@ def test_matching_and_report_stay_fast_on_many_claims(
         timings[name] = time.perf_counter() - began
         return value
 
-    target = store.claims(store_module.Filters(article=results[len(results) // 2].article.id))[4]
-    found = timed("search", lambda: store.search(target["text"]))
-    assert target["id"] in [f["id"] for f in found if f["score"] == 100]  # type: ignore[attr-defined]
-    timed("similar", lambda: store.similar(target["id"]))
-    timed("verify", lambda: store.mark([target["id"]], "verified"))
+    target = store.claims(Filters(article=results[len(results) // 2].article.id))[4]
+    found = timed("search", lambda: store.search(target.text))
+    assert target.id in [f.id for f in found if f.score == 100]  # type: ignore[attr-defined]
+    timed("similar", lambda: store.similar(target.id))
+    timed("verify", lambda: store.mark([target.id], "verified"))
+    timed(
+        "show", lambda: (store.claim(target.id), store.history(target.id), store.links(target.id))
+    )
     timed("dashboard", lambda: store.dashboard(20))
     timed("report articles", lambda: store.latest_articles(10))
     repeat = _article(rng, CLAIMS)

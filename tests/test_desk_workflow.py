@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 
 from claimtrack.cli import app
 from claimtrack.config import load_config
-from claimtrack.store import Store
+from claimtrack.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = FIXTURES / "desk_pakistan_russia.txt"
@@ -24,11 +25,12 @@ def run(*args: str, input: str | None = None) -> Any:
 
 def scanned(db_path: Path) -> list[dict[str, Any]]:
     assert run("scan", str(ARTICLE)).exit_code == 0
-    return Store(db_path).claims()
+    return [c.to_json() for c in open_store(db_path).claims()]
 
 
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def state_of(db_path: Path) -> tuple[str, str]:
+    """Everything stored about the claims, and the history."""
+    return run("claims", "--json").stdout, run("log", "--json").stdout
 
 
 # -- statuses -----------------------------------------------------------------------------------
@@ -40,7 +42,7 @@ def test_default_vocabulary_rejects_unknown_status_listing_valid_ones(db_path: P
     assert result.exit_code == 2
     assert "unknown status 'bogus'" in result.stderr
     assert "in progress" in result.stderr and "unverifiable" in result.stderr
-    assert Store(db_path).claim(claim["id"])["status"] == "unverified"
+    assert open_store(db_path).claim(claim["id"]).status == "unverified"
 
 
 def test_config_defines_vocabulary_colours_and_ratings(db_path: Path) -> None:
@@ -95,11 +97,11 @@ def test_evidence_and_notes_show_with_history(db_path: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize("target", ["not a url", "ftp://example.org/x", "missing/file.txt"])
 def test_evidence_that_is_not_a_url_is_rejected(db_path: Path, target: str) -> None:
     claim = scanned(db_path)[0]
-    before = files_of(db_path)
+    before = state_of(db_path)
     result = run("evidence", claim["id"], target)
     assert result.exit_code != 0
     assert result.stderr.count("\n") == 1 and "neither an http(s) URL" in result.stderr
-    assert files_of(db_path) == before
+    assert state_of(db_path) == before
 
 
 def test_bad_evidence_stance_and_date_are_rejected(db_path: Path) -> None:
@@ -111,18 +113,18 @@ def test_bad_evidence_stance_and_date_are_rejected(db_path: Path) -> None:
 
 def test_unknown_and_ambiguous_ids_change_nothing(db_path: Path) -> None:
     claims = scanned(db_path)
-    before = files_of(db_path)
+    before = state_of(db_path)
     result = run("verify", claims[0]["id"], "ffffffff")
     assert result.exit_code == 1 and "no claim with id ffffffff" in result.stderr
-    assert files_of(db_path) == before
+    assert state_of(db_path) == before
     assert run("show", "zz").exit_code == 1
 
 
 def test_ambiguous_prefix_is_reported(db_path: Path) -> None:
     claim = scanned(db_path)[0]
     twin = claim["id"][:4] + "0" * 8 if claim["id"][4] != "0" else claim["id"][:4] + "f" * 8
-    with Store(db_path).transaction() as tx:
-        tx.db(f"index/{twin[:2]}.json").table("ids").insert({"id": twin, "article": "x"})
+    with sqlite3.connect(db_path / "claimtrack.sqlite") as conn:
+        conn.execute("INSERT INTO claim_ids VALUES (?, 'x')", (twin,))
     result = run("show", claim["id"][:4])
     assert result.exit_code == 1
     assert f"claim id {claim['id'][:4]} is ambiguous" in result.stderr
@@ -152,27 +154,28 @@ def test_undo_reverses_the_last_change_and_is_recorded(db_path: Path) -> None:
     run("dispute", second["id"])
     run("note", first["id"], "to be removed")
     assert run("undo").exit_code == 0  # the note
-    assert Store(db_path).claim(first["id"])["notes"] == []
+    assert open_store(db_path).claim(first["id"]).notes == ()
     assert run("undo").exit_code == 0  # the dispute
-    assert Store(db_path).claim(second["id"])["status"] == "unverified"
+    assert open_store(db_path).claim(second["id"]).status == "unverified"
     assert run("undo", first["id"]).exit_code == 0  # the verification
-    assert Store(db_path).claim(first["id"])["status"] == "unverified"
+    assert open_store(db_path).claim(first["id"]).status == "unverified"
     assert run("undo").exit_code == 2  # nothing left
-    history = Store(db_path).history(second["id"])
-    assert [h["action"] for h in history] == ["status", "undo"]
-    assert history[1]["undoes"] == history[0]["id"]
-    assert (history[1]["before"], history[1]["after"]) == ("disputed", "unverified")
-    summary = Store(db_path).summary()
-    assert set(summary["statuses"]) == {"unverified"}  # catalog counts follow the undo
+    history = open_store(db_path).history(second["id"])
+    assert [h.action for h in history] == ["status", "undo"]
+    assert history[1].details["undoes"] == history[0].id
+    assert (history[1].before, history[1].after) == ("disputed", "unverified")
+    summary = open_store(db_path).summary()
+    assert set(summary.statuses) == {"unverified"}  # catalog counts follow the undo
 
 
 def test_report_as_of_shows_verdicts_as_they_stood(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import claimtrack.store as store_module
+    from claimtrack.store import contradictions, documents, scans, verdicts
 
     clock = {"now": "2024-01-01T10:00:00+00:00"}
-    monkeypatch.setattr(store_module, "now", lambda: clock["now"])
+    for module in (contradictions, documents, scans, verdicts):
+        monkeypatch.setattr(module, "now", lambda: clock["now"])
     claim = scanned(db_path)[0]
     clock["now"] = "2024-02-15T10:00:00+00:00"
     run("verify", claim["id"])
@@ -186,7 +189,7 @@ def test_report_as_of_shows_verdicts_as_they_stood(
     assert status_on("2024-02-01") == "unverified"
     assert status_on("2024-02-20") == "verified"
     assert status_on("2024-03-01") == "false"
-    assert Store(db_path).claim(claim["id"])["status"] == "false"
+    assert open_store(db_path).claim(claim["id"]).status == "false"
     before = json.loads(run("report", "--as-of", "2023-12-31", "--json").stdout)
     assert before["claims"] == []
     assert run("report", "--as-of", "last week").exit_code == 2
@@ -211,24 +214,24 @@ def test_bulk_mark_by_filter_asks_and_yes_skips_the_prompt(db_path: Path) -> Non
     assert len(claims) > 5
     declined = run("mark", "--where-status", "unverified", "--to", "in progress", input="n\n")
     assert declined.exit_code != 0
-    assert Store(db_path).summary()["statuses"] == {"unverified": len(claims)}
+    assert open_store(db_path).summary().statuses == {"unverified": len(claims)}
     accepted = run("mark", "--where-status", "unverified", "--to", "in progress", input="y\n")
     assert accepted.exit_code == 0 and "Mark" in accepted.stdout
-    assert Store(db_path).summary()["statuses"] == {"in progress": len(claims)}
+    assert open_store(db_path).summary().statuses == {"in progress": len(claims)}
     scripted = run("verify", "--status", "in progress", "--type", claims[0]["type"], "--yes")
     assert scripted.exit_code == 0
     typed = sum(1 for c in claims if c["type"] == claims[0]["type"])
-    assert Store(db_path).summary()["statuses"].get("verified") == typed
+    assert open_store(db_path).summary().statuses.get("verified") == typed
 
 
 def test_bulk_by_ids_and_article_filter(db_path: Path) -> None:
     claims = scanned(db_path)
     ids = [c["id"][:6] for c in claims[:3]]
     assert run("dispute", *ids).exit_code == 0  # a handful: no prompt
-    assert Store(db_path).summary()["statuses"]["disputed"] == 3
+    assert open_store(db_path).summary().statuses["disputed"] == 3
     article = claims[0]["article"]
     assert run("mark", "--article", article[:6], "--to", "false", "--yes").exit_code == 0
-    assert Store(db_path).summary()["statuses"] == {"false": len(claims)}
+    assert open_store(db_path).summary().statuses == {"false": len(claims)}
     assert run("mark", "--to", "false").exit_code == 2  # neither ids nor a filter
     assert run("verify", "--speaker", "nobody at all").exit_code == 2  # nothing matches
 
@@ -268,17 +271,17 @@ def _quoted_article(db_path: Path) -> list[dict[str, Any]]:
             Claim.from_span(article, at, end, score=0.9, checkworthy=True, speaker=Speaker(name))
         )
         at = end + 1
-    Store(db_path).save_scans([ScanResult(article=article, claims=tuple(claims))])
-    return Store(db_path).claims()
+    open_store(db_path).save_scans([ScanResult(article=article, claims=tuple(claims))])
+    return [c.to_json() for c in open_store(db_path).claims()]
 
 
 def test_dashboard_ranks_disputed_speakers(db_path: Path) -> None:
     claims = _quoted_article(db_path)
     assert run("mark", "--speaker", "dar", "--to", "false").exit_code == 0  # two: no prompt
     assert run("dispute", "--speaker", "Aslam").exit_code == 0
-    overview = Store(db_path).dashboard(limit=5)
-    assert overview["speakers"] == [("Ishaq Dar", 2), ("Tasnim Aslam", 1)]
-    assert overview["awaiting_total"] == 0
-    assert {c["status"] for c in Store(db_path).claims()} == {"false", "disputed"}
+    overview = open_store(db_path).dashboard(limit=5)
+    assert overview.speakers == (("Ishaq Dar", 2), ("Tasnim Aslam", 1))
+    assert overview.awaiting_total == 0
+    assert {c.status for c in open_store(db_path).claims()} == {"false", "disputed"}
     assert len(claims) == 3
     assert "Ishaq Dar" in run("report").stdout

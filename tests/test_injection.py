@@ -35,9 +35,6 @@ EVIL_PLUGIN = (
     '"""\x1b[31m[bold red]evil[/bold red] plugin\x07"""\n'
     'raise RuntimeError("\\x1b]8;;http://evil.example\\x1b\\\\[blink]boom[/blink] \\u202e")\n'
 )
-EVIL_FILE = ".\x1b[31m[bold]evil.tmp"  # a leftover temporary file: `db check` names it
-
-
 def invoke(root: Path, *args: str) -> str:
     result = runner.invoke(
         app,
@@ -62,7 +59,6 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     invoke(root, "scan", "--json", str(first))  # a rescan: `diff` shows the added sentence
     claim = json.loads(invoke(root, "claims", "--json"))[0]["id"]
     invoke(root, "note", claim, NOTE)
-    (root / "db" / EVIL_FILE).touch()
     (root / "plugins").mkdir()
     (root / "plugins" / "evil.py").write_text(EVIL_PLUGIN, encoding="utf-8")
     return root
@@ -93,7 +89,6 @@ SHOWN = {
     "log": "[link=http://evil.example]",
     "diff": "\\x1b[5msaid",
     "plugins": "[blink]boom[/blink]",
-    "db": "\\x1b[31m[bold]evil",
 }
 
 

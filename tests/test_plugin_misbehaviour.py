@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from claimtrack import recovery
 from claimtrack.cli import app
+from claimtrack.store import recovery
 
 runner = CliRunner()
 
@@ -61,12 +61,12 @@ PLUGINS = {
     """,
     "writes_store": """
         import os
-        from claimtrack.store import Store
+        from claimtrack.store import open_store
 
         @hookimpl
         def claimtrack_extract_claims(article):
-            store = Store(os.environ["CLAIMTRACK_DB"])
-            claim = store.claims()[0]["id"]
+            store = open_store(os.environ["CLAIMTRACK_DB"])
+            claim = store.claims()[0].id
             store.mark([claim], "false", note="plugin was here")
     """,
     "mutates": """

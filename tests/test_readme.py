@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
-from claimtrack.store import Store
+from claimtrack.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = "examples/express-tribune-2015-01-17-pakistan-russia.txt"
@@ -39,7 +39,7 @@ def scanned(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(app, ["scan", EXAMPLE])
     assert result.exit_code == 0, result.output
-    return Store(db_path)
+    return open_store(db_path)
 
 
 def test_tour_uses_ids_of_the_example_article(scanned: Store) -> None:
@@ -47,9 +47,9 @@ def test_tour_uses_ids_of_the_example_article(scanned: Store) -> None:
     claims = ids_used(commands, CLAIM_COMMANDS)
     assert claims, "the tour shows no claim id"
     for prefix in claims:
-        scanned.resolve(prefix)  # raises StoreError: no claim with this id, or ambiguous
+        scanned.claim(prefix)  # raises StoreError: no claim with this id, or ambiguous
     for prefix in ids_used(commands, {"articles"}):
-        assert scanned.article(prefix)["source"].endswith(EXAMPLE)
+        assert scanned.article(prefix).source.endswith(EXAMPLE)
 
 
 def test_every_tour_command_runs_in_order(scanned: Store) -> None:

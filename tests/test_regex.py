@@ -249,7 +249,7 @@ PATTERNS = all_patterns()
 
 def test_every_pattern_is_found() -> None:
     assert len(PATTERNS) > 100
-    for name in (*WINDOWED, "claimtrack.text._BOUNDARY", "claimtrack.matching._WORD"):
+    for name in (*WINDOWED, "claimtrack.text._BOUNDARY", "claimtrack.store.matching._WORD"):
         assert name in PATTERNS, name
     for prefix in ANCHORED:
         assert any(name.startswith(prefix) for name in PATTERNS), prefix

@@ -1,4 +1,4 @@
-"""The TinyDB store: rescans, verdicts, ids, atomic writes, locking and schema checks."""
+"""The embedded store: rescans, verdicts, ids, atomic writes, concurrency and schema checks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from claimtrack.errors import StoreError, UsageError
 from claimtrack.pipeline import scan_article
 from claimtrack.plugins import load_plugins
-from claimtrack.store import Store
+from claimtrack.store import Filters, Link, Store, open_store
 from claimtrack.text import make_article
 
 TEXT = (
@@ -27,140 +27,158 @@ def stored(store: Store, text: str = TEXT, source: str = "a.txt") -> list[dict]:
 
 
 def test_rescan_adds_nothing_and_keeps_verdicts(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db")
+    store = open_store(tmp_path / "db")
     first = stored(store)
     store.mark([first[0]["id"]], "verified", note="checked")
     again = stored(store)
     assert [c["id"] for c in again] == [c["id"] for c in first]
     assert again[0]["status"] == "verified"
-    assert store.summary()["claims"] == len(first)
+    assert store.summary().claims == len(first)
 
 
 def test_changed_article_keeps_ids_of_unchanged_claims_and_marks_removed(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db")
+    store = open_store(tmp_path / "db")
     first = stored(store)
     store.mark([first[0]["id"]], "disputed")
     edited = "Update: new paragraph. " + TEXT.replace("It employed 12,000 people in 1990. ", "")
     second = stored(store, edited)
     kept = store.claim(first[0]["id"])
-    assert kept["status"] == "disputed"
-    assert edited[kept["start"] : kept["end"]] == kept["text"]
+    assert kept.status == "disputed"
+    assert edited[kept.start : kept.end] == kept.text
     assert first[0]["id"] in {c["id"] for c in second}
     removed = [c for c in first if "12,000" in c["text"]]
-    assert removed and store.claim(removed[0]["id"])["removed"]
+    assert removed and store.claim(removed[0]["id"]).removed
 
 
 def test_marking_a_claim_with_the_status_it_has_keeps_the_counts_right(tmp_path: Path) -> None:
-    from claimtrack import recovery
+    from claimtrack.store import recovery
 
-    store = Store(tmp_path / "db")
+    store = open_store(tmp_path / "db")
     claims = stored(store)
     for _ in range(3):
         store.mark([claims[0]["id"]], "in progress")
     store.undo()
-    assert store.summary()["statuses"] == {"in progress": 1, "unverified": len(claims) - 1}
+    assert store.summary().statuses == {"in progress": 1, "unverified": len(claims) - 1}
     assert recovery.check(tmp_path / "db").ok
 
 
 def test_mark_records_history_with_who_when_and_why(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db")
+    store = open_store(tmp_path / "db")
     claim_id = stored(store)[0]["id"]
     store.mark(
         [claim_id[:6]], "verified", note="archive", evidence=["https://example.org/a"], by="ana"
     )
     [entry] = store.history(claim_id)
-    assert (entry["by"], entry["before"], entry["after"], entry["note"]) == (
+    assert (entry.by, entry.before, entry.after, entry.note) == (
         "ana",
         "unverified",
         "verified",
         "archive",
     )
-    assert store.claim(claim_id)["evidence"] == [{"url": "https://example.org/a"}]
+    [item] = store.claim(claim_id).evidence
+    assert (item.kind, item.target) == ("url", "https://example.org/a")
 
 
 def test_unknown_status_and_unknown_id_change_nothing(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db")
+    store = open_store(tmp_path / "db")
     claim_id = stored(store)[0]["id"]
     with pytest.raises(UsageError, match="valid statuses"):
         store.mark([claim_id], "sort of true")
     with pytest.raises(StoreError, match="no claim"):
         store.mark([claim_id, "ffffffff"], "verified")
-    assert store.claim(claim_id)["status"] == "unverified"
+    assert store.claim(claim_id).status == "unverified"
 
 
 def test_short_or_ambiguous_prefix_is_rejected(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db")
+    store = open_store(tmp_path / "db")
     stored(store)
     with pytest.raises(StoreError, match="at least 4"):
-        store.resolve("ab")
+        store.claim("ab")
 
 
-def test_write_keeps_backup_and_corrupt_file_names_it(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db")
+def test_damaged_database_is_named_in_one_line_and_not_overwritten(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "db")
     stored(store)
-    stored(store, "Another article said 5 things in 2001.", "b.txt")
-    catalog = tmp_path / "db" / "catalog.json"
-    assert (tmp_path / "db" / "catalog.json.bak").exists()
-    catalog.write_text('{"articles": {"1": ')
-    with pytest.raises(StoreError, match=r"catalog\.json\.bak"):
-        store.summary()
-    assert catalog.read_text() == '{"articles": {"1": '  # never silently overwritten
+    store.close()
+    file = tmp_path / "db" / "claimtrack.sqlite"
+    file.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match=r"claimtrack\.sqlite is damaged.*db restore") as caught:
+        open_store(tmp_path / "db").summary()
+    assert "\n" not in str(caught.value)
+    assert file.read_bytes() == b"not a database at all" * 100  # never silently overwritten
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db")
+    import sqlite3
+
+    store = open_store(tmp_path / "db")
     stored(store)
-    (tmp_path / "db" / "catalog.json").write_text('{"meta": {"1": {"schema": 99}}}')
+    with sqlite3.connect(tmp_path / "db" / "claimtrack.sqlite") as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
     with pytest.raises(StoreError, match="newer"):
-        store.articles()
+        open_store(tmp_path / "db").articles()
+
+
+def test_a_failed_change_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "db")
+    claims = stored(store)
+
+    def refuse(count: int) -> bool:
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        store.mark([], "verified", filters=Filters(), confirm=refuse)
+    assert {c.status for c in store.claims()} == {"unverified"}
+    assert store.log() == [] and len(store.claims()) == len(claims)
 
 
 def test_a_batch_is_one_transaction_storing_what_one_at_a_time_stores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claimtrack import storage
+    from claimtrack.store.engine import Session
 
     texts = [TEXT, TEXT.replace("1973", "1974"), "Exports rose 12% in 2019. Imports fell 3%."]
     results = [scan(text, f"{n}.txt") for n, text in enumerate(texts)]
     first = scan("The port handled 4 million tonnes in 2018.", "first.txt")
-    single_store = Store(tmp_path / "single")
+    single_store = open_store(tmp_path / "single")
     single_store.save_scans([first])
     single = [single_store.save_scans([result])[0] for result in results]
     commits = []
-    real = storage.Transaction.commit
+    real = Session.flush
 
-    def counted(tx: storage.Transaction) -> None:
-        commits.append(tx)
-        real(tx)
+    def counted(session: Session) -> None:
+        commits.append(session)
+        real(session)
 
-    monkeypatch.setattr(storage.Transaction, "commit", counted)
-    batch_store = Store(tmp_path / "batch")
+    monkeypatch.setattr(Session, "flush", counted)
+    batch_store = open_store(tmp_path / "batch")
     batch_store.save_scans([first])
+    commits.clear()
     batch = batch_store.save_scans(results)
-    assert len(commits) == 2
+    assert len(commits) == 1
     assert [[c["id"] for c in r["claims"]] for r in batch] == [
         [c["id"] for c in r["claims"]] for r in single
     ]
     ids = [c["id"] for r in single for c in r["claims"]]
 
     def links(store: Store) -> dict[str, list[str]]:
-        return {k: [link["id"] for link in v] for k, v in store.earlier_verdicts(ids).items()}
+        return {k: [link.id for link in v] for k, v in store.earlier_verdicts(ids).items()}
 
     assert links(batch_store) == links(single_store) != {}  # both ways, within a batch too
     for claim_id in ids:
-        assert batch_store.claim(claim_id)["links"] == single_store.claim(claim_id)["links"]
+        assert batch_store.claim(claim_id).links == single_store.claim(claim_id).links
 
 
-def test_a_stored_scan_holds_open_only_its_articles_and_the_catalog(
+def test_a_stored_batch_links_and_matches_as_one_scan_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claimtrack import matching, storage, store
+    from claimtrack.store import documents
 
     # One storage time: equally alike claims are linked oldest first, to the second, so two
     # databases stored across a second's turn would order their links differently.
-    monkeypatch.setattr(store, "now", lambda: "2026-12-06T21:00:00+00:00")
+    monkeypatch.setattr(documents, "now", lambda: "2026-12-06T21:00:00+00:00")
     texts = [TEXT, TEXT.replace("1973", "1974"), "Exports rose 12% in 2019. Imports fell 3%."]
-    reference = Store(tmp_path / "reference")
+    reference = open_store(tmp_path / "reference")
     for n, text in enumerate(texts):
         reference.save_scans([scan(text, f"{n}.txt")])
     later = [
@@ -168,51 +186,29 @@ def test_a_stored_scan_holds_open_only_its_articles_and_the_catalog(
         scan(TEXT.replace("1973", "1975"), "more.txt"),
     ]
     expected = reference.save_scans(later)
-    store = Store(tmp_path / "db")
+    store = open_store(tmp_path / "db")
     for n, text in enumerate(texts):
         store.save_scans([scan(text, f"{n}.txt")])
-    opened: list[set[str]] = []
-    real = storage.Transaction.commit
-
-    def commit(tx: storage.Transaction) -> None:
-        opened.append({str(p.relative_to(tx.root)) for p in tx.files})
-        real(tx)
-
-    monkeypatch.setattr(storage.Transaction, "commit", commit)
-    monkeypatch.setattr(matching, "CACHE_BYTES", 1)  # lookups keep (almost) nothing read
     records = store.save_scans(later)
-    articles = {f"articles/{r['article']['id']}.json" for r in records}
-    [held] = opened
-    assert articles <= held <= {"catalog.json", "match/stats.json", *articles}  # nothing linked
     assert records == expected
 
-    def links(store: Store) -> list[list[dict]]:
-        return [c["links"] for c in store.claims()]  # the earlier articles' links back included
+    def links(store: Store) -> list[tuple[Link, ...]]:
+        return [c.links for c in store.claims()]  # the earlier articles' links back included
 
     assert links(store) == links(reference)
-    linked = [c["id"] for c in store.claims() if c["links"]]
+    linked = [c.id for c in store.claims() if c.links]
     assert store.similar(linked[0]) == reference.similar(linked[0]) != []
     assert store.search("rose 12% in 2019") == reference.search("rose 12% in 2019") != []
-
-
-def test_interrupted_multi_file_commit_is_finished_from_the_journal(tmp_path: Path) -> None:
-    store = Store(tmp_path / "db")
-    stored(store)
-    (tmp_path / "db" / "journal.json").write_text(
-        '{"catalog.json": "{\\"meta\\": {\\"1\\": {\\"schema\\": 1}}}"}'
-    )
-    assert store.articles() == []
-    assert not (tmp_path / "db" / "journal.json").exists()
 
 
 def _store_article(args: tuple[str, int]) -> None:
     db, number = args
     text = f"Article {number} says the budget was {number} million dollars in 2019."
-    Store(db).save_scans([scan(text, f"{number}.txt")])
+    open_store(db).save_scans([scan(text, f"{number}.txt")])
 
 
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     db = str(tmp_path / "db")
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         pool.map(_store_article, [(db, n) for n in range(12)])
-    assert len(Store(db).articles()) == 12
+    assert len(open_store(db).articles()) == 12

@@ -52,7 +52,8 @@ def listing(
         return
     from claimtrack.report import contradictions_table
 
-    stdout().print(contradictions_table(found, title=f"{len(found)} contradictions"))
+    rows = [c.to_json() for c in found]
+    stdout().print(contradictions_table(rows, title=f"{len(found)} contradictions"))
 
 
 def _decide(decision: str) -> Any:
@@ -74,8 +75,9 @@ def _decide(decision: str) -> Any:
             print_json(entries)
             return
         for entry in entries:
-            change = f"{entry['previous'] or 'open'} → {entry['decision'] or 'open'}"
-            stdout().print(safe(f"{entry['contradiction'][:8]} ({entry['kind']}): {change}"))
+            what = entry.details
+            change = f"{what['previous'] or 'open'} → {what['decision'] or 'open'}"
+            stdout().print(safe(f"{what['contradiction'][:8]} ({what['kind']}): {change}"))
 
     command.__doc__ = {
         "confirmed": "Confirm contradictions: the article does contradict itself.",

@@ -1,4 +1,4 @@
-"""``claimtrack db``: check a database, restore damaged files from their backups, reindex."""
+"""``claimtrack db``: check a database, salvage a damaged one, rebuild indexes, upgrade."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from claimtrack.cli import DbOption, JsonOption, guarded
 
 db_app = typer.Typer(
     name="db",
-    help="Check the database, restore damaged files from their backups, rebuild its indexes.",
+    help="Check the database, salvage a damaged one, rebuild its indexes, upgrade an old one.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -18,9 +18,10 @@ db_app = typer.Typer(
 
 @guarded
 def check(json: JsonOption = False, db: DbOption = None) -> None:
-    """Read every database file and cross-check them; exit 1 if anything is wrong."""
-    from claimtrack.recovery import check as run_check
+    """Check SQLite's integrity, every stored article and the indexes; exit 1 if anything is
+    wrong."""
     from claimtrack.store import default_db_path
+    from claimtrack.store.recovery import check as run_check
     from claimtrack.terminal import print_json, safe, stdout
 
     report = run_check(db or default_db_path())
@@ -30,19 +31,17 @@ def check(json: JsonOption = False, db: DbOption = None) -> None:
         console = stdout()
         console.print(
             safe(
-                f"{report.path}: {report.files} files, {report.articles} articles, "
-                f"{report.claims} claims"
+                f"{report.path}: {report.articles} articles, {report.claims} claims, "
+                f"{report.changes} changes"
             )
         )
         for problem in report.problems:
-            style = "yellow" if problem.kind == "leftover" else "red"
-            console.print(safe(f"{problem.kind}: {problem.file}: {problem.message}", style=style))
-        unreadable = [b for b in report.backups if not b.readable]
+            console.print(safe(f"{problem.kind}: {problem.where}: {problem.message}"), style="red")
         console.print(
-            safe(
-                f"{len(report.backups)} backups ({len(unreadable)} unreadable); "
-                + ("database is healthy" if report.ok else "problems found (claimtrack db restore)")
-            ),
+            "database is healthy"
+            if report.ok
+            else "problems found: claimtrack db reindex for index and catalog problems, "
+            "claimtrack db restore for damage",
             style="green" if report.ok else "red",
         )
     if not report.ok:
@@ -51,54 +50,93 @@ def check(json: JsonOption = False, db: DbOption = None) -> None:
 
 @guarded
 def restore(
-    files: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Database files to restore, e.g. catalog.json [default: every "
-            "unreadable file with a readable backup]."
-        ),
-    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Put files back from their backups; each replaced file is kept as NAME.damaged-TIME."""
-    from claimtrack import recovery
+    """Copy everything still readable into a new database; the damaged file is kept beside it."""
     from claimtrack.store import default_db_path
+    from claimtrack.store.recovery import restore as run_restore
     from claimtrack.terminal import safe, stdout
 
     root = db or default_db_path()
-    console = stdout()
-    chosen = files or recovery.restorable(root)
-    if not chosen:
-        console.print(safe("nothing to restore: no unreadable file has a readable backup"))
-        return
-    for relative in chosen:
-        if not yes and not typer.confirm(
-            f"Replace {root / relative} by its backup?", default=False
-        ):
-            console.print(safe(f"skipped {relative}"))
-            continue
-        kept = recovery.restore(root, relative)
-        where = f"; the replaced file is kept as {kept.name}" if kept else ""
-        console.print(safe(f"restored {relative} from its backup{where}"))
-    console.print(safe("run claimtrack db check to see whether the files agree with each other"))
+    if not yes and not typer.confirm(
+        f"Rebuild {root} from what can still be read (the damaged file is kept)?", default=False
+    ):
+        stdout().print("nothing changed")
+        raise typer.Exit(1)
+    done = run_restore(root)
+    lost = f"; {done.lost} damaged rows could not be read" if done.lost else ""
+    stdout().print(
+        safe(
+            f"{root}: {done.articles} articles, {done.claims} claims and {done.changes} changes "
+            f"carried over{lost}; the damaged file is kept as {done.kept.name}"
+        )
+    )
 
 
 @guarded
 def reindex(json: JsonOption = False, db: DbOption = None) -> None:
-    """Rebuild the claim index, the match index and the catalog's counts from the articles."""
+    """Rebuild the claim ids, the match index and the catalog's counts from the articles."""
     from claimtrack.errors import StoreError
-    from claimtrack.store import CATALOG, Store, default_db_path
+    from claimtrack.store import default_db_path
+    from claimtrack.store.embedded import EmbeddedStore
+    from claimtrack.store.engine import database_file
+    from claimtrack.store.legacy import is_legacy
     from claimtrack.terminal import print_json, safe, stdout
 
     root = db or default_db_path()
-    if not (root / CATALOG).exists():
-        raise StoreError(f"{root} is not a claimtrack database (no {CATALOG})")
-    count = Store(root).reindex()
+    if not database_file(root).exists() and not is_legacy(root):
+        raise StoreError(f"{root} is not a claimtrack database")
+    count = EmbeddedStore(root).reindex()
     if json:
         print_json({"database": str(root), "claims": count})
     else:
         stdout().print(safe(f"{root}: indexed {count} claims"))
+
+
+@guarded
+def upgrade(json: JsonOption = False, db: DbOption = None) -> None:
+    """Upgrade a database made by an older claimtrack (a folder of JSON files) to SQLite."""
+    from claimtrack.errors import StoreError
+    from claimtrack.store import default_db_path
+    from claimtrack.store.embedded import EmbeddedStore
+    from claimtrack.store.engine import database_file
+    from claimtrack.store.legacy import is_legacy
+    from claimtrack.terminal import print_json, safe, stdout
+
+    root = db or default_db_path()
+    if not is_legacy(root):
+        if database_file(root).exists():
+            EmbeddedStore(root).articles()  # applies any pending migration
+            if json:
+                print_json({"database": str(root), "upgraded": False})
+            else:
+                stdout().print(safe(f"{root} is up to date"))
+            return
+        raise StoreError(f"{root} is not a claimtrack database")
+    store = EmbeddedStore(root)
+    store.articles()
+    done = store.upgraded
+    if done is None:
+        raise StoreError(f"{root} was not upgraded: it already holds {database_file(root).name}")
+    if json:
+        print_json(
+            {
+                "database": str(root),
+                "upgraded": True,
+                "articles": done.articles,
+                "claims": done.claims,
+                "changes": done.changes,
+                "old_files": str(done.moved_to),
+            }
+        )
+    else:
+        stdout().print(
+            safe(
+                f"{root}: upgraded {done.articles} articles, {done.claims} claims, "
+                f"{done.changes} changes; the old files are in {done.moved_to}"
+            )
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -106,4 +144,5 @@ def register(app: typer.Typer) -> None:
     db_app.command("check")(check)
     db_app.command("restore")(restore)
     db_app.command("reindex")(reindex)
+    db_app.command("upgrade")(upgrade)
     app.add_typer(db_app, name="db")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from claimtrack.cli import DbOption, JsonOption, StatusOption, guarded, open_store
+
+if TYPE_CHECKING:
+    from claimtrack.ordering import Shown
+    from claimtrack.store import Match, Store
 
 #: Bulk changes to more claims than this ask for confirmation (unless --yes).
 HANDFUL = 5
@@ -61,15 +65,10 @@ def claims(
     store = open_store(db)
     if status:
         status = store.config.status(status).name
-    shown = order(
-        store.claims(
-            Filters(
-                article=article, status=status, type=type_, speaker=speaker, min_score=min_score
-            )
-        ),
-        sort,
-        limit,
+    found = store.claims(
+        Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
     )
+    shown = order([c.to_json() for c in found], sort, limit)
     if json:
         print_json(shown.records)
     else:
@@ -85,11 +84,13 @@ def show(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None) ->
     from claimtrack.terminal import print_json, stdout
 
     store = open_store(db)
-    doc = store.claim(claim_id)
-    history = store.history(doc["id"])
-    links = store.links(doc["id"])
+    with store.session():
+        found = store.claim(claim_id)
+        history = [h.to_json() for h in store.history(found.id)]
+        links = [link.to_json() for link in store.links(found.id)]
+    doc = found.to_json() | {"links": links, "history": history}
     if json:
-        print_json(doc | {"links": links, "history": history})
+        print_json(doc)
     else:
         from claimtrack.report import claim_detail
 
@@ -112,7 +113,8 @@ def _mark(
     db: Any,
 ) -> None:
     from claimtrack.errors import UsageError
-    from claimtrack.store import Filters, evidence_item
+    from claimtrack.store import Filters
+    from claimtrack.store.verdicts import evidence_item
     from claimtrack.terminal import print_json, safe, stdout
 
     store = open_store(db)
@@ -141,7 +143,7 @@ def _mark(
         print_json(entries)
         return
     for entry in entries:
-        stdout().print(safe(f"{entry['claim'][:8]}: {entry['before']} → {entry['after']}"))
+        stdout().print(safe(f"{entry.claim[:8]}: {entry.before} → {entry.after}"))
 
 
 @guarded
@@ -192,11 +194,11 @@ def _split_status(args: list[str], db: Any) -> tuple[list[str], str]:
     raise UsageError("give the new status after the ids (mark ID... STATUS) or with --to")
 
 
-def _is_claim(store: Any, prefix: str) -> bool:
+def _is_claim(store: Store, prefix: str) -> bool:
     from claimtrack.errors import StoreError
 
     try:
-        store.resolve(prefix)
+        store.claim(prefix)
     except StoreError:
         return False
     return True
@@ -244,7 +246,7 @@ def evidence(
     db: DbOption = None,
 ) -> None:
     """Attach a piece of evidence to a claim."""
-    from claimtrack.store import evidence_item
+    from claimtrack.store.verdicts import evidence_item
     from claimtrack.terminal import print_json, safe, stdout
 
     item = evidence_item(target, title=title, publisher=publisher, date=date, stance=stance)
@@ -252,7 +254,7 @@ def evidence(
     if json:
         print_json(entry)
     else:
-        stdout().print(safe(f"{entry['claim'][:8]}: evidence added ({stance})"))
+        stdout().print(safe(f"{entry.claim[:8]}: evidence added ({stance})"))
 
 
 @guarded
@@ -270,7 +272,7 @@ def note(
     if json:
         print_json(entry)
     else:
-        stdout().print(safe(f"{entry['claim'][:8]}: note added"))
+        stdout().print(safe(f"{entry.claim[:8]}: note added"))
 
 
 @guarded
@@ -284,7 +286,7 @@ def history(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None)
     else:
         from claimtrack.report import history_table
 
-        stdout().print(history_table(entries))
+        stdout().print(history_table([e.to_json() for e in entries]))
 
 
 @guarded
@@ -298,7 +300,8 @@ def log(limit: LimitOption = 50, json: JsonOption = False, db: DbOption = None) 
     else:
         from claimtrack.report import history_table
 
-        stdout().print(history_table(entries, title="Log (newest first)"))
+        rows = [e.to_json() for e in entries]
+        stdout().print(history_table(rows, title="Log (newest first)"))
 
 
 @guarded
@@ -318,8 +321,8 @@ def undo(
     if json:
         print_json(entry)
         return
-    what = f" ({entry['before']} → {entry['after']})" if "after" in entry else ""
-    stdout().print(safe(f"{entry['claim'][:8]}: undid {entry['undone']}{what}"))
+    what = f" ({entry.before} → {entry.after})" if entry.after is not None else ""
+    stdout().print(safe(f"{entry.claim[:8]}: undid {entry.details.get('undone')}{what}"))
 
 
 @guarded
@@ -355,18 +358,19 @@ def articles(
         record = store.article(article)
         if text:
             # Exact in files and pipes (offsets index it); a terminal gets it inert.
-            _write_exactly(inert(record["text"]) if sys.stdout.isatty() else record["text"])
+            exact = record.text or ""
+            _write_exactly(inert(exact) if sys.stdout.isatty() else exact)
             return
         if json:
             print_json(record)
             return
-        found = [entry for entry in store.articles() if entry["id"] == record["id"]]
+        found = [entry for entry in store.articles() if entry.id == record.id]
     if json:
         print_json(found)
     else:
         from claimtrack.report import articles_table
 
-        stdout().print(articles_table(found))
+        stdout().print(articles_table([a.to_json() for a in found]))
 
 
 def _write_exactly(text: str) -> None:
@@ -432,7 +436,7 @@ def similar(
     entries = store.mark([r["id"] for r in shown.records], mark_as, note=note, by=by)
     if not json:
         for entry in entries:
-            stdout().print(f"{entry['claim'][:8]}: {entry['before']} → {entry['after']}")
+            stdout().print(f"{entry.claim[:8]}: {entry.before} → {entry.after}")
 
 
 @guarded
@@ -454,34 +458,35 @@ def search(
         _print_matches(store, Shown(found, len(found)), f"no stored claim is alike to {text!r}")
 
 
-def _as_written(store: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Match-index rows as people read them: the claim as written, its article's title and
-    source beside its id, the similarity (0-100) and the status."""
-    articles = {a["id"]: a for a in store.articles()} if found else {}
+def _as_written(store: Store, found: list[Match]) -> list[dict[str, Any]]:
+    """Matches as people read them: the claim as written, its article's title and source beside
+    its id, the similarity (0-100) and the status."""
+    with store.session():
+        articles = {a.id: a for a in store.articles()} if found else {}
+        claims = [store.claim(item.id) for item in found]
     rows = []
-    for item in found:
-        doc = store.claim(item["id"])
-        article = articles.get(doc["article"], {})
+    for item, doc in zip(found, claims, strict=True):
+        article = articles.get(doc.article)
         rows.append(
             {
-                "id": doc["id"],
-                "similarity": round(item["score"], 1),
-                "status": doc["status"],
-                "claim": doc.get("claim") or doc["text"],
-                "text": doc["text"],
-                "speaker": (doc.get("speaker") or {}).get("name"),
+                "id": doc.id,
+                "similarity": round(item.score, 1),
+                "status": doc.status,
+                "claim": doc.claim or doc.text,
+                "text": doc.text,
+                "speaker": doc.speaker.name if doc.speaker else None,
                 "article": {
-                    "id": doc["article"],
-                    "title": article.get("title"),
-                    "source": article.get("source"),
-                    "published": article.get("published"),
+                    "id": doc.article,
+                    "title": article.title if article else None,
+                    "source": article.source if article else None,
+                    "published": article.published if article else None,
                 },
             }
         )
     return rows
 
 
-def _print_matches(store: Any, shown: Any, nothing: str) -> None:
+def _print_matches(store: Store, shown: Shown, nothing: str) -> None:
     from claimtrack.report import matches_table
     from claimtrack.terminal import safe, stdout
 
@@ -498,30 +503,25 @@ def diff(
     db: DbOption = None,
 ) -> None:
     """What the latest rescan of an article changed: added, moved, removed and kept claims."""
+    from claimtrack.store import Filters
     from claimtrack.terminal import print_json, stdout
 
     store = open_store(db)
-    rescans = store.rescans(article)
-    if json:
-        print_json(rescans)
-        return
-    if not rescans:
-        stdout().print("no rescan with changed text yet")
-        return
-    latest = rescans[-1]
-    ids = [*latest["added"], *(m["id"] for m in latest["moved"]), *latest["removed"]]
-    texts = {
-        c["id"]: c for c in store.claims(_all_of(store.article(article)["id"])) if c["id"] in ids
-    }
+    with store.session():
+        rescans = store.rescans(article)
+        if json:
+            print_json(rescans)
+            return
+        if not rescans:
+            stdout().print("no rescan with changed text yet")
+            return
+        latest = rescans[-1]
+        ids = {*latest.added, *(m["id"] for m in latest.moved), *latest.removed}
+        everything = Filters(article=store.article(article).id, include_removed=True)
+        texts = {c.id: c.to_json() for c in store.claims(everything) if c.id in ids}
     from claimtrack.report import rescan_table
 
-    stdout().print(rescan_table(latest, texts))
-
-
-def _all_of(article_id: str) -> Any:
-    from claimtrack.store import Filters
-
-    return Filters(article=article_id, include_removed=True)
+    stdout().print(rescan_table(latest.to_json(), texts))
 
 
 @guarded
@@ -558,21 +558,23 @@ def report(
         return
     if as_of:
         moment = _moment(as_of)
-        found = store.claims_as_of(moment, Filters(article=article))
+        found = [c.to_json() for c in store.claims_as_of(moment, Filters(article=article))]
         if json:
             print_json({"as_of": moment, "claims": found})
         else:
             _print_as_of(store, moment, found, limit)
         return
-    overview = store.dashboard(limit)
-    sections, total = store.latest_articles(limit, article)
+    with store.session():
+        overview = store.dashboard(limit).to_json()
+        found_sections, total = store.latest_articles(limit, article)
+    sections = [s.to_json() for s in found_sections]
     if json:
         print_json(overview | {"articles": [s | {"text": None} for s in sections]})
         return
     _print_report(store, overview, sections, text, total)
 
 
-def _write_html(store: Any, path: Path, limit: int, article: str | None) -> None:
+def _write_html(store: Store, path: Path, limit: int, article: str | None) -> None:
     """Write the HTML report of the latest ``limit`` articles (or one) to ``path``."""
     from datetime import UTC, datetime
 
@@ -580,7 +582,8 @@ def _write_html(store: Any, path: Path, limit: int, article: str | None) -> None
     from claimtrack.report_html import from_section, render
     from claimtrack.terminal import safe, stdout
 
-    sections, _ = store.latest_articles(limit, article)
+    found, _ = store.latest_articles(limit, article)
+    sections = [section.to_json() for section in found]
     config = store.config
     reviews = [
         review
@@ -615,7 +618,7 @@ def _moment(value: str) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _print_as_of(store: Any, moment: str, found: list[dict[str, Any]], limit: int) -> None:
+def _print_as_of(store: Store, moment: str, found: list[dict[str, Any]], limit: int) -> None:
     """Counts over every claim, then the claims of the ``limit`` latest articles."""
     from collections import Counter
 
@@ -642,7 +645,7 @@ def _print_as_of(store: Any, moment: str, found: list[dict[str, Any]], limit: in
 
 
 def _print_report(
-    store: Any,
+    store: Store,
     overview: dict[str, Any],
     sections: list[dict[str, Any]],
     with_text: bool,
@@ -689,7 +692,7 @@ def _print_report(
             )
 
 
-def _colours(store: Any) -> dict[str, str]:
+def _colours(store: Store) -> dict[str, str]:
     colours: dict[str, str] = store.config.colours
     return colours
 

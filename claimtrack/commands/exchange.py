@@ -50,10 +50,16 @@ def export(
         raise UsageError(f"unknown export format {format_!r}; formats: {', '.join(known)}")
     if status:
         status = store.config.status(status).name
-    records = store.claims(
-        Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
-    )
-    articles = {a["id"]: a for a in store.articles()}
+    with store.session():
+        found = store.claims(
+            Filters(
+                article=article, status=status, type=type_, speaker=speaker, min_score=min_score
+            )
+        )
+        listed = store.articles()
+    # Exporters (plugins among them) are given JSON records, as documented in docs/plugins.md.
+    records = [c.to_json() for c in found]
+    articles = {a.id: a.to_json() for a in listed}
     if format_ != "claimreview":
         records = [with_article(record, articles.get(record["article"], {})) for record in records]
 
@@ -118,9 +124,10 @@ def import_(
         print_json({"entries": entries, "unmatched": unmatched})
         return
     for entry in entries:
-        change = f" ({entry['before']} → {entry['after']})" if "after" in entry else ""
-        rating = entry["evidence"].get("rating") or entry["evidence"].get("status")
-        stdout().print(safe(f"{entry['claim'][:8]}: {rating}{change}"))
+        change = f" ({entry.before} → {entry.after})" if entry.after is not None else ""
+        item = entry.details["evidence"]
+        rating = item.get("rating") or item.get("status")
+        stdout().print(safe(f"{entry.claim[:8]}: {rating}{change}"))
     stdout().print(f"{len(reviews)} reviews, {len(entries)} claims matched, {unmatched} unmatched")
 
 

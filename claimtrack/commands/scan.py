@@ -33,6 +33,7 @@ from claimtrack.cli import (
 
 if TYPE_CHECKING:
     from claimtrack.model import Metadata
+    from claimtrack.store import Link, Store
 
 #: Articles stored per database write when scanning many files.
 BATCH = 64
@@ -148,7 +149,7 @@ def scan(
         nonlocal stored
         records = store.save_scans(pending, checkers) if store else [scan_json(r) for r in pending]
         stored = store is not None
-        earlier: dict[str, list[dict[str, Any]]] = {}
+        earlier: dict[str, list[Link]] = {}
         if store is not None and not json:
             earlier = store.earlier_verdicts(c["id"] for r in records for c in r["claims"])
         for result, record in zip(pending, records, strict=True):
@@ -156,7 +157,7 @@ def scan(
         pending.clear()
 
     def emit(
-        result: Any, record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]] | None = None
+        result: Any, record: dict[str, Any], earlier: dict[str, list[Link]] | None = None
     ) -> None:
         nonlocal plugin_failed
         record = _select(record, all_candidates)
@@ -204,7 +205,7 @@ def scan(
 
         stdout().print(scan_summary(tally.rows(), tally.title()))
     if store is not None and stored and not json:
-        stderr().print(f"[dim]stored in {store.path}[/dim]")
+        stderr().print(f"[dim]stored in {store.location}[/dim]")
     if unreadable:
         raise typer.Exit(1)
     if plugin_failed:
@@ -225,7 +226,7 @@ class _Tally:
     skipped: int = 0
 
     def add(
-        self, record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]], failures: int
+        self, record: dict[str, Any], earlier: dict[str, list[Link]], failures: int
     ) -> None:
         """Count one scanned article's record (claims as printed) and its plugin failures."""
         self.articles += 1
@@ -254,7 +255,7 @@ class _Tally:
         ]
 
 
-def _changed(host: Any, store: Any, paths: Sequence[str]) -> list[str]:
+def _changed(host: Any, store: Store, paths: Sequence[str]) -> list[str]:
     """The paths to scan: those not stored yet, or whose text differs from what is stored.
 
     A file is read (through the loader hook, as the scan would) only if its path is stored; one
@@ -263,7 +264,7 @@ def _changed(host: Any, store: Any, paths: Sequence[str]) -> list[str]:
     from claimtrack.errors import ArticleError
     from claimtrack.loader import is_url
 
-    known = {entry["source"]: entry["sha256"] for entry in store.articles()}
+    known = {entry.source: entry.sha256 for entry in store.articles()}
     keep = []
     for path in paths:
         stored = None if path == "-" or is_url(path) else known.get(str(Path(path).resolve()))
@@ -457,7 +458,7 @@ def _select(record: dict[str, Any], all_candidates: bool) -> dict[str, Any]:
     return record | {"claims": claims}
 
 
-def _show(record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]]) -> None:
+def _show(record: dict[str, Any], earlier: dict[str, list[Link]]) -> None:
     from claimtrack.report import claims_table, contradiction_line, link_line
     from claimtrack.terminal import safe, stdout
 
@@ -479,7 +480,7 @@ def _show(record: dict[str, Any], earlier: dict[str, list[dict[str, Any]]]) -> N
     for claim in record["claims"]:
         for link in earlier.get(claim["id"], []):
             line = safe(f"↺ {claim['id'][:8]} repeats ", style="cyan")
-            console.print(line.append_text(link_line(link)))
+            console.print(line.append_text(link_line(link.to_json())))
     claims = {claim["id"]: claim for claim in record["claims"]}
     for conflict in record["contradictions"]:
         console.print(contradiction_line(conflict, claims))

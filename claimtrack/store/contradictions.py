@@ -1,0 +1,202 @@
+"""Contradictions: listing them across articles, and the decisions people make about them.
+
+What a person decided (confirmed or dismissed, with a note, who and when) is kept with the
+contradiction, so a rescan that finds it again keeps the decision (``scans.save_contradictions``);
+every decision is also a change in the history (action ``contradiction decided``, with the
+``previous`` and new ``decision``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from tinydb import Query
+
+from claimtrack.errors import StoreError, UsageError
+from claimtrack.store.documents import (
+    MIN_PREFIX,
+    catalog,
+    now,
+    record_change,
+    resolve_article,
+    tables_of,
+)
+from claimtrack.store.engine import Session
+from claimtrack.store.schema import article_group
+
+#: What a person may decide about a contradiction; ``OPEN`` (stored as None) is undecided.
+DECISIONS = ("confirmed", "dismissed")
+OPEN = "open"
+
+
+def check_decision(decision: str) -> None:
+    """Refuse a decision that is not ``open`` or one of ``DECISIONS``."""
+    if decision not in (OPEN, *DECISIONS):
+        raise UsageError(f"unknown decision {decision!r}; valid: {', '.join((OPEN, *DECISIONS))}")
+
+
+def select(
+    session: Session,
+    article: str | None = None,
+    kind: str | None = None,
+    decision: str | None = None,
+    include_stale: bool = False,
+) -> list[dict[str, Any]]:
+    """Stored contradictions across articles (or of one), article by article, in text order.
+
+    ``decision`` is ``open`` (not decided yet), ``confirmed`` or ``dismissed``; contradictions
+    a later scan no longer found (``stale``) are left out unless ``include_stale``. Each
+    record also holds its article's ``title`` and ``source``, and under ``a`` and ``b`` the
+    two statements' ``text`` and ``speaker``.
+    """
+    if decision is not None:
+        check_decision(decision)
+    wanted = None if decision in (None, OPEN) else decision
+    found: list[dict[str, Any]] = []
+    for entry, tables in _articles_with_contradictions(session, article):
+        docs = [
+            d
+            for d in tables["contradictions"].values()
+            if (include_stale or not d.get("stale"))
+            and (kind is None or d["kind"] == kind)
+            and (decision is None or d.get("decision") == wanted)
+        ]
+        if docs:
+            found.extend(_contradiction_records(entry, tables, docs))
+    return found
+
+
+def decide(
+    session: Session,
+    prefixes: Iterable[str],
+    decision: str,
+    note: str | None,
+    who: str,
+) -> list[dict[str, Any]]:
+    """Confirm or dismiss contradictions (``open`` reopens them); return the history entries.
+
+    Contradictions are given by unique prefixes of their ids. All are resolved before
+    anything is written: one unknown id changes nothing. The decision, its note, who and
+    when are kept with the contradiction, which keeps them across rescans that still find
+    it, and each change is appended to the article's history and the log (action
+    ``contradiction decided``, with the ``previous`` and new ``decision``).
+    """
+    check_decision(decision)
+    value = None if decision == OPEN else decision
+    known = {
+        doc_id: entry["id"]
+        for entry, tables in _articles_with_contradictions(session)
+        for doc_id in (d["id"] for d in tables["contradictions"].values())
+    }
+    targets = list(dict.fromkeys(_resolve_contradiction(known, p) for p in prefixes))
+    if not targets:
+        raise UsageError("give one or more contradiction ids")
+    stamp = now()
+    entries = []
+    for contradiction_id, article_id in targets:
+        table = session.group(article_group(article_id)).table("contradictions")
+        doc = next(d for d in table.all() if d["id"] == contradiction_id)
+        same = note is None and value == doc.get("decision")
+        kept_note = doc.get("decision_note") if same else note  # same decision: same note
+        table.update(
+            {
+                "decision": value,
+                "decision_note": kept_note,
+                "decided_by": who,
+                "decided_at": stamp,
+            },
+            Query().id == contradiction_id,
+        )
+        entries.append(
+            record_contradiction(
+                session,
+                dict(doc),
+                article_id,
+                "contradiction decided",
+                who,
+                previous=doc.get("decision"),
+                decision=value,
+                note=note,
+            )
+        )
+    return entries
+
+
+def record_contradiction(
+    session: Session,
+    doc: dict[str, Any],
+    article_id: str,
+    action: str,
+    by: str,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A history entry about a contradiction: its id stands where a claim's would."""
+    return record_change(
+        session,
+        doc["id"],
+        article_id,
+        action,
+        by,
+        contradiction=doc["id"],
+        kind=doc["kind"],
+        claims=doc["claims"],
+        **fields,
+    )
+
+
+def _articles_with_contradictions(
+    session: Session, article: str | None = None
+) -> Iterator[tuple[dict[str, Any], dict[str, dict[str, Any]]]]:
+    """(catalog entry, parsed tables) of each article (or the one given) with contradictions.
+
+    The articles are read without being kept open, so that listing a large database holds
+    one at a time.
+    """
+    wanted = resolve_article(session, article) if article else None
+    for entry in catalog(session):
+        if (wanted and entry["id"] != wanted) or entry.get("contradictions") == 0:
+            continue  # (a catalog written before the count was kept has no count: read the file)
+        tables = tables_of(session, entry["id"])
+        if tables.get("contradictions"):
+            yield dict(entry), tables
+
+
+def _contradiction_records(
+    entry: dict[str, Any], tables: dict[str, dict[str, Any]], docs: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Stored contradictions with their article and both statements' text and speaker."""
+    claims = {d["id"]: d for d in (tables.get("claims") or {}).values()}
+    article: dict[str, Any] = next(iter((tables.get("article") or {}).values()), {})
+    text = article.get("text", "")
+    records = []
+    for doc in sorted(docs, key=lambda d: (d["a"]["start"], d["b"]["start"])):
+        sides = {}
+        for side, claim_id in zip(("a", "b"), doc["claims"], strict=True):
+            claim = claims.get(claim_id) or {}
+            span = doc[side]
+            sides[side] = span | {
+                "text": claim.get("text") or text[span["start"] : span["end"]],
+                "speaker": (claim.get("speaker") or {}).get("name"),
+            }
+        records.append(
+            dict(doc)
+            | sides
+            | {"article": entry["id"], "title": entry.get("title"), "source": entry.get("source")}
+        )
+    return records
+
+
+def _resolve_contradiction(known: dict[str, str], prefix: str) -> tuple[str, str]:
+    """(contradiction id, article id) for a unique id prefix; raise ``StoreError`` otherwise."""
+    prefix = prefix.strip().lower()
+    if len(prefix) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
+        raise StoreError(
+            f"{prefix!r} is not a contradiction id (give at least {MIN_PREFIX} hex digits)"
+        )
+    found = sorted(c for c in known if c.startswith(prefix))
+    if not found:
+        raise StoreError(f"no contradiction with id {prefix}")
+    if len(found) > 1:
+        raise StoreError(f"contradiction id {prefix} is ambiguous: {', '.join(found[:5])}")
+    return found[0], known[found[0]]

@@ -1,0 +1,123 @@
+"""Counts for listings and the report: totals, disputed speakers, what awaits a verdict.
+
+Everything here reads the catalog and the match index; articles are opened only for the claims
+the dashboard lists.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from claimtrack.config import Config
+from claimtrack.store.documents import catalog, history, resolve_article, tables_of
+from claimtrack.store.engine import Session
+from claimtrack.store.matching import MatchIndex
+from claimtrack.store.records import (
+    ArticleRecord,
+    ArticleSection,
+    Change,
+    ClaimRecord,
+    ContradictionRecord,
+    Dashboard,
+    Summary,
+)
+
+
+def summary(entries: Iterable[dict[str, Any]]) -> Summary:
+    """Counts by status and type over catalog entries."""
+    statuses: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    articles = 0
+    for entry in entries:
+        articles += 1
+        statuses.update(entry.get("statuses", {}))
+        types.update(entry.get("types", {}))
+    return Summary(articles, sum(statuses.values()), dict(statuses), dict(types))
+
+
+def dashboard(session: Session, config: Config, limit: int) -> Dashboard:
+    """The report's overview, from the catalog, the match index and the history.
+
+    Counts by status and type; the speakers with most claims rated below the top of the scale;
+    the ``limit`` oldest claims still awaiting a verdict (read from the oldest articles that have
+    some) and how many there are; the latest changes.
+    """
+    pending = {s.name for s in config.statuses if not s.reviewed}
+    faulted = {
+        s.name for s in config.statuses if s.rating is not None and s.rating < config.best_rating
+    }
+    entries = catalog(session)
+    speakers = MatchIndex(session).speakers(faulted)
+    recent = []
+    for entry in history(session, newest_first=True):
+        recent.append(Change.from_json(entry))
+        if len(recent) >= limit:
+            break
+    return Dashboard(
+        summary=summary(entries),
+        speakers=tuple(speakers.most_common(limit)),
+        awaiting=tuple(_oldest_pending(session, entries, pending, limit)),
+        awaiting_total=sum(
+            count
+            for entry in entries
+            for status, count in entry.get("statuses", {}).items()
+            if status in pending
+        ),
+        recent=tuple(recent),
+    )
+
+
+def latest_articles(
+    session: Session, limit: int, article: str | None
+) -> tuple[list[ArticleSection], int]:
+    """The ``limit`` most recently updated articles (or the one given) and how many there are."""
+    entries = catalog(session)
+    if article:
+        wanted = resolve_article(session, article)
+        entries = [e for e in entries if e["id"] == wanted]
+    latest = sorted(entries, key=lambda e: e.get("updated") or "", reverse=True)[:limit]
+    sections = []
+    for entry in latest:
+        tables = tables_of(session, entry["id"])
+        record: dict[str, Any] = next(iter((tables.get("article") or {}).values()), {})
+        claims = [d for d in (tables.get("claims") or {}).values() if not d.get("removed")]
+        sections.append(
+            ArticleSection(
+                article=ArticleRecord.from_json(entry | {"text": record.get("text", "")}),
+                claims=tuple(
+                    ClaimRecord.from_json(d)
+                    for d in sorted(claims, key=lambda d: (d["start"], d["end"]))
+                ),
+                contradictions=tuple(
+                    ContradictionRecord.from_json(d)
+                    for d in (tables.get("contradictions") or {}).values()
+                ),
+            )
+        )
+    return sections, len(entries)
+
+
+def _oldest_pending(
+    session: Session, entries: Sequence[dict[str, Any]], pending: set[str], limit: int
+) -> list[ClaimRecord]:
+    """The ``limit`` live claims with a status in ``pending`` first seen earliest.
+
+    A claim is first seen no earlier than its article was first scanned, so articles are read
+    oldest first, only those the catalog counts pending claims in, until no later one can hold
+    an earlier claim.
+    """
+    waiting: list[tuple[str, str, dict[str, Any]]] = []
+    for entry in sorted(entries, key=lambda e: e.get("first_scanned") or ""):
+        first = entry.get("first_scanned") or ""
+        if len(waiting) >= limit and (not waiting or first > waiting[-1][0]):
+            break
+        if not any(entry.get("statuses", {}).get(status) for status in pending):
+            continue
+        for doc in (tables_of(session, entry["id"]).get("claims") or {}).values():
+            if doc["status"] in pending and not doc.get("removed"):
+                waiting.append((doc.get("first_seen") or "", doc["id"], doc))
+        waiting.sort(key=lambda item: item[:2])
+        del waiting[limit:]
+    return [ClaimRecord.from_json(doc) for _, _, doc in waiting]

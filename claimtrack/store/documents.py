@@ -1,0 +1,210 @@
+"""Reading and writing the embedded desk's stored documents within a session.
+
+An article's claims are TinyDB documents of its group (``schema.article_group``); the catalog,
+the claim ids and the history are rows. Everything here takes an open ``Session``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import Query
+from tinydb.table import Table
+
+from claimtrack.errors import StoreError
+from claimtrack.model import short_hash
+from claimtrack.store.engine import Session
+from claimtrack.store.interface import Filters
+from claimtrack.store.records import ClaimRecord
+from claimtrack.store.schema import article_group
+
+#: Fewest hex digits of an id a command accepts.
+MIN_PREFIX = 4
+USER_ENV = "CLAIMTRACK_USER"
+
+
+def current_user() -> str:
+    """Who is making a change: ``CLAIMTRACK_USER`` or the login name."""
+    try:
+        return os.environ.get(USER_ENV) or getpass.getuser()
+    except OSError:
+        return "unknown"
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string (seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def claims_table(session: Session, article_id: str) -> Table:
+    """The claims of one article, as a TinyDB table."""
+    return session.group(article_group(article_id)).table("claims")
+
+
+def tables_of(session: Session, article_id: str) -> dict[str, dict[str, Any]]:
+    """An article's parsed tables, read without opening its group in the session."""
+    return session.peek(article_group(article_id)) or {}
+
+
+def resolve(session: Session, prefix: str) -> tuple[str, str]:
+    """(claim id, article id) for a unique id prefix; raise ``StoreError`` otherwise."""
+    prefix = prefix.strip().lower()
+    if len(prefix) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
+        raise StoreError(f"{prefix!r} is not a claim id (give at least {MIN_PREFIX} hex digits)")
+    found = session.all(
+        "SELECT id, article FROM claim_ids WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+        (prefix, prefix + "g"),
+    )
+    if not found:
+        raise StoreError(f"no claim with id {prefix}")
+    if len(found) > 1:
+        ids = ", ".join(row[0] for row in found[:5])
+        raise StoreError(f"claim id {prefix} is ambiguous: {ids}")
+    return found[0][0], found[0][1]
+
+
+def resolve_article(session: Session, key: str) -> str:
+    """An article id from an id prefix or the source it was scanned from."""
+    absolute = str(Path(key).resolve()) if key != "-" else key
+    exact = session.all(
+        "SELECT id FROM catalog WHERE id = ? OR source IN (?, ?)", (key, key, absolute)
+    )
+    found = [r[0] for r in exact] or [
+        r[0]
+        for r in session.all(
+            "SELECT id FROM catalog WHERE id >= ? AND id < ?", (key.lower(), key.lower() + "g")
+        )
+    ]
+    if not found:
+        raise StoreError(f"no article {key!r} in the database")
+    if len(set(found)) > 1:
+        raise StoreError(f"article {key!r} is ambiguous: {', '.join(sorted(set(found))[:5])}")
+    return str(found[0])
+
+
+def claim_doc(session: Session, claim_id: str, article_id: str) -> dict[str, Any]:
+    """The stored claim document of a resolved claim."""
+    doc = claims_table(session, article_id).get(Query().id == claim_id)
+    if doc is None or isinstance(doc, list):
+        raise StoreError(f"claim {claim_id} is indexed but missing; run claimtrack db check")
+    return dict(doc)
+
+
+def catalog(session: Session) -> list[dict[str, Any]]:
+    """Every article's catalog entry, in the order they were first stored."""
+    return [
+        _loads(session, body) for (body,) in session.all("SELECT body FROM catalog ORDER BY seq")
+    ]
+
+
+def catalog_entry(session: Session, article_id: str) -> dict[str, Any] | None:
+    """One article's catalog entry."""
+    row = session.one("SELECT body FROM catalog WHERE id = ?", (article_id,))
+    return _loads(session, row[0]) if row else None
+
+
+def find_entry(session: Session, sha256: str, source: str) -> dict[str, Any] | None:
+    """The catalog entry of the article with this text, else of this source (not ``-``)."""
+    row = session.one("SELECT body FROM catalog WHERE sha256 = ? ORDER BY seq", (sha256,))
+    if row is None and source != "-":
+        row = session.one("SELECT body FROM catalog WHERE source = ? ORDER BY seq", (source,))
+    return _loads(session, row[0]) if row else None
+
+
+def put_entry(session: Session, entry: dict[str, Any]) -> None:
+    """Store an article's catalog entry (a new one goes last)."""
+    session.run(
+        "INSERT INTO catalog(id, sha256, source, body) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO"
+        " UPDATE SET sha256 = excluded.sha256, source = excluded.source, body = excluded.body",
+        (entry["id"], entry["sha256"], entry["source"], orjson.dumps(entry)),
+    )
+
+
+def move_count(session: Session, article_id: str, before: str, after: str) -> None:
+    """Count one claim of an article under its new status in the catalog instead of the old."""
+    entry = catalog_entry(session, article_id)
+    if entry is None:
+        return
+    counts = Counter(entry.get("statuses", {}))
+    counts[before] -= 1  # two steps: a claim marked with the status it has stays counted once
+    counts[after] += 1
+    entry["statuses"] = {k: v for k, v in sorted(counts.items()) if v > 0}
+    entry["updated"] = now()
+    put_entry(session, entry)
+
+
+def summarise(docs: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """An article's catalog counts, from its claims."""
+    live = [d for d in docs if not d.get("removed")]
+    return {
+        "claims": len(live),
+        "checkworthy": sum(1 for d in live if d["checkworthy"]),
+        "statuses": dict(sorted(Counter(d["status"] for d in live).items())),
+        "types": dict(sorted(Counter(d["type"] for d in live).items())),
+    }
+
+
+def select(session: Session, filters: Filters) -> list[ClaimRecord]:
+    """Stored claims passing ``filters``, article by article, in text order."""
+    selected: list[ClaimRecord] = []
+    wanted = resolve_article(session, filters.article) if filters.article else None
+    for entry in catalog(session):
+        if wanted and entry["id"] != wanted:
+            continue
+        if filters.status and not entry.get("statuses", {}).get(filters.status):
+            continue
+        docs = (tables_of(session, entry["id"]).get("claims") or {}).values()
+        for doc in sorted(docs, key=lambda d: (d["start"], d["end"])):
+            record = ClaimRecord.from_json(doc)
+            if filters.matches(record):
+                selected.append(record)
+    return selected
+
+
+def record_change(
+    session: Session, claim_id: str, article_id: str, action: str, by: str, **fields: Any
+) -> dict[str, Any]:
+    """Append a history entry (the history is never rewritten); return it."""
+    at = now()
+    entry = {
+        "id": short_hash(claim_id, at, time.perf_counter_ns(), os.getpid()),
+        "at": at,
+        "by": by,
+        "claim": claim_id,
+        "article": article_id,
+        "action": action,
+        **fields,
+    }
+    session.run(
+        "INSERT INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
+        (entry["id"], claim_id, article_id, at, orjson.dumps(entry)),
+    )
+    return entry
+
+
+def history(
+    session: Session, where: str = "", args: tuple[Any, ...] = (), newest_first: bool = False
+) -> Iterator[dict[str, Any]]:
+    """History entries (``where``: an SQL condition on claim, article or at), in order."""
+    order = "DESC" if newest_first else "ASC"
+    sql = f"SELECT body FROM history {'WHERE ' + where if where else ''} ORDER BY seq {order}"
+    for (body,) in session.run(sql, args):
+        yield _loads(session, body)
+
+
+def _loads(session: Session, body: bytes) -> dict[str, Any]:
+    try:
+        found = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        from claimtrack.store.engine import damaged
+
+        damaged(session.root, "a row is not valid JSON")
+    return dict(found)

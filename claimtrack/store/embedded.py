@@ -1,0 +1,348 @@
+"""The embedded desk: the ``Store`` interface over TinyDB documents in one SQLite file.
+
+Each call is one SQLite transaction (see ``engine.py``), unless it runs inside ``session()``,
+which reads everything from one snapshot. Opening a database made by an older claimtrack (a
+folder of JSON files) upgrades it first (``legacy.py``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claimtrack.config import Config, load_config
+from claimtrack.errors import StoreError
+from claimtrack.store import contradictions, dashboard, legacy, links, recovery, scans, verdicts
+from claimtrack.store.documents import (
+    catalog,
+    claim_doc,
+    current_user,
+    history,
+    now,
+    resolve,
+    resolve_article,
+    select,
+    tables_of,
+)
+from claimtrack.store.engine import Session, connect, transaction
+from claimtrack.store.interface import SEARCH_THRESHOLD, Filters
+from claimtrack.store.matching import MatchIndex
+from claimtrack.store.records import (
+    ArticleRecord,
+    ArticleSection,
+    Change,
+    ClaimRecord,
+    ContradictionRecord,
+    Dashboard,
+    Evidence,
+    Link,
+    Match,
+    Rescan,
+    Summary,
+)
+from claimtrack.store.schema import SCHEMA, migrate, version
+
+if TYPE_CHECKING:
+    from claimtrack.exchange import Review
+    from claimtrack.model import ScanResult
+
+
+class EmbeddedStore:
+    """A claimtrack database folder (``claimtrack.sqlite`` and an optional ``config.toml``)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path).expanduser()
+        self.location = str(self.path)
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path} is a file, not a claimtrack database folder")
+        self._conn: sqlite3.Connection | None = None
+        self._session: Session | None = None
+        self._config: Config | None = None
+        self._created = False
+        self.upgraded: legacy.Upgraded | None = None
+
+    # -- sessions --------------------------------------------------------------------------
+
+    @property
+    def created(self) -> bool:
+        """Whether opening this store made a new, empty database."""
+        self._connection()
+        return self._created
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Read everything inside the block from one snapshot."""
+        with self._read():
+            yield
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        if self._session is not None:
+            yield self._session
+            return
+        with self._open(write=False) as session:
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        if self._session is not None:
+            raise StoreError("a change cannot be made inside a read session")
+        with self._open(write=True) as session:
+            yield session
+
+    @contextmanager
+    def _open(self, write: bool) -> Iterator[Session]:
+        with transaction(self.path, self._connection(), write) as session:
+            self._session = session
+            try:
+                yield session
+            finally:
+                self._session = None
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open connection; the first call creates or upgrades the database if need be."""
+        if self._conn is None:
+            conn = connect(self.path)
+            with transaction(self.path, conn, write=False) as session:
+                current = version(session)
+            if current != SCHEMA:
+                with transaction(self.path, conn, write=True) as session:
+                    new = migrate(session, now())
+                    old_layout = new and legacy.is_legacy(self.path)
+                    if old_layout:
+                        self.upgraded = legacy.upgrade(session)
+                    self._created = new and not old_layout
+                if self.upgraded is not None:
+                    legacy.finish(self.path)
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        """Close the connection (it reopens on the next call)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def config(self) -> Config:
+        """This database's settings (``config.toml``), read once."""
+        if self._config is None:
+            self._config = load_config(self.path)
+        return self._config
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def save_scans(
+        self, results: Sequence[ScanResult], checkers: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Store scan results in one transaction; return each article's ``scan --json``."""
+        with self._write() as session:
+            return scans.save_scans(session, results, checkers)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def claim(self, prefix: str) -> ClaimRecord:
+        """One claim by unique id prefix."""
+        with self._read() as session:
+            return ClaimRecord.from_json(claim_doc(session, *resolve(session, prefix)))
+
+    def claims(self, filters: Filters = Filters()) -> list[ClaimRecord]:
+        """Claims passing ``filters``, article by article, in text order."""
+        with self._read() as session:
+            return select(session, filters)
+
+    def claims_as_of(self, moment: str, filters: Filters = Filters()) -> list[ClaimRecord]:
+        """Claims as they stood at ``moment``, each with the status it had then."""
+        with self._read() as session:
+            return verdicts.claims_as_of(session, moment, filters)
+
+    def history(self, prefix: str) -> list[Change]:
+        """Every change of one claim, oldest first."""
+        with self._read() as session:
+            claim_id, _ = resolve(session, prefix)
+            return [Change.from_json(e) for e in history(session, "claim = ?", (claim_id,))]
+
+    def log(self, limit: int | None = None, claim: str | None = None) -> list[Change]:
+        """Changes across the database, newest first."""
+        where, args = ("claim >= ? AND claim < ?", (claim, claim + "g")) if claim else ("", ())
+        found = []
+        with self._read() as session:
+            for entry in history(session, where, args, newest_first=True):
+                found.append(Change.from_json(entry))
+                if limit and len(found) >= limit:
+                    break
+        return found
+
+    def articles(self) -> list[ArticleRecord]:
+        """Every stored article (without text), in the order they were first stored."""
+        with self._read() as session:
+            return [ArticleRecord.from_json(e) for e in catalog(session)]
+
+    def article(self, prefix: str) -> ArticleRecord:
+        """One article with its text, by id prefix or source."""
+        with self._read() as session:
+            article_id = resolve_article(session, prefix)
+            tables = tables_of(session, article_id)
+            record: dict[str, Any] = next(iter((tables.get("article") or {}).values()), {})
+            entry = {e["id"]: e for e in catalog(session)}.get(article_id, {})
+            return ArticleRecord.from_json(entry | record)
+
+    def contradictions(self, article_id: str) -> list[ContradictionRecord]:
+        """The stored contradictions of one article."""
+        with self._read() as session:
+            found = (tables_of(session, article_id).get("contradictions") or {}).values()
+            return [ContradictionRecord.from_json(d) for d in found]
+
+    def select_contradictions(
+        self,
+        article: str | None = None,
+        kind: str | None = None,
+        decision: str | None = None,
+        include_stale: bool = False,
+    ) -> list[ContradictionRecord]:
+        """Contradictions across articles (or of one), with both statements."""
+        with self._read() as session:
+            found = contradictions.select(session, article, kind, decision, include_stale)
+            return [ContradictionRecord.from_json(d) for d in found]
+
+    def rescans(self, article: str) -> list[Rescan]:
+        """What each rescan of an article changed."""
+        with self._read() as session:
+            tables = tables_of(session, resolve_article(session, article))
+            return [Rescan.from_json(d) for d in (tables.get("rescans") or {}).values()]
+
+    def links(self, prefix: str) -> list[Link]:
+        """The claims of other articles one claim repeats, with their current status."""
+        with self._read() as session:
+            return links.links(session, prefix)
+
+    def earlier_verdicts(self, claim_ids: Iterable[str]) -> dict[str, list[Link]]:
+        """For each claim with links, the claims of other articles it repeats."""
+        with self._read() as session:
+            return links.earlier_verdicts(session, claim_ids)
+
+    def similar(
+        self, prefix: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
+    ) -> list[Match]:
+        """Claims in other articles alike to one claim, best first."""
+        with self._read() as session:
+            claim_id, article_id = resolve(session, prefix)
+            doc = claim_doc(session, claim_id, article_id)
+            found = MatchIndex(session).find(
+                doc.get("claim") or doc["text"], threshold, limit, exclude_article=article_id
+            )
+            return [_match(row, score) for row, score in found]
+
+    def search(
+        self, text: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
+    ) -> list[Match]:
+        """Stored claims alike to ``text``, best first."""
+        with self._read() as session:
+            found = MatchIndex(session).find(text, threshold, limit)
+            return [_match(row, score) for row, score in found]
+
+    def summary(self) -> Summary:
+        """Counts by status and type over the whole database, from the catalog alone."""
+        with self._read() as session:
+            return dashboard.summary(catalog(session))
+
+    def dashboard(self, limit: int = 10) -> Dashboard:
+        """The report's overview."""
+        with self._read() as session:
+            return dashboard.dashboard(session, self.config, limit)
+
+    def latest_articles(
+        self, limit: int = 10, article: str | None = None
+    ) -> tuple[list[ArticleSection], int]:
+        """The ``limit`` most recently updated articles (or the one given), and how many exist."""
+        with self._read() as session:
+            return dashboard.latest_articles(session, limit, article)
+
+    # -- changing --------------------------------------------------------------------------
+
+    def mark(
+        self,
+        prefixes: Iterable[str],
+        status: str,
+        note: str | None = None,
+        evidence: Sequence[Evidence | str] = (),
+        by: str | None = None,
+        filters: Filters | None = None,
+        confirm: Callable[[int], bool] | None = None,
+    ) -> list[Change]:
+        """Set the status of claims (by id prefixes, ``filters`` or both); one change each."""
+        config = self.config
+        with self._write() as session:
+            found = verdicts.mark(
+                session,
+                config,
+                prefixes,
+                status,
+                note,
+                evidence,
+                by or current_user(),
+                filters,
+                confirm,
+            )
+        return [Change.from_json(e) for e in found]
+
+    def add_evidence(self, prefix: str, item: Evidence, by: str | None = None) -> Change:
+        """Attach one evidence item to a claim."""
+        with self._write() as session:
+            entry = verdicts.add_evidence(session, prefix, item, by or current_user())
+        return Change.from_json(entry)
+
+    def add_note(self, prefix: str, text: str, by: str | None = None) -> Change:
+        """Attach a note to a claim."""
+        with self._write() as session:
+            entry = verdicts.add_note(session, prefix, text, by or current_user())
+        return Change.from_json(entry)
+
+    def undo(
+        self, prefix: str | None = None, by: str | None = None, note: str | None = None
+    ) -> Change:
+        """Reverse the latest change not yet undone (of one claim, or anywhere)."""
+        with self._write() as session:
+            entry = verdicts.undo(session, prefix, by or current_user(), note)
+        return Change.from_json(entry)
+
+    def import_reviews(
+        self, reviews: Sequence[Review], set_status: bool = False, by: str | None = None
+    ) -> tuple[list[Change], int]:
+        """Attach outside verdicts to the claims they match."""
+        config = self.config
+        with self._write() as session:
+            found, unmatched = verdicts.import_reviews(
+                session, config, reviews, set_status, by or current_user()
+            )
+        return [Change.from_json(e) for e in found], unmatched
+
+    def decide_contradictions(
+        self, prefixes: Iterable[str], decision: str, note: str | None = None, by: str | None = None
+    ) -> list[Change]:
+        """Confirm or dismiss contradictions (``open`` reopens them)."""
+        with self._write() as session:
+            found = contradictions.decide(session, prefixes, decision, note, by or current_user())
+        return [Change.from_json(e) for e in found]
+
+    def reindex(self) -> int:
+        """Rebuild the claim ids, the match index and the catalog's counts from the articles."""
+        with self._write() as session:
+            return recovery.rebuild(session)
+
+
+def _match(row: dict[str, Any], score: float) -> Match:
+    return Match(
+        id=row["id"],
+        article=row["article"],
+        norm=row["norm"],
+        status=row["status"],
+        score=score,
+        clauses=tuple(row.get("clauses", ())),
+        speaker=row.get("speaker"),
+        type=row.get("type"),
+        seen=row.get("seen"),
+    )
