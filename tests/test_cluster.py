@@ -19,7 +19,6 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from claimtrack import cluster
-from claimtrack import store as store_module
 from claimtrack.cli import app
 from claimtrack.cluster import (
     ClusterError,
@@ -33,6 +32,7 @@ from claimtrack.contract import scan_json
 from claimtrack.errors import UsageError
 from claimtrack.pipeline import scan_source
 from claimtrack.plugins import load_plugins
+from claimtrack.store import documents
 
 runner = CliRunner()
 
@@ -89,7 +89,7 @@ def articles(tmp_path: Path) -> list[str]:
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """One storage time for every article: which of several equally alike claims an article is
     linked to follows the times claims were stored at (to the second), in any scan."""
-    monkeypatch.setattr(store_module, "now", lambda: "2026-12-06T21:00:00+00:00")
+    monkeypatch.setattr(documents, "now", lambda: "2026-12-06T21:00:00+00:00")
 
 
 def run(*args: str) -> Result:

@@ -171,11 +171,10 @@ def test_undo_reverses_the_last_change_and_is_recorded(db_path: Path) -> None:
 def test_report_as_of_shows_verdicts_as_they_stood(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from claimtrack.store import contradictions, documents, scans, verdicts
+    from claimtrack.store import documents
 
     clock = {"now": "2024-01-01T10:00:00+00:00"}
-    for module in (contradictions, documents, scans, verdicts):
-        monkeypatch.setattr(module, "now", lambda: clock["now"])
+    monkeypatch.setattr(documents, "now", lambda: clock["now"])
     claim = scanned(db_path)[0]
     clock["now"] = "2024-02-15T10:00:00+00:00"
     run("verify", claim["id"])

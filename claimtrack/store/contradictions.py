@@ -14,10 +14,10 @@ from typing import Any
 from tinydb import Query
 
 from claimtrack.errors import StoreError, UsageError
+from claimtrack.store import documents
 from claimtrack.store.documents import (
     MIN_PREFIX,
     catalog,
-    now,
     record_change,
     resolve_article,
     tables_of,
@@ -92,7 +92,7 @@ def decide(
     targets = list(dict.fromkeys(_resolve_contradiction(known, p) for p in prefixes))
     if not targets:
         raise UsageError("give one or more contradiction ids")
-    stamp = now()
+    stamp = documents.now()
     entries = []
     for contradiction_id, article_id in targets:
         table = session.group(article_group(article_id)).table("contradictions")

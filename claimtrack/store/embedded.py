@@ -15,13 +15,21 @@ from typing import TYPE_CHECKING, Any
 
 from claimtrack.config import Config, load_config
 from claimtrack.errors import StoreError
-from claimtrack.store import contradictions, dashboard, legacy, links, recovery, scans, verdicts
+from claimtrack.store import (
+    contradictions,
+    dashboard,
+    documents,
+    legacy,
+    links,
+    recovery,
+    scans,
+    verdicts,
+)
 from claimtrack.store.documents import (
     catalog,
     claim_doc,
     current_user,
     history,
-    now,
     resolve,
     resolve_article,
     select,
@@ -110,7 +118,7 @@ class EmbeddedStore:
                 current = version(session)
             if current != SCHEMA:
                 with transaction(self.path, conn, write=True) as session:
-                    new = migrate(session, now())
+                    new = migrate(session, documents.now())
                     old_layout = new and legacy.is_legacy(self.path)
                     if old_layout:
                         self.upgraded = legacy.upgrade(session)

@@ -17,12 +17,12 @@ from tinydb import Query
 from claimtrack.config import INITIAL_STATUS
 from claimtrack.contract import scan_json
 from claimtrack.model import Article, ScanResult
+from claimtrack.store import documents
 from claimtrack.store.contradictions import record_contradiction
 from claimtrack.store.documents import (
     claims_table,
     current_user,
     find_entry,
-    now,
     put_entry,
     record_change,
     summarise,
@@ -58,7 +58,7 @@ def _save_scan(
     remap = _rematch(old, article.text) if text_changed else {}
     edited = _rematch_edited(old, result.claims, remap) if text_changed else {}
     remap.update(edited)
-    stamp = now()
+    stamp = documents.now()
     who = current_user()
 
     stored_ids: dict[str, str] = {}
@@ -219,7 +219,7 @@ def save_contradictions(
     file = session.group(article_group(article_id))
     table = file.table("contradictions")
     existing = {d["id"]: d for d in table.all()}
-    stamp = now()
+    stamp = documents.now()
     who = current_user()
     found: set[str] = set()
     for contradiction in result.contradictions:

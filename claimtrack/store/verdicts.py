@@ -18,13 +18,13 @@ from tinydb import Query
 from claimtrack.config import INITIAL_STATUS, Config
 from claimtrack.errors import UsageError
 from claimtrack.model import short_hash
+from claimtrack.store import documents
 from claimtrack.store.documents import (
     catalog,
     claim_doc,
     claims_table,
     history,
     move_count,
-    now,
     record_change,
     resolve,
     resolve_article,
@@ -112,7 +112,7 @@ def mark(
     for claim_id, article_id in targets:
         doc = claim_doc(session, claim_id, article_id)
         previous = doc["status"]
-        changes: dict[str, Any] = {"status": status, "updated": now()}
+        changes: dict[str, Any] = {"status": status, "updated": documents.now()}
         items = [_attached(item, claim_id) for item in evidence]
         if items:
             changes["evidence"] = [*doc.get("evidence", []), *items]
@@ -143,7 +143,7 @@ def add_evidence(session: Session, prefix: str, item: Evidence, who: str) -> dic
     doc = claim_doc(session, claim_id, article_id)
     attached = _attached(item, claim_id)
     claims_table(session, article_id).update(
-        {"evidence": [*doc.get("evidence", []), attached], "updated": now()},
+        {"evidence": [*doc.get("evidence", []), attached], "updated": documents.now()},
         Query().id == claim_id,
     )
     return record_change(session, claim_id, article_id, "evidence", who, evidence=attached)
@@ -157,7 +157,7 @@ def add_note(session: Session, prefix: str, text: str, who: str) -> dict[str, An
     doc = claim_doc(session, claim_id, article_id)
     note = _note(claim_id, text, who)
     claims_table(session, article_id).update(
-        {"notes": [*doc.get("notes", []), note], "updated": now()}, Query().id == claim_id
+        {"notes": [*doc.get("notes", []), note], "updated": documents.now()}, Query().id == claim_id
     )
     return record_change(session, claim_id, article_id, "note", who, note=text, item=note["id"])
 
@@ -191,7 +191,7 @@ def import_reviews(
             item = _with_id(_review_evidence(review, status, config), doc["id"])
             changes: dict[str, Any] = {
                 "evidence": [*doc.get("evidence", []), item],
-                "updated": now(),
+                "updated": documents.now(),
             }
             fields: dict[str, Any] = {"evidence": item, "score": value}
             if set_status and status is not None and status.name != doc["status"]:
@@ -246,7 +246,7 @@ def _with_id(item: dict[str, Any], claim_id: str) -> dict[str, Any]:
 
 
 def _note(claim_id: str, text: str, by: str) -> dict[str, Any]:
-    return _with_id({"text": text, "by": by, "at": now()}, claim_id)
+    return _with_id({"text": text, "by": by, "at": documents.now()}, claim_id)
 
 
 def _review_evidence(review: Review, status: Status | None, config: Config) -> dict[str, Any]:
@@ -279,7 +279,7 @@ def _undoable(newest_first: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
 def _reverse(session: Session, entry: dict[str, Any], by: str, note: str | None) -> dict[str, Any]:
     claim_id, article_id = entry["claim"], entry["article"]
     doc = claim_doc(session, claim_id, article_id)
-    changes: dict[str, Any] = {"updated": now()}
+    changes: dict[str, Any] = {"updated": documents.now()}
     fields: dict[str, Any] = {"undoes": entry["id"], "undone": entry["action"], "note": note}
     if "after" in entry:
         changes["status"] = entry["before"]
