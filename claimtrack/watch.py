@@ -20,7 +20,7 @@ from claimtrack.pipeline import checkworthy_only, scan_source
 from claimtrack.plugins import PluginHost
 
 if TYPE_CHECKING:
-    from claimtrack.store import Store
+    from claimtrack.store import Link, Store
 
 #: Seconds in a unit of ``--every``.
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -127,31 +127,31 @@ def _repeats(
     for claim_id, links in store.earlier_verdicts(claims).items():
         item, record, claim = claims[claim_id]
         for link in links:
-            if link["id"] not in checked:
-                checked[link["id"]] = _earlier(store, link)
-            earlier = checked[link["id"]]
+            if link.id not in checked:
+                checked[link.id] = _earlier(store, link)
+            earlier = checked[link.id]
             if earlier is not None:
                 yield Repeat(
                     item=item,
                     article=record["article"]["id"],
                     claim_id=claim_id,
                     claim=claim.get("claim") or claim["text"],
-                    score=float(link["score"]),
+                    score=float(link.score),
                     earlier=earlier,
                 )
 
 
-def _earlier(store: Store, link: dict[str, Any]) -> Earlier | None:
+def _earlier(store: Store, link: Link) -> Earlier | None:
     """The linked claim with its notes and evidence, if the desk has given it a verdict."""
-    status = next((s for s in store.config.statuses if s.name == link["status"]), None)
+    status = next((s for s in store.config.statuses if s.name == link.status), None)
     if status is None or not status.reviewed:
         return None
-    doc = store.claim(link["id"])
+    doc = store.claim(link.id)
     return Earlier(
-        id=link["id"],
-        article=link["article"],
-        claim=link.get("claim") or doc["text"],
-        verdict=link["status"],
-        notes=tuple(note["text"] for note in doc.get("notes", [])),
-        evidence=tuple(dict(item) for item in doc.get("evidence", [])),
+        id=link.id,
+        article=link.article,
+        claim=link.claim or doc.text,
+        verdict=status.name,
+        notes=tuple(note.text for note in doc.notes),
+        evidence=tuple(item.to_json() for item in doc.evidence),
     )

@@ -8,7 +8,7 @@ folder of JSON files) upgrades it first (``legacy.py``).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -335,6 +335,26 @@ class EmbeddedStore:
         with self._write() as session:
             found = contradictions.decide(session, prefixes, decision, note, by or current_user())
         return [Change.from_json(e) for e in found]
+
+    # -- feeds ---------------------------------------------------------------------------------
+
+    def unseen_feed_items(self, keys: Iterable[str]) -> list[str]:
+        """The feed item keys (``watch``) not remembered yet, each once, in the order given."""
+        wanted = list(dict.fromkeys(keys))
+        marks = ",".join("?" * len(wanted))
+        with self._read() as session:
+            found = session.all(f"SELECT key FROM feed_items WHERE key IN ({marks})", (*wanted,))
+        known = {key for (key,) in found}
+        return [key for key in wanted if key not in known]
+
+    def remember_feed_items(self, feed: str, items: Mapping[str, str]) -> None:
+        """Remember feed items as scanned: item key → the id of its stored article."""
+        stamp = documents.now()
+        with self._write() as session:
+            session.many(
+                "INSERT OR REPLACE INTO feed_items(key, feed, article, at) VALUES (?, ?, ?, ?)",
+                [(key, feed, article, stamp) for key, article in items.items()],
+            )
 
     def reindex(self) -> int:
         """Rebuild the claim ids, the match index and the catalog's counts from the articles."""

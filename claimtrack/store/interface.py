@@ -12,7 +12,7 @@ a person can act on, never an engine's own exception.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -203,6 +203,14 @@ class Store(Protocol):
         self, prefixes: Iterable[str], decision: str, note: str | None = None, by: str | None = None
     ) -> list[Change]:
         """Confirm or dismiss contradictions (``open`` reopens them)."""
+
+    # -- feeds (``watch``) -------------------------------------------------------------------
+
+    def unseen_feed_items(self, keys: Iterable[str]) -> list[str]:
+        """The feed item keys not remembered yet, each once, in the order given."""
+
+    def remember_feed_items(self, feed: str, items: Mapping[str, str]) -> None:
+        """Remember feed items as scanned: item key → the id of its stored article."""
 
     def reindex(self) -> int:
         """Rebuild the derived indexes from the stored articles; return the live claims."""

@@ -1,10 +1,11 @@
 """Upgrading a database folder of JSON files (schemas 1 and 2) to the SQLite layout.
 
 Older claimtrack kept a database as a folder of TinyDB JSON files: ``catalog.json``,
-``articles/<id>.json`` (text, claims, contradictions, history, rescans), ``log/<month>.json``
-and index folders. ``upgrade`` copies every article, claim, verdict, note, evidence item,
-contradiction decision and history entry into ``claimtrack.sqlite`` in one transaction, rebuilds
-the derived tables, and then moves the old files into ``pre-sqlite/`` (nothing is deleted).
+``articles/<id>.json`` (text, claims, contradictions, history, rescans), ``log/<month>.json``,
+``feeds.json`` and index folders. ``upgrade`` copies every article, claim, verdict, note,
+evidence item, contradiction decision, history entry and remembered feed item into
+``claimtrack.sqlite`` in one transaction, rebuilds the derived tables, and then moves the old
+files into ``pre-sqlite/`` (nothing is deleted).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ CATALOG = "catalog.json"
 #: Where the files of the old layout are moved once upgraded.
 MOVED = "pre-sqlite"
 #: The files and folders of the old layout.
-_OLD = ("catalog.json", "articles", "index", "log", "match", ".staging", ".lock")
+_OLD = ("catalog.json", "feeds.json", "articles", "index", "log", "match", ".staging", ".lock")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,12 @@ def upgrade(session: Session) -> Upgraded:
         "INSERT OR IGNORE INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
         [(e["id"], e["claim"], e["article"], e["at"], orjson.dumps(e)) for e in histories],
     )
+    if (root / "feeds.json").is_file():
+        seen = (_tables(root / "feeds.json").get("seen") or {}).values()
+        session.many(
+            "INSERT OR REPLACE INTO feed_items(key, feed, article, at) VALUES (?, ?, ?, ?)",
+            [(d["key"], d["feed"], d["article"], d["at"]) for d in seen],
+        )
     rebuild(session)
     return Upgraded(len(entries), claims, len(histories), root / MOVED)
 

@@ -326,40 +326,33 @@ class MatchIndex:
         forms shares ``need`` words with one of them; its rank is the largest share of the
         shorter text that one of its forms has in common with one of the query's, so a form
         wholly inside the other (a score of 100) ranks first. Only the forms holding one of the
-        ``len(words) - need + 1`` rarest words are read.
+        ``len(words) - need + 1`` rarest words of a query form are read, in one lookup.
         """
         queries = [
             words for words in ({_term(w) for w in form.split()} - {""} for form in forms) if words
         ]
-        if not queries:
-            return []
-        terms = set().union(*queries)
-        marks = ",".join("?" * len(terms))
-        counts = dict(
-            self.session.all(
-                f"SELECT term, doc FROM match_vocab WHERE term IN ({marks})", (*terms,)
-            )
-        )
-        best: dict[str, tuple[float, int]] = {}
+        counts = {term: self._count(term) for term in set().union(*queries)} if queries else {}
+        looked_up: set[str] = set()
         for words in queries:
             need = min(MIN_SHARED, len(words))
-            ordered = sorted(words, key=lambda w: (counts.get(w, 0), w))
+            ordered = sorted(words, key=lambda w: (counts[w], w))
             rare = ordered[: len(ordered) - need + 1]
-            if any(counts.get(t, 0) == 0 for t in rare) and len(rare) == 1:
+            if len(rare) == 1 and not counts[rare[0]]:
                 continue  # the one word every match must hold is in no stored claim
-            rare = [t for t in rare if counts.get(t)]
-            if not rare:
-                continue
-            match = " OR ".join(f'"{t}"' for t in rare)
-            rows = self.session.all(
-                "SELECT f.claim, f.form FROM match_fts JOIN match_forms f"
-                " ON f.id = match_fts.rowid WHERE match_fts MATCH ?",
-                (match,),
-            )
-            for claim_id, form in rows:
-                form_words = set(form.split())
+            looked_up.update(term for term in rare if counts[term])
+        if not looked_up:
+            return []
+        rows = self.session.all(
+            "SELECT f.claim, f.form FROM match_fts JOIN match_forms f"
+            " ON f.id = match_fts.rowid WHERE match_fts MATCH ?",
+            (" OR ".join(f'"{term}"' for term in sorted(looked_up)),),
+        )
+        best: dict[str, tuple[float, int]] = {}
+        for claim_id, form in rows:
+            form_words = set(form.split())
+            for words in queries:
                 count = len(words & form_words)
-                if count < need:
+                if count < min(MIN_SHARED, len(words)):
                     continue
                 rank = (count / min(len(words), len(form_words)), count)
                 if rank > best.get(claim_id, (0.0, 0)):
@@ -368,6 +361,11 @@ class MatchIndex:
             return sorted(best)
         ranked = heapq.nsmallest(wanted, ((-r, -n, c) for c, (r, n) in best.items()))
         return [claim_id for _, _, claim_id in ranked]
+
+    def _count(self, term: str) -> int:
+        """How many indexed forms hold ``term``."""
+        found = self.session.one("SELECT doc FROM match_vocab WHERE term = ?", (term,))
+        return int(found[0]) if found else 0
 
     def _put(self, item: dict[str, Any]) -> None:
         claim_id = item["id"]

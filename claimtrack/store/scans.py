@@ -48,7 +48,9 @@ def _save_scan(
     session: Session, result: ScanResult, index: MatchIndex, checkers: Collection[str] | None
 ) -> dict[str, Any]:
     article = result.article
-    source = article.source if article.source == "-" else str(Path(article.source).resolve())
+    source = article.source
+    if source != "-" and not source.lower().startswith(("http://", "https://")):
+        source = str(Path(source).resolve())  # URLs are kept as they are
     entry = find_entry(session, article.sha256, source)
     article_id = entry["id"] if entry else article.id
     file = session.group(article_group(article_id))

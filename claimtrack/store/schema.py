@@ -11,7 +11,8 @@ Tables of ``claimtrack.sqlite``:
 - ``claim_ids``: claim id → article id (a claim is found by an id prefix with one range scan);
 - ``history``: every change, append-only, in order (``claimtrack log``, ``history``, ``undo``);
 - ``match_rows``, ``match_forms`` and the FTS5 index ``match_fts``: the index that finds
-  repeated claims (see ``matching.py``).
+  repeated claims (see ``matching.py``);
+- ``feed_items``: the feed items ``watch`` has scanned, with the article each became.
 
 Schema versions 1 and 2 were folders of JSON files; ``legacy.py`` upgrades them.
 """
@@ -48,6 +49,8 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE VIRTUAL TABLE match_vocab USING fts5vocab(match_fts, 'row')",
         "CREATE TRIGGER match_forms_added AFTER INSERT ON match_forms BEGIN"
         " INSERT INTO match_fts(rowid, form) VALUES (new.id, new.form); END",
+        "CREATE TABLE feed_items(key TEXT PRIMARY KEY, feed TEXT NOT NULL,"
+        " article TEXT NOT NULL, at TEXT NOT NULL) WITHOUT ROWID",
         "CREATE TRIGGER match_forms_dropped AFTER DELETE ON match_forms BEGIN"
         " INSERT INTO match_fts(match_fts, rowid, form) VALUES ('delete', old.id, old.form); END",
     ],
