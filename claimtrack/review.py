@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, ScreenStackError
@@ -25,6 +25,9 @@ from claimtrack.config import Config
 from claimtrack.errors import ClaimtrackError
 from claimtrack.ordering import order
 from claimtrack.terminal import clean
+
+if TYPE_CHECKING:
+    from claimtrack.store import ClaimRecord, Filters, Store
 
 #: Seconds between two reads of the store for changes made elsewhere.
 REFRESH_SECONDS = 5.0
@@ -60,22 +63,20 @@ class QueueItem:
     evidence: tuple[str, ...]
 
 
-def queue_item(record: Any) -> QueueItem:
+def queue_item(record: ClaimRecord) -> QueueItem:
     """A stored claim record as a queue item (the one place that reads store records)."""
     return QueueItem(
-        id=record["id"],
-        article=record["article"],
-        start=record["start"],
-        end=record["end"],
-        claim=record.get("claim") or record["text"],
-        score=float(record["score"]),
-        status=record["status"],
-        type=record["type"],
-        speaker=(record.get("speaker") or {}).get("name"),
-        notes=tuple(n["text"] for n in record.get("notes", ())),
-        evidence=tuple(
-            f"{e.get('stance', 'context')}: {e[e['kind']]}" for e in record.get("evidence", ())
-        ),
+        id=record.id,
+        article=record.article,
+        start=record.start,
+        end=record.end,
+        claim=record.claim or record.text,
+        score=float(record.score),
+        status=record.status,
+        type=record.type,
+        speaker=record.speaker.name if record.speaker else None,
+        notes=tuple(n.text for n in record.notes),
+        evidence=tuple(f"{e.stance}: {e.target}" for e in record.evidence),
     )
 
 
@@ -117,7 +118,7 @@ class ReviewApp(App[None]):
     ]
 
     def __init__(
-        self, store: Any, filters: Any, pending: bool = True, by: str | None = None
+        self, store: Store, filters: Filters, pending: bool = True, by: str | None = None
     ) -> None:
         super().__init__()
         self.store = store
@@ -142,8 +143,10 @@ class ReviewApp(App[None]):
         waiting = {s.name for s in self.config.statuses if not s.reviewed}
         records = self.store.claims(self.filters)
         if self.pending and self.filters.status is None:
-            records = [r for r in records if r["status"] in waiting or r["id"] in self.members]
-        self.items = [queue_item(r) for r in order(records).records]
+            records = [r for r in records if r.status in waiting or r.id in self.members]
+        by_id = {r.id: r for r in records}
+        ranked = order([r.to_json() for r in records]).records
+        self.items = [queue_item(by_id[r["id"]]) for r in ranked]
         self.members |= {item.id for item in self.items}
         self._filter()
 
@@ -160,7 +163,7 @@ class ReviewApp(App[None]):
     def _text(self, article_id: str) -> tuple[str, str]:
         if article_id not in self.texts:
             record = self.store.article(article_id)
-            self.texts[article_id] = (record.get("title") or record["source"], record["text"])
+            self.texts[article_id] = (record.title or record.source, record.text or "")
         return self.texts[article_id]
 
     @property
@@ -313,8 +316,8 @@ class ReviewApp(App[None]):
 
         def undo(item: QueueItem) -> str:
             entry = self.store.undo(item.id, by=self.by)
-            what = f" ({entry['before']} → {entry['after']})" if "after" in entry else ""
-            return f"{item.id[:8]}: undid {entry['undone']}{what}"
+            what = f" ({entry.before} → {entry.after})" if entry.after is not None else ""
+            return f"{item.id[:8]}: undid {entry.details.get('undone')}{what}"
 
         self._act(undo)
 
@@ -379,7 +382,7 @@ class ReviewApp(App[None]):
         return f"{item.id[:8]}: note added"
 
     def _evidence(self, item: QueueItem, target: str) -> str:
-        from claimtrack.store import evidence_item
+        from claimtrack.store.verdicts import evidence_item
 
         self.store.add_evidence(item.id, evidence_item(target), by=self.by)
         return f"{item.id[:8]}: evidence added"
@@ -422,6 +425,6 @@ def _paragraph_end(text: str, at: int) -> int:
     return len(text) if found < 0 else found
 
 
-def run_review(store: Any, filters: Any, pending: bool = True, by: str | None = None) -> None:
+def run_review(store: Store, filters: Filters, pending: bool = True, by: str | None = None) -> None:
     """Run the queue until the user quits."""
     ReviewApp(store, filters, pending=pending, by=by).run()

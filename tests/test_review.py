@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from claimtrack.cli import app as cli
 from claimtrack.review import ReviewApp
-from claimtrack.store import Filters, Store
+from claimtrack.store import Filters, Store, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "review"
 COUNCIL = FIXTURES / "council.txt"
@@ -28,7 +28,7 @@ def store(db_path: Path) -> Store:
     """A database holding the council article's claims (22, scored)."""
     result = CliRunner().invoke(cli, ["scan", "--all", str(COUNCIL)])
     assert result.exit_code == 0, result.stderr
-    return Store(db_path)
+    return open_store(db_path)
 
 
 def drive(store: Store, session: Session, size: tuple[int, int] = (80, 24), **kw: object) -> None:
@@ -57,13 +57,13 @@ def screen_text(app: ReviewApp) -> str:
 
 
 def statuses(store: Store) -> dict[str, str]:
-    return {c["id"]: c["status"] for c in store.claims()}
+    return {c.id: c.status for c in store.claims()}
 
 
 def ranked(store: Store) -> list[str]:
     """Claim ids in queue order: the most check-worthy first."""
-    claims = sorted(store.claims(), key=lambda c: (-c["score"], c["id"]))
-    return [c["id"] for c in claims]
+    claims = sorted(store.claims(), key=lambda c: (-c.score, c.id))
+    return [c.id for c in claims]
 
 
 def test_keys_give_verdicts_through_the_store_at_once(store: Store) -> None:
@@ -71,14 +71,14 @@ def test_keys_give_verdicts_through_the_store_at_once(store: Store) -> None:
 
     async def session(app: ReviewApp, pilot: object) -> None:
         await pilot.press("v")  # type: ignore[attr-defined]
-        assert store.claim(order[0])["status"] == "verified"  # written before the next key
+        assert store.claim(order[0]).status == "verified"  # written before the next key
         await pilot.press("d", "s", "f")  # type: ignore[attr-defined]
 
     drive(store, session)
     now = statuses(store)
     assert [now[i] for i in order[:4]] == ["verified", "disputed", "unverified", "false"]
     history = store.history(order[0])
-    assert history[-1]["by"] == "reviewer" and history[-1]["after"] == "verified"
+    assert history[-1].by == "reviewer" and history[-1].after == "verified"
 
 
 def test_note_evidence_and_undo_of_the_current_claim(store: Store) -> None:
@@ -95,9 +95,9 @@ def test_note_evidence_and_undo_of_the_current_claim(store: Store) -> None:
 
     drive(store, session)
     claim = store.claim(first)
-    assert [n["text"] for n in claim["notes"]] == ["Asked the finance office"]
-    assert [e["url"] for e in claim["evidence"]] == ["https://example.org/budget-2023"]
-    assert claim["status"] == "unverified"
+    assert [n.text for n in claim.notes] == ["Asked the finance office"]
+    assert [e.target for e in claim.evidence] == ["https://example.org/budget-2023"]
+    assert claim.status == "unverified"
 
 
 def test_a_bad_evidence_url_is_a_message_not_a_crash(store: Store) -> None:
@@ -107,7 +107,7 @@ def test_a_bad_evidence_url_is_a_message_not_a_crash(store: Store) -> None:
         assert app.message.startswith("error:")
 
     drive(store, session)
-    assert all(not c["evidence"] for c in store.claims())
+    assert all(not c.evidence for c in store.claims())
 
 
 def test_search_narrows_the_queue(store: Store) -> None:
@@ -119,8 +119,8 @@ def test_search_narrows_the_queue(store: Store) -> None:
         await pilot.pause()  # type: ignore[attr-defined]
 
     drive(store, session)
-    verified = [c for c in store.claims() if c["status"] == "verified"]
-    assert len(verified) == 1 and "Berg" in verified[0]["text"]
+    verified = [c for c in store.claims() if c.status == "verified"]
+    assert len(verified) == 1 and "Berg" in verified[0].text
 
 
 def test_changes_made_elsewhere_are_shown(store: Store) -> None:
@@ -168,8 +168,8 @@ def test_a_twenty_claim_review_session_end_to_end(store: Store) -> None:
     expected |= {"u": "unverifiable", "3": "verified", "s": "unverified"}
     now = statuses(store)
     assert [now[i] for i in order] == [expected[k] for k in keys]
-    noted = [store.claim(order[n])["notes"] for n in range(20) if n % 5 == 4]
-    texts = [[x["text"] for x in notes] for notes in noted]
+    noted = [store.claim(order[n]).notes for n in range(20) if n % 5 == 4]
+    texts = [[x.text for x in notes] for notes in noted]
     assert texts == [[f"note {n}"] for n in (4, 9, 14, 19)]
     assert len(store.log(limit=100)) == 16 + 4  # 16 verdicts (4 skips) and 4 notes
 

@@ -225,9 +225,7 @@ class _Tally:
     plugin_failures: int = 0
     skipped: int = 0
 
-    def add(
-        self, record: dict[str, Any], earlier: dict[str, list[Link]], failures: int
-    ) -> None:
+    def add(self, record: dict[str, Any], earlier: dict[str, list[Link]], failures: int) -> None:
         """Count one scanned article's record (claims as printed) and its plugin failures."""
         self.articles += 1
         self.claims += len(record["claims"])
