@@ -12,11 +12,13 @@ are handed out once, however often it ran.
 
 Workers must reach the sources (a shared folder, or URLs) and have claimtrack and the plugins
 installed; ``--plugins-dir`` names a folder on the workers. Plugin time limits need the main
-thread and do not apply on Dask workers (docs/scaling.md).
+thread, and Dask runs tasks in a thread pool: on a worker the whole scan of one article is
+limited instead, to the plugin limit times the number of plugins (:class:`_Deadline`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import threading
@@ -223,7 +225,7 @@ def _scan_chunk(sources: tuple[str, ...], options: HostOptions) -> list[Outcome]
 
     with _lock:
         host = _worker_host(options)
-        return [_guarded(source, partial(scan_source, host, source)) for source in sources]
+        return [_guarded(host, source, partial(scan_source, host, source)) for source in sources]
 
 
 def _scan_text(text: str, options: HostOptions) -> Outcome:
@@ -233,16 +235,68 @@ def _scan_text(text: str, options: HostOptions) -> Outcome:
     with _lock:
         host = _worker_host(options)
         article = partial(make_article, text, TEXT_SOURCE, text_metadata(text))
-        return _guarded(TEXT_SOURCE, lambda: scan_article(host, article()))
+        return _guarded(host, TEXT_SOURCE, lambda: scan_article(host, article()))
 
 
-def _guarded(source: str, scan: Callable[[], ScanResult]) -> Outcome:
-    """Scan one source; an unreadable one, or a core failure, is its outcome's error.
+class ScanTimeout(BaseException):
+    """Raised in a worker's scanning thread when one article's scan runs past its deadline.
+
+    Not an ``Exception``: the plugin host's isolation must not catch it, the article is dropped.
+    """
+
+
+class _Deadline:
+    """Raise :class:`ScanTimeout` in this thread if the block runs longer than ``seconds``.
+
+    The exception is set asynchronously (``PyThreadState_SetAsyncExc``) and raised at the next
+    Python instruction; one still pending when the block ends is withdrawn.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.thread = threading.get_ident()
+        self.guard = threading.Lock()
+        self.running = self.fired = False
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+
+    def __enter__(self) -> None:
+        if self.seconds > 0:
+            self.running = True
+            self.timer.start()
+
+    def _expire(self) -> None:
+        with self.guard:
+            if self.running:
+                self.fired = True
+                _async_raise(self.thread, ScanTimeout)
+
+    def __exit__(self, *exc: object) -> None:
+        with self.guard:
+            self.running = False
+            self.timer.cancel()
+            if self.fired:
+                _async_raise(self.thread, None)
+
+
+def _async_raise(thread: int, exception: type[BaseException] | None) -> None:
+    setter = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    setter(ctypes.c_ulong(thread), ctypes.py_object(exception) if exception else None)
+
+
+def _guarded(host: PluginHost, source: str, scan: Callable[[], ScanResult]) -> Outcome:
+    """Scan one source; an unreadable one, one past its deadline, or a core failure is its
+    outcome's error.
 
     A local scan stops at a failure of the core itself; on a cluster the other sources go on.
     """
+    seconds = host.timeout * max(1, len(host.infos))
     try:
-        return Outcome(source, result=scan())
+        with _Deadline(seconds):
+            return Outcome(source, result=scan())
+    except ScanTimeout:
+        host.take_failures()
+        return Outcome(source, error=f"{source}: scan took longer than {seconds:g} s on a worker")
     except ArticleError as exc:
         return Outcome(source, error=str(exc))
     except Exception as exc:  # a bug in the core: reported with the source, the run goes on

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dask
+import distributed  # noqa: F401  (its config defaults loaded before a test sets one)
 import orjson
 import pytest
 from click.testing import Result
@@ -70,6 +71,17 @@ from claimtrack import hookimpl
 def claimtrack_extract_claims(article):
     if "POISON" in article.text:
         os._exit(1)
+    return []
+"""
+
+LOOPING_PLUGIN = """
+from claimtrack import hookimpl
+
+
+@hookimpl
+def claimtrack_extract_claims(article):
+    while "LOOP" in article.text:
+        pass
     return []
 """
 
@@ -191,6 +203,22 @@ def test_article_that_kills_workers_is_reported_alone(articles: list[str], tmp_p
     failed = [o for o in outcomes if o.result is None]
     assert [o.source for o in failed] == [str(poisoned)]
     assert "every worker that scanned it died" in (failed[0].error or "")
+
+
+def test_an_article_that_never_finishes_is_stopped_and_reported(
+    articles: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "looping.py").write_text(LOOPING_PLUGIN)
+    looping = Path(articles[1])
+    looping.write_text(looping.read_text() + "\nLOOP\n")
+    monkeypatch.setenv("CLAIMTRACK_PLUGIN_TIMEOUT", "0.1")  # the workers inherit it
+    sources = articles[:4]
+    with connect("local:1") as client:
+        outcomes = list(scan_sources(client, sources, HostOptions(plugins_dir=str(plugins))))
+    assert [o.result is None for o in outcomes] == [False, True, False, False]
+    assert "scan took longer than" in (outcomes[1].error or "")
 
 
 def test_a_bag_of_texts_is_scanned_on_the_workers(articles: list[str]) -> None:
