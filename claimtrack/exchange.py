@@ -203,6 +203,23 @@ def script_safe(json_text: str) -> str:
     return json_text.translate(_SCRIPT_ESCAPES)
 
 
+def is_own_review(review: Review, config: Config) -> bool:
+    """Whether a ClaimReview is one this desk exported (its URL is one ``review_url`` gives):
+    importing it would add a claim's own verdict to it as evidence."""
+    import re
+
+    url = review.url or ""
+    if url.startswith("urn:claimtrack:claim:"):
+        return True
+    if config.review_url:
+        pattern = re.escape(config.review_url).replace(r"\{id\}", "[0-9a-f]+")
+        pattern = pattern.replace(r"\{article\}", "[0-9a-f]*")
+        if re.fullmatch(pattern, url):
+            return True
+    own = f"{config.organisation_url.rstrip('/')}/claims/" if config.organisation_url else None
+    return own is not None and url.startswith(own)
+
+
 BUILTIN: dict[str, Exporter] = {
     "jsonl": write_jsonl,
     "csv": write_csv,

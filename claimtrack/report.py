@@ -383,19 +383,30 @@ def matches_table(
 
 
 def rescan_table(rescan: Mapping[str, Any], claims: Mapping[str, Mapping[str, Any]]) -> Table:
-    """What one rescan changed, claim by claim; the kept claims are counted."""
+    """What one rescan changed, claim by claim (an edited claim's old → new text, and whether
+    the edit reopened its verdict); the kept claims are counted."""
     table = Table(title=f"Rescan of {rescan['at']}", title_justify="left")
     for column in ("change", "id", "where", "claim"):
         table.add_column(column)
+    edits = {edit["id"]: edit for edit in rescan.get("edited", ())}
 
     def text(claim_id: str) -> Text:
-        return safe((claims.get(claim_id) or {}).get("text", ""))
+        edit = edits.get(claim_id)
+        if edit is None:
+            return safe((claims.get(claim_id) or {}).get("text", ""))
+        shown = safe(edit["before"], style="strike dim")
+        shown.append_text(safe(f"\n→ {edit['after']}"))
+        if edit.get("reopened"):
+            shown.append_text(safe(f"\nverdict reopened: {edit['reopened']}", style="bold yellow"))
+        return shown
 
     for claim_id in rescan["added"]:
         table.add_row(Text("added", style="green"), claim_id[:8], "", text(claim_id))
     for move in rescan["moved"]:
         kind = "edited" if move["edited"] else "moved"
         where = f"{move['from'][0]}–{move['from'][1]} → {move['to'][0]}–{move['to'][1]}"
+        if move["from"] == move["to"]:
+            where = f"{move['to'][0]}–{move['to'][1]}"
         table.add_row(Text(kind, style="cyan"), move["id"][:8], where, text(move["id"]))
     for claim_id in rescan["removed"]:
         table.add_row(Text("removed", style="red"), claim_id[:8], "", text(claim_id))
@@ -416,11 +427,17 @@ def dashboard(
         speakers.add_row(safe(name), str(count))
     waiting = claims_table(
         overview["awaiting"],
-        title=f"Awaiting review, oldest first ({overview['awaiting_total']} in all)",
+        title=_awaiting_title(len(overview["awaiting"]), overview["awaiting_total"]),
         colours=colours,
     )
     recent = history_table(overview["recent"], title="Recent changes")
     return Group(summary_table(overview["summary"], colours, order), speakers, waiting, recent)
+
+
+def _awaiting_title(shown: int, total: int) -> str:
+    """"Awaiting review, most check-worthy first (showing 10 of 13)"."""
+    count = f"showing {shown} of {total}" if shown < total else f"{total} in all"
+    return f"Awaiting review, most check-worthy first ({count})"
 
 
 def articles_table(articles: Sequence[Mapping[str, Any]]) -> Table:

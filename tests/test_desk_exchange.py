@@ -162,10 +162,20 @@ def test_plugin_exporter(db_path: Path, tmp_path: Path, monkeypatch: pytest.Monk
     assert unknown.exit_code == 2 and "count" in unknown.stderr
 
 
+def partner_reviews(folder: Path) -> Path:
+    """This desk's ClaimReview export as another fact-checker would publish the same verdicts."""
+    reviews = folder / "reviews.jsonld"
+    run("export", "--format", "claimreview", "--output", str(reviews))
+    published = json.loads(reviews.read_text(encoding="utf-8"))
+    for n, review in enumerate(published):
+        review["url"] = f"https://partner.example/reviews/{n}"
+    reviews.write_text(json.dumps(published), encoding="utf-8")
+    return reviews
+
+
 def test_import_attaches_known_verdicts(db_path: Path, tmp_path: Path) -> None:
     true, contested = checked(db_path)
-    reviews = tmp_path / "reviews.jsonld"
-    run("export", "--format", "claimreview", "--output", str(reviews))
+    reviews = partner_reviews(tmp_path)
     for claim in (true, contested):
         run("undo", claim["id"])
     result = run("import", str(reviews), "--set-status", "--by", "importer")
@@ -180,6 +190,26 @@ def test_import_attaches_known_verdicts(db_path: Path, tmp_path: Path) -> None:
     history = store.history(true["id"])
     assert (history[-1].action, history[-1].by) == ("import", "importer")
     assert store.summary().statuses["verified"] == 1
+
+
+def test_importing_the_same_file_twice_adds_nothing_new(db_path: Path, tmp_path: Path) -> None:
+    true, _ = checked(db_path)
+    reviews = partner_reviews(tmp_path)
+    assert run("import", str(reviews)).exit_code == 0
+    held = open_store(db_path).claim(true["id"]).evidence
+    again = run("import", str(reviews))
+    assert again.exit_code == 0 and "0 claims matched" in again.stdout
+    assert open_store(db_path).claim(true["id"]).evidence == held
+
+
+def test_importing_this_desks_own_export_is_skipped(db_path: Path, tmp_path: Path) -> None:
+    true, _ = checked(db_path)
+    own = tmp_path / "own.jsonld"
+    run("export", "--format", "claimreview", "--output", str(own))
+    result = run("import", str(own))
+    assert result.exit_code == 0
+    assert "2 of this desk's own reviews skipped" in result.stdout
+    assert open_store(db_path).claim(true["id"]).evidence == ()
 
 
 def test_import_without_set_status_keeps_statuses(db_path: Path, tmp_path: Path) -> None:

@@ -148,6 +148,22 @@ def test_every_change_is_recorded_with_who_when_from_to_why(db_path: Path) -> No
     assert [e["after"] for e in log] == ["verified", "in progress"]  # newest first
 
 
+def test_undo_names_the_change_and_the_claim_it_undoes(db_path: Path) -> None:
+    first, second = scanned(db_path)[:2]
+    run("verify", first["id"])
+    run("note", second["id"], "called the ministry")
+    run("evidence", second["id"], "https://example.org/transcript")
+    name = {c["id"]: f"{c['id'][:8]} “{c['claim'][:20]}" for c in (first, second)}
+    evidence = run("undo").stdout
+    assert evidence.startswith("undid the evidence https://example.org/transcript on ")
+    assert name[second["id"]] in evidence
+    note = run("undo").stdout
+    assert note.startswith(f"undid the note “called the ministry” on {name[second['id']]}")
+    status = run("undo", first["id"][:6]).stdout
+    assert status.startswith(f"undid the status change of {name[first['id']]}")
+    assert status.rstrip().endswith("(verified → unverified)")
+
+
 def test_undo_reverses_the_last_change_and_is_recorded(db_path: Path) -> None:
     first, second = scanned(db_path)[:2]
     run("verify", first["id"])
@@ -284,3 +300,23 @@ def test_dashboard_ranks_disputed_speakers(db_path: Path) -> None:
     assert {c.status for c in open_store(db_path).claims()} == {"false", "disputed"}
     assert len(claims) == 3
     assert "Ishaq Dar" in run("report").stdout
+
+
+def test_an_article_scanned_by_mistake_is_removed_its_history_kept(db_path: Path) -> None:
+    claims = scanned(db_path)
+    run("verify", claims[0]["id"], "--note", "checked before the mistake was seen")
+    article = claims[0]["article"]
+    declined = run("articles", "remove", article[:6], input="n\n")
+    assert declined.exit_code == 1 and len(open_store(db_path).articles()) == 1
+    removed = run("articles", "remove", article[:6], "--yes")
+    assert removed.exit_code == 0, removed.stderr
+    assert removed.stdout.startswith(f"removed {article[:8]} ")
+    assert "1 with a verdict" in removed.stdout
+    store = open_store(db_path)
+    assert store.articles() == [] and store.claims() == []
+    assert run("show", claims[0]["id"]).exit_code == 1
+    log = json.loads(run("log", "--json", "--limit", "100").stdout)
+    assert {e["claim"] for e in log if e["action"] == "removed"} == {c["id"] for c in claims}
+    assert any(e.get("note") == "checked before the mistake was seen" for e in log)
+    assert run("search", "Shoigu").stdout.startswith("No stored claim")
+    assert run("scan", str(ARTICLE)).exit_code == 0  # scanned again: a new, clean article

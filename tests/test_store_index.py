@@ -167,7 +167,8 @@ def test_rescans_keep_the_match_index_in_step(tmp_path: Path) -> None:
     )
     assert match_problems(tmp_path / "db") == []
     found = store.search("cargo volumes rose 13 percent in the first quarter")
-    assert found[0].id == first[0]["id"] and found[0].status == "disputed"
+    # The number changed, so the verdict was reopened: the index says so too.
+    assert found[0].id == first[0]["id"] and found[0].status == "unverified"
     assert store.claim(first[2]["id"]).removed
     assert first[2]["id"] not in [f.id for f in store.search("Dredging channel cost euros")]
     assert [f.id for f in store.search("ferry line opens June")] == [second[2]["id"]]
@@ -199,7 +200,7 @@ def test_common_words_and_many_copies_still_find_the_best_matches(tmp_path: Path
     assert len(picked) == 10  # 300 claims share those words; only the best few are scored
 
 
-def test_dashboard_lists_the_oldest_pending_claims_across_articles(
+def test_dashboard_lists_the_most_checkworthy_pending_claims_across_articles(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = iter(f"2024-01-{day:02d}T10:00:00+00:00" for day in range(1, 29))
@@ -215,7 +216,9 @@ def test_dashboard_lists_the_oldest_pending_claims_across_articles(
     overview = store.dashboard(limit=4)
     pending = sorted(
         (c for c in store.claims() if c.status in ("unverified", "in progress")),
-        key=lambda c: (c.first_seen or "", c.id),
+        key=lambda c: (-c.score, c.first_seen or "", c.id),
     )
     assert [c.id for c in overview.awaiting] == [c.id for c in pending[:4]]
+    scores = [c.score for c in overview.awaiting]
+    assert scores == sorted(scores, reverse=True)
     assert overview.awaiting_total == len(pending)

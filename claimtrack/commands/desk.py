@@ -11,7 +11,7 @@ from claimtrack.cli import DbOption, JsonOption, StatusOption, guarded, open_sto
 
 if TYPE_CHECKING:
     from claimtrack.ordering import Shown
-    from claimtrack.store import Match, Store
+    from claimtrack.store import Change, Match, Store
 
 #: Bulk changes to more claims than this ask for confirmation (unless --yes).
 HANDFUL = 5
@@ -314,21 +314,44 @@ def undo(
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Reverse the latest change not yet undone; the undo is recorded as a change too."""
+    """Reverse the latest change not yet undone (of CLAIM_ID, or of any claim), saying which
+    change of which claim it was; the undo is recorded as a change too."""
     from claimtrack.terminal import print_json, safe, stdout
 
-    entry = open_store(db).undo(claim_id, by=by, note=note)
+    store = open_store(db)
+    entry = store.undo(claim_id, by=by, note=note)
     if json:
         print_json(entry)
         return
-    what = f" ({entry.before} → {entry.after})" if entry.after is not None else ""
-    stdout().print(safe(f"{entry.claim[:8]}: undid {entry.details.get('undone')}{what}"))
+    stdout().print(safe(undone_line(store, entry)), soft_wrap=True)
+
+
+def undone_line(store: Store, entry: Change) -> str:
+    """What an undo reversed, in words: "undid the note “…” on 1c17dcf9 “We received…”"."""
+    from claimtrack.report import shorten
+
+    undone = next((c for c in store.history(entry.claim) if c.id == entry.details["undoes"]), None)
+    claim = store.claim(entry.claim)
+    named = f"{entry.claim[:8]} “{shorten(claim.claim or claim.text, 60)}”"
+    action = entry.details.get("undone")
+    if entry.after is not None:
+        return f"undid the status change of {named} ({entry.before} → {entry.after})"
+    if undone is not None and action == "note":
+        return f"undid the note “{shorten(undone.note or '', 60)}” on {named}"
+    if undone is not None and action in ("evidence", "import"):
+        item = undone.details.get("evidence") or {}
+        return f"undid the {action} {item.get('url') or item.get('file') or ''} on {named}"
+    return f"undid the {action} of {named}"
 
 
 @guarded
 def articles(
     article: Annotated[
-        str | None, typer.Argument(help="Only this article (id prefix or source path).")
+        str | None,
+        typer.Argument(help="Only this article (id prefix or source path), or: remove ARTICLE."),
+    ] = None,
+    removed: Annotated[
+        str | None, typer.Argument(help="With remove: the article to remove.", show_default=False)
     ] = None,
     text: Annotated[
         bool,
@@ -338,18 +361,26 @@ def articles(
             "terminal, control and bidi characters are shown escaped).",
         ),
     ] = False,
+    yes: YesOption = False,
+    by: ByOption = None,
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """List stored articles; with ARTICLE, that one (--json adds its text) or, with --text, its
     text exactly as stored, in UTF-8 (for HTML, the extracted text the offsets index); a
-    terminal is shown its control and bidi characters escaped."""
+    terminal is shown its control and bidi characters escaped. ``articles remove ARTICLE``
+    removes an article scanned by mistake, with its claims (their history stays in the log)."""
     import sys
 
     from claimtrack.errors import UsageError
     from claimtrack.terminal import inert, print_json, stdout
 
     store = open_store(db)
+    if article == "remove":
+        _remove_article(store, removed, yes=yes, by=by, json=json)
+        return
+    if removed is not None:
+        raise UsageError(f"one article at a time: {article} {removed} (remove ARTICLE removes one)")
     if article is None:
         if text:
             raise UsageError("--text needs an ARTICLE (id prefix or source path)")
@@ -371,6 +402,29 @@ def articles(
         from claimtrack.report import articles_table
 
         stdout().print(articles_table([a.to_json() for a in found]))
+
+
+def _remove_article(
+    store: Store, key: str | None, *, yes: bool, by: str | None, json: bool
+) -> None:
+    """``articles remove ARTICLE``: asks first, unless --yes."""
+    from claimtrack.errors import UsageError
+    from claimtrack.store import Filters
+    from claimtrack.terminal import print_json, safe, stdout
+
+    if key is None:
+        raise UsageError("give the article to remove: claimtrack articles remove ARTICLE")
+    record = store.article(key)
+    claims = store.claims(Filters(article=record.id))
+    checked = sum(1 for c in claims if store.config.status(c.status).reviewed)
+    what = f"{record.title or record.source} ({len(claims)} claims, {checked} with a verdict)"
+    if not (yes or typer.confirm(f"Remove {what}?")):
+        raise typer.Exit(1)
+    gone = store.remove_article(record.id, by=by)
+    if json:
+        print_json(gone)
+    else:
+        stdout().print(safe(f"removed {gone.id[:8]} {what}; the claims' history stays in the log"))
 
 
 def _write_exactly(text: str) -> None:

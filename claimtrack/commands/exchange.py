@@ -111,17 +111,23 @@ def import_(
     json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Attach the verdicts of a ClaimReview JSON-LD file to the stored claims they match."""
+    """Attach the verdicts of a ClaimReview JSON-LD file to the stored claims they match.
+
+    Importing a file again adds nothing new; the reviews this desk exported are skipped.
+    """
     import sys
 
-    from claimtrack.exchange import read_claimreviews
+    from claimtrack.exchange import is_own_review, read_claimreviews
     from claimtrack.terminal import print_json, safe, stdout
 
     data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    reviews = read_claimreviews(data, str(file))
-    entries, unmatched = open_store(db).import_reviews(reviews, set_status=set_status, by=by)
+    store = open_store(db)
+    read = read_claimreviews(data, str(file))
+    reviews = [review for review in read if not is_own_review(review, store.config)]
+    own = len(read) - len(reviews)
+    entries, unmatched = store.import_reviews(reviews, set_status=set_status, by=by)
     if json:
-        print_json({"entries": entries, "unmatched": unmatched})
+        print_json({"entries": entries, "unmatched": unmatched, "own": own})
         return
     for entry in entries:
         change = f" ({entry.before} → {entry.after})" if entry.after is not None else ""
@@ -129,6 +135,8 @@ def import_(
         rating = item.get("rating") or item.get("status")
         stdout().print(safe(f"{entry.claim[:8]}: {rating}{change}"))
     stdout().print(f"{len(reviews)} reviews, {len(entries)} claims matched, {unmatched} unmatched")
+    if own:
+        stdout().print(f"{own} of this desk's own reviews skipped (exported from this database)")
 
 
 def register(app: typer.Typer) -> None:

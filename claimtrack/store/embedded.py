@@ -22,6 +22,7 @@ from claimtrack.store import (
     legacy,
     links,
     recovery,
+    removal,
     scans,
     verdicts,
 )
@@ -148,7 +149,7 @@ class EmbeddedStore:
     ) -> list[dict[str, Any]]:
         """Store scan results in one transaction; return each article's ``scan --json``."""
         with self._write() as session:
-            return scans.save_scans(session, results, checkers)
+            return scans.save_scans(session, results, checkers, self.config)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -327,6 +328,12 @@ class EmbeddedStore:
                 session, config, reviews, set_status, by or current_user()
             )
         return [Change.from_json(e) for e in found], unmatched
+
+    def remove_article(self, key: str, by: str | None = None) -> ArticleRecord:
+        """Remove an article scanned by mistake; its claims' history stays."""
+        with self._write() as session:
+            entry = removal.remove_article(session, key, by or current_user())
+        return ArticleRecord.from_json(entry)
 
     def decide_contradictions(
         self, prefixes: Iterable[str], decision: str, note: str | None = None, by: str | None = None

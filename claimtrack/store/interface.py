@@ -197,7 +197,12 @@ class Store(Protocol):
         self, reviews: Sequence[Review], set_status: bool = False, by: str | None = None
     ) -> tuple[list[Change], int]:
         """Attach outside verdicts to the claims they match; return the changes and the number
-        of reviews that matched nothing."""
+        of reviews that matched nothing. A review a claim holds already is not added again."""
+
+    def remove_article(self, key: str, by: str | None = None) -> ArticleRecord:
+        """Remove an article scanned by mistake (by id prefix or source), with its claims and
+        contradictions; their history stays, with a ``removed`` change per claim. Returns the
+        article as it was listed."""
 
     def decide_contradictions(
         self, prefixes: Iterable[str], decision: str, note: str | None = None, by: str | None = None

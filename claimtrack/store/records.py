@@ -305,6 +305,10 @@ class Rescan:
     moved: tuple[dict[str, Any], ...] = ()
     removed: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
+    #: Claims whose sentence was edited: ``{"id", "before", "after", "reopened"}``, where
+    #: ``reopened`` says what changed (a number, date, name or negation) when the edit put the
+    #: claim back to needing review, and is None when its verdict still holds.
+    edited: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Rescan:
@@ -316,6 +320,7 @@ class Rescan:
             moved=tuple(doc.get("moved", ())),
             removed=tuple(doc.get("removed", ())),
             kept=tuple(doc.get("kept", ())),
+            edited=tuple(doc.get("edited", ())),
         )
 
     def to_json(self) -> dict[str, Any]:

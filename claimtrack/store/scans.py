@@ -14,8 +14,9 @@ from typing import Any
 
 from tinydb import Query
 
-from claimtrack.config import INITIAL_STATUS
+from claimtrack.config import INITIAL_STATUS, Config
 from claimtrack.contract import scan_json
+from claimtrack.edits import material_change
 from claimtrack.model import Article, ScanResult
 from claimtrack.store import documents
 from claimtrack.store.contradictions import record_contradiction
@@ -37,15 +38,22 @@ EDIT_THRESHOLD = 85.0
 
 
 def save_scans(
-    session: Session, results: Sequence[ScanResult], checkers: Collection[str] | None
+    session: Session,
+    results: Sequence[ScanResult],
+    checkers: Collection[str] | None,
+    config: Config,
 ) -> list[dict[str, Any]]:
     """Store scan results in a session; return each article's ``scan --json`` object."""
     index = MatchIndex(session)
-    return [_save_scan(session, result, index, checkers) for result in results]
+    return [_save_scan(session, result, index, checkers, config) for result in results]
 
 
 def _save_scan(
-    session: Session, result: ScanResult, index: MatchIndex, checkers: Collection[str] | None
+    session: Session,
+    result: ScanResult,
+    index: MatchIndex,
+    checkers: Collection[str] | None,
+    config: Config,
 ) -> dict[str, Any]:
     article = result.article
     source = article.source
@@ -67,6 +75,7 @@ def _save_scan(
     statuses: dict[str, str] = {}
     kept: set[str] = set()
     moved: list[dict[str, Any]] = []
+    edits: list[dict[str, Any]] = []
     new_docs: list[dict[str, Any]] = []
     for claim in result.claims:
         span = (claim.start, claim.end)
@@ -80,7 +89,7 @@ def _save_scan(
             claims.update(fields, Query().id == claim_id)
             statuses[claim_id] = old[claim_id]["status"]
             before = old[claim_id]
-            if (before["start"], before["end"]) != span or before.get("removed"):
+            if (before["start"], before["end"]) != span or before.get("removed") or span in edited:
                 moved.append(
                     {
                         "id": claim_id,
@@ -99,8 +108,21 @@ def _save_scan(
                     text_before=before["text"],
                     text_after=claim.text,
                 )
-                forms = row(before | fields)
-                index.update(claim_id, norm=forms["norm"], clauses=forms["clauses"])
+                reopened = _reopen(session, config, before, claim.text, who)
+                if reopened:
+                    statuses[claim_id] = INITIAL_STATUS
+                    claims.update({"status": INITIAL_STATUS}, Query().id == claim_id)
+                edits.append(
+                    {"id": claim_id, "before": before["text"], "after": claim.text}
+                    | {"reopened": reopened}
+                )
+                forms = row(before | fields | {"status": statuses[claim_id]})
+                index.update(
+                    claim_id,
+                    norm=forms["norm"],
+                    clauses=forms["clauses"],
+                    status=statuses[claim_id],
+                )
             elif before.get("removed"):
                 index.add([before | fields])
         else:
@@ -121,6 +143,7 @@ def _save_scan(
                 "moved": moved,
                 "removed": gone,
                 "kept": sorted(kept - {m["id"] for m in moved}),
+                "edited": edits,
             }
         )
     if new_docs:
@@ -140,6 +163,35 @@ def _save_scan(
     first = {"first_scanned": entry.get("first_scanned", stamp) if entry else stamp}
     put_entry(session, (entry or {}) | record | summary | first)
     return scan_json(result, stored_ids, statuses, article_id)
+
+
+def _reopen(
+    session: Session, config: Config, before: dict[str, Any], text: str, who: str
+) -> str | None:
+    """Put an edited claim back to needing review if the edit changed what its verdict rests
+    on (:func:`claimtrack.edits.material_change`); return what changed, or None.
+
+    The verdict stays in the history: the status change names it, with the old and new text.
+    """
+    status = before["status"]
+    if not config.status(status).reviewed:
+        return None
+    reason = material_change(before["text"], text)
+    if reason is None:
+        return None
+    record_change(
+        session,
+        before["id"],
+        before["article"],
+        "status",
+        who,
+        before=status,
+        after=INITIAL_STATUS,
+        note=f"reopened: the text changed ({reason})",
+        text_before=before["text"],
+        text_after=text,
+    )
+    return reason
 
 
 def _link_repeats(

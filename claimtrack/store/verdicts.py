@@ -188,7 +188,10 @@ def import_reviews(
         unmatched += not found
         for match, value in found:
             doc = claim_doc(session, match["id"], match["article"])
-            item = _with_id(_review_evidence(review, status, config), doc["id"])
+            evidence = _review_evidence(review, status, config)
+            if _attached_already(doc, evidence):  # the same file imported again
+                continue
+            item = _with_id(evidence, doc["id"])
             changes: dict[str, Any] = {
                 "evidence": [*doc.get("evidence", []), item],
                 "updated": documents.now(),
@@ -264,6 +267,15 @@ def _review_evidence(review: Review, status: Status | None, config: Config) -> d
         "rating": review.label,
         "status": None if status is None else status.name,
     }
+
+
+def _attached_already(doc: dict[str, Any], evidence: dict[str, Any]) -> bool:
+    """Whether a claim holds this review already (same URL, rating, author and date)."""
+    same = ("kind", "url", "rating", "publisher", "date")
+    return any(
+        all(held.get(key) == evidence.get(key) for key in same)
+        for held in doc.get("evidence", [])
+    )
 
 
 def _undoable(newest_first: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
