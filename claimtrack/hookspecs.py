@@ -93,8 +93,10 @@ def claimtrack_find_contradictions(
     """Yield pairs of claims in one article that contradict each other.
 
     Called once per article after enrichment with all claims, check-worthy or not. Make each
-    result with ``Contradiction.between(a, b, kind, explanation)``; ``kind`` is one of
-    ``frame``, ``polarity``, ``quantity``, ``date`` or a plugin's own word. The core sets
+    result with ``Contradiction.between(a, b, kind, explanation)``; ``kind`` is one of the
+    self-contradictions ``frame``, ``polarity``, ``quantity`` and ``date`` (one source
+    contradicting itself), ``disagreement`` (two claims, whoever made them, giving different
+    figures or dates for one thing) or a plugin's own word. The core sets
     ``extractor`` and drops duplicates of the same pair and kind. An article with more than
     ``claimtrack.MAX_CONTRADICTIONS`` contradictions is rejected, so a plugin may stop at one
     past that number.

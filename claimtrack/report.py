@@ -122,6 +122,14 @@ def annotated_text(
 
 
 DECISION_COLOURS: dict[str, str] = {"open": "yellow", "confirmed": "red", "dismissed": "dim"}
+#: The contradiction kind of two claims that disagree, whoever made them (not one source
+#: contradicting itself).
+DISAGREEMENT = "disagreement"
+
+
+def conflict_label(kind: str) -> str:
+    """How a contradiction kind is named: "quantity conflict", or "disagreement between claims"."""
+    return "disagreement between claims" if kind == DISAGREEMENT else f"{kind} conflict"
 
 
 def contradictions_panel(
@@ -131,11 +139,11 @@ def contradictions_panel(
 ) -> RenderableType:
     """Each contradiction's two statements side by side, with speakers, the explanation and
     the decision taken on it (who, when and the note); those a later scan no longer found are
-    left out."""
+    left out. Self-contradictions come first, then disagreements, each labelled as such."""
     parts: list[RenderableType] = []
-    for conflict in contradictions:
-        if conflict.get("stale"):
-            continue
+    live = [c for c in contradictions if not c.get("stale")]
+    # Self-contradictions first, then claims that disagree (two sources may have given them).
+    for conflict in sorted(live, key=lambda c: c["kind"] == DISAGREEMENT):
         table = Table(show_header=True, expand=True, box=None)
         first, second = conflict["claims"]
         table.add_column(safe(f"{first[:8]} — {speakers.get(first, '—')}"), ratio=1)
@@ -145,7 +153,7 @@ def contradictions_panel(
             safe(text[conflict["b"]["start"] : conflict["b"]["end"]]),
         )
         decision = conflict.get("decision") or "open"
-        title = f"{conflict['kind']} conflict {conflict['id'][:8]} ({decision})"
+        title = f"{conflict_label(conflict['kind'])} {conflict['id'][:8]} ({decision})"
         body: list[RenderableType] = [table, safe(conflict["explanation"], style="italic")]
         if conflict.get("decision"):
             body.append(decision_line(conflict))

@@ -1,9 +1,10 @@
 """Numbers, quantities and dates read out of claim text, normalised so that they can be compared.
 
 "13,000", "13 thousand", "thirteen thousand" and "13k" all read as 13000.0; "half" as 0.5;
-"45%", "45 percent" and "45 per cent" as 45.0 with the unit ``%``. Each quantity keeps the word
-that follows it (what is measured: "13,000 troops" measures ``troop``) and whether it is hedged
-("about", "more than", "nearly"), because a hedged figure is only a bound. Dates are read at the
+"45%", "45 percent" and "45 per cent" as 45.0 with the unit ``%``; "$40 million" and "40 million
+dollars" as 40000000.0 with the unit ``$``. Each quantity keeps whether it is hedged ("about",
+"more than", "nearly"), because a hedged figure is only a bound. What a number counts is read
+from the parse (``_facts``). Dates are read at the
 granularity the text gives (a year, a month of a year, a weekday), with relative words
 ("last year", "on Friday") resolved against the article's publication date when it is known.
 """
@@ -56,14 +57,9 @@ _NUMBER = CaselessPattern(
 # Every number holds a digit or one of these words: a text with neither holds no number.
 _NUMBER_WORDS = (*_UNITS, "half", "third", "quarter")
 _DIGIT = LazyPattern(r"\d")
-_FUNCTION_WORDS = frozenset({
-    "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "from", "with",
-    "as", "per", "than", "that", "this", "which", "who", "is", "are", "was", "were", "be", "been",
-    "has", "have", "had", "will", "would",
-})  # fmt: skip
 # Matched only at a number's end, by design: a search from every offset of a run of spaces would
 # read the rest of the run from each.
-_WORD_AFTER = LazyPattern(r"\s*(?:of\s+(?:the\s+)?)?([A-Za-z][A-Za-z-]+)")
+_WORD_AFTER = LazyPattern(r"\s*([A-Za-z][A-Za-z-]+)")
 _YEAR = LazyPattern(r"^(?:1[89]|20)\d\d$")
 
 _MONTHS = {
@@ -92,12 +88,10 @@ _DATE_WORDS = ("year", "month", "day")
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A number found in a text: its value, unit, what it measures and whether it is hedged."""
+    """A number found in a text: its value, its unit and whether it is hedged."""
 
     value: float
     unit: str  # "%", a currency sign, or "" for a plain count
-    measures: str  # the stem of the word after the number ("troop"), or ""
-    noun: str  # that word as written ("troops"), for explanations
     hedged: bool
     start: int
     end: int
@@ -126,6 +120,11 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
             return word[: len(word) - len(suffix)] + repl
     return word
+
+
+def currency(word: str) -> str:
+    """The currency sign a word names ("dollars" -> "$"), or ""."""
+    return _CURRENCY.get(word.lower(), "")
 
 
 def _words_value(words: str) -> float | None:
@@ -178,23 +177,16 @@ def quantities(text: str) -> list[Quantity]:
         if scale in ("m", "b", "k", "bn", "mn", "tn") and not match["cur"]:
             scale = ""  # "5 m" is five metres, "3 b" a grade: only money abbreviates scales
         value *= _SCALES.get(scale, 1.0)
-        after = _WORD_AFTER.match(text, match.end())
-        next_word = after.group(1).lower() if after else ""
         unit = "%" if match["pct"] else _CURRENCY.get(match["cur"] or "", "")
-        if not unit and next_word in _CURRENCY:
-            unit = _CURRENCY[next_word]
-            after = _WORD_AFTER.match(text, after.end()) if after else None
-            next_word = after.group(1).lower() if after else ""
+        if not unit:  # "40 million dollars"
+            after = _WORD_AFTER.match(text, match.end())
+            unit = currency(after.group(1)) if after else ""
         before = slice(max(0, match.start() - 20), match.start())
         hedged = bool(_HEDGES.search(text[before], low and low[before]))
-        if next_word in _FUNCTION_WORDS:
-            next_word = ""  # "$2bn for roads": the measured thing is not named next to the number
         found.append(
             Quantity(
                 value=value,
                 unit=unit,
-                measures=stem(next_word),
-                noun=next_word,
                 hedged=hedged,
                 start=match.start(),
                 end=match.end(),
@@ -238,11 +230,3 @@ def dates(text: str, published: str | None = None) -> list[DatePoint]:
             found.append(DatePoint(point[0], point[1], m.start(), m.end(), surface))
     return found
 
-
-def years_of(point: DatePoint) -> int | None:
-    """The year a date point falls in, if its granularity tells."""
-    if point.granularity == "year":
-        return point.value if isinstance(point.value, int) else None
-    if point.granularity in ("month", "day") and isinstance(point.value, tuple):
-        return int(point.value[0])
-    return None

@@ -1,18 +1,23 @@
-"""Contradictions within one article: frame, polarity, quantity and date conflicts.
+"""Contradictions within one article: frame, polarity, quantity and date conflicts, and claims
+that disagree.
 
-Pairs of claims are compared when they share a voice: two claims inside one quotation, or two
-claims whose speakers have the same name. When a speaker is unknown the pair is still compared,
-but every check asks for closer wording. Pairs by different named speakers are never compared:
-that is a dispute, not a self-contradiction. Four rule-based checks run on each pair, the first
-that fires wins:
+Pairs of claims are compared by voice: two claims inside one quotation, or two claims whose
+speakers have the same name, share a voice; when a speaker is unknown the voice is unknown, and
+every check asks for closer wording. Five rule-based checks run on each pair, the first that
+fires wins. Four find a source contradicting itself, and never compare claims by different
+named speakers (that is a dispute, not a self-contradiction):
 
 - ``frame``: one claim frames the matter in a way the other denies ("a zero-sum game" against
   "can in no way harm"), from the lexicon in ``data/frames.toml`` and the user's own files;
 - ``polarity``: one clause of each claim says the same thing, one negated and one not;
-- ``quantity``: the same measured thing, worded alike, given two different values;
-- ``date``: the same event, worded alike, placed at two different times (years, months, days or
-  weekdays that cannot overlap; a day or month written without a year is read against the
-  article's publication date).
+- ``quantity``: one event (read from the parse, :mod:`._facts`) given two different figures;
+- ``date``: one event placed at two different times (years, months, days or weekdays that
+  cannot overlap; a day or month written without a year is read against the article's
+  publication date).
+
+The fifth, ``disagreement``, is the quantity and date check for claims of different or unknown
+voices: two sources that give one project two costs, or one opening two years, are flagged too,
+as claims that disagree rather than as a self-contradiction.
 
 Precision matters more than recall: ordinary news rarely contradicts itself, so each check asks
 for near-identical wording and steps back at questions, conditionals and changes of tense.
@@ -29,9 +34,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, islice, pairwise
+from functools import partial
+from itertools import accumulate, islice
 
 import claimtrack
 from claimtrack import (
@@ -44,9 +50,9 @@ from claimtrack import (
     hookimpl,
 )
 
-from ._dates import undated_points
+from ._facts import Event, Figure, events
 from ._lexicon import Frame, Lexicon, load_lexicon
-from ._numbers import DatePoint, Quantity, dates, quantities
+from ._numbers import DatePoint
 from ._regex import LazyPattern
 from ._wording import (
     PRONOUNS,
@@ -68,10 +74,6 @@ CONFIRM_AT = 0.8
 POLARITY_OVERLAP = {"same": 0.8, "unknown": 0.85}
 #: Polarity near-misses put to a model, if there is one.
 POLARITY_NEAR = 0.5
-#: Quantity and date: share of content words (numbers and dates aside) in common, by voice.
-EVENT_OVERLAP = {"same": 0.7, "unknown": 0.75}
-#: Quantity and date: content words the two claims must share at the least.
-EVENT_MIN_SHARED = 3
 #: Frames from an unknown voice: at most this many sentences apart.
 FRAME_DISTANCE = 3
 #: Claims compared with each one that follows it, so that a huge article costs linear time.
@@ -82,15 +84,6 @@ _REPORTING = LazyPattern(
     r"\b(?:said|says|say|told|tells|added|adds|stated|argued|insisted|replied|noted|asked)\b"
 )
 
-_CAPITALISED = LazyPattern(r"\b[A-Z][A-Za-z]+")
-_OPENING = LazyPattern(r"(?:^|[.!?:“\"‘(]\s*)$")
-#: Capitalised words that say when, not who or what: they never tell two events apart by name.
-_CALENDAR = frozenset({
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-})  # fmt: skip
 #: Words that make a dated statement one of several occurrences ("visited again in 2014").
 _RECURRING = LazyPattern(
     r"\b(?:again|also|another|second|third|fourth|fifth|too|as well|once more|anew|twice"
@@ -128,14 +121,12 @@ class _Read:
     clauses: tuple[Clause, ...]
     clause_words: frozenset[str]  # the content words of all clauses
     words: frozenset[str]
-    quantities: tuple[Quantity, ...]
-    dates: tuple[DatePoint, ...]
+    events: tuple[Event, ...]  # the events the claim dates or measures (``_facts``)
+    verbs: frozenset[str]  # their verbs' lemmas
+    recurring: bool  # the claim marks one of several occurrences ("again", "another")
     question: bool
     frames: tuple[_FrameHit, ...]
     negations: int
-    tenses: frozenset[str]  # of all clauses, dates aside ("in May" is no modal "may")
-    negated: bool  # whether any clause is negated
-    names: frozenset[str]  # capitalised words inside the text: who and what it is about
     sentence: int
     quote: int | None  # start of the quotation holding the claim
     speaker: frozenset[str]  # the words of the speaker's name, normalised; empty if unknown
@@ -182,18 +173,20 @@ def find_contradictions(
         for c in sorted(claims, key=lambda c: (c.start, c.end))
     )
     window = deque(islice(reads, PAIR_WINDOW + 1))
+    behind: deque[_Read] = deque(maxlen=PAIR_WINDOW)  # the claims compared before, for series
     seen: set[tuple[str, str, str]] = set()
     while window:
         a = window.popleft()
+        around = (*behind, *window)
         for b in window:
             if a.claim.start < b.claim.end and b.claim.start < a.claim.end:
                 continue  # overlapping spans
             if a.sentence == b.sentence >= 0:
                 continue
             voice = _voice(a, b)
-            if voice == "different" or not _may_conflict(a, b, voice):
+            if not _may_conflict(a, b, voice):
                 continue
-            candidate = _judge(a, b, voice)
+            candidate = _judge(a, b, voice, around)
             if candidate is None or (a.norm, b.norm, candidate.kind) in seen:
                 continue  # a sentence repeated in the article is one finding, not several
             score = scorer(article, a.claim, b.claim) if scorer else None
@@ -209,6 +202,7 @@ def find_contradictions(
                 candidate.explanation,
                 score=1.0 if score is None else float(score),
             )
+        behind.append(a)
         window.extend(islice(reads, 1))
 
 
@@ -221,13 +215,12 @@ def _core_scorer() -> PairScorer | None:
 
 def _may_conflict(a: _Read, b: _Read, voice: str) -> bool:
     """Whether any check of :func:`_judge` could fire: a cheap test that skips most pairs."""
-    if (a.frames or b.frames) and _frame_near(a, b, voice):
-        return True
-    if a.negations != b.negations and a.clause_words & b.clause_words:
-        return True
-    if not ((a.quantities and b.quantities) or (a.dates and b.dates)):
-        return False
-    return len(a.words & b.words) >= EVENT_MIN_SHARED
+    if voice != "different":
+        if (a.frames or b.frames) and _frame_near(a, b, voice):
+            return True
+        if a.negations != b.negations and a.clause_words & b.clause_words:
+            return True
+    return bool(a.verbs & b.verbs)
 
 
 def _read(
@@ -240,82 +233,26 @@ def _read(
     quote, quoted = _quotation(article, claim, quotes)
     body = quoted or reported_content(claim.text)
     sentence = article.sentence_at(claim.start)
-    found_dates = _dates(body, article.metadata.published)
-    found_quantities = tuple(q for q in quantities(body) if not _inside(q, found_dates))
     speaker = claim.speaker.name if claim.speaker and claim.speaker.name else None
     norm = normalise(body)
     found_clauses = tuple(clauses(body, lexicon.opposites))
-    # The event checks read tense and negation with the dates blanked: "in May" is no modal
-    # "may" (the one word of a date that the clauses read as a tense or a negation).
-    plain = (
-        clauses(_blank(body, found_dates), lexicon.opposites)
-        if any("may" in p.surface.lower().split() for p in found_dates)
-        else found_clauses
-    )
+    found_events = events(article, claim)
     return _Read(
         claim=claim,
         norm=norm,
         clauses=found_clauses,
         clause_words=frozenset().union(*(c.content for c in found_clauses)),
-        words=content_words(_blank(body, [*found_quantities, *found_dates])),
-        quantities=found_quantities,
-        dates=found_dates,
+        words=content_words(body),
+        events=found_events,
+        verbs=frozenset(e.verb for e in found_events),
+        recurring=bool(_RECURRING.search(normalise(claim.text))),
         question=body.rstrip(" ”\"’'").endswith("?"),
         frames=_frame_hits(norm, lexicon),
         negations=negations(body, lexicon.opposites),
-        tenses=frozenset().union(*(c.tenses for c in plain)),
-        negated=any(c.negated for c in plain),
-        names=_names(body),
         sentence=sentence_index[sentence] if sentence else -1,
         quote=quote,
         speaker=frozenset(normalise(speaker).split()) if speaker else frozenset(),
     )
-
-
-def _dates(body: str, published: str | None) -> tuple[DatePoint, ...]:
-    """The dates of a claim: those with a year (or relative), then days and months without one."""
-    found = dates(body, published)
-    undated = [DatePoint(*point) for point in undated_points(body, published)]
-    found += [p for p in undated if not any(_overlap(p, q) for q in found)]
-    return tuple(sorted(found, key=lambda p: p.start))
-
-
-def _overlap(x: Quantity | DatePoint, y: DatePoint) -> bool:
-    return x.start < y.end and y.start < x.end
-
-
-def _inside(quantity: Quantity, found: Sequence[DatePoint]) -> bool:
-    """Whether a number is the day of a date ("13" in "January 13"), not a quantity."""
-    return any(_overlap(quantity, point) for point in found)
-
-
-def _names(text: str) -> frozenset[str]:
-    """Capitalised words that do not open a sentence or a quotation: who and what it is about.
-
-    Month and weekday names are left out: they say when, and the date check compares those.
-    """
-    return frozenset(
-        word
-        for m in _CAPITALISED.finditer(text)
-        if not _OPENING.search(text[max(0, m.start() - 3) : m.start()])
-        and (word := m.group(0).lower()) not in _CALENDAR
-    )
-
-
-def _blank(text: str, spans: Sequence[Quantity | DatePoint]) -> str:
-    """``text`` with the numbers and dates blanked out, so that wording alone is compared."""
-    ordered = sorted(spans, key=lambda s: s.start)
-    if any(left.end > right.start for left, right in pairwise(ordered)):
-        # Overlapping spans (rare): one at a time, right to left, so each cut sees the last.
-        for span in sorted(spans, key=lambda s: s.start, reverse=True):
-            text = text[: span.start] + " " + text[span.end :]
-        return text
-    pieces, end = [], 0
-    for span in ordered:  # one pass, so a claim with many numbers is not copied once per number
-        pieces += [text[end : span.start], " "]
-        end = span.end
-    pieces.append(text[end:])
-    return "".join(pieces)
 
 
 class _Quotes:
@@ -368,13 +305,16 @@ def _voice(a: _Read, b: _Read) -> str:
     return "unknown"
 
 
-def _judge(a: _Read, b: _Read, voice: str) -> _Candidate | None:
-    if not (a.question or b.question):
+def _judge(a: _Read, b: _Read, voice: str, around: Iterable[_Read]) -> _Candidate | None:
+    """The conflict between ``a`` and ``b``, if any; ``around`` are the claims near ``a``."""
+    if a.question or b.question:
+        return None
+    if voice != "different":
         found = _frame_conflict(a, b, voice) or _frame_conflict(b, a, voice)
         found = found or _polarity_conflict(a, b, voice)
         if found:
             return found
-    return _quantity_conflict(a, b, voice) or _date_conflict(a, b, voice)
+    return _event_conflict(a, b, voice, around)
 
 
 # --- frame ----------------------------------------------------------------------------------
@@ -474,59 +414,143 @@ def _clip(text: str, words: int = 14) -> str:
 # --- quantity and date ----------------------------------------------------------------------
 
 
-def _same_event(a: _Read, b: _Read, voice: str) -> bool:
-    """Whether two claims are worded alike enough, numbers and dates aside, to be one fact."""
-    shared = a.words & b.words
-    if len(shared) < EVENT_MIN_SHARED or jaccard(a.words, b.words) < EVENT_OVERLAP[voice]:
-        return False
-    if not _same_tense(a.tenses, b.tenses) or a.names != b.names:
-        return False
-    return not (a.question or b.question) and a.negated == b.negated
+def _event_conflict(
+    a: _Read, b: _Read, voice: str, around: Iterable[_Read]
+) -> _Candidate | None:
+    """One event the two claims measure or date differently, if any (:mod:`._facts`).
 
-
-def _quantity_conflict(a: _Read, b: _Read, voice: str) -> _Candidate | None:
-    if not (a.quantities and b.quantities) or _dates_differ(a, b) or not _same_event(a, b, voice):
-        return None
-    for qa in a.quantities:
-        if not qa.measures:
-            continue
-        same = [qb for qb in b.quantities if (qb.unit, qb.measures) == (qa.unit, qa.measures)]
-        values_a = {q.value for q in a.quantities if (q.unit, q.measures) == (qa.unit, qa.measures)}
-        if not same or any(_close(q.value, v) for q in same for v in values_a):
-            continue
-        qb = same[0]
-        if not _others_agree(a.quantities, b.quantities, (qa.unit, qa.measures)):
-            continue  # several figures differ at once: another poll, place or time
-        ratio = max(qa.value, qb.value) / max(min(qa.value, qb.value), 1e-9)
-        if (qa.hedged or qb.hedged) and ratio < 2:
-            continue  # "about 13,000" and "14,000" may both hold
-        thing = qa.noun if not qa.unit or qa.unit == "%" else f"{qa.unit} {qa.noun}"
-        explanation = (
-            f"The same measure ({thing}) is given as {qa.surface} in one claim "
-            f"and {qb.surface} in the other."
-        )
-        return _Candidate("quantity", explanation, confident=True)
+    From one voice it is a ``quantity`` or ``date`` self-contradiction; from two voices, or from
+    voices the attribution could not tell, a ``disagreement``. An event that the claims around
+    give a third value is a series (a live blog's updates, a figure per month), not a conflict.
+    """
+    pronouns = voice == "same"
+    for ea in a.events:
+        for eb in b.events:
+            if not ea.same_event(eb, pronouns):
+                continue
+            figures = _figure_clash(ea, eb)
+            if figures:
+                values = partial(_values, key=figures[0].key)
+                if _series(ea, pronouns, [a, *around], values):
+                    continue
+                return _figure_candidate(ea, *figures, voice)
+            if a.recurring or b.recurring:
+                continue  # "visited again in 2014": one of several visits, not the same one
+            points = _event_date_clash(ea, eb)
+            if points and not _series(ea, pronouns, [a, *around], _when):
+                return _date_candidate(ea, *points, voice)
     return None
 
 
-def _others_agree(qa: Sequence[Quantity], qb: Sequence[Quantity], key: tuple[str, str]) -> bool:
-    """Whether every figure but the one in dispute has a match on the other side."""
-    rest_a = [q for q in qa if (q.unit, q.measures) != key]
-    rest_b = [q for q in qb if (q.unit, q.measures) != key]
-    return all(any(_close(x.value, y.value) for y in rest_b) for x in rest_a) and all(
-        any(_close(y.value, x.value) for x in rest_a) for y in rest_b
+def _series(
+    event: Event,
+    pronouns: bool,
+    reads: Iterable[_Read],
+    value: Callable[[Event], frozenset[object]],
+) -> bool:
+    """Whether the claims give ``event`` more than two values (as ``value`` reads them)."""
+    seen = set()
+    for read in reads:
+        for other in read.events:
+            if other.same_event(event, pronouns) and (found := value(other)):
+                seen.add(found)
+                if len(seen) > 2:
+                    return True
+    return False
+
+
+def _values(event: Event, key: tuple[tuple[str, ...], str, str]) -> frozenset[object]:
+    return frozenset(f.value for f in event.figures if f.key == key)
+
+
+def _when(event: Event) -> frozenset[object]:
+    return frozenset((p.granularity, p.value) for p in event.dates)
+
+
+def _figure_candidate(event: Event, fa: Figure, fb: Figure, voice: str) -> _Candidate:
+    thing = event.wording
+    if voice == "same":
+        explanation = (
+            f"The same figure ({thing}) is given as {fa.surface} in one claim "
+            f"and {fb.surface} in the other."
+        )
+        return _Candidate("quantity", explanation, confident=True)
+    explanation = (
+        f"The claims give different figures for the same thing ({thing}): "
+        f"{fa.surface} in one and {fb.surface} in the other."
     )
+    return _Candidate("disagreement", explanation, confident=True)
+
+
+def _date_candidate(event: Event, da: DatePoint, db: DatePoint, voice: str) -> _Candidate:
+    if voice == "same":
+        explanation = (
+            f"The same event is dated {date_label(da)} in one claim "
+            f"and {date_label(db)} in the other."
+        )
+        return _Candidate("date", explanation, confident=True)
+    explanation = (
+        f"The claims date the same event ({event.wording}) differently: "
+        f"{date_label(da)} in one and {date_label(db)} in the other."
+    )
+    return _Candidate("disagreement", explanation, confident=True)
+
+
+def _figures_by_key(event: Event) -> dict[tuple[tuple[str, ...], str, str], list[Figure]]:
+    grouped: dict[tuple[tuple[str, ...], str, str], list[Figure]] = {}
+    for figure in event.figures:
+        grouped.setdefault(figure.key, []).append(figure)
+    return grouped
+
+
+def _figure_clash(ea: Event, eb: Event) -> tuple[Figure, Figure] | None:
+    """The one figure of an event that the two claims give different values, if exactly one.
+
+    The event must be placed at the same time in both (or at none), and every other figure must
+    agree: several differing at once are another poll, place or time. Two figures of one thing
+    in one claim are a range ("between 30 and 50 million"): a value inside it agrees. A hedged
+    figure ("more than 40") is a bound, not a value, and is never held against another.
+    """
+    if not _same_time(ea, eb):
+        return None
+    ga, gb = _figures_by_key(ea), _figures_by_key(eb)
+    if not ga or ga.keys() != gb.keys():
+        return None
+    differ = [key for key in ga if not _within(ga[key], gb[key])]
+    if len(differ) != 1:
+        return None
+    fa, fb = ga[differ[0]], gb[differ[0]]
+    if any(f.hedged for f in (*fa, *fb)):
+        return None
+    return fa[0], fb[0]
+
+
+def _within(fa: Sequence[Figure], fb: Sequence[Figure]) -> bool:
+    """Whether the values (or ranges) of two sides overlap."""
+    low_a, high_a = min(f.value for f in fa), max(f.value for f in fa)
+    low_b, high_b = min(f.value for f in fb), max(f.value for f in fb)
+    return (low_a <= high_b or _close(low_a, high_b)) and (low_b <= high_a or _close(low_b, high_a))
 
 
 def _close(x: float, y: float) -> bool:
     return abs(x - y) <= 0.005 * max(abs(x), abs(y))
 
 
-def _dates_differ(a: _Read, b: _Read) -> bool:
-    """Whether the claims carry dates that do not match (so they may be two events)."""
-    if bool(a.dates) != bool(b.dates):
-        return True
-    return bool(a.dates) and _date_clash(a.dates, b.dates) is not None
+def _same_time(ea: Event, eb: Event) -> bool:
+    """Whether two events are placed at the same time, or neither is placed at all."""
+    if ea.unread != eb.unread or bool(ea.dates) != bool(eb.dates):
+        return False
+    return not ea.dates or _date_clash(ea.dates, eb.dates) is None
+
+
+def _event_date_clash(ea: Event, eb: Event) -> tuple[DatePoint, DatePoint] | None:
+    """Two dates that cannot name one time for an event with the same figures, if any."""
+    if not (ea.dates and eb.dates) or ea.unread != eb.unread:
+        return None
+    ga, gb = _figures_by_key(ea), _figures_by_key(eb)
+    if ga.keys() != gb.keys() or not all(_within(ga[k], gb[k]) for k in ga):
+        return None  # different figures at different times: two events, not one
+    return _date_clash(ea.dates, eb.dates)
 
 
 def _date_clash(
@@ -587,20 +611,3 @@ def date_label(point: DatePoint) -> str:
         label = str(value).capitalize()
     written = _PREPOSITION.sub("", point.surface)
     return f"“{written}” ({label})" if _RELATIVE.search(written) else label
-
-
-def _date_conflict(a: _Read, b: _Read, voice: str) -> _Candidate | None:
-    if not (a.dates and b.dates) or _RECURRING.search(a.norm) or _RECURRING.search(b.norm):
-        return None  # "visited again in 2014": one of several visits, not the same one
-    clash = _date_clash(a.dates, b.dates)
-    if clash is None or not _same_event(a, b, voice):
-        return None
-    values_a = {q.value for q in a.quantities}
-    values_b = {q.value for q in b.quantities}
-    if values_a != values_b:
-        return None  # different figures at different times: two events, not one
-    explanation = (
-        f"The same event is dated {date_label(clash[0])} in one claim "
-        f"and {date_label(clash[1])} in the other."
-    )
-    return _Candidate("date", explanation, confident=True)

@@ -37,7 +37,7 @@ def _find(
 def _pair(a: str, b: str, name: str = "Jordan Ellis") -> list[Contradiction]:
     """Two statements by one speaker, written the way the ProSeCCo scorer writes them."""
     text = f"{name} said: “{a}”\n\nLater in the same discussion, {name} said: “{b}”\n"
-    return _find(text)
+    return _find(text, speaker=name)
 
 
 # --- frame ----------------------------------------------------------------------------------
@@ -241,9 +241,11 @@ def test_number_normalisation() -> None:
     values = [q.value for q in quantities("13,000 or 13 thousand or thirteen thousand or half")]
     assert values == [13000.0, 13000.0, 13000.0, 0.5]
     (share,) = quantities("45 per cent of voters")
-    assert (share.value, share.unit, share.measures) == (45.0, "%", "voter")
+    assert (share.value, share.unit) == (45.0, "%")
     (money,) = quantities("$1.5 billion in aid")
     assert (money.value, money.unit) == (1.5e9, "$")
+    (written,) = quantities("40 million dollars")
+    assert (written.value, written.unit) == (4e7, "$")
 
 
 # --- date -----------------------------------------------------------------------------------
@@ -436,8 +438,8 @@ def test_model_that_passes_leaves_the_rules_alone() -> None:
 
 
 def test_the_hook_stops_one_past_the_core_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    line = "The port moved {} tonnes of grain to the city last week.\n"
-    text = "".join(line.format(n) for n in range(150))
+    lines = ("Pier {} of the port is safe.\n", "Pier {} of the port is not safe.\n")
+    text = "".join(lines[n % 2].format(n) for n in range(150))
     article = make_article(text, "quarrel")
     claims = _claims(article)
     read = []

@@ -19,7 +19,8 @@ def listing(
     ctx: typer.Context,
     article: ArticleOption = None,
     kind: Annotated[
-        str | None, typer.Option(help="Only this kind: frame, polarity, quantity, date …")
+        str | None,
+        typer.Option(help="Only this kind: frame, polarity, quantity, date, disagreement …"),
     ] = None,
     open_: Annotated[bool, typer.Option("--open", help="Only those not decided yet.")] = False,
     decision: Annotated[
