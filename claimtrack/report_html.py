@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from claimtrack.exchange import script_safe
+from claimtrack.report import conflict_label
 
 #: CSS colours for the rich colour names statuses are given in ``config.toml``.
 CSS_COLOURS = {
@@ -214,7 +215,7 @@ def _contradiction(item: HtmlContradiction, claims: Mapping[str, HtmlClaim]) -> 
     decided = f" — {_e(item.decision)}" if item.decision else ""
     return (
         f'<div class="contradiction" id="contradiction-{_e(item.id)}"><strong>'
-        f"{_e(item.kind)} conflict{decided}</strong>: {_e(item.explanation)}<br>"
+        f"{_e(conflict_label(item.kind))}{decided}</strong>: {_e(item.explanation)}<br>"
         f"{_short(claims.get(item.a), item.a)} and {_short(claims.get(item.b), item.b)}</div>\n"
     )
 
