@@ -443,9 +443,9 @@ def dashboard(
 
 
 def _awaiting_title(shown: int, total: int) -> str:
-    """"Awaiting review, most check-worthy first (showing 10 of 13)"."""
+    """"Awaiting review, oldest first, most check-worthy first within (showing 10 of 13)"."""
     count = f"showing {shown} of {total}" if shown < total else f"{total} in all"
-    return f"Awaiting review, most check-worthy first ({count})"
+    return f"Awaiting review, oldest first, most check-worthy first within ({count})"
 
 
 def articles_table(articles: Sequence[Mapping[str, Any]]) -> Table:

@@ -161,3 +161,11 @@ def test_a_scan_on_a_terminal_shows_a_bar_and_one_screen(
     assert "scanning" in screen  # the progress bar, drawn while the scan ran
     assert "Scanned 12 articles" in screen
     assert screen.count("\n") < 24  # one screen, not a table per article
+
+
+def test_the_reports_queue_puts_the_most_check_worthy_first(db_path: Path) -> None:
+    run("scan", str(FIXTURES / "review" / "council.txt"))
+    every = sorted((c["score"] for c in listed("claims")), reverse=True)
+    overview = json.loads(run("report", "--json", "--limit", "10").stdout)
+    assert [c["score"] for c in overview["awaiting"]] == every[:10]
+    assert f"showing 10 of {len(every)}" in run("report", "--limit", "10").stdout

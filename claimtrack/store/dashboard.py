@@ -6,9 +6,8 @@ the dashboard lists.
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from claimtrack.config import Config
@@ -42,8 +41,8 @@ def dashboard(session: Session, config: Config, limit: int) -> Dashboard:
     """The report's overview, from the catalog, the match index and the history.
 
     Counts by status and type; the speakers with most claims rated below the top of the scale;
-    the ``limit`` most check-worthy claims still awaiting a verdict and how many there are; the
-    latest changes.
+    the ``limit`` oldest claims still awaiting a verdict, an article's most check-worthy first,
+    and how many there are; the latest changes.
     """
     pending = {s.name for s in config.statuses if not s.reviewed}
     faulted = {
@@ -59,7 +58,7 @@ def dashboard(session: Session, config: Config, limit: int) -> Dashboard:
     return Dashboard(
         summary=summary(entries),
         speakers=tuple(speakers.most_common(limit)),
-        awaiting=tuple(_most_checkworthy_pending(session, entries, pending, limit)),
+        awaiting=tuple(_oldest_pending(session, entries, pending, limit)),
         awaiting_total=sum(
             count
             for entry in entries
@@ -100,23 +99,27 @@ def latest_articles(
     return sections, len(entries)
 
 
-def _most_checkworthy_pending(
+def _oldest_pending(
     session: Session, entries: Sequence[dict[str, Any]], pending: set[str], limit: int
 ) -> list[ClaimRecord]:
-    """The ``limit`` live claims with a status in ``pending`` that score highest (the oldest
-    first among equals): the queue a fact-checker works down.
+    """The ``limit`` live claims with a status in ``pending`` first seen earliest, the most
+    check-worthy first among claims seen at once (an article's claims are seen together).
 
-    Only articles the catalog counts pending claims in are read; ``limit`` claims are kept.
+    A claim is first seen no earlier than its article was first scanned, so articles are read
+    oldest first, only those the catalog counts pending claims in, until no later one can hold
+    an earlier claim: the report stays fast however many articles wait.
     """
-
-    def waiting() -> Iterator[dict[str, Any]]:
-        for entry in entries:
-            if any(entry.get("statuses", {}).get(status) for status in pending):
-                for doc in (tables_of(session, entry["id"]).get("claims") or {}).values():
-                    if doc["status"] in pending and not doc.get("removed"):
-                        yield doc
-
-    best = heapq.nsmallest(
-        limit, waiting(), key=lambda d: (-float(d["score"]), d.get("first_seen") or "", d["id"])
-    )
-    return [ClaimRecord.from_json(doc) for doc in best]
+    waiting: list[tuple[str, float, str, dict[str, Any]]] = []
+    for entry in sorted(entries, key=lambda e: e.get("first_scanned") or ""):
+        first = entry.get("first_scanned") or ""
+        if len(waiting) >= limit and (not waiting or first > waiting[-1][0]):
+            break
+        if not any(entry.get("statuses", {}).get(status) for status in pending):
+            continue
+        for doc in (tables_of(session, entry["id"]).get("claims") or {}).values():
+            if doc["status"] in pending and not doc.get("removed"):
+                seen = doc.get("first_seen") or ""
+                waiting.append((seen, -float(doc["score"]), doc["id"], doc))
+        waiting.sort(key=lambda item: item[:3])
+        del waiting[limit:]
+    return [ClaimRecord.from_json(doc) for *_, doc in waiting]
