@@ -1,4 +1,6 @@
-"""One scan: load → segment → furniture → extract → enrich → relate, each plugin isolated."""
+"""One scan: load → segment → analyse → furniture → extract → enrich → relate, each plugin
+isolated. The analysis is the article's spaCy parse (``Article.doc``), made once per scanned
+article before the plugins run, so that no plugin's time limit pays for it."""
 
 from __future__ import annotations
 
@@ -90,6 +92,7 @@ def scan_article(host: PluginHost, article: Article) -> ScanResult:
     Raise ``ArticleError`` if the article is over a limit (:func:`within_limits`).
     """
     article = within_limits(article)
+    article.doc  # noqa: B018 - the analysis stage: one parse, before any plugin's time limit
     host.take_failures()
     token = _HOST.set(host)
     try:

@@ -38,7 +38,6 @@ from itertools import accumulate, islice
 from claimtrack import Article, Claim, Span, Speaker, hookimpl
 from claimtrack_plugins._dates import parse_iso, resolve_dates
 from claimtrack_plugins._regex import CaselessPattern, LazyPattern, RunPattern, lowered
-from claimtrack_plugins.attribution import attributed, part_speaker, speaker_for
 
 _REPORTING = (
     r"(?:said|says|told|tells|added|adds|stated|states|noted|notes|argued|argues|explained"
@@ -130,18 +129,34 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
 
 
 def _part_speakers(article: Article, claim: Claim, spans: list[Span]) -> list[Speaker | None]:
-    """Each part's speaker: the attribution's within the part, when it has one of its own.
+    """Each part's speaker: that of an attribution frame within the part, else the sentence's.
 
-    Only where the attribution plugin ran on this article and the sentence still has the speaker
-    it gave (no later enricher replaced it); else every part keeps the sentence's speaker.
+    The frames are public data on the claim, ``details["attributions"]`` (docs/plugins.md),
+    as the attribution plugin records them: "X said A, but officials said B" gives the part
+    "officials said B" the frame it holds. A part whose frame governs too little of it
+    ("He said:") keeps the sentence's speaker.
     """
-    found = attributed(article)
-    if found is None or claim.speaker != speaker_for(article, found, claim):
-        return [claim.speaker] * len(spans)
-    speakers = []
+    frames = claim.details.get("attributions") or []
+    speakers: list[Speaker | None] = []
     for span in spans:
-        own = part_speaker(article, found, span)
-        speakers.append(claim.speaker if own is None else own)
+        own = [
+            frame
+            for frame in frames
+            if span.start <= frame["cue"][0] < span.end
+            and len(
+                article.text[
+                    max(span.start, frame["content"][0]) : min(span.end, frame["content"][1])
+                ].split()
+            )
+            >= _MIN_WORDS
+        ]
+        if not own:
+            speakers.append(claim.speaker)
+            continue
+        frame = own[0]
+        speakers.append(
+            Speaker(frame["name"], frame["mention"], frame["start"], frame["end"])
+        )
     return speakers
 
 

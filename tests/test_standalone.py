@@ -74,8 +74,8 @@ def test_split_parts_take_the_speaker_of_their_own_attribution() -> None:
     attributed = attribution.claimtrack_enrich_claims(article=article, claims=claims)
     parts = claimtrack_enrich_claims(article, attributed)
     speakers = [(p.speaker.mention if p.speaker else None) for p in parts]
-    assert speakers == ["Mayor Ana Lindqvist", "the city auditors", None]
-    # Without the attribution plugin's result for this article, parts keep the given speaker.
+    assert speakers == ["Ana Lindqvist", "the city auditors", None]
+    # Without frames recorded on the claim, parts keep the given speaker.
     other = make_article(text, "t.txt")
     given = Speaker("Jane Roe", "Jane Roe", 0, 8)
     claim = Claim.from_span(other, 0, text.index("\n"), speaker=given)

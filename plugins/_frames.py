@@ -1,0 +1,218 @@
+"""Attribution frames read off the dependency parse: who is cited, by which word, saying what.
+
+A frame is a cue (a verb of saying, thinking or reporting, or "according to"), the token heading
+its source (the subject of the cue, the agent of a passive cue, the object of "according to",
+the name before a headline colon), and the content it governs (the clause or quotation it
+introduces, or the clause it is set into). Which words cue an attribution is learned from
+annotated news (``data/cues.json``, written by ``scripts/train_attribution_cues.py`` from
+PolNeAR's training articles); the structure comes from spaCy's parse, never from patterns over
+characters.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as DocSpan
+
+from claimtrack import Quote, Span
+
+#: How often a lemma must head an annotated cue, among its occurrences, to count as a cue.
+MIN_CUE_RATE = 0.3
+#: The rate that makes a lemma a cue when it governs a clause ("found that …").
+MIN_CLAUSE_CUE_RATE = 0.05
+#: How many annotated cues a lemma must head in the training articles to count at all.
+MIN_CUE_COUNT = 8
+#: Dependency labels of a verb's subject.
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+#: Dependencies through which a verb shares the subject of its head ("he smiled and said",
+#: "she went on to say", "was quoted as saying").
+_SHARES_SUBJECT = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep"})
+#: Dependencies of what a cue governs besides a reported clause.
+_OBJECTS = frozenset({"xcomp", "dobj", "prep", "advcl"})
+#: Verbs whose subject "it" cites nobody ("it seems", "it appears", "it is said").
+_IMPERSONAL = frozenset({"seem", "appear", "be"})
+#: Entity labels that can be a source on their own.
+SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One attribution: ``cue`` the cue words, ``source`` the source's head token (its index
+    in the doc), ``content`` the characters it attributes. ``reported`` marks reported speech
+    or thought (a clause the cue governs or is set into, "according to", a headline label):
+    only such a frame makes its source a claim's speaker."""
+
+    cue: Span
+    source: int
+    content: Span
+    reported: bool = False
+    according: bool = False
+    label: bool = False
+
+
+@lru_cache(maxsize=1)
+def _cue_table() -> dict[str, list[int]]:
+    data = resources.files("claimtrack_plugins").joinpath("data/cues.json").read_text("utf-8")
+    table: dict[str, list[int]] = json.loads(data)["cues"]
+    return table
+
+
+@lru_cache(maxsize=1)
+def cue_lemmas() -> frozenset[str]:
+    """The ``lemma/POS`` keys that cue an attribution wherever they stand."""
+    return _cues(MIN_CUE_RATE)
+
+
+@lru_cache(maxsize=1)
+def clause_cue_lemmas() -> frozenset[str]:
+    """The ``lemma/POS`` keys that cue an attribution when they govern a clause."""
+    return _cues(MIN_CLAUSE_CUE_RATE)
+
+
+def _cues(rate: float) -> frozenset[str]:
+    return frozenset(
+        key
+        for key, (cued, seen) in _cue_table().items()
+        if cued >= MIN_CUE_COUNT and cued >= rate * seen
+    )
+
+
+def is_cue(token: Token) -> bool:
+    """Whether ``token`` is a verb that cues an attribution: one that usually does in annotated
+    news, or one that sometimes does and here governs a clause ("the report found that …")."""
+    key = f"{token.lemma_.lower()}/{token.pos_}"
+    if key in cue_lemmas():
+        return True
+    return key in clause_cue_lemmas() and any(c.dep_ == "ccomp" for c in token.children)
+
+
+def find_frames(doc: Doc, sentence: DocSpan, quoted: Sequence[Quote]) -> Iterator[Frame]:
+    """The frames of one sentence of ``doc``; cues inside a quotation are the quoted speaker's
+    words, not the article's attributions, and are skipped."""
+    for token in sentence:
+        if _in_quote(token.idx, quoted):
+            continue
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            frame = _according(token, sentence)
+        elif is_cue(token) and token.pos_ in ("VERB", "AUX"):
+            frame = _verb_frame(token, sentence)
+        else:
+            continue
+        if frame is not None:
+            yield frame
+    label = headline_label(sentence)
+    if label is not None:
+        yield label
+
+
+def _in_quote(offset: int, quoted: Sequence[Quote]) -> bool:
+    return any(q.inner.start <= offset < q.inner.end for q in quoted)
+
+
+def _according(token: Token, sentence: DocSpan) -> Frame | None:
+    """ "According to X": X is the source and the clause the phrase is set into the content."""
+    to = next(c for c in token.children if c.lower_ == "to")
+    objects = [c for c in to.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    phrase = _extent(token)
+    content = _without(sentence, phrase)
+    cue = Span(token.idx, to.idx + len(to.text))
+    return Frame(cue, objects[0].i, content, reported=True, according=True)
+
+
+def _verb_frame(cue: Token, sentence: DocSpan) -> Frame | None:
+    source = subject_of(cue)
+    if source is None:
+        return None
+    cue_span = Span(cue.idx, cue.idx + len(cue.text))
+    clauses = [c for c in cue.children if c.dep_ == "ccomp"]
+    if clauses:  # "X said (that) …", "…, X said"
+        return Frame(cue_span, source.i, _covering(clauses), reported=True)
+    # Set into the clause it reports: "The plan, she said, failed", "As the report states, …".
+    if cue.dep_ == "parataxis" or (
+        cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+    ):
+        return Frame(cue_span, source.i, _without(sentence, _extent(cue)), reported=True)
+    # What else the cue governs ("denounced the plan", "wants to cut taxes"): an attribution
+    # of a stance or an act, which the journalist reports in their own voice.
+    objects = [c for c in cue.children if c.dep_ in _OBJECTS and c.i != source.i]
+    if objects:
+        return Frame(cue_span, source.i, _covering(objects))
+    frame = _extent(source)
+    outside = Span(min(frame.start, cue.idx), max(frame.end, cue_span.end))
+    return Frame(cue_span, source.i, _without(sentence, outside))
+
+
+def _covering(tokens: list[Token]) -> Span:
+    """The characters from the first to the last of the tokens' subtrees."""
+    return Span(min(_extent(t).start for t in tokens), max(_extent(t).end for t in tokens))
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The source of a cue verb: its subject, the agent of a passive, or the subject it shares
+    with the verb it depends on ("was quoted as saying", "went on to say", "smiled and said")."""
+    node = verb
+    for _ in range(4):
+        subjects = [c for c in node.children if c.dep_ in SUBJECTS]
+        agents = [g for c in node.children if c.dep_ == "agent" for g in c.children]
+        if node.dep_ == "relcl" and subjects and subjects[0].tag_ in ("WP", "WDT"):
+            return node.head  # "officials, who said …": the noun the clause describes
+        if agents and (node is verb or not subjects):
+            return agents[0]
+        if subjects:
+            subject = subjects[0]
+            # "It was said that …", "it is believed": no one is cited.
+            if subject.dep_ == "nsubjpass" and node is verb:
+                return None
+            if subject.dep_ == "csubj" or subject.tag_ == "EX":  # "there are said to be …"
+                return None
+            if subject.lower_ == "it" and node.lemma_.lower() in _IMPERSONAL:
+                return None  # "it seems", "it appears": nobody is cited
+            return subject
+        if node.dep_ not in _SHARES_SUBJECT or node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def headline_label(sentence: DocSpan) -> Frame | None:
+    """ "Pence: …", "JAKE TAPPER: …": capitalised words, then a colon that opens the sentence;
+    the words are the source and the rest the content. Only a label that names someone the
+    article names is kept (:class:`Frame.label`): "Update: …" names no one."""
+    colon = next((t for t in sentence[:8] if t.text == ":"), None)
+    if colon is None or colon.i == sentence.start or colon.i + 1 >= sentence.end:
+        return None
+    label = sentence.doc[sentence.start : colon.i]
+    words = [t for t in label if not t.is_punct]
+    if not words or len(words) > 5:
+        return None
+    if not all(t.is_title or t.is_upper for t in words):
+        return None
+    rest = sentence.doc[colon.i + 1 : sentence.end]
+    return Frame(
+        Span(colon.idx, colon.idx + 1),
+        words[-1].i,
+        Span(rest.start_char, rest.end_char),
+        reported=True,
+        label=True,
+    )
+
+
+def _extent(token: Token) -> Span:
+    """The characters of a token's subtree."""
+    left, right = token.left_edge, token.right_edge
+    return Span(left.idx, right.idx + len(right.text))
+
+
+def _without(sentence: DocSpan, part: Span) -> Span:
+    """The larger side of ``sentence`` around ``part`` (the clause a frame is set into)."""
+    before = Span(sentence.start_char, max(sentence.start_char, part.start))
+    after = Span(min(part.end, sentence.end_char), sentence.end_char)
+    return before if len(before) >= len(after) else after

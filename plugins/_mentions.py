@@ -1,0 +1,319 @@
+"""Who a source mention refers to: a named entity of the article, found through the parse.
+
+A speaker's name is always a person, organisation, government or group the article names (an
+entity of spaCy's recogniser), at its full length: "Aslam" is "Tasnim Aslam" when the article
+names her so, "Environmental Protection officials" speak for the "Department of Environmental
+Protection" the article names. A pronoun takes the latest suitable speaker or entity before it;
+a role noun ("the spokesperson", "the agency") the entity the article introduced with that word
+(an apposition "Tasnim Aslam, the spokesperson", a title "spokesperson Tasnim Aslam", an owner
+"a report by the Tax Policy Center", or an organisation whose name holds the word). What
+resolves to no entity keeps its words as the mention and gets no name.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as DocSpan
+
+from claimtrack import Speaker
+from claimtrack_plugins._frames import SOURCE_ENTITIES
+
+#: Titles before a name that tell its bearer's gender ("Mr. Trump", "Ms. Aslam").
+_TITLES = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
+_PRONOUN_GENDER = {
+    "he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
+}
+_PERSONAL = frozenset(_PRONOUN_GENDER)
+_GROUP = frozenset({"they", "them"})
+_THING = frozenset({"it"})
+#: Sentences back that a pronoun may reach for a name mentioned, and for a speaker.
+_PRONOUN_REACH = 3
+_SPEAKER_REACH = 8
+#: Prepositions linking a noun to who it belongs to ("a report by X", "the spokesman for X").
+_OWNER_PREPOSITIONS = frozenset({"by", "from", "of", "for", "at"})
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """One mention of an entity: where, its full name, its kind and its gender if known."""
+
+    start: int
+    name: str
+    label: str
+    sentence: int
+
+
+class Resolver:
+    """Resolves source mentions of one parsed article to the entities it names."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.sentence_of = {s.start: k for k, s in enumerate(doc.sents)}
+        self.sentence_starts = sorted(self.sentence_of)
+        entities = [e for e in doc.ents if e.label_ in SOURCE_ENTITIES and _clean(e)]
+        self.entity_at: dict[int, DocSpan] = {}
+        for entity in entities:
+            for token in _clean(entity):
+                self.entity_at[token.i] = entity
+        self.gender: dict[str, str] = {}
+        self.full = self._full_names(entities)
+        self.named = [
+            Named(e.start_char, self.full_name(e), e.label_, self.sentence_index(e.start))
+            for e in entities
+        ]
+        self.named_starts = [n.start for n in self.named]
+        self.roles = self._roles(entities)
+        self.organisations = sorted({n.name for n in self.named if n.label == "ORG"})
+        self.holding: dict[str, str | None] = {}
+        self.owners = self._owners()
+        #: Speakers found so far, in text order: (offset, sentence, speaker, label).
+        self.spoken: list[tuple[int, int, Speaker, str]] = []
+
+    # --- names ---------------------------------------------------------------------------
+
+    def _full_names(self, entities: list[DocSpan]) -> dict[str, str]:
+        """Each first name and surname of a person named in full → the longest such name."""
+        full: dict[str, str] = {}
+        for entity in entities:
+            words = _clean(entity)
+            text = words.text
+            if entity.label_ == "PERSON" and 2 <= len(words) <= 4 and _name_like(words):
+                for key in (words[-1].text.lower(), words[0].text.lower()):
+                    if len(text) > len(full.get(key, "")):
+                        full[key] = text
+            title = entity.doc[entity.start - 1].lower_ if entity.start else ""
+            if title in _TITLES:
+                self.gender[words[-1].text.lower()] = _TITLES[title]
+        return full
+
+    def full_name(self, entity: DocSpan) -> str:
+        """The longest form of an entity's name in the article."""
+        words = _clean(entity)
+        text = words.text
+        if len(words) == 1:  # a surname, whatever label the recogniser gave it ("Aslam said")
+            return self.full.get(text.lower(), text)
+        return text
+
+    def sentence_index(self, token_index: int) -> int:
+        """The index of the sentence holding the token at ``token_index``."""
+        return bisect_right(self.sentence_starts, token_index) - 1
+
+    def _roles(self, entities: list[DocSpan]) -> dict[str, list[tuple[int, str, str]]]:
+        """Role word → (offset, full name, label) of every entity introduced with that noun:
+        "Tasnim Aslam, the spokesperson", "spokesperson Tasnim Aslam", "the Food Standards
+        Agency" (its own words are roles of an organisation: "the agency")."""
+        roles: dict[str, list[tuple[int, str, str]]] = {}
+        for entity in entities:
+            name = self.full_name(entity)
+            root = entity.root
+            nouns = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+            if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+                nouns.append(root.head)
+            nouns.extend(
+                t for t in root.lefts if t.dep_ == "compound" and t.pos_ == "NOUN"
+            )
+            if entity.label_ == "ORG":
+                nouns.extend(t for t in _clean(entity) if t.pos_ in ("NOUN", "PROPN"))
+            for noun in nouns:
+                roles.setdefault(noun.lemma_.lower(), []).append(
+                    (entity.start_char, name, entity.label_)
+                )
+        return {role: sorted(found) for role, found in roles.items()}
+
+    # --- resolving -----------------------------------------------------------------------
+
+    def speaker(self, head: Token) -> Speaker:
+        """The speaker a source's head token names, with the mention as written."""
+        if head.is_title and head.lower_ in self.full and head.i not in self.entity_at:
+            # A name the recogniser missed ("Pence: …"), named in full elsewhere.
+            return self._found(head, _mention(head), self.full[head.lower_], "PERSON")
+        entity = self.entity_at.get(head.i)
+        if entity is not None:
+            words = _clean(entity)
+            return self._found(head, words, self._with_others(head, self.full_name(entity)),
+                               entity.label_)
+        mention = _mention(head)
+        name, label = self._refer(head, mention)
+        return self._found(head, mention, name, label)
+
+    def _with_others(self, head: Token, name: str) -> str:
+        """The name, joined by the entities coordinated with it ("Roscosmos and NASA said")."""
+        own = self.entity_at.get(head.i)
+        others = [
+            self.full_name(self.entity_at[c.i])
+            for c in head.children
+            if c.dep_ == "conj" and c.i in self.entity_at and self.entity_at[c.i] != own
+        ]
+        return " and ".join([name, *others]) if others else name
+
+    def _found(self, head: Token, mention: DocSpan, name: str | None, label: str) -> Speaker:
+        speaker = Speaker(
+            name=name, mention=mention.text, start=mention.start_char, end=mention.end_char
+        )
+        if name:
+            self.spoken.append((head.idx, self.sentence_index(head.i), speaker, label))
+            gender = _PRONOUN_GENDER.get(head.lower_)
+            if gender and label == "PERSON":
+                self.gender.setdefault(name.split()[-1].lower(), gender)
+        return speaker
+
+    def _refer(self, head: Token, mention: DocSpan) -> tuple[str | None, str]:
+        low = head.lower_
+        if head.pos_ == "PRON" or low in _PERSONAL | _GROUP | _THING:
+            return self._pronoun(head)
+        # A name set beside the noun: "the spokesperson, Tasnim Aslam".
+        for token in head.rights:
+            if token.dep_ == "appos" and token.i in self.entity_at:
+                entity = self.entity_at[token.i]
+                return self.full_name(entity), entity.label_
+        role = self._role(head)
+        if role[0] and role[1] == "PERSON":  # "the GOP nominee": the person it introduced
+            return role
+        # A name inside the noun phrase. A possessor speaks for what it owns ("Ivana Trump's
+        # brief"), an organisation for its people and papers ("Con Edison officials", "a
+        # Reuters survey"), a person for a singular noun ("the Clinton camp").
+        # "Environmental Protection officials" speak for the "Department of Environmental
+        # Protection" the article names; a place, or a person before a plural ("West Mercia
+        # police", "Obama administration officials"), is named as written.
+        names = [t for t in head.lefts if t.dep_ in ("compound", "poss", "nmod")
+                 and (t.i in self.entity_at or t.pos_ == "PROPN")]
+        if names and head.pos_ == "NOUN":
+            first = min(self.entity_at[t.i].start if t.i in self.entity_at else t.i for t in names)
+            modifier = _clean(head.doc[first : names[-1].i + 1])
+            longer = self._organisation_holding(modifier.text)
+            if longer and longer.lower() != modifier.text.lower():
+                return longer, "ORG"
+            named = self.entity_at.get(names[-1].i)
+            if named is not None and (
+                names[-1].dep_ == "poss"
+                or named.label_ == "ORG"
+                or (named.label_ == "PERSON" and head.tag_ == "NN")
+            ):
+                return self.full_name(named), named.label_
+            return _clean(head.doc[first : head.i + 1]).text, "ORG"
+        owner = self._owner(head)
+        if owner is not None:
+            return owner
+        if head.pos_ == "PROPN":  # a name the recogniser missed: its proper nouns as written
+            words = head.doc[min(t.i for t in mention if t.pos_ == "PROPN") : head.i + 1]
+            full = self.full.get(words.text.lower())
+            return full or words.text, "PERSON" if full or len(words) > 1 else "ORG"
+        return role
+
+    def _organisation_holding(self, words: str) -> str | None:
+        """The longest organisation the article names whose name holds ``words`` in order."""
+        if words not in self.holding:
+            found = [name for name in self.organisations if _holds(name, words)]
+            self.holding[words] = max(found, key=len) if found else None
+        return self.holding[words]
+
+    def _owners(self) -> dict[str, list[tuple[int, tuple[str, str]]]]:
+        """Noun lemma → (token index, owner entity's name and label) at every mention of the
+        noun with an owner: a possessive, a name before it, or "by"/"from"/… an entity."""
+        owners: dict[str, list[tuple[int, tuple[str, str]]]] = {}
+        for token in self.doc:
+            if token.pos_ != "NOUN":
+                continue
+            for child in token.children:
+                held = [child] if child.dep_ in ("poss", "compound") else []
+                if child.dep_ == "prep" and child.lower_ in _OWNER_PREPOSITIONS:
+                    held = [g for g in child.children if g.dep_ == "pobj"]
+                for owner in held:
+                    entity = self.entity_at.get(owner.i)
+                    if entity is not None:
+                        found = (self.full_name(entity), entity.label_)
+                        owners.setdefault(token.lemma_.lower(), []).append((token.i, found))
+        return owners
+
+    def _owner(self, head: Token) -> tuple[str, str] | None:
+        """The entity a noun belongs to here or at its latest earlier mention with an owner: "a
+        report by the Tax Policy Center" … "the report said"."""
+        mentions = self.owners.get(head.lemma_.lower(), [])
+        index = bisect_right(mentions, head.i, key=lambda item: item[0])
+        return mentions[index - 1][1] if index else None
+
+    def _role(self, head: Token) -> tuple[str | None, str]:
+        """The entity most recently introduced with this role word before the mention, else the
+        first introduced after it ("the spokesperson … Tasnim Aslam, the spokesperson")."""
+        introduced = self.roles.get(head.lemma_.lower(), [])
+        if not introduced:
+            return None, ""
+        index = bisect_left(introduced, head.idx, key=lambda item: item[0])
+        _, name, label = introduced[index - 1] if index else introduced[0]
+        return name, label
+
+    def _pronoun(self, head: Token) -> tuple[str | None, str]:
+        low = head.lower_
+        gender = _PRONOUN_GENDER.get(low)
+        if not (gender or low in _GROUP | _THING):
+            return None, ""  # "I", "we", "you" outside a quotation: no one the text names
+        wanted = {"PERSON"} if gender else {"ORG", "NORP", "GPE"}
+        for name, label in self._antecedents(head):
+            if not name or not (label in wanted or self._looks_like(name, label, gender)):
+                continue
+            known = self.gender.get(name.split()[-1].lower())
+            if gender and known and known != gender:
+                continue
+            return name, label
+        return None, ""
+
+    def _antecedents(self, head: Token) -> list[tuple[str | None, str]]:
+        """Who a pronoun may refer to, nearest first: speakers within ``_SPEAKER_REACH``
+        sentences, counted one sentence nearer than names mentioned within ``_PRONOUN_REACH``."""
+        here = self.sentence_index(head.i)
+        candidates: list[tuple[int, int, str | None, str]] = []
+        for offset, sentence, speaker, label in reversed(self.spoken):
+            if here - sentence > _SPEAKER_REACH:
+                break
+            if offset < head.idx:
+                candidates.append((here - sentence - 1, -offset, speaker.name, label))
+        for n in reversed(self.named[: bisect_left(self.named_starts, head.idx)]):
+            if here - n.sentence > _PRONOUN_REACH:
+                break
+            candidates.append((here - n.sentence, -n.start, n.name, n.label))
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        return [(name, label) for _, _, name, label in candidates]
+
+    def _looks_like(self, name: str, label: str, gender: str | None) -> bool:
+        """Whether a one-word "person" is as likely an organisation ("Roscosmos said … It
+        said"): the recogniser's labels are least sure there, and no full name holds it."""
+        if gender or label != "PERSON" or " " in name:
+            return False
+        return name.lower() not in self.gender
+
+
+def _clean(entity: DocSpan) -> DocSpan:
+    """The entity without a leading "the" or a trailing possessive."""
+    start, end = entity.start, entity.end
+    doc = entity.doc
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct
+                           or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
+                           or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def _name_like(words: DocSpan) -> bool:
+    """Whether an entity's words read as a person's name (capitalised words, no symbols)."""
+    return all((t.is_title and t.is_alpha) or t.text.endswith(".") for t in words)
+
+
+def _mention(head: Token) -> DocSpan:
+    """The words naming a source: its noun phrase up to the head, and a name set off after it."""
+    start = head.left_edge.i
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in ("compound", "flat"):
+            end = max(end, child.i + 1)
+    return head.doc[start:end]
+
+
+def _holds(long: str, short: str) -> bool:
+    """Whether every word of ``short`` is in ``long``, in order."""
+    words = iter(long.lower().split())
+    return all(word in words for word in short.lower().split())
