@@ -12,9 +12,10 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from claimtrack.cli import MODULES, app, build_app
+from claimtrack.cli import app, build_app, modules
 
 runner = CliRunner()
+MODULES = modules()
 ALL_COMMANDS = [name for names in MODULES.values() for name in names]
 
 

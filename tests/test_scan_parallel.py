@@ -8,8 +8,10 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+from claimtrack import pipeline
 from claimtrack.cli import app
 from claimtrack.commands import scan as scan_command
+from claimtrack.commands.options import PLUGIN_FAILED
 
 runner = CliRunner()
 
@@ -54,17 +56,18 @@ def corpus(tmp_path: Path) -> list[str]:
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Small chunks and batches, so a few files cross several of each boundary."""
-    monkeypatch.setattr(scan_command, "CHUNK", 2)
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
     monkeypatch.setattr(scan_command, "BATCH", 3)
-    monkeypatch.setattr(scan_command, "WINDOW_PER_JOB", 1)
-    monkeypatch.setattr(scan_command, "BYTES_PER_WORKER", 1)  # these few small files use --jobs
+    monkeypatch.setattr(pipeline, "WINDOW_PER_JOB", 1)
+    monkeypatch.setattr(pipeline, "BYTES_PER_WORKER", 1)  # these few small files use --jobs
 
 
 def scan(*args: str) -> tuple[int, list[dict], list[str]]:
-    """Exit code, JSON records and stderr lines of one scan."""
+    """Exit code, JSON records and stderr lines of one scan (but where a new database is)."""
     result = runner.invoke(app, ["scan", "--json", *args])
     records = [orjson.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    return result.exit_code, records, result.stderr.splitlines()
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("new database")]
+    return result.exit_code, records, lines
 
 
 def test_json_is_identical_without_store(corpus: list[str], db_path: Path) -> None:
@@ -95,7 +98,7 @@ def test_plugin_failures_are_reported_the_same(
     one = scan("--no-store", "--plugins-dir", str(plugins), "--jobs", "1", *good)
     two = scan("--no-store", "--plugins-dir", str(plugins), "--jobs", "2", *good)
     assert one == two
-    assert one[0] == scan_command.PLUGIN_FAILED
+    assert one[0] == PLUGIN_FAILED
     assert [r["errors"] != [] for r in one[1]] == [p.endswith("03.txt") for p in good]
     assert any("cannot enrich harbour 3" in line for line in one[2])
 
@@ -116,15 +119,15 @@ def test_standard_input_is_read_by_one_process(corpus: list[str], db_path: Path)
 
 
 def test_workers_are_chosen_by_input_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scan_command, "BYTES_PER_WORKER", 10_000)
+    monkeypatch.setattr(pipeline, "BYTES_PER_WORKER", 10_000)
     paths = []
     for n in range(3):
         path = tmp_path / f"{n}.txt"
         path.write_text("x" * 4_000, encoding="utf-8")
         paths.append(str(path))
-    assert scan_command._workers(4, paths) == 1  # 12 kB: one process
-    assert scan_command._workers(4, [*paths, "https://example.org/a"]) == 2  # a URL counts full
+    assert pipeline._workers(4, paths) == 1  # 12 kB: one process
+    assert pipeline._workers(4, [*paths, "https://example.org/a"]) == 2  # a URL counts full
     (tmp_path / "0.txt").write_text("x" * 30_000, encoding="utf-8")
-    assert scan_command._workers(2, paths) == 2
-    assert scan_command._workers(8, paths) == 3  # never more than files
-    assert scan_command._workers(1, paths) == 1
+    assert pipeline._workers(2, paths) == 2
+    assert pipeline._workers(8, paths) == 3  # never more than files
+    assert pipeline._workers(1, paths) == 1

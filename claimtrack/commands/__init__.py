@@ -1,4 +1,6 @@
 """The CLI's commands, one module per area; each exposes ``register(app)``.
 
-``claimtrack.cli.MODULES`` names the commands each module registers (a run imports only one).
+What they share (options, error handling, opening the store) is in ``options``; no command imports
+``claimtrack.cli`` or another command. ``claimtrack.cli.modules()`` finds which module registers
+which command (a run builds only one).
 """

@@ -6,8 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
-from claimtrack.cli import DbOption, JsonOption, guarded, open_store
-from claimtrack.commands.desk import ArticleOption, ByOption, NoteOption
+from claimtrack.commands.options import (
+    ArticleOption,
+    ByOption,
+    DbOption,
+    JsonOption,
+    NoteOption,
+    guarded,
+    open_store,
+)
 
 ContradictionIds = Annotated[
     list[str], typer.Argument(help="Contradiction ids (any unique prefix of 4+ characters).")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from claimtrack.cli import DbOption, JsonOption, guarded
+from claimtrack.commands.options import DbOption, JsonOption, database, guarded
 
 db_app = typer.Typer(
     name="db",
@@ -20,11 +20,10 @@ db_app = typer.Typer(
 def check(json: JsonOption = False, db: DbOption = None) -> None:
     """Check SQLite's integrity, every stored article and the indexes; exit 1 if anything is
     wrong."""
-    from claimtrack.store import default_db_path
     from claimtrack.store.recovery import check as run_check
     from claimtrack.terminal import print_json, safe, stdout
 
-    report = run_check(db or default_db_path())
+    report = run_check(database(db))
     if json:
         print_json(report.to_json())
     else:
@@ -54,11 +53,10 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Copy everything still readable into a new database; the damaged file is kept beside it."""
-    from claimtrack.store import default_db_path
     from claimtrack.store.recovery import restore as run_restore
     from claimtrack.terminal import safe, stdout
 
-    root = db or default_db_path()
+    root = database(db)
     if not yes and not typer.confirm(
         f"Rebuild {root} from what can still be read (the damaged file is kept)?", default=False
     ):
@@ -78,13 +76,12 @@ def restore(
 def reindex(json: JsonOption = False, db: DbOption = None) -> None:
     """Rebuild the claim ids, the match index and the catalog's counts from the articles."""
     from claimtrack.errors import StoreError
-    from claimtrack.store import default_db_path
     from claimtrack.store.embedded import EmbeddedStore
     from claimtrack.store.engine import database_file
     from claimtrack.store.legacy import is_legacy
     from claimtrack.terminal import print_json, safe, stdout
 
-    root = db or default_db_path()
+    root = database(db)
     if not database_file(root).exists() and not is_legacy(root):
         raise StoreError(f"{root} is not a claimtrack database")
     count = EmbeddedStore(root).reindex()
@@ -98,13 +95,12 @@ def reindex(json: JsonOption = False, db: DbOption = None) -> None:
 def upgrade(json: JsonOption = False, db: DbOption = None) -> None:
     """Upgrade a database made by an older claimtrack (a folder of JSON files) to SQLite."""
     from claimtrack.errors import StoreError
-    from claimtrack.store import default_db_path
     from claimtrack.store.embedded import EmbeddedStore
     from claimtrack.store.engine import database_file
     from claimtrack.store.legacy import is_legacy
     from claimtrack.terminal import print_json, safe, stdout
 
-    root = db or default_db_path()
+    root = database(db)
     if not is_legacy(root):
         if database_file(root).exists():
             EmbeddedStore(root).articles()  # applies any pending migration

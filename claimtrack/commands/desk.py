@@ -7,7 +7,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from claimtrack.cli import DbOption, JsonOption, StatusOption, guarded, open_store
+from claimtrack.commands.options import (
+    ArticleOption,
+    ByOption,
+    DbOption,
+    JsonOption,
+    MinScoreOption,
+    NoteOption,
+    SpeakerOption,
+    StatusOption,
+    TypeOption,
+    guarded,
+    open_store,
+)
 
 if TYPE_CHECKING:
     from claimtrack.ordering import Shown
@@ -20,15 +32,9 @@ IdsArgument = Annotated[
     list[str] | None, typer.Argument(help="Claim ids (any unique prefix of 4+ characters).")
 ]
 IdArgument = Annotated[str, typer.Argument(help="Claim id (or unique prefix).")]
-NoteOption = Annotated[str | None, typer.Option("--note", help="Why: kept in the history.")]
 EvidenceOption = Annotated[
     list[str] | None, typer.Option("--evidence", help="URL or file of evidence (repeatable).")
 ]
-ByOption = Annotated[str | None, typer.Option("--by", help="Who decided [env: CLAIMTRACK_USER].")]
-ArticleOption = Annotated[str | None, typer.Option(help="Article id prefix or source path.")]
-TypeOption = Annotated[str | None, typer.Option("--type", help="Only claims of this type.")]
-SpeakerOption = Annotated[str | None, typer.Option(help="Only claims whose speaker contains this.")]
-MinScoreOption = Annotated[float | None, typer.Option(help="Only claims scoring at least this.")]
 YesOption = Annotated[
     bool, typer.Option("--yes", "-y", help=f"Do not ask before changing more than {HANDFUL}.")
 ]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from claimtrack.cli import guarded
+from claimtrack.commands.options import guarded
 
 #: The package the ``docs/`` folder is installed as (``pyproject.toml``).
 DOCS_PACKAGE = "claimtrack_docs"

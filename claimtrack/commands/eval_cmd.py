@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from claimtrack.cli import (
+from claimtrack.commands.options import (
     PLUGIN_FAILED,
     DisableOption,
     JsonOption,

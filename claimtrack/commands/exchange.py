@@ -7,7 +7,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from claimtrack.cli import DbOption, JsonOption, StatusOption, guarded, open_store
+from claimtrack.commands.options import DbOption, JsonOption, StatusOption, guarded, open_store
 
 BUILTIN_FORMATS = ("jsonl", "csv", "markdown", "claimreview")
 
@@ -81,7 +81,7 @@ def export(
 
 
 def _plugin_exporters() -> dict[str, Any]:
-    from claimtrack.cli import plugin_host
+    from claimtrack.commands.options import plugin_host
     from claimtrack.terminal import warn_failure
 
     host = plugin_host(None, None)
@@ -121,7 +121,7 @@ def import_(
     from claimtrack.terminal import print_json, safe, stdout
 
     data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    store = open_store(db)
+    store = open_store(db, create=True)
     read = read_claimreviews(data, str(file))
     reviews = [review for review in read if not is_own_review(review, store.config)]
     own = len(read) - len(reviews)

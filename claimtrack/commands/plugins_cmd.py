@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from claimtrack.cli import DisableOption, JsonOption, PluginsDirOption, guarded, plugin_host
+from claimtrack.commands.options import (
+    DisableOption,
+    JsonOption,
+    PluginsDirOption,
+    guarded,
+    plugin_host,
+)
 
 plugins_app = typer.Typer(
     name="plugins",
@@ -88,4 +94,4 @@ def new(
 
 def register(app: typer.Typer) -> None:
     """Add the ``plugins`` group to the app."""
-    app.add_typer(plugins_app)
+    app.add_typer(plugins_app, name="plugins")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from claimtrack.cli import DbOption, StatusOption, guarded, open_store
-from claimtrack.commands.desk import (
+from claimtrack.commands.options import (
     ArticleOption,
     ByOption,
+    DbOption,
     MinScoreOption,
     SpeakerOption,
+    StatusOption,
     TypeOption,
+    guarded,
+    open_store,
 )
 
 

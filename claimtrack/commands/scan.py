@@ -10,8 +10,6 @@ batch, not the database (see ``Store.save_scans``).
 
 from __future__ import annotations
 
-import os
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from claimtrack.cli import (
+from claimtrack.commands.options import (
     PLUGIN_FAILED,
     DbOption,
     DisableOption,
@@ -33,30 +31,11 @@ from claimtrack.cli import (
 
 if TYPE_CHECKING:
     from claimtrack.model import Metadata
+    from claimtrack.pipeline import Outcome
     from claimtrack.store import Link, Store
 
 #: Articles stored per database write when scanning many files.
 BATCH = 64
-#: Sources a worker scans per task: large enough to amortise the process round trip.
-CHUNK = 8
-#: Chunks in flight per worker: keeps workers busy while bounding results held in memory.
-WINDOW_PER_JOB = 4
-#: Bytes of input that make one more worker process worth starting: for less, starting it and
-#: sending results back costs more than it saves.
-BYTES_PER_WORKER = 64 * 1024
-
-#: One scanned source: ("ok", ScanResult) or ("unreadable", message).
-Outcome = tuple[str, Any]
-
-_worker_host: Any = None
-
-
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on every platform
-        return max(1, os.cpu_count() or 1)
 
 
 @guarded
@@ -119,7 +98,7 @@ def scan(
     """
     from claimtrack.contract import scan_json
     from claimtrack.loader import expand_sources
-    from claimtrack.pipeline import checkworthy_only
+    from claimtrack.pipeline import checkworthy_only, default_jobs, scan_sources
     from claimtrack.terminal import error, print_json_line, stderr, warn_failure
 
     paths = list(expand_sources(sources))
@@ -134,7 +113,7 @@ def scan(
     for failure in load_failures:
         warn_failure(failure)
     checkers = [name for name, _, _ in host.implementations("claimtrack_find_contradictions")]
-    store = None if no_store else open_store(db)
+    store = None if no_store else open_store(db, create=True)
     listed, total, skipped = paths, len(paths), 0
     if store is not None and not (force or json or given):  # --json gives every record
         paths = _changed(host, store, paths)
@@ -175,8 +154,9 @@ def scan(
         if cluster:
             outcomes = _cluster_outcomes(cluster, paths, disable, plugins_dir, advance)
         else:
-            workers = 1 if "-" in paths else _workers(jobs or default_jobs(), paths)
-            local = _outcomes(host, paths, given, workers, disable, plugins_dir)
+            local = scan_sources(
+                host, paths, given, jobs or default_jobs(), disable or (), plugins_dir
+            )
             outcomes = _counted(local, advance)
         for kind, value in outcomes:
             if kind == "unreadable":
@@ -304,24 +284,6 @@ def _given_metadata(
     return Metadata(title=title, url=url, publisher=publisher, published=published)
 
 
-def _workers(jobs: int, paths: Sequence[str]) -> int:
-    """How many processes to scan ``paths`` with: at most ``jobs``, one per ``BYTES_PER_WORKER``.
-
-    Standard input (``-``) belongs to this process; a URL counts as a worker's worth of input.
-    """
-    if jobs <= 1 or len(paths) <= 1:
-        return 1
-    size = 0
-    for path in paths:
-        try:
-            size += os.path.getsize(path)
-        except (OSError, ValueError):  # a URL, or a file the scan will report as unreadable
-            size += BYTES_PER_WORKER
-        if size >= jobs * BYTES_PER_WORKER:
-            break
-    return max(1, min(jobs, len(paths), size // max(1, BYTES_PER_WORKER)))
-
-
 def _counted(outcomes: Iterator[Outcome], advance: Callable[[int], None]) -> Iterator[Outcome]:
     """``outcomes``, advancing the progress bar by one as each is taken."""
     for outcome in outcomes:
@@ -348,63 +310,6 @@ def _cluster_outcomes(
                 yield "unreadable", outcome.error
             else:
                 yield "ok", outcome.result
-
-
-def _outcomes(
-    host: Any,
-    paths: Sequence[str],
-    given: Metadata | None,
-    workers: int,
-    disable: list[str] | None,
-    plugins_dir: Path | None,
-) -> Iterator[Outcome]:
-    """Scan every source, in order: in this process, or in ``workers`` processes."""
-    if workers <= 1:
-        for path in paths:
-            yield _scan_one(host, path, given)
-        return
-    import multiprocessing
-
-    global _worker_host
-    _worker_host = host  # forked workers start with the plugins loaded; spawned ones load them
-    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    try:
-        with multiprocessing.Pool(workers, _init_worker, (disable, plugins_dir)) as pool:
-            window: deque[Any] = deque()
-            for chunk in chunks:
-                window.append(pool.apply_async(_scan_chunk, (chunk, given)))
-                if len(window) >= workers * WINDOW_PER_JOB:
-                    yield from window.popleft().get()
-            while window:
-                yield from window.popleft().get()
-    finally:
-        _worker_host = None
-
-
-def _scan_one(host: Any, source: str, given: Metadata | None) -> Outcome:
-    from claimtrack.errors import ArticleError
-    from claimtrack.pipeline import scan_source
-
-    try:
-        return "ok", scan_source(host, source, given)
-    except ArticleError as exc:
-        return "unreadable", str(exc)
-
-
-def _init_worker(disable: list[str] | None, plugins_dir: Path | None) -> None:
-    """Load the plugins once per worker, unless forked with them; the parent reported failures."""
-    import signal
-
-    global _worker_host
-    # Ctrl-C goes to the whole process group: the parent stops the pool, workers stay quiet.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if _worker_host is None:
-        _worker_host = plugin_host(disable, plugins_dir)
-    _worker_host.take_failures()
-
-
-def _scan_chunk(paths: list[str], given: Metadata | None) -> list[Outcome]:
-    return [_scan_one(_worker_host, path, given) for path in paths]
 
 
 class _progress:

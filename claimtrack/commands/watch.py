@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from claimtrack.cli import DbOption, DisableOption, JsonOption, PluginsDirOption, guarded
+from claimtrack.commands.options import (
+    DbOption,
+    DisableOption,
+    JsonOption,
+    PluginsDirOption,
+    guarded,
+)
 
 
 @guarded
@@ -30,7 +36,7 @@ def watch(
 
     Exit code with --once: 0, or 1 if a feed or page failed (it is tried again next round).
     """
-    from claimtrack.cli import open_store, plugin_host
+    from claimtrack.commands.options import open_store, plugin_host
     from claimtrack.feeds import feed_urls
     from claimtrack.report import repeat_alert
     from claimtrack.terminal import error, print_json_line, stderr, stdout, warn_failure

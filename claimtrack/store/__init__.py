@@ -1,8 +1,23 @@
 """Stored claims: the ``Store`` interface, its records, and opening a database.
 
-``open_store(db)`` gives the store at a path (the embedded desk, ``embedded.py``); everything
-above storage (the CLI, the report, exports, evaluation, scripts and notebooks) uses only the
-``Store`` interface (``interface.py``) and the records it returns (``records.py``).
+``open_store(db)`` gives the store at a path (today the embedded desk: TinyDB documents in one
+SQLite file, ``embedded.py``). Everything above storage (the CLI, the report, exports, the review
+queue, scripts and notebooks) uses only the ``Store`` interface and the records it returns, plain
+dataclasses whose ``to_json()`` is what ``--json`` prints::
+
+    import claimtrack, pandas
+    store = claimtrack.open_store("~/desk")
+    store.save_scans([claimtrack.scan("article.txt")])
+    frame = pandas.DataFrame(c.to_json() for c in store.claims())
+
+What every backend promises (a second one, on a database server, implements the same
+``Store``): claim ids are deterministic keys (the same article text and span give the same id on
+any machine) and any unique prefix of four or more hex digits names a claim; each call is one
+atomic change or one consistent read (``session()`` reads several calls from one snapshot); the
+history is append-only, every ``Change`` with its author (``by``, default ``CLAIMTRACK_USER`` or
+the login name) and, for a status change, the status ``before``; failures are ``StoreError``
+(``UsageError`` for values that make no sense) with one line a person can act on, never an
+engine's own exception. ``location`` names the database in messages.
 """
 
 from __future__ import annotations

@@ -1,0 +1,137 @@
+"""What every command shares: its options, error handling, and what the options open.
+
+Commands import from here, never from ``claimtrack.cli`` or from each other. ``--db`` is also
+accepted before the command (``claimtrack --db FOLDER claims``): ``cli.py`` keeps it in
+``ROOT_DB``, and ``database`` finds it there.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from contextvars import ContextVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from claimtrack.errors import ClaimtrackError
+
+if TYPE_CHECKING:
+    from claimtrack.model import Metadata
+    from claimtrack.plugins import PluginHost
+    from claimtrack.store import Store
+
+PLUGIN_FAILED = 3
+#: A ``--db`` given before the command: ``cli.py`` sets it at every run.
+ROOT_DB: ContextVar[Path | None] = ContextVar("claimtrack_root_db", default=None)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="Database folder [env: CLAIMTRACK_DB; default: per-user data folder]."
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+#: ``--status`` means the same on every command: the claims that now have this status.
+StatusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        "--where-status",
+        help="Only claims that now have this status (in-progress, In Progress... alike).",
+    ),
+]
+DisableOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--disable", help="Plugin to block (repeatable) [env: CLAIMTRACK_DISABLE_PLUGINS]."
+    ),
+]
+PluginsDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plugins-dir", help="Folder of .py plugin files to load [env: CLAIMTRACK_PLUGINS_DIR]."
+    ),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Why: kept in the history.")]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who decided [env: CLAIMTRACK_USER].")]
+ArticleOption = Annotated[str | None, typer.Option(help="Article id prefix or source path.")]
+TypeOption = Annotated[str | None, typer.Option("--type", help="Only claims of this type.")]
+SpeakerOption = Annotated[str | None, typer.Option(help="Only claims whose speaker contains this.")]
+MinScoreOption = Annotated[float | None, typer.Option(help="Only claims scoring at least this.")]
+
+
+def guarded(function: F) -> F:
+    """Turn claimtrack errors raised by a command into one line on stderr and an exit code."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from claimtrack.terminal import error
+
+        try:
+            return function(*args, **kwargs)
+        except ClaimtrackError as exc:
+            error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            error("interrupted")
+            raise typer.Exit(130) from None
+        except OSError as exc:
+            error(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def database(db: Path | None) -> Path:
+    """The database folder: ``--db`` (after or before the command), ``CLAIMTRACK_DB``, or the
+    per-user default."""
+    from claimtrack.store import default_db_path
+
+    chosen = db if db is not None else ROOT_DB.get()
+    return Path(chosen).expanduser() if chosen is not None else default_db_path()
+
+
+def open_store(db: Path | None, create: bool = False) -> Store:
+    """The store the options name; a new database is announced once on stderr.
+
+    A database folder named by ``--db`` or ``CLAIMTRACK_DB`` whose parent folder does not exist
+    is a mistyped path, refused, unless the command creates databases (``create``: ``scan``,
+    ``import``).
+    """
+    from claimtrack.errors import UsageError
+    from claimtrack.store import DB_ENV
+    from claimtrack.store import open_store as open_database
+
+    path = database(db)
+    named = db is not None or ROOT_DB.get() is not None or os.environ.get(DB_ENV)
+    if named and not create and not path.parent.is_dir():
+        raise UsageError(f"no database at {path}: the folder {path.parent} does not exist")
+    store = open_database(path)
+    if store.created:
+        from claimtrack.terminal import stderr
+
+        stderr().print(f"new database at {store.location}", style="dim", soft_wrap=True)
+    return store
+
+
+def plugin_host(disable: list[str] | None, plugins_dir: Path | None) -> PluginHost:
+    """Load the plugins for a command."""
+    from claimtrack.plugins import load_plugins
+
+    return load_plugins(disable=disable or (), plugins_dir=plugins_dir)
+
+
+def warn_decoded(source: str, metadata: Metadata) -> None:
+    """Name on stderr how a source that was not clean UTF-8 was decoded (if it was not)."""
+    from claimtrack.terminal import warn
+
+    if metadata.invalid_bytes:
+        count = metadata.invalid_bytes
+        warn(f"{source}: {count} invalid UTF-8 byte{'s' * (count != 1)} replaced with U+FFFD")
+    elif metadata.decoded_as:
+        warn(f"{source}: not UTF-8, decoded as {metadata.decoded_as}")
