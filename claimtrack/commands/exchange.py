@@ -7,7 +7,14 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from claimtrack.commands.options import DbOption, JsonOption, StatusOption, guarded, open_store
+from claimtrack.commands.options import (
+    DbOption,
+    JsonOption,
+    StatusOption,
+    announce_new,
+    guarded,
+    open_store,
+)
 
 BUILTIN_FORMATS = ("jsonl", "csv", "markdown", "claimreview")
 
@@ -126,6 +133,7 @@ def import_(
     reviews = [review for review in read if not is_own_review(review, store.config)]
     own = len(read) - len(reviews)
     entries, unmatched = store.import_reviews(reviews, set_status=set_status, by=by)
+    announce_new(store)
     if json:
         print_json({"entries": entries, "unmatched": unmatched, "own": own})
         return

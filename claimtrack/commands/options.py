@@ -97,11 +97,11 @@ def database(db: Path | None) -> Path:
 
 
 def open_store(db: Path | None, create: bool = False) -> Store:
-    """The store the options name; a new database is announced once on stderr.
+    """The store the options name.
 
     A database folder named by ``--db`` or ``CLAIMTRACK_DB`` whose parent folder does not exist
     is a mistyped path, refused, unless the command creates databases (``create``: ``scan``,
-    ``import``).
+    ``import``, ``watch``, which say so with ``announce_new``).
     """
     from claimtrack.errors import UsageError
     from claimtrack.store import DB_ENV
@@ -111,12 +111,15 @@ def open_store(db: Path | None, create: bool = False) -> Store:
     named = db is not None or ROOT_DB.get() is not None or os.environ.get(DB_ENV)
     if named and not create and not path.parent.is_dir():
         raise UsageError(f"no database at {path}: the folder {path.parent} does not exist")
-    store = open_database(path)
+    return open_database(path)
+
+
+def announce_new(store: Store) -> None:
+    """Say once, on stderr, that a command's first write made a new database."""
     if store.created:
         from claimtrack.terminal import stderr
 
         stderr().print(f"new database at {store.location}", style="dim", soft_wrap=True)
-    return store
 
 
 def plugin_host(disable: list[str] | None, plugins_dir: Path | None) -> PluginHost:

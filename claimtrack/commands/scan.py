@@ -23,6 +23,7 @@ from claimtrack.commands.options import (
     DisableOption,
     JsonOption,
     PluginsDirOption,
+    announce_new,
     guarded,
     open_store,
     plugin_host,
@@ -184,8 +185,10 @@ def scan(
         from claimtrack.terminal import stdout
 
         stdout().print(scan_summary(tally.rows(), tally.title()))
-    if store is not None and stored and not json:
-        stderr().print(f"[dim]stored in {store.location}[/dim]")
+    if store is not None and stored:
+        announce_new(store)
+        if not json:
+            stderr().print(f"[dim]stored in {store.location}[/dim]")
     if unreadable:
         raise typer.Exit(1)
     if plugin_failed:

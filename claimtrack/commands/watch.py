@@ -48,7 +48,7 @@ def watch(
     for failure in host.take_failures():
         warn_failure(failure)
     checkers = [name for name, _, _ in host.implementations("claimtrack_find_contradictions")]
-    store = open_store(db)
+    store = open_store(db, create=True)
     while True:
         failed = repeats = 0
         for event in watch_round(store, host, urls, checkers):

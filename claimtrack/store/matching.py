@@ -14,11 +14,12 @@ inflections, so a repeated claim is found in a longer sentence. Nothing here rea
 
 from __future__ import annotations
 
+import functools
 import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -170,10 +171,16 @@ def keys(text: str) -> list[str]:
     A claim repeated inside a longer sentence ("She cited the construction of ... as an
     example of ...") still matches on the clause that carries it.
     """
+    return list(_keys(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _keys(text: str) -> tuple[str, ...]:
+    """``keys``, remembered: a batch of articles repeats claims, and each is keyed twice."""
     whole = normalise(text)
     clauses = [normalise(part) for part in _CLAUSE.split(text)]
     found = [whole] + [c for c in clauses if len(c.split()) >= MIN_SHARED and c != whole]
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
 
 
 def _stem(word: str) -> str:
@@ -250,9 +257,15 @@ def _term(word: str) -> str:
 
 @dataclass
 class MatchIndex:
-    """The match index, read and changed within one session."""
+    """The match index, read and changed within one session.
+
+    How many forms hold each word is read once per index (once it is not 0): the counts only
+    choose which of a query's words to look up (any choice finds every match), so a count that
+    a batch makes stale costs time, never a match.
+    """
 
     session: Session
+    _counts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def add(self, docs: Iterable[dict[str, Any]]) -> None:
         """Index new claims (a claim indexed already is replaced)."""
@@ -309,9 +322,8 @@ class MatchIndex:
         forms = keys(text)
         queries = [(query, set(query.split())) for query in forms]
         found = []
-        for claim_id in self._candidates(forms, max(CANDIDATES, PER_RESULT * limit)):
-            item = self.get(claim_id)
-            if item is None or item["article"] == exclude_article or claim_id == exclude_id:
+        for item in self._rows(self._candidates(forms, max(CANDIDATES, PER_RESULT * limit))):
+            if item["article"] == exclude_article or item["id"] == exclude_id:
                 continue
             value = _score(queries, item, threshold)
             if value:
@@ -347,25 +359,44 @@ class MatchIndex:
             " ON f.id = match_fts.rowid WHERE match_fts MATCH ?",
             (" OR ".join(f'"{term}"' for term in sorted(looked_up)),),
         )
+        tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in queries]
+        ranks: dict[str, tuple[float, int] | None] = {}  # by form text: copies repeat forms
         best: dict[str, tuple[float, int]] = {}
         for claim_id, form in rows:
-            form_words = set(form.split())
-            for words in queries:
-                count = len(words & form_words)
-                if count < min(MIN_SHARED, len(words)):
-                    continue
-                rank = (count / min(len(words), len(form_words)), count)
-                if rank > best.get(claim_id, (0.0, 0)):
-                    best[claim_id] = rank
+            if form not in ranks:
+                form_words = set(form.split())
+                found: tuple[float, int] | None = None
+                for words, need, size in tests:
+                    count = len(words & form_words)
+                    share = (count / min(size, len(form_words)), count)
+                    if count >= need and (found is None or share > found):
+                        found = share
+                ranks[form] = found
+            known = ranks[form]
+            if known is not None and known > best.get(claim_id, (0.0, 0)):
+                best[claim_id] = known
         if len(best) <= wanted:
             return sorted(best)
         ranked = heapq.nsmallest(wanted, ((-r, -n, c) for c, (r, n) in best.items()))
         return [claim_id for _, _, claim_id in ranked]
 
+    def _rows(self, claim_ids: list[str]) -> list[dict[str, Any]]:
+        """The rows of some claims, in one read."""
+        marks = ",".join("?" * len(claim_ids))
+        found = self.session.all(
+            f"SELECT {_ROW} FROM match_rows WHERE claim IN ({marks})", (*claim_ids,)
+        )
+        return [_row_of(row) for row in found]
+
     def _count(self, term: str) -> int:
-        """How many indexed forms hold ``term``."""
+        """How many indexed forms hold ``term`` (read once per index)."""
+        if term in self._counts:
+            return self._counts[term]
         found = self.session.one("SELECT doc FROM match_vocab WHERE term = ?", (term,))
-        return int(found[0]) if found else 0
+        count = int(found[0]) if found else 0
+        if count:  # a word in no claim yet may be in the next one this session stores
+            self._counts[term] = count
+        return count
 
     def _put(self, item: dict[str, Any]) -> None:
         claim_id = item["id"]
