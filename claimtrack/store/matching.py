@@ -354,27 +354,26 @@ class MatchIndex:
             looked_up.update(term for term in rare if counts[term])
         if not looked_up:
             return []
-        rows = self.session.all(
-            "SELECT f.claim, f.form FROM match_fts JOIN match_forms f"
-            " ON f.id = match_fts.rowid WHERE match_fts MATCH ?",
+        rows = self.session.all(  # each distinct form once, with the claims that have it
+            "SELECT f.form, group_concat(f.claim, ' ') FROM match_fts JOIN match_forms f"
+            " ON f.id = match_fts.rowid WHERE match_fts MATCH ? GROUP BY f.form",
             (" OR ".join(f'"{term}"' for term in sorted(looked_up)),),
         )
         tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in queries]
-        ranks: dict[str, tuple[float, int] | None] = {}  # by form text: copies repeat forms
         best: dict[str, tuple[float, int]] = {}
-        for claim_id, form in rows:
-            if form not in ranks:
-                form_words = set(form.split())
-                found: tuple[float, int] | None = None
-                for words, need, size in tests:
-                    count = len(words & form_words)
-                    share = (count / min(size, len(form_words)), count)
-                    if count >= need and (found is None or share > found):
-                        found = share
-                ranks[form] = found
-            known = ranks[form]
-            if known is not None and known > best.get(claim_id, (0.0, 0)):
-                best[claim_id] = known
+        for form, claims in rows:
+            form_words = set(form.split())
+            found: tuple[float, int] | None = None
+            for words, need, size in tests:
+                count = len(words & form_words)
+                share = (count / min(size, len(form_words)), count)
+                if count >= need and (found is None or share > found):
+                    found = share
+            if found is None:
+                continue
+            for claim_id in claims.split():
+                if found > best.get(claim_id, (0.0, 0)):
+                    best[claim_id] = found
         if len(best) <= wanted:
             return sorted(best)
         ranked = heapq.nsmallest(wanted, ((-r, -n, c) for c, (r, n) in best.items()))
