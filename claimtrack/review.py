@@ -333,12 +333,11 @@ class ReviewApp(App[None]):
         self.query_one("#help", Static).toggle_class("shown")
 
     def _tick(self) -> None:
-        """Re-read the store, unless the screen is already closing."""
+        """Re-read the store; a tick that finds the screen closing (its widgets going) stops."""
         try:
-            self.query_one("#queue", DataTable)
+            self.action_refresh()
         except (NoMatches, ScreenStackError):
             return
-        self.action_refresh()
 
     def action_refresh(self) -> None:
         """Re-read the store; claims whose status changed elsewhere are marked with *."""
