@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from claimtrack.errors import ArticleError, UsageError
 from claimtrack.feeds import FeedItem, read_feed
+from claimtrack.model import ScanResult
 from claimtrack.pipeline import checkworthy_only, scan_source
 from claimtrack.plugins import PluginHost
 
@@ -102,7 +103,7 @@ def watch_round(
 def _scan_items(
     store: Store, host: PluginHost, items: list[FeedItem], checkers: Collection[str] | None
 ) -> Iterator[Repeat | Problem]:
-    scanned: list[tuple[FeedItem, Any]] = []
+    scanned: list[tuple[FeedItem, ScanResult]] = []
     for item in items:
         try:
             scanned.append((item, checkworthy_only(scan_source(host, item.link))))
