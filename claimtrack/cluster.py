@@ -95,7 +95,10 @@ def connect(spec: str) -> Iterator[Client]:
                 n_workers=int(count),
                 threads_per_worker=1,
                 processes=True,
+                host="127.0.0.1",
                 dashboard_address=None,
+                # Its HTTP server (metrics, no dashboard) on this machine, on a free port.
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,

@@ -217,10 +217,12 @@ def test_an_article_that_never_finishes_is_stopped_and_reported(
     (plugins / "looping.py").write_text(LOOPING_PLUGIN)
     looping = Path(articles[1])
     looping.write_text(looping.read_text() + "\nLOOP\n")
-    monkeypatch.setenv("CLAIMTRACK_PLUGIN_TIMEOUT", "0.1")  # the workers inherit it
+    monkeypatch.setenv("CLAIMTRACK_PLUGIN_TIMEOUT", "0.5")  # the workers inherit it
     sources = articles[:4]
+    options = HostOptions(plugins_dir=str(plugins))
     with connect("local:1") as client:
-        outcomes = list(scan_sources(client, sources, HostOptions(plugins_dir=str(plugins))))
+        list(scan_sources(client, articles[10:11], options))  # plugins and model loaded
+        outcomes = list(scan_sources(client, sources, options))
     assert [o.result is None for o in outcomes] == [False, True, False, False]
     assert "scan took longer than" in (outcomes[1].error or "")
 
