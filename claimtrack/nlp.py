@@ -48,6 +48,8 @@ EXCLUDED: tuple[str, ...] = ()
 #: The parser's time grows with the square of a sentence's length: a longer sentence (a crafted
 #: one, a table read as prose) is parsed in pieces of this many tokens.
 MAX_SENTENCE_TOKENS = 250
+#: Most tokens analysed at once; a longer text is analysed in stretches of whole sentences.
+CHUNK_TOKENS = 10_000
 
 #: A run of characters without a space longer than this is not given to spaCy's tokenizer (its
 #: time grows with the square of the run's length) but cut into tokens of RUN_PIECE_CHARS.
@@ -149,9 +151,33 @@ def parse(text: str, sentences: Sequence[Span] = ()) -> Doc:
         doc = _tokenise(nlp, text)
         if sentences:
             _preset_sentences(doc, sentences)
-        for _, component in nlp.pipeline:
-            doc = component(doc)
+        if len(doc) <= CHUNK_TOKENS:
+            return _analyse(nlp, doc)
+        from spacy.tokens import Doc
+
+        # A very long text is analysed a stretch of whole sentences at a time and joined back:
+        # the pipeline's memory grows with the tokens it holds at once (70,000 tokens took
+        # 1.3 GB in one piece). Real articles are far shorter than a stretch.
+        pieces = [_analyse(nlp, doc[start:end].as_doc()) for start, end in _stretches(doc)]
+        return Doc.from_docs(pieces, ensure_whitespace=False)
+
+
+def _analyse(nlp: Language, doc: Doc) -> Doc:
+    for _, component in nlp.pipeline:
+        doc = component(doc)
     return doc
+
+
+def _stretches(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of whole sentences, each of at most about :data:`CHUNK_TOKENS` tokens."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for sentence in doc.sents:
+        if sentence.start - start >= CHUNK_TOKENS:
+            ranges.append((start, sentence.start))
+            start = sentence.start
+    ranges.append((start, len(doc)))
+    return [(a, b) for a, b in ranges if b > a]
 
 
 def _tokenise(nlp: Language, text: str) -> Doc:

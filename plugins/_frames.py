@@ -16,11 +16,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-from spacy.tokens import Doc, Token
-from spacy.tokens import Span as DocSpan
+from typing import TYPE_CHECKING
 
 from claimtrack import Quote, Span
+
+if TYPE_CHECKING:  # spaCy is imported by the scan, not by loading the plugins
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as DocSpan
 
 #: How often a lemma must head an annotated cue, among its occurrences, to count as a cue.
 MIN_CUE_RATE = 0.3

@@ -14,17 +14,24 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Token
-from spacy.tokens import Span as DocSpan
+from typing import TYPE_CHECKING
 
 from claimtrack import Speaker
 from claimtrack_plugins._frames import SOURCE_ENTITIES
 
+if TYPE_CHECKING:  # spaCy is imported by the scan, not by loading the plugins
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as DocSpan
+
 #: Titles before a name that tell its bearer's gender ("Mr. Trump", "Ms. Aslam").
 _TITLES = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
 _PRONOUN_GENDER = {
-    "he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f",
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
 }
 _PERSONAL = frozenset(_PRONOUN_GENDER)
 _GROUP = frozenset({"they", "them"})
@@ -112,9 +119,7 @@ class Resolver:
             nouns = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
             if root.dep_ == "appos" and root.head.pos_ == "NOUN":
                 nouns.append(root.head)
-            nouns.extend(
-                t for t in root.lefts if t.dep_ == "compound" and t.pos_ == "NOUN"
-            )
+            nouns.extend(t for t in root.lefts if t.dep_ == "compound" and t.pos_ == "NOUN")
             if entity.label_ == "ORG":
                 nouns.extend(t for t in _clean(entity) if t.pos_ in ("NOUN", "PROPN"))
             for noun in nouns:
@@ -133,8 +138,9 @@ class Resolver:
         entity = self.entity_at.get(head.i)
         if entity is not None:
             words = _clean(entity)
-            return self._found(head, words, self._with_others(head, self.full_name(entity)),
-                               entity.label_)
+            return self._found(
+                head, words, self._with_others(head, self.full_name(entity)), entity.label_
+            )
         mention = _mention(head)
         name, label = self._refer(head, mention)
         return self._found(head, mention, name, label)
@@ -178,8 +184,12 @@ class Resolver:
         # "Environmental Protection officials" speak for the "Department of Environmental
         # Protection" the article names; a place, or a person before a plural ("West Mercia
         # police", "Obama administration officials"), is named as written.
-        names = [t for t in head.lefts if t.dep_ in ("compound", "poss", "nmod")
-                 and (t.i in self.entity_at or t.pos_ == "PROPN")]
+        names = [
+            t
+            for t in head.lefts
+            if t.dep_ in ("compound", "poss", "nmod")
+            and (t.i in self.entity_at or t.pos_ == "PROPN")
+        ]
         if names and head.pos_ == "NOUN":
             first = min(self.entity_at[t.i].start if t.i in self.entity_at else t.i for t in names)
             modifier = _clean(head.doc[first : names[-1].i + 1])
@@ -289,11 +299,13 @@ def _clean(entity: DocSpan) -> DocSpan:
     """The entity without a leading "the" or a trailing possessive."""
     start, end = entity.start, entity.end
     doc = entity.doc
-    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct
-                           or doc[start].is_space):
+    while start < end and (
+        doc[start].lower_ == "the" or doc[start].is_punct or doc[start].is_space
+    ):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct
-                           or doc[end - 1].is_space):
+    while end > start and (
+        doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
+    ):
         end -= 1
     return doc[start:end]
 
