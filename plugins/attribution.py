@@ -33,8 +33,9 @@ from claimtrack_plugins._mentions import Resolver
 ATTRIBUTIONS = "attributions"
 #: Words a sentence needs besides its frame to carry a claim of its own ("He said:" has none).
 _MIN_CONTENT_WORDS = 3
-#: Tokens allowed between a quotation and a cue that claims it without governing it.
-_NEAR = 8
+#: Characters (about eight words) allowed between a quotation and a cue that claims it without
+#: governing it.
+_NEAR = 53
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +88,12 @@ def _attached(
             continue
         covered = _overlap(frame.content, quote.inner)
         gap = min(abs(frame.cue.start - quote.end), abs(quote.start - frame.cue.end))
-        close = _words(article.text, gap) <= _NEAR
+        close = gap <= _NEAR
         if covered * 3 >= len(quote.inner) or close:
             rank = covered if covered else -gap
             if best is None or rank > best[0]:
                 best = (rank, speaker)
     return best[1] if best else None
-
-
-def _words(text: str, characters: int) -> int:
-    """Roughly how many words fit in ``characters`` characters of news prose."""
-    return characters // 6
 
 
 def _inherited(
