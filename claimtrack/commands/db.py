@@ -1,4 +1,4 @@
-"""``claimtrack db``: check a database, salvage a damaged one, rebuild indexes, upgrade."""
+"""``claimtrack db``: check a database, salvage a damaged one, rebuild indexes, upgrade, copy."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from claimtrack.commands.options import DbOption, JsonOption, database, guarded
 
 db_app = typer.Typer(
     name="db",
-    help="Check the database, salvage a damaged one, rebuild its indexes, upgrade an old one.",
+    help="Check the database, salvage a damaged one, rebuild its indexes, upgrade an old one, "
+    "copy a desk.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -135,10 +136,62 @@ def upgrade(json: JsonOption = False, db: DbOption = None) -> None:
         )
 
 
+@guarded
+def copy(
+    source: Annotated[str, typer.Argument(help="Database to copy (a folder or a server URL).")],
+    target: Annotated[str, typer.Argument(help="Database to copy into (made if need be).")],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Replace what the target holds (else it must be empty)."),
+    ] = False,
+    json: JsonOption = False,
+) -> None:
+    """Copy a whole desk into another database, of any backend; check both sides' digests."""
+    import time
+    from pathlib import Path
+
+    from claimtrack.errors import StoreError, UsageError
+    from claimtrack.store import open_store
+    from claimtrack.store.transfer import copy_desk
+    from claimtrack.terminal import print_json, safe, stdout
+
+    if "://" not in source and not Path(source).expanduser().is_dir():
+        raise UsageError(f"no database at {source}")
+    if "://" not in target and not Path(target).expanduser().parent.is_dir():
+        raise UsageError(f"no folder {Path(target).parent} to make the database {target} in")
+    origin, destination = open_store(source), open_store(target)
+    started = time.perf_counter()
+    copied, stored = copy_desk(origin, destination, replace)
+    seconds = round(time.perf_counter() - started, 3)
+    same = copied.digest == stored.digest and copied.counts() == stored.counts()
+    if json:
+        print_json(
+            {
+                "source": origin.location,
+                "target": destination.location,
+                "counts": copied.counts(),
+                "digest": copied.digest,
+                "target_counts": stored.counts(),
+                "target_digest": stored.digest,
+                "identical": same,
+                "seconds": seconds,
+            }
+        )
+    else:
+        counts = ", ".join(f"{v} {k}" for k, v in copied.counts().items())
+        where = f"{origin.location} to {destination.location}"
+        stdout().print(safe(f"copied {where} in {seconds:g} s: {counts}"))
+        verdict = "identical" if same else f"differs: {stored.digest} in the target"
+        stdout().print(safe(f"digest {copied.digest}: {verdict}"))
+    if not same:
+        raise StoreError("the copy differs from the source: the digests disagree")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``db`` sub-app to the app."""
     db_app.command("check")(check)
     db_app.command("restore")(restore)
     db_app.command("reindex")(reindex)
     db_app.command("upgrade")(upgrade)
+    db_app.command("copy")(copy)
     app.add_typer(db_app, name="db")

@@ -25,7 +25,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from claimtrack.store.interface import LINK_THRESHOLD, SEARCH_THRESHOLD, Filters, Store
+from claimtrack.store.interface import (
+    LINK_THRESHOLD,
+    SEARCH_THRESHOLD,
+    USER_ENV,
+    Filters,
+    Store,
+    current_user,
+)
 from claimtrack.store.records import (
     ArticleRecord,
     ArticleSection,
@@ -39,6 +46,7 @@ from claimtrack.store.records import (
     Note,
     Rescan,
     Side,
+    StoredArticle,
     Summary,
 )
 
@@ -70,6 +78,7 @@ __all__ = [
     "DB_ENV",
     "LINK_THRESHOLD",
     "SEARCH_THRESHOLD",
+    "USER_ENV",
     "ArticleRecord",
     "ArticleSection",
     "Change",
@@ -84,7 +93,9 @@ __all__ = [
     "Rescan",
     "Side",
     "Store",
+    "StoredArticle",
     "Summary",
+    "current_user",
     "default_db_path",
     "open_store",
 ]

@@ -6,7 +6,6 @@ the claim ids and the history are rows. Everything here takes an open ``Session`
 
 from __future__ import annotations
 
-import getpass
 import os
 import time
 from collections import Counter
@@ -28,15 +27,6 @@ from claimtrack.store.schema import article_group
 
 #: Fewest hex digits of an id a command accepts.
 MIN_PREFIX = 4
-USER_ENV = "CLAIMTRACK_USER"
-
-
-def current_user() -> str:
-    """Who is making a change: ``CLAIMTRACK_USER`` or the login name."""
-    try:
-        return os.environ.get(USER_ENV) or getpass.getuser()
-    except OSError:
-        return "unknown"
 
 
 def now() -> str:

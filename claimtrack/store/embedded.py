@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from claimtrack.config import Config, load_config
 from claimtrack.errors import StoreError
 from claimtrack.store import (
+    bulk,
     contradictions,
     dashboard,
     documents,
@@ -29,7 +30,6 @@ from claimtrack.store import (
 from claimtrack.store.documents import (
     catalog,
     claim_doc,
-    current_user,
     history,
     resolve,
     resolve_article,
@@ -37,7 +37,7 @@ from claimtrack.store.documents import (
     tables_of,
 )
 from claimtrack.store.engine import Session, connect, transaction
-from claimtrack.store.interface import SEARCH_THRESHOLD, Filters
+from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.records import (
     ArticleRecord,
@@ -50,6 +50,7 @@ from claimtrack.store.records import (
     Link,
     Match,
     Rescan,
+    StoredArticle,
     Summary,
 )
 from claimtrack.store.schema import SCHEMA, migrate, version
@@ -342,6 +343,21 @@ class EmbeddedStore:
         with self._write() as session:
             found = contradictions.decide(session, prefixes, decision, note, by or current_user())
         return [Change.from_json(e) for e in found]
+
+    # -- moving a whole desk ---------------------------------------------------------------
+
+    def stored_articles(self) -> Iterator[StoredArticle]:
+        """Every article with everything kept about it, in the order they were first stored."""
+        with self._read() as session:
+            for entry in catalog(session):
+                yield bulk.stored_article(entry, tables_of(session, entry["id"]))
+
+    def load(
+        self, articles: Iterable[StoredArticle], changes: Iterable[Change], replace: bool = False
+    ) -> None:
+        """Write whole articles and history entries as given, in one transaction."""
+        with self._write() as session:
+            bulk.load(session, articles, changes, replace)
 
     # -- feeds ---------------------------------------------------------------------------------
 

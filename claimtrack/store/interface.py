@@ -12,7 +12,9 @@ a person can act on, never an engine's own exception.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+import getpass
+import os
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -28,6 +30,7 @@ from claimtrack.store.records import (
     Link,
     Match,
     Rescan,
+    StoredArticle,
     Summary,
 )
 
@@ -40,6 +43,23 @@ if TYPE_CHECKING:
 LINK_THRESHOLD = 80.0
 #: Score from which ``similar`` and ``search`` list a claim.
 SEARCH_THRESHOLD = 60.0
+#: Who makes changes, when a command is not told (``--by``).
+USER_ENV = "CLAIMTRACK_USER"
+
+
+def current_user() -> str:
+    """Who is making a change: ``CLAIMTRACK_USER``, else the login name, else ``unknown``.
+
+    The login name comes from the environment (``LOGNAME``, ``USER``…) or the password
+    database; a process with neither (a container's bare uid) is ``unknown``, never nothing.
+    """
+    chosen = os.environ.get(USER_ENV, "").strip()
+    if chosen:
+        return chosen
+    try:
+        return getpass.getuser().strip() or "unknown"
+    except (OSError, KeyError, ImportError):  # KeyError: no password entry (Python < 3.13)
+        return "unknown"
 
 
 @dataclass(frozen=True)
@@ -208,6 +228,24 @@ class Store(Protocol):
         self, prefixes: Iterable[str], decision: str, note: str | None = None, by: str | None = None
     ) -> list[Change]:
         """Confirm or dismiss contradictions (``open`` reopens them)."""
+
+    # -- moving a whole desk (``db copy``) -----------------------------------------------------
+
+    def stored_articles(self) -> Iterator[StoredArticle]:
+        """Every article with everything kept about it (text, every claim and contradiction,
+        removed and stale ones too, rescans), in the order they were first stored."""
+
+    def load(
+        self, articles: Iterable[StoredArticle], changes: Iterable[Change], replace: bool = False
+    ) -> None:
+        """Write whole articles and history entries exactly as given, in one atomic change.
+
+        Ids, statuses, times, authors and decisions are kept as they are; ``changes`` come
+        oldest first and keep that order (``log`` gives them back newest first). The derived
+        indexes (claim ids, matching, counts) are rebuilt. A database that already holds
+        articles or history is refused (``StoreError``) unless ``replace``, which empties it
+        first, within the same change.
+        """
 
     # -- feeds (``watch``) -------------------------------------------------------------------
 

@@ -329,6 +329,30 @@ class Rescan:
 
 
 @dataclass(frozen=True)
+class StoredArticle:
+    """One article with everything kept about it: what ``db copy`` moves between backends.
+
+    ``article`` holds the text; ``claims`` every claim, removed ones too, with its verdict,
+    notes, evidence and links; ``contradictions`` every one, stale ones too, with the decision
+    made about it; ``rescans`` in the order they happened.
+    """
+
+    article: ArticleRecord
+    claims: tuple[ClaimRecord, ...]
+    contradictions: tuple[ContradictionRecord, ...] = ()
+    rescans: tuple[Rescan, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The article and all it holds as JSON (the canonical form ``db copy`` digests)."""
+        return {
+            "article": self.article.to_json(),
+            "claims": [c.to_json() for c in self.claims],
+            "contradictions": [c.to_json() for c in self.contradictions],
+            "rescans": [r.to_json() for r in self.rescans],
+        }
+
+
+@dataclass(frozen=True)
 class Match:
     """A stored claim alike to a query (``search``, ``similar``), with its score (0–100)."""
 

@@ -22,14 +22,13 @@ from claimtrack.store import documents
 from claimtrack.store.contradictions import record_contradiction
 from claimtrack.store.documents import (
     claims_table,
-    current_user,
     find_entry,
     put_entry,
     record_change,
     summarise,
 )
 from claimtrack.store.engine import Session
-from claimtrack.store.interface import LINK_THRESHOLD
+from claimtrack.store.interface import LINK_THRESHOLD, current_user
 from claimtrack.store.matching import MatchIndex, row
 from claimtrack.store.schema import article_group
 

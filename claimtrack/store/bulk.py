@@ -1,0 +1,108 @@
+"""The embedded desk's whole-desk reads and writes (``db copy``): articles with all they hold.
+
+``stored_article`` reads one article's document group as records; ``load`` writes records back
+as rows (the document group, the catalog entry, the history) and rebuilds the derived tables
+from them, as ``db restore`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from claimtrack.errors import StoreError
+from claimtrack.store.engine import Session
+from claimtrack.store.records import (
+    ArticleRecord,
+    Change,
+    ClaimRecord,
+    ContradictionRecord,
+    Rescan,
+    StoredArticle,
+)
+from claimtrack.store.recovery import rebuild
+from claimtrack.store.schema import article_group
+
+#: The fields of an article's own record (the rest of ``ArticleRecord`` is the catalog's).
+_RECORD = [
+    "id",
+    "source",
+    "sha256",
+    "title",
+    "published",
+    "publisher",
+    "author",
+    "url",
+    "scanned",
+    "updated",
+    "text",
+]
+#: The tables a load writes; emptied first when it replaces a database.
+_TABLES = [
+    "documents",
+    "catalog",
+    "claim_ids",
+    "history",
+    "match_rows",
+    "match_forms",
+    "feed_items",
+]
+
+
+def stored_article(entry: dict[str, Any], tables: dict[str, dict[str, Any]]) -> StoredArticle:
+    """An article's catalog entry and parsed tables as one record."""
+    record: dict[str, Any] = next(iter((tables.get("article") or {}).values()), {})
+    claims = (ClaimRecord.from_json(d) for d in (tables.get("claims") or {}).values())
+    return StoredArticle(
+        article=ArticleRecord.from_json(entry | record),
+        claims=tuple(sorted(claims, key=lambda c: (c.start, c.end, c.id))),
+        contradictions=tuple(
+            ContradictionRecord.from_json(d) for d in (tables.get("contradictions") or {}).values()
+        ),
+        rescans=tuple(Rescan.from_json(d) for d in (tables.get("rescans") or {}).values()),
+    )
+
+
+def load(
+    session: Session,
+    articles: Iterable[StoredArticle],
+    changes: Iterable[Change],
+    replace: bool,
+) -> None:
+    """Write whole articles and history entries (oldest first) in a write session."""
+    if replace:
+        for table in _TABLES:
+            session.run(f"DELETE FROM {table}")
+    elif session.one("SELECT 1 FROM catalog UNION ALL SELECT 1 FROM history LIMIT 1"):
+        raise StoreError(
+            f"database {session.root} is not empty; copy into a new one, or replace its content"
+        )
+    for stored in articles:
+        record = stored.article.to_json()
+        entry = {k: v for k, v in record.items() if k != "text"}
+        session.run(
+            "INSERT INTO catalog(id, sha256, source, body) VALUES (?, ?, ?, ?)",
+            (entry["id"], entry["sha256"], entry["source"], orjson.dumps(entry)),
+        )
+        tables = {
+            "article": {"1": {k: record.get(k) for k in _RECORD}},
+            "claims": _numbered(c.to_json() for c in stored.claims),
+            "contradictions": _numbered(c.to_json() for c in stored.contradictions),
+            "rescans": _numbered(r.to_json() for r in stored.rescans),
+        }
+        session.run(
+            "INSERT INTO documents(name, body) VALUES (?, ?)",
+            (article_group(entry["id"]), orjson.dumps(tables)),
+        )
+    session.many(
+        "INSERT INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
+        [(c.id, c.claim, c.article, c.at, orjson.dumps(c.to_json())) for c in changes],
+    )
+    rebuild(session)
+
+
+def _numbered(docs: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Documents as a TinyDB table holds them: by document id, counted from 1."""
+    return {str(n): doc for n, doc in enumerate(docs, start=1)}
