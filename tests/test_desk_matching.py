@@ -39,15 +39,15 @@ def test_normalise_ignores_case_stopwords_inflection_and_thousands() -> None:
     ]
 
 
-def test_repeated_claim_is_linked_with_the_earlier_verdict(db_path: Path) -> None:
+def test_repeated_claim_is_linked_with_the_earlier_verdict(desk: str) -> None:
     run("scan", str(ARTICLE))
-    store = open_store(db_path)
+    store = open_store(desk)
     original = claim_with(store, "Pakistan Steel Mills")
     run("verify", original["id"], "--note", "Built with Soviet help, 1973")
     run("scan", str(REPEAT))
-    repeat = claim_with(open_store(db_path), "Pakistan Steel Mills were constructed")
+    repeat = claim_with(open_store(desk), "Pakistan Steel Mills were constructed")
     assert [link["id"] for link in repeat["links"]] == [original["id"]]
-    earlier = open_store(db_path).earlier_verdicts([repeat["id"]])
+    earlier = open_store(desk).earlier_verdicts([repeat["id"]])
     assert earlier[repeat["id"]][0].status == "verified"
     shown = json.loads(run("show", repeat["id"], "--json").stdout)
     assert shown["links"][0]["status"] == "verified"
@@ -56,19 +56,19 @@ def test_repeated_claim_is_linked_with_the_earlier_verdict(db_path: Path) -> Non
     assert [link["id"] for link in back["links"]] == [repeat["id"]]
 
 
-def test_unrelated_claims_are_not_linked(db_path: Path) -> None:
+def test_unrelated_claims_are_not_linked(desk: str) -> None:
     run("scan", str(ARTICLE))
     run("scan", str(REPEAT))
-    store = open_store(db_path)
+    store = open_store(desk)
     union = claim_with(store, "production had fallen")
     assert union["links"] == []
     assert store.similar(union["id"]) == []
 
 
-def test_similar_and_search(db_path: Path) -> None:
+def test_similar_and_search(desk: str) -> None:
     run("scan", str(ARTICLE))
     run("scan", str(REPEAT))
-    store = open_store(db_path)
+    store = open_store(desk)
     repeat = claim_with(store, "Pakistan Steel Mills were constructed")
     similar = json.loads(run("similar", repeat["id"][:6], "--json").stdout)
     assert [s["id"] for s in similar] == [claim_with(store, "She cited the construction")["id"]]
@@ -81,12 +81,12 @@ def test_similar_and_search(db_path: Path) -> None:
 
 
 def test_rescan_follows_moved_and_edited_claims_and_marks_removed(
-    db_path: Path, tmp_path: Path
+    desk: str, tmp_path: Path
 ) -> None:
     article = tmp_path / "article.txt"
     shutil.copy(ARTICLE, article)
     run("scan", str(article))
-    store = open_store(db_path)
+    store = open_store(desk)
     edited = claim_with(store, "Pakistan Steel Mills")
     moved = claim_with(store, "zero sum game")
     dropped = claim_with(store, "Shoigu")
@@ -99,7 +99,7 @@ def test_rescan_follows_moved_and_edited_claims_and_marks_removed(
     article.write_text(text, encoding="utf-8")
     assert run("scan", str(article)).exit_code == 0
 
-    store = open_store(db_path)
+    store = open_store(desk)
     after = claim_with(store, "early 1970s")
     assert after["id"] == edited["id"] and after["status"] == "verified"
     assert store.claim(moved["id"]).start != moved["start"]

@@ -26,7 +26,7 @@ def listed(*args: str) -> list[dict[str, Any]]:
     return records
 
 
-def test_claims_are_listed_most_check_worthy_first(db_path: Path) -> None:
+def test_claims_are_listed_most_check_worthy_first(desk: str) -> None:
     run("scan", "--all", str(ARTICLE))
     scores = [c["score"] for c in listed("claims")]
     assert len(scores) > 3 and scores == sorted(scores, reverse=True)
@@ -34,7 +34,7 @@ def test_claims_are_listed_most_check_worthy_first(db_path: Path) -> None:
     assert by_id == sorted(by_id)
 
 
-def test_a_list_cut_short_says_how_many_there_were(db_path: Path) -> None:
+def test_a_list_cut_short_says_how_many_there_were(desk: str) -> None:
     run("scan", "--all", str(ARTICLE))
     every = listed("claims")
     top = listed("claims", "--limit", "3")
@@ -44,7 +44,7 @@ def test_a_list_cut_short_says_how_many_there_were(db_path: Path) -> None:
     assert "showing" not in run("claims").stdout
 
 
-def test_an_unknown_sort_is_a_usage_error(db_path: Path) -> None:
+def test_an_unknown_sort_is_a_usage_error(desk: str) -> None:
     result = CliRunner().invoke(app, ["claims", "--sort", "colour"])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: unknown sort 'colour'; sorts: score, status")
@@ -62,7 +62,7 @@ def three_reports(folder: Path) -> list[dict[str, Any]]:
     return [c for c in listed("claims", "--sort", "article") if "Easthaven" in c["text"]]
 
 
-def test_search_shows_claims_as_written_with_their_articles(db_path: Path, tmp_path: Path) -> None:
+def test_search_shows_claims_as_written_with_their_articles(desk: str, tmp_path: Path) -> None:
     three_reports(tmp_path)
     [first, *_] = listed("search", "Easthaven containers")
     assert first["claim"].startswith("The port of Easthaven handled 1.2 million containers")
@@ -73,20 +73,20 @@ def test_search_shows_claims_as_written_with_their_articles(db_path: Path, tmp_p
     assert "easthaven handl" not in table  # not the stemmed form
 
 
-def test_similarity_varies_with_how_alike_the_claims_are(db_path: Path, tmp_path: Path) -> None:
+def test_similarity_varies_with_how_alike_the_claims_are(desk: str, tmp_path: Path) -> None:
     three_reports(tmp_path)
     partial = listed("search", "Easthaven containers")[0]["similarity"]
     whole = listed("search", REPEATED.strip())[0]["similarity"]
     assert 0 < partial < whole == 100
 
 
-def test_similar_says_how_many_it_found_in_all(db_path: Path, tmp_path: Path) -> None:
+def test_similar_says_how_many_it_found_in_all(desk: str, tmp_path: Path) -> None:
     claims = three_reports(tmp_path)
     table = run("similar", claims[0]["id"], "--limit", "1").stdout
     assert "showing 1 of 2 alike" in table
 
 
-def test_empty_results_are_a_sentence(db_path: Path, tmp_path: Path) -> None:
+def test_empty_results_are_a_sentence(desk: str, tmp_path: Path) -> None:
     claims = three_reports(tmp_path)
     assert run("search", "Brazilian coffee harvest").stdout == (
         "No stored claim is alike to 'Brazilian coffee harvest'.\n"
@@ -96,7 +96,7 @@ def test_empty_results_are_a_sentence(db_path: Path, tmp_path: Path) -> None:
     assert run("similar", lonely["id"]).stdout.startswith("No claim in another article repeats")
 
 
-def test_similar_offers_a_verdict_for_the_repeats_it_lists(db_path: Path, tmp_path: Path) -> None:
+def test_similar_offers_a_verdict_for_the_repeats_it_lists(desk: str, tmp_path: Path) -> None:
     claims = three_reports(tmp_path)
     result = run("similar", claims[0]["id"], "--mark", "disputed", input="y\n")
     listing, prompt = result.stdout.index("Harbour news"), result.stdout.index("Mark these 2")
@@ -106,7 +106,7 @@ def test_similar_offers_a_verdict_for_the_repeats_it_lists(db_path: Path, tmp_pa
     assert statuses[claims[1]["id"]] == statuses[claims[2]["id"]] == "disputed"
 
 
-def test_contradiction_lines_name_both_claims(db_path: Path) -> None:
+def test_contradiction_lines_name_both_claims(desk: str) -> None:
     out = run("scan", str(ARTICLE)).stdout
     line = next(line for line in out.splitlines() if line.startswith("⚠ 7972980d"))
     assert "between 2740b032 “We consider the foreign policy to be a zero sum game.” and " in line
@@ -129,7 +129,7 @@ def articles(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def test_many_sources_end_with_a_summary_not_tables(db_path: Path, tmp_path: Path) -> None:
+def test_many_sources_end_with_a_summary_not_tables(desk: str, tmp_path: Path) -> None:
     paths = [str(p) for p in articles(tmp_path, 3)]
     out = run("scan", *paths).stdout
     assert "Scanned 3 articles" in out and "check-worthy" in out and "contradictions" in out
@@ -138,7 +138,7 @@ def test_many_sources_end_with_a_summary_not_tables(db_path: Path, tmp_path: Pat
     assert all(f"Story {n}" in verbose for n in range(3)) and "Scanned 3 articles" in verbose
 
 
-def test_unchanged_files_are_skipped_unless_forced(db_path: Path, tmp_path: Path) -> None:
+def test_unchanged_files_are_skipped_unless_forced(desk: str, tmp_path: Path) -> None:
     paths = articles(tmp_path, 3)
     run("scan", *map(str, paths))
     paths[1].write_text(paths[1].read_text() + "\nBus fares rose 25 per cent in 2022.\n")
@@ -150,7 +150,7 @@ def test_unchanged_files_are_skipped_unless_forced(db_path: Path, tmp_path: Path
 
 
 def test_a_scan_on_a_terminal_shows_a_bar_and_one_screen(
-    db_path: Path, tmp_path: Path, terminal: Any
+    desk: str, tmp_path: Path, terminal: Any
 ) -> None:
     import os
 
@@ -163,7 +163,7 @@ def test_a_scan_on_a_terminal_shows_a_bar_and_one_screen(
     assert screen.count("\n") < 24  # one screen, not a table per article
 
 
-def test_the_reports_queue_puts_the_most_check_worthy_first(db_path: Path) -> None:
+def test_the_reports_queue_puts_the_most_check_worthy_first(desk: str) -> None:
     run("scan", str(FIXTURES / "review" / "council.txt"))
     every = sorted((c["score"] for c in listed("claims")), reverse=True)
     overview = json.loads(run("report", "--json", "--limit", "10").stdout)

@@ -23,12 +23,12 @@ def run(*args: str, input: str | None = None) -> Any:
     return CliRunner().invoke(app, list(args), input=input)
 
 
-def scanned(db_path: Path) -> list[dict[str, Any]]:
+def scanned(db_path: Path | str) -> list[dict[str, Any]]:
     assert run("scan", str(ARTICLE)).exit_code == 0
     return [c.to_json() for c in open_store(db_path).claims()]
 
 
-def state_of(db_path: Path) -> tuple[str, str]:
+def state_of(db_path: Path | str) -> tuple[str, str]:
     """Everything stored about the claims, and the history."""
     return run("claims", "--json").stdout, run("log", "--json").stdout
 
@@ -36,13 +36,13 @@ def state_of(db_path: Path) -> tuple[str, str]:
 # -- statuses -----------------------------------------------------------------------------------
 
 
-def test_default_vocabulary_rejects_unknown_status_listing_valid_ones(db_path: Path) -> None:
-    claim = scanned(db_path)[0]
+def test_default_vocabulary_rejects_unknown_status_listing_valid_ones(desk: str) -> None:
+    claim = scanned(desk)[0]
     result = run("mark", claim["id"], "--to", "bogus")
     assert result.exit_code == 2
     assert "unknown status 'bogus'" in result.stderr
     assert "in progress" in result.stderr and "unverifiable" in result.stderr
-    assert open_store(db_path).claim(claim["id"]).status == "unverified"
+    assert open_store(desk).claim(claim["id"]).status == "unverified"
 
 
 def test_config_defines_vocabulary_colours_and_ratings(db_path: Path) -> None:
@@ -71,8 +71,8 @@ def test_malformed_config_is_one_line(db_path: Path) -> None:
 # -- evidence and notes ---------------------------------------------------------------------------
 
 
-def test_evidence_and_notes_show_with_history(db_path: Path, tmp_path: Path) -> None:
-    claim = scanned(db_path)[0]
+def test_evidence_and_notes_show_with_history(desk: str, tmp_path: Path) -> None:
+    claim = scanned(desk)[0]
     document = tmp_path / "minutes.pdf"
     document.write_bytes(b"%PDF")
     url = "https://tass.com/world/770000"
@@ -95,28 +95,28 @@ def test_evidence_and_notes_show_with_history(db_path: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("target", ["not a url", "ftp://example.org/x", "missing/file.txt"])
-def test_evidence_that_is_not_a_url_is_rejected(db_path: Path, target: str) -> None:
-    claim = scanned(db_path)[0]
-    before = state_of(db_path)
+def test_evidence_that_is_not_a_url_is_rejected(desk: str, target: str) -> None:
+    claim = scanned(desk)[0]
+    before = state_of(desk)
     result = run("evidence", claim["id"], target)
     assert result.exit_code != 0
     assert result.stderr.count("\n") == 1 and "neither an http(s) URL" in result.stderr
-    assert state_of(db_path) == before
+    assert state_of(desk) == before
 
 
-def test_bad_evidence_stance_and_date_are_rejected(db_path: Path) -> None:
-    claim = scanned(db_path)[0]
+def test_bad_evidence_stance_and_date_are_rejected(desk: str) -> None:
+    claim = scanned(desk)[0]
     url = "https://example.org/a"
     assert run("evidence", claim["id"], url, "--stance", "maybe").exit_code == 2
     assert run("evidence", claim["id"], url, "--date", "yesterday").exit_code == 2
 
 
-def test_unknown_and_ambiguous_ids_change_nothing(db_path: Path) -> None:
-    claims = scanned(db_path)
-    before = state_of(db_path)
+def test_unknown_and_ambiguous_ids_change_nothing(desk: str) -> None:
+    claims = scanned(desk)
+    before = state_of(desk)
     result = run("verify", claims[0]["id"], "ffffffff")
     assert result.exit_code == 1 and "no claim with id ffffffff" in result.stderr
-    assert state_of(db_path) == before
+    assert state_of(desk) == before
     assert run("show", "zz").exit_code == 1
 
 
@@ -134,8 +134,8 @@ def test_ambiguous_prefix_is_reported(db_path: Path) -> None:
 # -- history, log, undo, as-of ---------------------------------------------------------------
 
 
-def test_every_change_is_recorded_with_who_when_from_to_why(db_path: Path) -> None:
-    claim = scanned(db_path)[0]
+def test_every_change_is_recorded_with_who_when_from_to_why(desk: str) -> None:
+    claim = scanned(desk)[0]
     run("mark", claim["id"], "--to", "in progress", "--by", "amina")
     run("verify", claim["id"], "--note", "Confirmed with TASS")
     entries = json.loads(run("history", claim["id"], "--json").stdout)
@@ -148,8 +148,8 @@ def test_every_change_is_recorded_with_who_when_from_to_why(db_path: Path) -> No
     assert [e["after"] for e in log] == ["verified", "in progress"]  # newest first
 
 
-def test_undo_names_the_change_and_the_claim_it_undoes(db_path: Path) -> None:
-    first, second = scanned(db_path)[:2]
+def test_undo_names_the_change_and_the_claim_it_undoes(desk: str) -> None:
+    first, second = scanned(desk)[:2]
     run("verify", first["id"])
     run("note", second["id"], "called the ministry")
     run("evidence", second["id"], "https://example.org/transcript")
@@ -164,34 +164,34 @@ def test_undo_names_the_change_and_the_claim_it_undoes(db_path: Path) -> None:
     assert status.rstrip().endswith("(verified → unverified)")
 
 
-def test_undo_reverses_the_last_change_and_is_recorded(db_path: Path) -> None:
-    first, second = scanned(db_path)[:2]
+def test_undo_reverses_the_last_change_and_is_recorded(desk: str) -> None:
+    first, second = scanned(desk)[:2]
     run("verify", first["id"])
     run("dispute", second["id"])
     run("note", first["id"], "to be removed")
     assert run("undo").exit_code == 0  # the note
-    assert open_store(db_path).claim(first["id"]).notes == ()
+    assert open_store(desk).claim(first["id"]).notes == ()
     assert run("undo").exit_code == 0  # the dispute
-    assert open_store(db_path).claim(second["id"]).status == "unverified"
+    assert open_store(desk).claim(second["id"]).status == "unverified"
     assert run("undo", first["id"]).exit_code == 0  # the verification
-    assert open_store(db_path).claim(first["id"]).status == "unverified"
+    assert open_store(desk).claim(first["id"]).status == "unverified"
     assert run("undo").exit_code == 2  # nothing left
-    history = open_store(db_path).history(second["id"])
+    history = open_store(desk).history(second["id"])
     assert [h.action for h in history] == ["status", "undo"]
     assert history[1].details["undoes"] == history[0].id
     assert (history[1].before, history[1].after) == ("disputed", "unverified")
-    summary = open_store(db_path).summary()
+    summary = open_store(desk).summary()
     assert set(summary.statuses) == {"unverified"}  # catalog counts follow the undo
 
 
 def test_report_as_of_shows_verdicts_as_they_stood(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from claimtrack.store import documents
 
     clock = {"now": "2024-01-01T10:00:00+00:00"}
     monkeypatch.setattr(documents, "now", lambda: clock["now"])
-    claim = scanned(db_path)[0]
+    claim = scanned(desk)[0]
     clock["now"] = "2024-02-15T10:00:00+00:00"
     run("verify", claim["id"])
     clock["now"] = "2024-03-01T10:00:00+00:00"
@@ -204,14 +204,14 @@ def test_report_as_of_shows_verdicts_as_they_stood(
     assert status_on("2024-02-01") == "unverified"
     assert status_on("2024-02-20") == "verified"
     assert status_on("2024-03-01") == "false"
-    assert open_store(db_path).claim(claim["id"]).status == "false"
+    assert open_store(desk).claim(claim["id"]).status == "false"
     before = json.loads(run("report", "--as-of", "2023-12-31", "--json").stdout)
     assert before["claims"] == []
     assert run("report", "--as-of", "last week").exit_code == 2
 
 
-def test_report_as_of_lists_the_claims_of_the_latest_articles_only(db_path: Path) -> None:
-    claims = scanned(db_path)
+def test_report_as_of_lists_the_claims_of_the_latest_articles_only(desk: str) -> None:
+    claims = scanned(desk)
     assert run("scan", str(FIXTURES / "desk_steel_mills.txt")).exit_code == 0
     everything = json.loads(run("report", "--as-of", "2999-01-01", "--json").stdout)["claims"]
     assert len(everything) > len(claims)
@@ -224,29 +224,29 @@ def test_report_as_of_lists_the_claims_of_the_latest_articles_only(db_path: Path
 # -- bulk ---------------------------------------------------------------------------------------
 
 
-def test_bulk_mark_by_filter_asks_and_yes_skips_the_prompt(db_path: Path) -> None:
-    claims = scanned(db_path)
+def test_bulk_mark_by_filter_asks_and_yes_skips_the_prompt(desk: str) -> None:
+    claims = scanned(desk)
     assert len(claims) > 5
     declined = run("mark", "--where-status", "unverified", "--to", "in progress", input="n\n")
     assert declined.exit_code != 0
-    assert open_store(db_path).summary().statuses == {"unverified": len(claims)}
+    assert open_store(desk).summary().statuses == {"unverified": len(claims)}
     accepted = run("mark", "--where-status", "unverified", "--to", "in progress", input="y\n")
     assert accepted.exit_code == 0 and "Mark" in accepted.stdout
-    assert open_store(db_path).summary().statuses == {"in progress": len(claims)}
+    assert open_store(desk).summary().statuses == {"in progress": len(claims)}
     scripted = run("verify", "--status", "in progress", "--type", claims[0]["type"], "--yes")
     assert scripted.exit_code == 0
     typed = sum(1 for c in claims if c["type"] == claims[0]["type"])
-    assert open_store(db_path).summary().statuses.get("verified") == typed
+    assert open_store(desk).summary().statuses.get("verified") == typed
 
 
-def test_bulk_by_ids_and_article_filter(db_path: Path) -> None:
-    claims = scanned(db_path)
+def test_bulk_by_ids_and_article_filter(desk: str) -> None:
+    claims = scanned(desk)
     ids = [c["id"][:6] for c in claims[:3]]
     assert run("dispute", *ids).exit_code == 0  # a handful: no prompt
-    assert open_store(db_path).summary().statuses["disputed"] == 3
+    assert open_store(desk).summary().statuses["disputed"] == 3
     article = claims[0]["article"]
     assert run("mark", "--article", article[:6], "--to", "false", "--yes").exit_code == 0
-    assert open_store(db_path).summary().statuses == {"false": len(claims)}
+    assert open_store(desk).summary().statuses == {"false": len(claims)}
     assert run("mark", "--to", "false").exit_code == 2  # neither ids nor a filter
     assert run("verify", "--speaker", "nobody at all").exit_code == 2  # nothing matches
 
@@ -254,8 +254,8 @@ def test_bulk_by_ids_and_article_filter(db_path: Path) -> None:
 # -- report -------------------------------------------------------------------------------------
 
 
-def test_report_dashboard_counts_waiting_and_recent(db_path: Path) -> None:
-    claims = scanned(db_path)
+def test_report_dashboard_counts_waiting_and_recent(desk: str) -> None:
+    claims = scanned(desk)
     run("dispute", claims[1]["id"])
     report = json.loads(run("report", "--json", "--limit", "3").stdout)
     assert report["summary"]["statuses"] == {"disputed": 1, "unverified": len(claims) - 1}
@@ -267,7 +267,7 @@ def test_report_dashboard_counts_waiting_and_recent(db_path: Path) -> None:
     assert "Awaiting review" in shown.stdout and "Recent changes" in shown.stdout
 
 
-def _quoted_article(db_path: Path) -> list[dict[str, Any]]:
+def _quoted_article(db_path: Path | str) -> list[dict[str, Any]]:
     """Three claims by two named speakers, stored through the Store API."""
     from claimtrack.model import Claim, ScanResult, Speaker
     from claimtrack.text import make_article
@@ -290,29 +290,29 @@ def _quoted_article(db_path: Path) -> list[dict[str, Any]]:
     return [c.to_json() for c in open_store(db_path).claims()]
 
 
-def test_dashboard_ranks_disputed_speakers(db_path: Path) -> None:
-    claims = _quoted_article(db_path)
+def test_dashboard_ranks_disputed_speakers(desk: str) -> None:
+    claims = _quoted_article(desk)
     assert run("mark", "--speaker", "dar", "--to", "false").exit_code == 0  # two: no prompt
     assert run("dispute", "--speaker", "Aslam").exit_code == 0
-    overview = open_store(db_path).dashboard(limit=5)
+    overview = open_store(desk).dashboard(limit=5)
     assert overview.speakers == (("Ishaq Dar", 2), ("Tasnim Aslam", 1))
     assert overview.awaiting_total == 0
-    assert {c.status for c in open_store(db_path).claims()} == {"false", "disputed"}
+    assert {c.status for c in open_store(desk).claims()} == {"false", "disputed"}
     assert len(claims) == 3
     assert "Ishaq Dar" in run("report").stdout
 
 
-def test_an_article_scanned_by_mistake_is_removed_its_history_kept(db_path: Path) -> None:
-    claims = scanned(db_path)
+def test_an_article_scanned_by_mistake_is_removed_its_history_kept(desk: str) -> None:
+    claims = scanned(desk)
     run("verify", claims[0]["id"], "--note", "checked before the mistake was seen")
     article = claims[0]["article"]
     declined = run("articles", "remove", article[:6], input="n\n")
-    assert declined.exit_code == 1 and len(open_store(db_path).articles()) == 1
+    assert declined.exit_code == 1 and len(open_store(desk).articles()) == 1
     removed = run("articles", "remove", article[:6], "--yes")
     assert removed.exit_code == 0, removed.stderr
     assert removed.stdout.startswith(f"removed {article[:8]} ")
     assert "1 with a verdict" in removed.stdout
-    store = open_store(db_path)
+    store = open_store(desk)
     assert store.articles() == [] and store.claims() == []
     assert run("show", claims[0]["id"]).exit_code == 1
     log = json.loads(run("log", "--json", "--limit", "100").stdout)

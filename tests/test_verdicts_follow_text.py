@@ -28,7 +28,7 @@ def jobs_claim() -> dict[str, Any]:
     return next(c for c in claims if "new jobs" in c["text"])
 
 
-def test_a_changed_number_reopens_the_verdict(db_path: Path, tmp_path: Path) -> None:
+def test_a_changed_number_reopens_the_verdict(desk: str, tmp_path: Path) -> None:
     path = tmp_path / "jobs.txt"
     path.write_text(ARTICLE, encoding="utf-8")
     run("scan", str(path))
@@ -60,7 +60,7 @@ def test_a_changed_number_reopens_the_verdict(db_path: Path, tmp_path: Path) -> 
     assert "verdict reopened: number 47,000 → 90,000" in table and "kept" in table
 
 
-def test_a_fixed_typo_keeps_the_verdict(db_path: Path, tmp_path: Path) -> None:
+def test_a_fixed_typo_keeps_the_verdict(desk: str, tmp_path: Path) -> None:
     path = tmp_path / "jobs.txt"
     path.write_text(ARTICLE.replace("programme", "programe"), encoding="utf-8")
     run("scan", str(path))
@@ -73,7 +73,7 @@ def test_a_fixed_typo_keeps_the_verdict(db_path: Path, tmp_path: Path) -> None:
     assert [(e["id"], e["reopened"]) for e in rescan["edited"]] == [(claim["id"], None)]
 
 
-def test_an_unverified_claim_is_not_reopened(db_path: Path, tmp_path: Path) -> None:
+def test_an_unverified_claim_is_not_reopened(desk: str, tmp_path: Path) -> None:
     path = tmp_path / "jobs.txt"
     path.write_text(ARTICLE, encoding="utf-8")
     run("scan", str(path))

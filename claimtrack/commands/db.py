@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from claimtrack.commands.options import DbOption, JsonOption, database, guarded
+from claimtrack.commands.options import DbOption, JsonOption, database, database_folder, guarded
 
 db_app = typer.Typer(
     name="db",
@@ -24,7 +24,7 @@ def check(json: JsonOption = False, db: DbOption = None) -> None:
     from claimtrack.store.recovery import check as run_check
     from claimtrack.terminal import print_json, safe, stdout
 
-    report = run_check(database(db))
+    report = run_check(database_folder(db, "db check"))
     if json:
         print_json(report.to_json())
     else:
@@ -57,7 +57,7 @@ def restore(
     from claimtrack.store.recovery import restore as run_restore
     from claimtrack.terminal import safe, stdout
 
-    root = database(db)
+    root = database_folder(db, "db restore")
     if not yes and not typer.confirm(
         f"Rebuild {root} from what can still be read (the damaged file is kept)?", default=False
     ):
@@ -77,15 +77,21 @@ def restore(
 def reindex(json: JsonOption = False, db: DbOption = None) -> None:
     """Rebuild the claim ids, the match index and the catalog's counts from the articles."""
     from claimtrack.errors import StoreError
+    from claimtrack.store import open_store
     from claimtrack.store.embedded import EmbeddedStore
     from claimtrack.store.engine import database_file
     from claimtrack.store.legacy import is_legacy
     from claimtrack.terminal import print_json, safe, stdout
 
     root = database(db)
-    if not database_file(root).exists() and not is_legacy(root):
+    if isinstance(root, str):
+        store = open_store(root)
+        count = store.reindex()
+        root = store.location
+    elif not database_file(root).exists() and not is_legacy(root):
         raise StoreError(f"{root} is not a claimtrack database")
-    count = EmbeddedStore(root).reindex()
+    else:
+        count = EmbeddedStore(root).reindex()
     if json:
         print_json({"database": str(root), "claims": count})
     else:
@@ -94,7 +100,8 @@ def reindex(json: JsonOption = False, db: DbOption = None) -> None:
 
 @guarded
 def upgrade(json: JsonOption = False, db: DbOption = None) -> None:
-    """Upgrade a database made by an older claimtrack (a folder of JSON files) to SQLite."""
+    """Upgrade a database made by an older claimtrack: a folder of JSON files to SQLite, or a
+    PostgreSQL database to the newest schema (its tables made if it is empty)."""
     from claimtrack.errors import StoreError
     from claimtrack.store.embedded import EmbeddedStore
     from claimtrack.store.engine import database_file
@@ -102,6 +109,9 @@ def upgrade(json: JsonOption = False, db: DbOption = None) -> None:
     from claimtrack.terminal import print_json, safe, stdout
 
     root = database(db)
+    if isinstance(root, str):
+        _upgrade_server(root, json)
+        return
     if not is_legacy(root):
         if database_file(root).exists():
             EmbeddedStore(root).articles()  # applies any pending migration
@@ -185,6 +195,24 @@ def copy(
         stdout().print(safe(f"digest {copied.digest}: {verdict}"))
     if not same:
         raise StoreError("the copy differs from the source: the digests disagree")
+
+
+def _upgrade_server(url: str, json: bool) -> None:
+    """Apply the migrations a PostgreSQL database lacks, and say which."""
+    from claimtrack.store.pg_schema import SCHEMA
+    from claimtrack.store.postgres import PostgresStore
+    from claimtrack.terminal import print_json, safe, stdout
+
+    store = PostgresStore(url, migrate=False)
+    before, applied = store.upgrade()
+    if json:
+        print_json(
+            {"database": store.location, "upgraded": bool(applied), "from": before, "to": SCHEMA}
+        )
+    elif applied:
+        stdout().print(safe(f"{store.location}: schema {before} → {SCHEMA}"), soft_wrap=True)
+    else:
+        stdout().print(safe(f"{store.location} is up to date (schema {SCHEMA})"), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,8 @@
 
 Commands import from here, never from ``claimtrack.cli`` or from each other. ``--db`` is also
 accepted before the command (``claimtrack --db FOLDER claims``): ``cli.py`` keeps it in
-``ROOT_DB``, and ``database`` finds it there.
+``ROOT_DB``, and ``database`` finds it there. A ``postgresql://`` URL names a team desk on a
+PostgreSQL server instead of a folder.
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ if TYPE_CHECKING:
 
 PLUGIN_FAILED = 3
 #: A ``--db`` given before the command: ``cli.py`` sets it at every run.
-ROOT_DB: ContextVar[Path | None] = ContextVar("claimtrack_root_db", default=None)
+ROOT_DB: ContextVar[str | None] = ContextVar("claimtrack_root_db", default=None)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
-        "--db", help="Database folder [env: CLAIMTRACK_DB; default: per-user data folder]."
+        "--db",
+        help="Database folder, or postgresql://user@host/dbname for a team desk "
+        "[env: CLAIMTRACK_DB; default: per-user data folder].",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
@@ -87,16 +90,36 @@ def guarded(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def database(db: Path | None) -> Path:
-    """The database folder: ``--db`` (after or before the command), ``CLAIMTRACK_DB``, or the
-    per-user default."""
-    from claimtrack.store import default_db_path
+def database(db: str | None) -> Path | str:
+    """The database: ``--db`` (after or before the command), ``CLAIMTRACK_DB``, or the
+    per-user default; a server's URL as given, a folder as a path."""
+    from claimtrack.store import DB_ENV, default_db_path
+    from claimtrack.store.locations import is_server
 
     chosen = db if db is not None else ROOT_DB.get()
-    return Path(chosen).expanduser() if chosen is not None else default_db_path()
+    if chosen is None:
+        chosen = os.environ.get(DB_ENV)
+    if is_server(chosen):
+        return str(chosen)
+    return Path(chosen).expanduser() if chosen else default_db_path()
 
 
-def open_store(db: Path | None, create: bool = False) -> Store:
+def database_folder(db: str | None, command: str) -> Path:
+    """The database folder the options name; a server's URL is refused (``command`` is the
+    embedded desk's alone)."""
+    from claimtrack.errors import UsageError
+    from claimtrack.store.locations import redact
+
+    location = database(db)
+    if isinstance(location, str):
+        raise UsageError(
+            f"claimtrack {command} works on a database folder, not on {redact(location)} "
+            "(use PostgreSQL's own tools there)"
+        )
+    return location
+
+
+def open_store(db: str | None, create: bool = False) -> Store:
     """The store the options name.
 
     A database folder named by ``--db`` or ``CLAIMTRACK_DB`` whose parent folder does not exist
@@ -108,6 +131,8 @@ def open_store(db: Path | None, create: bool = False) -> Store:
     from claimtrack.store import open_store as open_database
 
     path = database(db)
+    if isinstance(path, str):
+        return open_database(path)
     named = db is not None or ROOT_DB.get() is not None or os.environ.get(DB_ENV)
     if named and not create and not path.parent.is_dir():
         raise UsageError(f"no database at {path}: the folder {path.parent} does not exist")

@@ -1,7 +1,8 @@
 """Stored claims: the ``Store`` interface, its records, and opening a database.
 
-``open_store(db)`` gives the store at a path (today the embedded desk: TinyDB documents in one
-SQLite file, ``embedded.py``). Everything above storage (the CLI, the report, exports, the review
+``open_store(db)`` gives the store at a path (the embedded desk: TinyDB documents in one SQLite
+file, ``embedded.py``) or a ``postgresql://`` URL (a team desk on a server, ``postgres.py``).
+Everything above storage (the CLI, the report, exports, the review
 queue, scripts and notebooks) uses only the ``Store`` interface and the records it returns, plain
 dataclasses whose ``to_json()`` is what ``--json`` prints::
 
@@ -17,7 +18,8 @@ atomic change or one consistent read (``session()`` reads several calls from one
 history is append-only, every ``Change`` with its author (``by``, default ``CLAIMTRACK_USER`` or
 the login name) and, for a status change, the status ``before``; failures are ``StoreError``
 (``UsageError`` for values that make no sense) with one line a person can act on, never an
-engine's own exception. ``location`` names the database in messages.
+engine's own exception. ``location`` names the database in messages (a server's URL without
+its password).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from claimtrack.store.interface import (
     Store,
     current_user,
 )
+from claimtrack.store.locations import is_server
 from claimtrack.store.records import (
     ArticleRecord,
     ArticleSection,
@@ -66,9 +69,16 @@ def default_db_path() -> Path:
 def open_store(db: Path | str | None = None) -> Store:
     """The store at ``db`` (default: ``CLAIMTRACK_DB`` or the per-user data folder).
 
-    The database is created on first use if it does not exist; a folder of an older
-    claimtrack is upgraded.
+    A ``postgresql://user@host/dbname`` URL opens a team desk on a PostgreSQL server
+    (``postgres.py``); anything else is a folder, the embedded desk. The database is created
+    on first use if it does not exist (a server's database must exist, empty); a folder of an
+    older claimtrack is upgraded.
     """
+    chosen = db if db is not None else os.environ.get(DB_ENV)
+    if is_server(chosen):
+        from claimtrack.store.postgres import PostgresStore
+
+        return PostgresStore(str(chosen))
     from claimtrack.store.embedded import EmbeddedStore
 
     return EmbeddedStore(Path(db) if db is not None else default_db_path())

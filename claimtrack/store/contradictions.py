@@ -133,16 +133,13 @@ def record_contradiction(
 ) -> dict[str, Any]:
     """A history entry about a contradiction: its id stands where a claim's would."""
     return record_change(
-        session,
-        doc["id"],
-        article_id,
-        action,
-        by,
-        contradiction=doc["id"],
-        kind=doc["kind"],
-        claims=doc["claims"],
-        **fields,
+        session, doc["id"], article_id, action, by, **about_contradiction(doc), **fields
     )
+
+
+def about_contradiction(doc: dict[str, Any]) -> dict[str, Any]:
+    """What a history entry about a contradiction says of it."""
+    return {"contradiction": doc["id"], "kind": doc["kind"], "claims": doc["claims"]}
 
 
 def _articles_with_contradictions(

@@ -163,8 +163,20 @@ def record_change(
     session: Session, claim_id: str, article_id: str, action: str, by: str, **fields: Any
 ) -> dict[str, Any]:
     """Append a history entry (the history is never rewritten); return it."""
+    entry = change_entry(claim_id, article_id, action, by, **fields)
+    session.run(
+        "INSERT INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
+        (entry["id"], claim_id, article_id, entry["at"], orjson.dumps(entry)),
+    )
+    return entry
+
+
+def change_entry(
+    claim_id: str, article_id: str, action: str, by: str, **fields: Any
+) -> dict[str, Any]:
+    """A new history entry, as every backend stores it: a unique id, when, who, what."""
     at = now()
-    entry = {
+    return {
         "id": short_hash(claim_id, at, time.perf_counter_ns(), os.getpid()),
         "at": at,
         "by": by,
@@ -173,11 +185,6 @@ def record_change(
         "action": action,
         **fields,
     }
-    session.run(
-        "INSERT INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
-        (entry["id"], claim_id, article_id, at, orjson.dumps(entry)),
-    )
-    return entry
 
 
 def history(

@@ -38,7 +38,7 @@ from claimtrack.store.documents import (
 )
 from claimtrack.store.engine import Session, connect, transaction
 from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
-from claimtrack.store.matching import MatchIndex
+from claimtrack.store.matching import MatchIndex, as_match
 from claimtrack.store.records import (
     ArticleRecord,
     ArticleSection,
@@ -244,7 +244,7 @@ class EmbeddedStore:
             found = MatchIndex(session).find(
                 doc.get("claim") or doc["text"], threshold, limit, exclude_article=article_id
             )
-            return [_match(row, score) for row, score in found]
+            return [as_match(row, score) for row, score in found]
 
     def search(
         self, text: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
@@ -252,7 +252,7 @@ class EmbeddedStore:
         """Stored claims alike to ``text``, best first."""
         with self._read() as session:
             found = MatchIndex(session).find(text, threshold, limit)
-            return [_match(row, score) for row, score in found]
+            return [as_match(row, score) for row, score in found]
 
     def summary(self) -> Summary:
         """Counts by status and type over the whole database, from the catalog alone."""
@@ -383,17 +383,3 @@ class EmbeddedStore:
         """Rebuild the claim ids, the match index and the catalog's counts from the articles."""
         with self._write() as session:
             return recovery.rebuild(session)
-
-
-def _match(row: dict[str, Any], score: float) -> Match:
-    return Match(
-        id=row["id"],
-        article=row["article"],
-        norm=row["norm"],
-        status=row["status"],
-        score=score,
-        clauses=tuple(row.get("clauses", ())),
-        speaker=row.get("speaker"),
-        type=row.get("type"),
-        seen=row.get("seen"),
-    )

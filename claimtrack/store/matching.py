@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from claimtrack.store.engine import Session
+from claimtrack.store.records import Match
 
 #: Score from which a claim in another article is taken to be the same claim and linked.
 LINK_THRESHOLD = 80.0
@@ -236,6 +237,21 @@ def row(doc: dict[str, Any]) -> dict[str, Any]:
 _ROW = "claim, article, status, speaker, type, seen, norm, clauses"
 
 
+def as_match(item: dict[str, Any], score: float) -> Match:
+    """An index row found by ``find``, with its score, as the record ``search`` returns."""
+    return Match(
+        id=item["id"],
+        article=item["article"],
+        norm=item["norm"],
+        status=item["status"],
+        score=score,
+        clauses=tuple(item.get("clauses", ())),
+        speaker=item.get("speaker"),
+        type=item.get("type"),
+        seen=item.get("seen"),
+    )
+
+
 def _row_of(found: tuple[Any, ...]) -> dict[str, Any]:
     claim, article, status, speaker, type_, seen, norm, clauses = found
     return {
@@ -256,59 +272,16 @@ def _term(word: str) -> str:
 
 
 @dataclass
-class MatchIndex:
-    """The match index, read and changed within one session.
+class WordMatcher:
+    """Finding indexed claims alike to a text, over any backend's word index.
 
-    How many forms hold each word is read once per index (once it is not 0): the counts only
+    A backend reads its index through ``_read_count``, ``_forms_holding`` and ``_rows``. How
+    many forms hold each word is read once per matcher (once it is not 0): the counts only
     choose which of a query's words to look up (any choice finds every match), so a count that
     a batch makes stale costs time, never a match.
     """
 
-    session: Session
     _counts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
-
-    def add(self, docs: Iterable[dict[str, Any]]) -> None:
-        """Index new claims (a claim indexed already is replaced)."""
-        for doc in docs:
-            self._put(row(doc))
-
-    def update(self, claim_id: str, **changes: Any) -> None:
-        """Change the row of one claim (its status, or its text after an edit)."""
-        if "norm" in changes or "clauses" in changes:
-            item = self.get(claim_id)
-            if item is not None:
-                self._put(item | changes)
-        elif "status" in changes:
-            self.session.run(
-                "UPDATE match_rows SET status = ? WHERE claim = ?", (changes["status"], claim_id)
-            )
-
-    def get(self, claim_id: str) -> dict[str, Any] | None:
-        """The row of one claim, if it is indexed."""
-        found = self.session.one(f"SELECT {_ROW} FROM match_rows WHERE claim = ?", (claim_id,))
-        return _row_of(found) if found else None
-
-    def drop(self, claim_ids: Iterable[str]) -> None:
-        """Remove claims that are no longer in their article."""
-        for claim_id in set(claim_ids):
-            self.session.run("DELETE FROM match_rows WHERE claim = ?", (claim_id,))
-            self.session.run("DELETE FROM match_forms WHERE claim = ?", (claim_id,))
-
-    def clear(self) -> None:
-        """Empty the index (before a rebuild)."""
-        self.session.run("DELETE FROM match_rows")
-        self.session.run("DELETE FROM match_forms")
-
-    def speakers(self, statuses: Iterable[str]) -> Counter[str]:
-        """Live claims per speaker among claims with one of ``statuses``."""
-        wanted = list(statuses)
-        marks = ",".join("?" * len(wanted))
-        found = self.session.all(
-            f"SELECT speaker, COUNT(*) FROM match_rows WHERE status IN ({marks})"
-            " AND speaker IS NOT NULL AND speaker != '' GROUP BY speaker",
-            tuple(wanted),
-        )
-        return Counter(dict(found))
 
     def find(
         self,
@@ -354,11 +327,7 @@ class MatchIndex:
             looked_up.update(term for term in rare if counts[term])
         if not looked_up:
             return []
-        rows = self.session.all(  # each distinct form once, with the claims that have it
-            "SELECT f.form, group_concat(f.claim, ' ') FROM match_fts JOIN match_forms f"
-            " ON f.id = match_fts.rowid WHERE match_fts MATCH ? GROUP BY f.form",
-            (" OR ".join(f'"{term}"' for term in sorted(looked_up)),),
-        )
+        rows = self._forms_holding(sorted(looked_up))
         tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in queries]
         best: dict[str, tuple[float, int]] = {}
         for form, claims in rows:
@@ -379,6 +348,77 @@ class MatchIndex:
         ranked = heapq.nsmallest(wanted, ((-r, -n, c) for c, (r, n) in best.items()))
         return [claim_id for _, _, claim_id in ranked]
 
+    def _count(self, term: str) -> int:
+        """How many indexed forms hold ``term`` (read once per matcher, once it is not 0)."""
+        if term in self._counts:
+            return self._counts[term]
+        count = self._read_count(term)
+        if count:  # a word in no claim yet may be in the next one this session stores
+            self._counts[term] = count
+        return count
+
+    def _read_count(self, term: str) -> int:
+        """How many indexed forms hold ``term``."""
+        raise NotImplementedError
+
+    def _forms_holding(self, terms: list[str]) -> list[tuple[str, str]]:
+        """Each distinct indexed form holding one of ``terms``, with its claims' ids (spaced)."""
+        raise NotImplementedError
+
+    def _rows(self, claim_ids: list[str]) -> list[dict[str, Any]]:
+        """The index rows of some claims, in one read."""
+        raise NotImplementedError
+
+
+@dataclass
+class MatchIndex(WordMatcher):
+    """The embedded desk's match index, read and changed within one session."""
+
+    session: Session
+
+    def add(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Index new claims (a claim indexed already is replaced)."""
+        for doc in docs:
+            self._put(row(doc))
+
+    def update(self, claim_id: str, **changes: Any) -> None:
+        """Change the row of one claim (its status, or its text after an edit)."""
+        if "norm" in changes or "clauses" in changes:
+            item = self.get(claim_id)
+            if item is not None:
+                self._put(item | changes)
+        elif "status" in changes:
+            self.session.run(
+                "UPDATE match_rows SET status = ? WHERE claim = ?", (changes["status"], claim_id)
+            )
+
+    def get(self, claim_id: str) -> dict[str, Any] | None:
+        """The row of one claim, if it is indexed."""
+        found = self.session.one(f"SELECT {_ROW} FROM match_rows WHERE claim = ?", (claim_id,))
+        return _row_of(found) if found else None
+
+    def drop(self, claim_ids: Iterable[str]) -> None:
+        """Remove claims that are no longer in their article."""
+        for claim_id in set(claim_ids):
+            self.session.run("DELETE FROM match_rows WHERE claim = ?", (claim_id,))
+            self.session.run("DELETE FROM match_forms WHERE claim = ?", (claim_id,))
+
+    def clear(self) -> None:
+        """Empty the index (before a rebuild)."""
+        self.session.run("DELETE FROM match_rows")
+        self.session.run("DELETE FROM match_forms")
+
+    def speakers(self, statuses: Iterable[str]) -> Counter[str]:
+        """Live claims per speaker among claims with one of ``statuses``."""
+        wanted = list(statuses)
+        marks = ",".join("?" * len(wanted))
+        found = self.session.all(
+            f"SELECT speaker, COUNT(*) FROM match_rows WHERE status IN ({marks})"
+            " AND speaker IS NOT NULL AND speaker != '' GROUP BY speaker",
+            tuple(wanted),
+        )
+        return Counter(dict(found))
+
     def _rows(self, claim_ids: list[str]) -> list[dict[str, Any]]:
         """The rows of some claims, in one read."""
         marks = ",".join("?" * len(claim_ids))
@@ -387,15 +427,18 @@ class MatchIndex:
         )
         return [_row_of(row) for row in found]
 
-    def _count(self, term: str) -> int:
-        """How many indexed forms hold ``term`` (read once per index)."""
-        if term in self._counts:
-            return self._counts[term]
+    def _read_count(self, term: str) -> int:
+        """How many indexed forms hold ``term``."""
         found = self.session.one("SELECT doc FROM match_vocab WHERE term = ?", (term,))
-        count = int(found[0]) if found else 0
-        if count:  # a word in no claim yet may be in the next one this session stores
-            self._counts[term] = count
-        return count
+        return int(found[0]) if found else 0
+
+    def _forms_holding(self, terms: list[str]) -> list[tuple[str, str]]:
+        """Each distinct form holding one of ``terms``, with the claims that have it."""
+        return self.session.all(
+            "SELECT f.form, group_concat(f.claim, ' ') FROM match_fts JOIN match_forms f"
+            " ON f.id = match_fts.rowid WHERE match_fts MATCH ? GROUP BY f.form",
+            (" OR ".join(f'"{term}"' for term in terms),),
+        )
 
     def _put(self, item: dict[str, Any]) -> None:
         claim_id = item["id"]

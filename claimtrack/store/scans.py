@@ -55,9 +55,7 @@ def _save_scan(
     config: Config,
 ) -> dict[str, Any]:
     article = result.article
-    source = article.source
-    if source != "-" and not source.lower().startswith(("http://", "https://")):
-        source = str(Path(source).resolve())  # URLs are kept as they are
+    source = stored_source(article.source)
     entry = find_entry(session, article.sha256, source)
     article_id = entry["id"] if entry else article.id
     file = session.group(article_group(article_id))
@@ -155,7 +153,7 @@ def _save_scan(
         index.add(new_docs)
 
     save_contradictions(session, article_id, result, stored_ids, checkers)
-    record = _article_record(article, article_id, source, stamp)
+    record = article_record(article, article_id, source, stamp)
     file.table("article").upsert(record | {"text": article.text}, Query().id == article_id)
     summary = summarise(claims.all())
     summary["contradictions"] = len(file.table("contradictions"))  # lets listings skip the file
@@ -164,11 +162,32 @@ def _save_scan(
     return scan_json(result, stored_ids, statuses, article_id)
 
 
+def stored_source(source: str) -> str:
+    """The source an article is stored under: a file's absolute path, a URL as it is."""
+    if source != "-" and not source.lower().startswith(("http://", "https://")):
+        return str(Path(source).resolve())
+    return source
+
+
 def _reopen(
     session: Session, config: Config, before: dict[str, Any], text: str, who: str
 ) -> str | None:
     """Put an edited claim back to needing review if the edit changed what its verdict rests
-    on (:func:`claimtrack.edits.material_change`); return what changed, or None.
+    on; return what changed, or None (see ``reopening``)."""
+    found = reopening(config, before, text)
+    if found is None:
+        return None
+    reason, fields = found
+    record_change(session, before["id"], before["article"], "status", who, **fields)
+    return reason
+
+
+def reopening(
+    config: Config, before: dict[str, Any], text: str
+) -> tuple[str, dict[str, Any]] | None:
+    """Whether an edit to a reviewed claim changed what its verdict rests on
+    (:func:`claimtrack.edits.material_change`): what changed, and the fields of the status
+    change that reopens it, or None.
 
     The verdict stays in the history: the status change names it, with the old and new text.
     """
@@ -178,19 +197,13 @@ def _reopen(
     reason = material_change(before["text"], text)
     if reason is None:
         return None
-    record_change(
-        session,
-        before["id"],
-        before["article"],
-        "status",
-        who,
-        before=status,
-        after=INITIAL_STATUS,
-        note=f"reopened: the text changed ({reason})",
-        text_before=before["text"],
-        text_after=text,
-    )
-    return reason
+    return reason, {
+        "before": status,
+        "after": INITIAL_STATUS,
+        "note": f"reopened: the text changed ({reason})",
+        "text_before": before["text"],
+        "text_after": text,
+    }
 
 
 def _link_repeats(
@@ -315,7 +328,8 @@ def save_contradictions(
         record_contradiction(session, before, article_id, "contradiction stale", who, note=why)
 
 
-def _article_record(article: Article, article_id: str, source: str, stamp: str) -> dict[str, Any]:
+def article_record(article: Article, article_id: str, source: str, stamp: str) -> dict[str, Any]:
+    """An article's stored record (without counts and text), scanned at ``stamp``."""
     meta = article.metadata
     return {
         "id": article_id,

@@ -1,0 +1,424 @@
+"""Reading and writing the team desk's rows within one PostgreSQL transaction.
+
+Rows are turned into the documents the embedded desk keeps (the JSON of ``records.py``), so the
+logic both backends share (rescans, summaries, scoring matches) reads the same shapes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from claimtrack.errors import StoreError
+from claimtrack.store.contradictions import about_contradiction
+from claimtrack.store.documents import MIN_PREFIX, change_entry
+from claimtrack.store.matching import WordMatcher, _term, row
+
+#: The claim columns, in the order ``claim_values`` gives them.
+CLAIM_COLUMNS = (
+    "id, article, start_at, end_at, text, claim, score, checkworthy, type, status, speaker,"
+    " speaker_name, extractor, details, removed, first_seen, updated, norm, clauses"
+)
+_CLAIM_READ = (
+    "SELECT c.id, c.article, c.start_at, c.end_at, c.text, c.claim, c.score, c.checkworthy,"
+    " c.type, c.status, c.speaker, c.extractor, c.details, c.removed, c.first_seen, c.updated"
+    " FROM claims c"
+)
+_ARTICLE_FIELDS = (
+    "id, source, sha256, title, published, publisher, author, url, scanned, updated, first_scanned"
+)
+
+
+class Tx:
+    """One transaction on the server: queries whose rows come back as dicts."""
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+
+    def all(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Every row of a query."""
+        self.cursor.execute(sql, args)
+        return list(self.cursor.fetchall())
+
+    def one(self, sql: str, args: Sequence[Any] = ()) -> dict[str, Any] | None:
+        """The first row of a query, or None."""
+        self.cursor.execute(sql, args)
+        found: dict[str, Any] | None = self.cursor.fetchone()
+        return found
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> None:
+        """Execute one statement."""
+        self.cursor.execute(sql, args)
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Execute one statement for each of ``rows``."""
+        if rows:
+            self.cursor.executemany(sql, rows)
+
+
+def jsonb(value: Any) -> Any:
+    """A value to store in a ``JSONB`` column."""
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
+
+
+# -- claims ------------------------------------------------------------------------------------
+
+
+def resolve(tx: Tx, prefix: str) -> tuple[str, str]:
+    """(claim id, article id) for a unique id prefix; raise ``StoreError`` otherwise."""
+    prefix = prefix.strip().lower()
+    if len(prefix) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
+        raise StoreError(f"{prefix!r} is not a claim id (give at least {MIN_PREFIX} hex digits)")
+    found = tx.all(
+        "SELECT id, article FROM claims WHERE id >= %s AND id < %s ORDER BY id LIMIT 6",
+        (prefix, prefix + "g"),
+    )
+    if not found:
+        raise StoreError(f"no claim with id {prefix}")
+    if len(found) > 1:
+        raise StoreError(f"claim id {prefix} is ambiguous: {', '.join(r['id'] for r in found[:5])}")
+    return found[0]["id"], found[0]["article"]
+
+
+def resolve_article(tx: Tx, key: str) -> str:
+    """An article id from an id prefix or the source it was scanned from."""
+    absolute = str(Path(key).resolve()) if key != "-" else key
+    exact = tx.all(
+        "SELECT id FROM articles WHERE id = %s OR source IN (%s, %s)", (key, key, absolute)
+    )
+    found = [r["id"] for r in exact] or [
+        r["id"]
+        for r in tx.all(
+            "SELECT id FROM articles WHERE id >= %s AND id < %s", (key.lower(), key.lower() + "g")
+        )
+    ]
+    if not found:
+        raise StoreError(f"no article {key!r} in the database")
+    if len(set(found)) > 1:
+        raise StoreError(f"article {key!r} is ambiguous: {', '.join(sorted(set(found))[:5])}")
+    return str(found[0])
+
+
+def claim_docs(
+    tx: Tx, where: str = "", args: Sequence[Any] = (), attached: bool = True, lock: bool = False
+) -> list[dict[str, Any]]:
+    """Claims as documents (``where``: a condition on ``c``), article by article in text order.
+
+    ``attached`` reads their notes, evidence and links too; ``lock`` locks their rows until the
+    transaction ends (in id order, so two writers never wait for each other in a circle).
+    """
+    clause = f" WHERE {where}" if where else ""
+    if lock:
+        rows = tx.all(f"{_CLAIM_READ}{clause} ORDER BY c.id FOR NO KEY UPDATE", args)
+        rows.sort(key=lambda r: (r["article"], r["start_at"], r["end_at"]))
+    else:
+        rows = tx.all(
+            f"{_CLAIM_READ} JOIN articles a ON a.id = c.article{clause}"
+            " ORDER BY a.seq, c.start_at, c.end_at",
+            args,
+        )
+    docs = [_claim_doc(r) for r in rows]
+    if attached and docs:
+        _attach(tx, docs)
+    return docs
+
+
+def claim_doc(tx: Tx, claim_id: str, lock: bool = False) -> dict[str, Any]:
+    """One resolved claim as a document, with its notes, evidence and links."""
+    found = claim_docs(tx, "c.id = %s", (claim_id,), lock=lock)
+    if not found:
+        raise StoreError(f"no claim with id {claim_id}")
+    return found[0]
+
+
+def _claim_doc(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "article": r["article"],
+        "start": r["start_at"],
+        "end": r["end_at"],
+        "text": r["text"],
+        "claim": r["claim"],
+        "score": r["score"],
+        "checkworthy": r["checkworthy"],
+        "type": r["type"],
+        "speaker": r["speaker"],
+        "extractor": r["extractor"],
+        "status": r["status"],
+        "details": r["details"],
+        "removed": r["removed"],
+        "first_seen": r["first_seen"],
+        "updated": r["updated"],
+        "notes": [],
+        "evidence": [],
+        "links": [],
+    }
+
+
+def _attach(tx: Tx, docs: list[dict[str, Any]]) -> None:
+    """Fill in the notes, evidence and links of claim documents (three reads in all)."""
+    by_id = {d["id"]: d for d in docs}
+    ids = list(by_id)
+    for r in tx.all(
+        "SELECT claim, id, text, by, at FROM notes WHERE claim = ANY(%s) ORDER BY seq", (ids,)
+    ):
+        by_id[r.pop("claim")]["notes"].append(r)
+    for r in tx.all(
+        "SELECT claim, id, kind, target, title, publisher, date, stance, rating, status"
+        " FROM evidence WHERE claim = ANY(%s) ORDER BY seq",
+        (ids,),
+    ):
+        by_id[r.pop("claim")]["evidence"].append(evidence_doc(r))
+    for r in tx.all(
+        "SELECT claim, other, other_article, score FROM claim_links WHERE claim = ANY(%s)"
+        " ORDER BY seq",
+        (ids,),
+    ):
+        link = {"id": r["other"], "article": r["other_article"], "score": r["score"]}
+        by_id[r["claim"]]["links"].append(link)
+
+
+def evidence_doc(r: dict[str, Any]) -> dict[str, Any]:
+    """An evidence row as the embedded desk stores it (the target under ``url`` or ``file``)."""
+    doc = {"id": r["id"], "kind": r["kind"], "file" if r["kind"] == "file" else "url": r["target"]}
+    doc |= {k: r[k] for k in ("title", "publisher", "date", "stance")}
+    if r["kind"] == "claimreview":
+        doc |= {"rating": r["rating"], "status": r["status"]}
+    return doc
+
+
+def add_evidence_rows(tx: Tx, claim_id: str, items: Iterable[dict[str, Any]]) -> None:
+    """Attach evidence items (as ``verdicts`` makes them, with their ids) to a claim."""
+    tx.many(
+        "INSERT INTO evidence(id, claim, kind, target, title, publisher, date, stance, rating,"
+        " status) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        [
+            (
+                item["id"],
+                claim_id,
+                item.get("kind") or "url",
+                item.get("file") if item.get("kind") == "file" else item.get("url") or "",
+                item.get("title"),
+                item.get("publisher"),
+                item.get("date"),
+                item.get("stance") or "context",
+                item.get("rating"),
+                item.get("status"),
+            )
+            for item in items
+        ],
+    )
+
+
+def claim_values(doc: dict[str, Any]) -> tuple[Any, ...]:
+    """A claim document as the values of ``CLAIM_COLUMNS``."""
+    forms = row(doc)
+    return (
+        doc["id"],
+        doc["article"],
+        doc["start"],
+        doc["end"],
+        doc["text"],
+        doc.get("claim") or "",
+        doc["score"],
+        bool(doc["checkworthy"]),
+        doc["type"],
+        doc["status"],
+        jsonb(doc.get("speaker")),
+        forms["speaker"],
+        doc.get("extractor") or "",
+        jsonb(dict(doc.get("details") or {})),
+        bool(doc.get("removed")),
+        doc.get("first_seen"),
+        doc.get("updated"),
+        forms["norm"],
+        jsonb(forms["clauses"]),
+    )
+
+
+# -- articles ----------------------------------------------------------------------------------
+
+
+def catalog(tx: Tx, article: str | None = None) -> list[dict[str, Any]]:
+    """Every article's summary (or one's) as the embedded desk's catalog holds it: its record
+    with counts of live claims by status and type, in the order first stored."""
+    where, args = ("WHERE id = %s", (article,)) if article else ("", ())
+    entries = {
+        r["id"]: r
+        for r in tx.all(f"SELECT {_ARTICLE_FIELDS} FROM articles {where} ORDER BY seq", args)
+    }
+    counted = "AND article = %s" if article else ""
+    statuses: dict[str, Counter[str]] = {i: Counter() for i in entries}
+    types: dict[str, Counter[str]] = {i: Counter() for i in entries}
+    worthy: Counter[str] = Counter()
+    for r in tx.all(
+        "SELECT article, status, type, count(*) AS n, count(*) FILTER (WHERE checkworthy) AS w"
+        f" FROM claims WHERE NOT removed {counted} GROUP BY article, status, type",
+        args,
+    ):
+        statuses[r["article"]][r["status"]] += r["n"]
+        types[r["article"]][r["type"]] += r["n"]
+        worthy[r["article"]] += r["w"]
+    contradictions = dict.fromkeys(entries, 0) | {
+        r["article"]: r["n"]
+        for r in tx.all(
+            "SELECT article, count(*) AS n FROM contradictions"
+            f" {'WHERE article = %s' if article else ''} GROUP BY article",
+            args,
+        )
+    }
+    for article_id, entry in entries.items():
+        entry |= {
+            "claims": sum(statuses[article_id].values()),
+            "checkworthy": worthy[article_id],
+            "statuses": dict(sorted(statuses[article_id].items())),
+            "types": dict(sorted(types[article_id].items())),
+            "contradictions": contradictions[article_id],
+        }
+    return list(entries.values())
+
+
+def article_text(tx: Tx, article_id: str) -> str:
+    """The stored text of an article."""
+    found = tx.one("SELECT text FROM articles WHERE id = %s", (article_id,))
+    return found["text"] if found else ""
+
+
+# -- the history -------------------------------------------------------------------------------
+
+_CHANGE_FIELDS = ("id", "at", "by", "claim", "article", "action", "before", "after", "note")
+
+
+def record_change(
+    tx: Tx, claim_id: str, article_id: str, action: str, by: str, **fields: Any
+) -> dict[str, Any]:
+    """Append a history entry (the history is never rewritten); return it."""
+    entry = change_entry(claim_id, article_id, action, by, **fields)
+    details = {k: v for k, v in entry.items() if k not in _CHANGE_FIELDS}
+    tx.run(
+        "INSERT INTO history(id, at, by, claim, article, action, before, after, note, details)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (
+            *(entry.get(k) for k in _CHANGE_FIELDS),
+            jsonb(details),
+        ),
+    )
+    return entry
+
+
+def record_contradiction(
+    tx: Tx, doc: dict[str, Any], article_id: str, action: str, by: str, **fields: Any
+) -> dict[str, Any]:
+    """A history entry about a contradiction: its id stands where a claim's would."""
+    return record_change(
+        tx, doc["id"], article_id, action, by, **about_contradiction(doc), **fields
+    )
+
+
+def history(
+    tx: Tx,
+    where: str = "",
+    args: Sequence[Any] = (),
+    newest_first: bool = False,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """History entries (``where``: a condition on the row), in order; ``before``, ``after`` and
+    ``note`` only when they hold something."""
+    order = "DESC" if newest_first else "ASC"
+    clause = f"WHERE {where}" if where else ""
+    bound = f"LIMIT {int(limit)}" if limit else ""
+    found = []
+    for r in tx.all(
+        f"SELECT id, at, by, claim, article, action, before, after, note, details FROM history"
+        f" {clause} ORDER BY seq {order} {bound}",
+        args,
+    ):
+        details = r.pop("details")  # before, after and note are left out when they are None
+        found.append({k: v for k, v in r.items() if v is not None or k == "by"} | details)
+    return found
+
+
+# -- matching ----------------------------------------------------------------------------------
+
+
+class ServerMatchIndex(WordMatcher):
+    """The match index of the team desk: ``claim_forms``, searched with PostgreSQL full-text
+    search (each form's words as a ``tsvector`` under a GIN index), and the claims' rows."""
+
+    def __init__(self, tx: Tx) -> None:
+        super().__init__()
+        self.tx = tx
+
+    def add(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Index the forms of new (or edited) claims, replacing any they had."""
+        rows = []
+        for doc in docs:
+            item = row(doc)
+            self.drop([item["id"]])
+            for form in (item["norm"], *item["clauses"]):
+                terms = [_term(w) for w in form.split()]
+                if any(terms):
+                    rows.append((item["id"], " ".join(terms), [t for t in terms if t]))
+        self.tx.many(
+            "INSERT INTO claim_forms(claim, form, words) VALUES (%s, %s, array_to_tsvector(%s))",
+            rows,
+        )
+
+    def drop(self, claim_ids: Iterable[str]) -> None:
+        """Forget the forms of claims no longer in their article."""
+        self.tx.run("DELETE FROM claim_forms WHERE claim = ANY(%s)", (list(set(claim_ids)),))
+
+    def speakers(self, statuses: Iterable[str]) -> Counter[str]:
+        """Live claims per speaker among claims with one of ``statuses``."""
+        found = self.tx.all(
+            "SELECT speaker_name, count(*) AS n FROM claims WHERE NOT removed"
+            " AND status = ANY(%s) AND speaker_name IS NOT NULL AND speaker_name != ''"
+            ' GROUP BY speaker_name ORDER BY speaker_name COLLATE "C"',
+            (list(statuses),),
+        )
+        return Counter({r["speaker_name"]: r["n"] for r in found})
+
+    def _read_count(self, term: str) -> int:
+        found = self.tx.one(
+            "SELECT count(*) AS n FROM claim_forms WHERE words @@ %s::tsquery", (_lexeme(term),)
+        )
+        return int(found["n"]) if found else 0
+
+    def _forms_holding(self, terms: list[str]) -> list[tuple[str, str]]:
+        query = " | ".join(_lexeme(term) for term in terms)
+        return [
+            (r["form"], r["claims"])
+            for r in self.tx.all(
+                "SELECT form, string_agg(claim, ' ') AS claims FROM claim_forms"
+                " WHERE words @@ %s::tsquery GROUP BY form",
+                (query,),
+            )
+        ]
+
+    def _rows(self, claim_ids: list[str]) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": r["id"],
+                "article": r["article"],
+                "norm": r["norm"],
+                "clauses": r["clauses"],
+                "status": r["status"],
+                "speaker": r["speaker_name"],
+                "type": r["type"],
+                "seen": r["first_seen"],
+            }
+            for r in self.tx.all(
+                "SELECT id, article, norm, clauses, status, speaker_name, type, first_seen"
+                " FROM claims WHERE id = ANY(%s) AND NOT removed",
+                (claim_ids,),
+            )
+        ]
+
+
+def _lexeme(term: str) -> str:
+    """A word as a quoted ``tsquery`` lexeme, taken as it is."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"

@@ -1,0 +1,316 @@
+"""Storing scans on the team desk: the embedded desk's rules (``scans.py``) over rows.
+
+Scans from several machines are serialised by one transaction-scoped advisory lock, so two
+machines storing the same article at once store it once: ids are deterministic, and the second
+finds the first's rows. A batch is one transaction: a scan killed before it commits leaves
+nothing of that batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from claimtrack.config import INITIAL_STATUS, Config
+from claimtrack.contract import scan_json
+from claimtrack.model import ScanResult
+from claimtrack.store import documents
+from claimtrack.store.interface import LINK_THRESHOLD, current_user
+from claimtrack.store.pg_rows import (
+    CLAIM_COLUMNS,
+    ServerMatchIndex,
+    Tx,
+    claim_docs,
+    claim_values,
+    jsonb,
+    record_change,
+    record_contradiction,
+)
+from claimtrack.store.scans import (
+    _rematch,
+    _rematch_edited,
+    article_record,
+    reopening,
+    stored_source,
+)
+
+#: The article record's fields, in the order ``articles`` is written.
+ARTICLE_COLUMNS = (
+    "id",
+    "source",
+    "sha256",
+    "title",
+    "published",
+    "publisher",
+    "author",
+    "url",
+    "scanned",
+    "updated",
+)
+#: The advisory lock that serialises storing scans (any fixed number unlikely to clash).
+SCAN_LOCK = 0x636C61696D
+
+
+def save_scans(
+    tx: Tx, results: Sequence[ScanResult], checkers: Collection[str] | None, config: Config
+) -> list[dict[str, Any]]:
+    """Store scan results in a transaction; return each article's ``scan --json`` object."""
+    tx.run("SELECT pg_advisory_xact_lock(%s)", (SCAN_LOCK,))
+    index = ServerMatchIndex(tx)
+    return [_save_scan(tx, result, index, checkers, config) for result in results]
+
+
+def _save_scan(
+    tx: Tx,
+    result: ScanResult,
+    index: ServerMatchIndex,
+    checkers: Collection[str] | None,
+    config: Config,
+) -> dict[str, Any]:
+    article = result.article
+    source = stored_source(article.source)
+    entry = tx.one(
+        "SELECT id, sha256, first_scanned FROM articles WHERE sha256 = %s ORDER BY seq LIMIT 1",
+        (article.sha256,),
+    )
+    if entry is None and source != "-":
+        entry = tx.one(
+            "SELECT id, sha256, first_scanned FROM articles WHERE source = %s ORDER BY seq LIMIT 1",
+            (source,),
+        )
+    article_id = entry["id"] if entry else article.id
+    old = {d["id"]: d for d in claim_docs(tx, "c.article = %s", (article_id,), lock=True)}
+    stamp = documents.now()
+    record = article_record(article, article_id, source, stamp)
+    tx.run(
+        "INSERT INTO articles(id, source, sha256, title, published, publisher, author, url,"
+        " scanned, updated, first_scanned, text) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+        " %s, %s) ON CONFLICT (id) DO UPDATE SET source = excluded.source, sha256 ="
+        " excluded.sha256, title = excluded.title, published = excluded.published, publisher ="
+        " excluded.publisher, author = excluded.author, url = excluded.url, scanned ="
+        " excluded.scanned, updated = excluded.updated, text = excluded.text",
+        (
+            *(record[k] for k in ARTICLE_COLUMNS),
+            entry["first_scanned"] if entry else stamp,
+            article.text,
+        ),
+    )
+    text_changed = entry is not None and entry["sha256"] != article.sha256
+    remap = _rematch(old, article.text) if text_changed else {}
+    edited = _rematch_edited(old, result.claims, remap) if text_changed else {}
+    remap.update(edited)
+    who = current_user()
+
+    stored_ids: dict[str, str] = {}
+    statuses: dict[str, str] = {}
+    kept: set[str] = set()
+    moved: list[dict[str, Any]] = []
+    edits: list[dict[str, Any]] = []
+    new_docs: list[dict[str, Any]] = []
+    for claim in result.claims:
+        span = (claim.start, claim.end)
+        claim_id = remap.get(span, claim.id)
+        stored_ids[claim.id] = claim_id
+        fields = claim.to_json()
+        fields.update(id=claim_id, article=article_id, details=dict(claim.details), removed=False)
+        if claim_id not in old:
+            fields.update(first_seen=stamp, updated=stamp, notes=[], evidence=[], links=[])
+            new_docs.append(fields)
+            statuses[claim_id] = INITIAL_STATUS
+            continue
+        kept.add(claim_id)
+        before = old[claim_id]
+        status = before["status"]
+        if span in edited:
+            record_change(
+                tx,
+                claim_id,
+                article_id,
+                "edited",
+                who,
+                text_before=before["text"],
+                text_after=claim.text,
+            )
+            reopened = _reopen(tx, config, before, claim.text, who)
+            status = INITIAL_STATUS if reopened else status
+            edits.append(
+                {"id": claim_id, "before": before["text"], "after": claim.text}
+                | {"reopened": reopened}
+            )
+        if (before["start"], before["end"]) != span or before["removed"] or span in edited:
+            moved.append(
+                {
+                    "id": claim_id,
+                    "from": [before["start"], before["end"]],
+                    "to": list(span),
+                    "edited": span in edited,
+                }
+            )
+        statuses[claim_id] = status
+        doc = before | fields | {"status": status}
+        tx.run(
+            f"UPDATE claims SET ({CLAIM_COLUMNS.removeprefix('id, ')}) ="
+            f" ({', '.join(['%s'] * 18)}) WHERE id = %s",
+            (*claim_values(doc)[1:], claim_id),
+        )
+        if span in edited or before["removed"]:
+            index.add([doc])
+    if text_changed:
+        gone = [cid for cid, doc in old.items() if cid not in kept and not doc["removed"]]
+        tx.run("UPDATE claims SET removed = TRUE, updated = %s WHERE id = ANY(%s)", (stamp, gone))
+        for cid in gone:
+            record_change(tx, cid, article_id, "removed", who, note="text changed")
+        index.drop(gone)
+        rescan = {
+            "at": stamp,
+            "sha256": article.sha256,
+            "added": [d["id"] for d in new_docs],
+            "moved": moved,
+            "removed": gone,
+            "kept": sorted(kept - {m["id"] for m in moved}),
+            "edited": edits,
+        }
+        tx.run("INSERT INTO rescans(article, body) VALUES (%s, %s)", (article_id, jsonb(rescan)))
+    if new_docs:
+        links = _link_repeats(index, new_docs, article_id)
+        tx.many(
+            f"INSERT INTO claims({CLAIM_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})",
+            [claim_values(doc) for doc in new_docs],
+        )
+        tx.many(
+            "INSERT INTO claim_links(claim, other, other_article, score) VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT DO NOTHING",
+            links,
+        )
+        index.add(new_docs)
+    save_contradictions(tx, article_id, result, stored_ids, checkers)
+    return scan_json(result, stored_ids, statuses, article_id)
+
+
+def _reopen(tx: Tx, config: Config, before: dict[str, Any], text: str, who: str) -> str | None:
+    """Put an edited claim back to needing review if the edit changed what its verdict rests
+    on; return what changed, or None (see ``scans.reopening``)."""
+    found = reopening(config, before, text)
+    if found is None:
+        return None
+    reason, fields = found
+    record_change(tx, before["id"], before["article"], "status", who, **fields)
+    return reason
+
+
+def _link_repeats(
+    index: ServerMatchIndex, new_docs: list[dict[str, Any]], article_id: str
+) -> list[tuple[str, str, str, float]]:
+    """The links, both ways, between new claims and the claims of other articles they repeat."""
+    links = []
+    for doc in new_docs:
+        found = index.find(
+            doc.get("claim") or doc["text"], LINK_THRESHOLD, limit=5, exclude_article=article_id
+        )
+        for other, value in found:
+            doc["links"].append({"id": other["id"], "article": other["article"], "score": value})
+            links.append((doc["id"], other["id"], other["article"], value))
+            links.append((other["id"], doc["id"], article_id, value))
+    return links
+
+
+def save_contradictions(
+    tx: Tx,
+    article_id: str,
+    result: ScanResult,
+    stored_ids: dict[str, str],
+    checkers: Collection[str] | None,
+) -> None:
+    """Store a scan's contradictions of an article, keeping the decisions made about them
+    (the rules of ``scans.save_contradictions``)."""
+    existing = {d["id"]: d for d in contradiction_docs(tx, "article = %s", (article_id,))}
+    stamp = documents.now()
+    who = current_user()
+    found: set[str] = set()
+    for contradiction in result.contradictions:
+        doc = contradiction.to_json(stored_ids)
+        if doc["id"] in found:
+            continue  # two scanned claims that map to one stored claim
+        found.add(doc["id"])
+        before = existing.get(doc["id"])
+        if before is None:
+            tx.run(
+                "INSERT INTO contradictions(id, article, claim_a, claim_b, a, b, kind, explanation,"
+                " extractor, first_seen) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    doc["id"],
+                    article_id,
+                    *doc["claims"],
+                    jsonb(doc["a"]),
+                    jsonb(doc["b"]),
+                    doc["kind"],
+                    doc["explanation"],
+                    doc.get("extractor") or "",
+                    stamp,
+                ),
+            )
+            continue
+        if before["stale"]:
+            record_contradiction(tx, before | doc, article_id, "contradiction found again", who)
+        tx.run(
+            "UPDATE contradictions SET a = %s, b = %s, explanation = %s, extractor = %s,"
+            " stale = FALSE, updated = CASE WHEN stale THEN %s ELSE updated END WHERE id = %s",
+            (
+                jsonb(doc["a"]),
+                jsonb(doc["b"]),
+                doc["explanation"],
+                doc.get("extractor") or "",
+                stamp,
+                doc["id"],
+            ),
+        )
+    missed = {i: d for i, d in existing.items() if i not in found and not d["stale"]}
+    if not missed:
+        return
+    live = {
+        d["id"]: d
+        for d in claim_docs(tx, "c.article = %s AND NOT c.removed", (article_id,), attached=False)
+    }
+    for contradiction_id, before in missed.items():
+        first, second = (live.get(claim_id) for claim_id in before["claims"])
+        if first and second:
+            ran = checkers is None or before.get("extractor") in checkers
+            if result.errors or not ran:  # not looked for again: keep it, spans and all
+                tx.run(
+                    "UPDATE contradictions SET a = %s, b = %s WHERE id = %s",
+                    (
+                        jsonb({"start": first["start"], "end": first["end"]}),
+                        jsonb({"start": second["start"], "end": second["end"]}),
+                        contradiction_id,
+                    ),
+                )
+                continue
+            why = "no longer found by a scan"
+        else:
+            why = "one of its claims is no longer in the article"
+        tx.run(
+            "UPDATE contradictions SET stale = TRUE, updated = %s WHERE id = %s",
+            (stamp, contradiction_id),
+        )
+        record_contradiction(tx, before, article_id, "contradiction stale", who, note=why)
+
+
+def contradiction_docs(
+    tx: Tx, where: str, args: Sequence[Any], lock: bool = False, with_article: bool = False
+) -> list[dict[str, Any]]:
+    """Stored contradictions as documents, in the order first stored (locked, in id order).
+
+    ``with_article`` keeps each one's article id (a listing across articles shows it)."""
+    found = tx.all(
+        "SELECT id, article, claim_a, claim_b, a, b, kind, explanation, extractor, decision,"
+        " decision_note, decided_by, decided_at, stale, first_seen, updated FROM contradictions"
+        f" WHERE {where} ORDER BY {'id FOR NO KEY UPDATE' if lock else 'seq'}",
+        args,
+    )
+    docs = []
+    for r in found:
+        claims = [r.pop("claim_a"), r.pop("claim_b")]
+        if not with_article:
+            del r["article"]
+        docs.append({"id": r.pop("id"), "claims": claims} | r)
+    return docs

@@ -1,0 +1,576 @@
+"""The team desk: the ``Store`` interface over tables in a PostgreSQL database.
+
+``PostgresStore("postgresql://user@host/dbname")`` opens a database on a server (psycopg 3, the
+optional extra ``claimtrack[postgres]``). Each call is one transaction; ``session()`` reads
+several calls from one snapshot (``REPEATABLE READ``). An empty database gets the tables on
+first use; one made by an older claimtrack is refused until ``claimtrack db upgrade`` applies
+the missing migrations (``pg_schema.py``). How several people change one database at once is
+said in ``pg_verdicts.py`` and ``pg_scans.py``. The URL's password never appears in a message:
+``location`` is the redacted URL, and a driver's errors are scrubbed (``locations.scrub``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from claimtrack.config import Config
+from claimtrack.errors import StoreError
+from claimtrack.sandbox import forbidden_writer
+from claimtrack.store import dashboard as overview
+from claimtrack.store import documents, pg_scans, pg_verdicts
+from claimtrack.store.engine import LOCK_TIMEOUT_ENV, lock_timeout
+from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
+from claimtrack.store.locations import redact, scrub
+from claimtrack.store.matching import as_match
+from claimtrack.store.pg_rows import (
+    ServerMatchIndex,
+    Tx,
+    article_text,
+    catalog,
+    claim_doc,
+    claim_docs,
+    history,
+    resolve,
+    resolve_article,
+)
+from claimtrack.store.pg_scans import contradiction_docs
+from claimtrack.store.pg_schema import MIGRATIONS, SCHEMA
+from claimtrack.store.records import (
+    ArticleRecord,
+    ArticleSection,
+    Change,
+    ClaimRecord,
+    ContradictionRecord,
+    Dashboard,
+    Evidence,
+    Link,
+    Match,
+    Rescan,
+    Summary,
+)
+
+if TYPE_CHECKING:
+    from claimtrack.exchange import Review
+    from claimtrack.model import ScanResult
+
+#: The extra that installs the PostgreSQL driver.
+EXTRA = "claimtrack[postgres]"
+#: The advisory lock that serialises schema migrations.
+SCHEMA_LOCK = 0x736368656D61
+#: How often a change that met another in a deadlock is tried again.
+ATTEMPTS = 5
+#: Seconds to wait for the server to answer a connection.
+CONNECT_TIMEOUT = 10
+
+
+class PostgresStore:
+    """A claimtrack database on a PostgreSQL server."""
+
+    def __init__(self, url: str, migrate: bool = True) -> None:
+        self.url = url
+        self.location = redact(url)
+        self._migrate = migrate
+        self._conn: Any = None
+        self._tx: Tx | None = None
+        self._created = False
+
+    # -- connection and transactions -----------------------------------------------------------
+
+    @property
+    def created(self) -> bool:
+        """Whether opening this store made the tables of a new, empty database."""
+        self._connection()
+        return self._created
+
+    @property
+    def config(self) -> Config:
+        """The default statuses and ratings (a team desk has no ``config.toml``)."""
+        return Config()
+
+    def _connection(self) -> Any:
+        """The open connection; the first call makes the tables of an empty database."""
+        if self._conn is None:
+            try:
+                import psycopg
+                from psycopg.rows import dict_row
+            except ImportError:
+                raise StoreError(
+                    f"{self.location} is a PostgreSQL database: install its driver with "
+                    f"pip install '{EXTRA}'"
+                ) from None
+            try:
+                self._conn = psycopg.connect(
+                    self.url, row_factory=dict_row, connect_timeout=CONNECT_TIMEOUT
+                )
+            except (psycopg.Error, ValueError) as exc:
+                self._fail("cannot connect to", exc)
+            # A change waiting for another's row locks gives up as the embedded desk does.
+            wait = f"{int(lock_timeout() * 1000)}ms"
+            self._conn.execute("SELECT set_config('lock_timeout', %s, false)", (wait,))
+            self._conn.commit()
+            current = self._version()
+            if current == 0 and self._migrate:
+                self._created = self.upgrade()[1] > 0
+            elif current > SCHEMA:
+                raise StoreError(
+                    f"database {self.location} has schema {current}, newer than this claimtrack "
+                    f"understands ({SCHEMA}); upgrade claimtrack"
+                )
+            elif current < SCHEMA and self._migrate:
+                raise StoreError(
+                    f"database {self.location} has schema {current}; this claimtrack needs "
+                    f"{SCHEMA}: run claimtrack db upgrade --db URL"
+                )
+        return self._conn
+
+    def _fail(self, doing: str, exc: BaseException) -> NoReturn:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StoreError(f"{doing} {self.location}: {scrub(first, self.url)}") from None
+
+    def _version(self) -> int:
+        """The schema version of the database (0: no claimtrack tables yet)."""
+        with self._transaction(write=False, connect=False) as tx:
+            if tx.one("SELECT to_regclass('schema_version') AS t")["t"] is None:  # type: ignore[index]
+                return 0
+            found = tx.one("SELECT max(version) AS v FROM schema_version")
+            return int(found["v"] or 0) if found else 0
+
+    def upgrade(self) -> tuple[int, int]:
+        """Apply the migrations this database lacks; return (version before, migrations applied).
+
+        Migrations are serialised by an advisory lock, so two machines upgrading at once apply
+        each once.
+        """
+        if self._conn is None:
+            self._connection()
+        with self._transaction(write=True, connect=False) as tx:
+            tx.run("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            tx.run(
+                "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY,"
+                " applied TEXT NOT NULL)"
+            )
+            found = tx.one("SELECT max(version) AS v FROM schema_version")
+            current = int(found["v"] or 0) if found else 0
+            if current > SCHEMA:
+                raise StoreError(
+                    f"database {self.location} has schema {current}, newer than this "
+                    f"claimtrack understands ({SCHEMA}); upgrade claimtrack"
+                )
+            pending = sorted(n for n in MIGRATIONS if n > current)
+            for number in pending:
+                for statement in MIGRATIONS[number]:
+                    tx.run(statement)
+                tx.run(
+                    "INSERT INTO schema_version(version, applied) VALUES (%s, %s)",
+                    (number, documents.now()),
+                )
+        return current, len(pending)
+
+    def close(self) -> None:
+        """Close the connection (it reopens on the next call)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Read everything inside the block from one snapshot."""
+        with self._read():
+            yield
+
+    @contextmanager
+    def _read(self) -> Iterator[Tx]:
+        if self._tx is not None:
+            yield self._tx
+            return
+        with self._transaction(write=False) as tx:
+            self._tx = tx
+            try:
+                yield tx
+            finally:
+                self._tx = None
+
+    def _write(self, change: Callable[[Tx], Any]) -> Any:
+        """Run ``change`` in one transaction, again if it met another change in a deadlock."""
+        if self._tx is not None:
+            raise StoreError("a change cannot be made inside a read session")
+        if forbidden_writer():
+            raise StoreError(f"{forbidden_writer()} may not write to the claimtrack database")
+        import psycopg.errors
+
+        for attempt in range(ATTEMPTS):
+            try:
+                with self._transaction(write=True) as tx:
+                    return change(tx)
+            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+                if attempt == ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def _transaction(self, write: bool, connect: bool = True) -> Iterator[Tx]:
+        conn = self._connection() if connect else self._conn
+        import psycopg  # (installed: connecting said so otherwise)
+
+        try:
+            with conn.transaction(), conn.cursor() as cursor:
+                if not write:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield Tx(cursor)
+        except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+            raise
+        except psycopg.errors.LockNotAvailable:
+            raise StoreError(
+                f"database {self.location} is busy: another claimtrack command held what this "
+                f"one changes for {lock_timeout():g} s (set {LOCK_TIMEOUT_ENV} to wait longer)"
+            ) from None
+        except psycopg.Error as exc:
+            if conn.closed:
+                self._conn = None
+            self._fail("database error on", exc)
+
+    # -- scanning ------------------------------------------------------------------------------
+
+    def save_scans(
+        self, results: Sequence[ScanResult], checkers: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Store scan results in one transaction; return each article's ``scan --json``."""
+        config = self.config
+        found: list[dict[str, Any]] = self._write(
+            lambda tx: pg_scans.save_scans(tx, results, checkers, config)
+        )
+        return found
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def claim(self, prefix: str) -> ClaimRecord:
+        """One claim by unique id prefix."""
+        with self._read() as tx:
+            return ClaimRecord.from_json(claim_doc(tx, resolve(tx, prefix)[0]))
+
+    def claims(self, filters: Filters = Filters()) -> list[ClaimRecord]:
+        """Claims passing ``filters``, article by article, in text order."""
+        with self._read() as tx:
+            return pg_verdicts.select(tx, filters)
+
+    def claims_as_of(self, moment: str, filters: Filters = Filters()) -> list[ClaimRecord]:
+        """Claims as they stood at ``moment``, each with the status it had then."""
+        with self._read() as tx:
+            return pg_verdicts.claims_as_of(tx, moment, filters)
+
+    def history(self, prefix: str) -> list[Change]:
+        """Every change of one claim, oldest first."""
+        with self._read() as tx:
+            claim_id, _ = resolve(tx, prefix)
+            return [Change.from_json(e) for e in history(tx, "claim = %s", (claim_id,))]
+
+    def log(self, limit: int | None = None, claim: str | None = None) -> list[Change]:
+        """Changes across the database, newest first."""
+        where, args = ("claim >= %s AND claim < %s", (claim, claim + "g")) if claim else ("", ())
+        with self._read() as tx:
+            found = history(tx, where, args, newest_first=True, limit=limit)
+        return [Change.from_json(e) for e in found]
+
+    def articles(self) -> list[ArticleRecord]:
+        """Every stored article (without text), in the order they were first stored."""
+        with self._read() as tx:
+            return [ArticleRecord.from_json(e) for e in catalog(tx)]
+
+    def article(self, prefix: str) -> ArticleRecord:
+        """One article with its text, by id prefix or source."""
+        with self._read() as tx:
+            article_id = resolve_article(tx, prefix)
+            entry = catalog(tx, article_id)[0]
+            return ArticleRecord.from_json(entry | {"text": article_text(tx, article_id)})
+
+    def contradictions(self, article_id: str) -> list[ContradictionRecord]:
+        """The stored contradictions of one article."""
+        with self._read() as tx:
+            found = contradiction_docs(tx, "article = %s", (article_id,))
+            return [ContradictionRecord.from_json(d) for d in found]
+
+    def select_contradictions(
+        self,
+        article: str | None = None,
+        kind: str | None = None,
+        decision: str | None = None,
+        include_stale: bool = False,
+    ) -> list[ContradictionRecord]:
+        """Contradictions across articles (or of one), with both statements."""
+        from claimtrack.store.contradictions import OPEN, check_decision
+
+        if decision is not None:
+            check_decision(decision)
+        where, args = ["TRUE"], []
+        with self._read() as tx:
+            if article:
+                where.append("article = %s")
+                args.append(resolve_article(tx, article))
+            if kind is not None:
+                where.append("kind = %s")
+                args.append(kind)
+            if decision == OPEN:
+                where.append("decision IS NULL")
+            elif decision is not None:
+                where.append("decision = %s")
+                args.append(decision)
+            if not include_stale:
+                where.append("NOT stale")
+            found = contradiction_docs(tx, " AND ".join(where), args, with_article=True)
+            return _with_statements(tx, found)
+
+    def rescans(self, article: str) -> list[Rescan]:
+        """What each rescan of an article changed."""
+        with self._read() as tx:
+            article_id = resolve_article(tx, article)
+            found = tx.all(
+                "SELECT body FROM rescans WHERE article = %s ORDER BY seq", (article_id,)
+            )
+            return [Rescan.from_json(r["body"]) for r in found]
+
+    def links(self, prefix: str) -> list[Link]:
+        """The claims of other articles one claim repeats, with their current status."""
+        with self._read() as tx:
+            claim_id, _ = resolve(tx, prefix)
+            return _current_links(tx, [claim_id]).get(claim_id, [])
+
+    def earlier_verdicts(self, claim_ids: Iterable[str]) -> dict[str, list[Link]]:
+        """For each claim with links, the claims of other articles it repeats."""
+        wanted = list(claim_ids)
+        with self._read() as tx:
+            found = _current_links(tx, wanted)
+        return {claim_id: found[claim_id] for claim_id in wanted if found.get(claim_id)}
+
+    def similar(
+        self, prefix: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
+    ) -> list[Match]:
+        """Claims in other articles alike to one claim, best first."""
+        with self._read() as tx:
+            doc = claim_doc(tx, resolve(tx, prefix)[0])
+            found = ServerMatchIndex(tx).find(
+                doc.get("claim") or doc["text"], threshold, limit, exclude_article=doc["article"]
+            )
+            return [as_match(item, score) for item, score in found]
+
+    def search(
+        self, text: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
+    ) -> list[Match]:
+        """Stored claims alike to ``text``, best first."""
+        with self._read() as tx:
+            found = ServerMatchIndex(tx).find(text, threshold, limit)
+            return [as_match(item, score) for item, score in found]
+
+    def summary(self) -> Summary:
+        """Counts by status and type over the whole database."""
+        with self._read() as tx:
+            return overview.summary(catalog(tx))
+
+    def dashboard(self, limit: int = 10) -> Dashboard:
+        """The report's overview."""
+        config = self.config
+        pending = [s.name for s in config.statuses if not s.reviewed]
+        faulted = [
+            s.name
+            for s in config.statuses
+            if s.rating is not None and s.rating < config.best_rating
+        ]
+        with self._read() as tx:
+            summary = overview.summary(catalog(tx))
+            speakers = ServerMatchIndex(tx).speakers(faulted)
+            recent = history(tx, newest_first=True, limit=limit)
+            waiting = claim_docs(
+                tx,
+                "NOT c.removed AND c.status = ANY(%s) AND c.id IN (SELECT id FROM claims WHERE"
+                " NOT removed AND status = ANY(%s) ORDER BY COALESCE(first_seen, '') COLLATE"
+                ' "C", score DESC, id COLLATE "C" LIMIT %s)',
+                (pending, pending, limit),
+            )
+            total = tx.one(
+                "SELECT count(*) AS n FROM claims WHERE NOT removed AND status = ANY(%s)",
+                (pending,),
+            )
+        waiting.sort(key=lambda d: (d["first_seen"] or "", -float(d["score"]), d["id"]))
+        return Dashboard(
+            summary=summary,
+            speakers=tuple(speakers.most_common(limit)),
+            awaiting=tuple(ClaimRecord.from_json(d) for d in waiting),
+            awaiting_total=int(total["n"]) if total else 0,
+            recent=tuple(Change.from_json(e) for e in recent),
+        )
+
+    def latest_articles(
+        self, limit: int = 10, article: str | None = None
+    ) -> tuple[list[ArticleSection], int]:
+        """The ``limit`` most recently updated articles (or the one given), and how many exist."""
+        with self._read() as tx:
+            entries = catalog(tx, resolve_article(tx, article) if article else None)
+            latest = sorted(entries, key=lambda e: e.get("updated") or "", reverse=True)[:limit]
+            sections = []
+            for entry in latest:
+                claims = claim_docs(tx, "c.article = %s AND NOT c.removed", (entry["id"],))
+                found = contradiction_docs(tx, "article = %s", (entry["id"],))
+                sections.append(
+                    ArticleSection(
+                        article=ArticleRecord.from_json(
+                            entry | {"text": article_text(tx, entry["id"])}
+                        ),
+                        claims=tuple(ClaimRecord.from_json(d) for d in claims),
+                        contradictions=tuple(ContradictionRecord.from_json(d) for d in found),
+                    )
+                )
+        return sections, len(entries)
+
+    # -- changing ------------------------------------------------------------------------------
+
+    def mark(
+        self,
+        prefixes: Iterable[str],
+        status: str,
+        note: str | None = None,
+        evidence: Sequence[Evidence | str] = (),
+        by: str | None = None,
+        filters: Filters | None = None,
+        confirm: Callable[[int], bool] | None = None,
+    ) -> list[Change]:
+        """Set the status of claims (by id prefixes, ``filters`` or both); one change each."""
+        config, who, wanted = self.config, by or current_user(), list(prefixes)
+        found = self._write(
+            lambda tx: pg_verdicts.mark(
+                tx, config, wanted, status, note, evidence, who, filters, confirm
+            )
+        )
+        return [Change.from_json(e) for e in found]
+
+    def add_evidence(self, prefix: str, item: Evidence, by: str | None = None) -> Change:
+        """Attach one evidence item to a claim."""
+        who = by or current_user()
+        return Change.from_json(
+            self._write(lambda tx: pg_verdicts.add_evidence(tx, prefix, item, who))
+        )
+
+    def add_note(self, prefix: str, text: str, by: str | None = None) -> Change:
+        """Attach a note to a claim."""
+        who = by or current_user()
+        return Change.from_json(self._write(lambda tx: pg_verdicts.add_note(tx, prefix, text, who)))
+
+    def undo(
+        self, prefix: str | None = None, by: str | None = None, note: str | None = None
+    ) -> Change:
+        """Reverse the latest change not yet undone (of one claim, or anywhere)."""
+        who = by or current_user()
+        return Change.from_json(self._write(lambda tx: pg_verdicts.undo(tx, prefix, who, note)))
+
+    def import_reviews(
+        self, reviews: Sequence[Review], set_status: bool = False, by: str | None = None
+    ) -> tuple[list[Change], int]:
+        """Attach outside verdicts to the claims they match."""
+        config, who = self.config, by or current_user()
+        found, unmatched = self._write(
+            lambda tx: pg_verdicts.import_reviews(tx, config, reviews, set_status, who)
+        )
+        return [Change.from_json(e) for e in found], unmatched
+
+    def remove_article(self, key: str, by: str | None = None) -> ArticleRecord:
+        """Remove an article scanned by mistake; its claims' history stays."""
+        who = by or current_user()
+        entry = self._write(lambda tx: pg_verdicts.remove_article(tx, key, who))
+        return ArticleRecord.from_json(entry)
+
+    def decide_contradictions(
+        self, prefixes: Iterable[str], decision: str, note: str | None = None, by: str | None = None
+    ) -> list[Change]:
+        """Confirm or dismiss contradictions (``open`` reopens them)."""
+        who, wanted = by or current_user(), list(prefixes)
+        found = self._write(
+            lambda tx: pg_verdicts.decide_contradictions(tx, wanted, decision, note, who)
+        )
+        return [Change.from_json(e) for e in found]
+
+    # -- feeds ---------------------------------------------------------------------------------
+
+    def unseen_feed_items(self, keys: Iterable[str]) -> list[str]:
+        """The feed item keys (``watch``) not remembered yet, each once, in the order given."""
+        wanted = list(dict.fromkeys(keys))
+        with self._read() as tx:
+            found = tx.all("SELECT key FROM feed_items WHERE key = ANY(%s)", (wanted,))
+        known = {r["key"] for r in found}
+        return [key for key in wanted if key not in known]
+
+    def remember_feed_items(self, feed: str, items: Mapping[str, str]) -> None:
+        """Remember feed items as scanned: item key → the id of its stored article."""
+        stamp = documents.now()
+        rows = [(key, feed, article, stamp) for key, article in items.items()]
+        self._write(
+            lambda tx: tx.many(
+                "INSERT INTO feed_items(key, feed, article, at) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (key) DO UPDATE SET feed = excluded.feed,"
+                " article = excluded.article, at = excluded.at",
+                rows,
+            )
+        )
+
+    def reindex(self) -> int:
+        """Rebuild the match index from the stored claims; return the live claims."""
+
+        def rebuild(tx: Tx) -> int:
+            tx.run("DELETE FROM claim_forms")
+            live = claim_docs(tx, "NOT c.removed", attached=False)
+            ServerMatchIndex(tx).add(live)
+            return len(live)
+
+        count: int = self._write(rebuild)
+        return count
+
+
+def _with_statements(tx: Tx, docs: list[dict[str, Any]]) -> list[ContradictionRecord]:
+    """Contradictions (as ``contradiction_docs`` reads them with their article) with their
+    article's title and source and both statements' text and speaker, article by article in
+    text order."""
+    if not docs:
+        return []
+    ids = sorted({claim_id for d in docs for claim_id in d["claims"]})
+    claims = {d["id"]: d for d in claim_docs(tx, "c.id = ANY(%s)", (ids,), attached=False)}
+    articles = {e["id"]: e for e in catalog(tx)}
+    order = {article_id: n for n, article_id in enumerate(articles)}
+    records = []
+    for doc in sorted(docs, key=lambda d: (order[d["article"]], d["a"]["start"], d["b"]["start"])):
+        entry = articles[doc["article"]]
+        sides = {}
+        for side, claim_id in zip(("a", "b"), doc["claims"], strict=True):
+            claim = claims.get(claim_id) or {}
+            span = doc[side]
+            text = (
+                claim.get("text") or article_text(tx, doc["article"])[span["start"] : span["end"]]
+            )
+            sides[side] = span | {"text": text, "speaker": (claim.get("speaker") or {}).get("name")}
+        where = {"title": entry.get("title"), "source": entry.get("source")}
+        records.append(ContradictionRecord.from_json(doc | sides | where))
+    return records
+
+
+def _current_links(tx: Tx, claim_ids: list[str]) -> dict[str, list[Link]]:
+    """The live claims each of ``claim_ids`` repeats, with their current state."""
+    found: dict[str, list[Link]] = {}
+    for r in tx.all(
+        "SELECT l.claim AS of, l.other, l.other_article, l.score, c.status, c.claim, c.text,"
+        " c.speaker->>'name' AS speaker, c.first_seen FROM claim_links l JOIN claims c"
+        " ON c.id = l.other AND c.article = l.other_article"
+        " WHERE l.claim = ANY(%s) AND NOT c.removed ORDER BY l.seq",
+        (claim_ids,),
+    ):
+        found.setdefault(r["of"], []).append(
+            Link(
+                id=r["other"],
+                article=r["other_article"],
+                score=r["score"],
+                status=r["status"],
+                claim=r["claim"] or r["text"],
+                speaker=r["speaker"],
+                first_seen=r["first_seen"],
+            )
+        )
+    return found
