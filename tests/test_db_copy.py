@@ -92,3 +92,20 @@ def test_copy_names_a_missing_source_in_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "copy").exists()
     onto_itself = run("db", "copy", str(tmp_path), str(tmp_path))
     assert onto_itself.exit_code == 1 and "onto itself" in onto_itself.stderr
+
+
+def test_a_desk_copied_to_postgresql_and_back_has_the_same_digest(
+    desk: Path, tmp_path: Path, pg_server: Any
+) -> None:
+    team = pg_server.new_database()
+    there = run("db", "copy", str(desk), team, "--json")
+    assert there.exit_code == 0, there.stderr
+    back = run("db", "copy", team, str(tmp_path / "back"), "--json")
+    assert back.exit_code == 0, back.stderr
+    first, second = json.loads(there.stdout), json.loads(back.stdout)
+    assert first["identical"] and second["identical"]
+    assert first["digest"] == second["digest"] == fingerprint(open_store(desk)).digest
+    assert first["counts"] == second["target_counts"]
+    for command in (("claims",), ("log",), ("contradictions", "--stale"), ("articles",)):
+        result = run(*command, "--db", team, "--json")
+        assert json.loads(result.stdout) == read(desk, *command)

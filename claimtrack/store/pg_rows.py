@@ -298,16 +298,23 @@ def record_change(
 ) -> dict[str, Any]:
     """Append a history entry (the history is never rewritten); return it."""
     entry = change_entry(claim_id, article_id, action, by, **fields)
-    details = {k: v for k, v in entry.items() if k not in _CHANGE_FIELDS}
-    tx.run(
+    append_history(tx, [entry])
+    return entry
+
+
+def append_history(tx: Tx, entries: Sequence[dict[str, Any]]) -> None:
+    """Append history entries (as ``Change.to_json`` gives them), in the order given."""
+    tx.many(
         "INSERT INTO history(id, at, by, claim, article, action, before, after, note, details)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            *(entry.get(k) for k in _CHANGE_FIELDS),
-            jsonb(details),
-        ),
+        [
+            (
+                *(entry.get(k) for k in _CHANGE_FIELDS),
+                jsonb({k: v for k, v in entry.items() if k not in _CHANGE_FIELDS}),
+            )
+            for entry in entries
+        ],
     )
-    return entry
 
 
 def record_contradiction(

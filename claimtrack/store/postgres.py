@@ -20,7 +20,7 @@ from claimtrack.config import Config
 from claimtrack.errors import StoreError
 from claimtrack.sandbox import forbidden_writer
 from claimtrack.store import dashboard as overview
-from claimtrack.store import documents, pg_scans, pg_verdicts
+from claimtrack.store import documents, pg_bulk, pg_scans, pg_verdicts
 from claimtrack.store.engine import LOCK_TIMEOUT_ENV, lock_timeout
 from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
 from claimtrack.store.locations import redact, scrub
@@ -49,6 +49,7 @@ from claimtrack.store.records import (
     Link,
     Match,
     Rescan,
+    StoredArticle,
     Summary,
 )
 
@@ -193,21 +194,22 @@ class PostgresStore:
             finally:
                 self._tx = None
 
-    def _write(self, change: Callable[[Tx], Any]) -> Any:
-        """Run ``change`` in one transaction, again if it met another change in a deadlock."""
+    def _write(self, change: Callable[[Tx], Any], attempts: int = ATTEMPTS) -> Any:
+        """Run ``change`` in one transaction, again (up to ``attempts`` times in all) if it met
+        another change in a deadlock."""
         if self._tx is not None:
             raise StoreError("a change cannot be made inside a read session")
         if forbidden_writer():
             raise StoreError(f"{forbidden_writer()} may not write to the claimtrack database")
         import psycopg.errors
 
-        for attempt in range(ATTEMPTS):
+        for attempt in range(attempts):
             try:
                 with self._transaction(write=True) as tx:
                     return change(tx)
-            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
-                if attempt == ATTEMPTS - 1:
-                    raise
+            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure) as exc:
+                if attempt == attempts - 1:
+                    self._fail("gave up after a deadlock on", exc)
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
@@ -489,6 +491,20 @@ class PostgresStore:
             lambda tx: pg_verdicts.decide_contradictions(tx, wanted, decision, note, who)
         )
         return [Change.from_json(e) for e in found]
+
+    # -- moving a whole desk -------------------------------------------------------------------
+
+    def stored_articles(self) -> Iterator[StoredArticle]:
+        """Every article with everything kept about it, in the order they were first stored."""
+        with self._read() as tx:
+            yield from pg_bulk.stored_articles(tx)
+
+    def load(
+        self, articles: Iterable[StoredArticle], changes: Iterable[Change], replace: bool = False
+    ) -> None:
+        """Write whole articles and history entries as given, in one transaction."""
+        wanted = list(changes)  # articles stream through once: a deadlock is not retried
+        self._write(lambda tx: pg_bulk.load(tx, self.location, articles, wanted, replace), 1)
 
     # -- feeds ---------------------------------------------------------------------------------
 

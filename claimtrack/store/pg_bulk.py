@@ -1,0 +1,130 @@
+"""The team desk's whole-desk reads and writes (``db copy``): articles with all they hold.
+
+``stored_articles`` reads each article's rows as records; ``load`` writes records back as rows,
+ids, statuses, times, authors and decisions as they are, and indexes the live claims' forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from claimtrack.errors import StoreError
+from claimtrack.store.pg_rows import (
+    CLAIM_COLUMNS,
+    ServerMatchIndex,
+    Tx,
+    add_evidence_rows,
+    append_history,
+    article_text,
+    catalog,
+    claim_docs,
+    claim_values,
+    jsonb,
+)
+from claimtrack.store.pg_scans import ARTICLE_COLUMNS, contradiction_docs
+from claimtrack.store.records import (
+    ArticleRecord,
+    Change,
+    ClaimRecord,
+    ContradictionRecord,
+    Rescan,
+    StoredArticle,
+)
+
+
+def stored_articles(tx: Tx) -> Iterator[StoredArticle]:
+    """Every article with everything kept about it, in the order they were first stored."""
+    for entry in catalog(tx):
+        article_id = entry["id"]
+        claims = claim_docs(tx, "c.article = %s", (article_id,))
+        rescans = tx.all("SELECT body FROM rescans WHERE article = %s ORDER BY seq", (article_id,))
+        yield StoredArticle(
+            article=ArticleRecord.from_json(entry | {"text": article_text(tx, article_id)}),
+            claims=tuple(
+                sorted(
+                    (ClaimRecord.from_json(d) for d in claims),
+                    key=lambda c: (c.start, c.end, c.id),
+                )
+            ),
+            contradictions=tuple(
+                ContradictionRecord.from_json(d)
+                for d in contradiction_docs(tx, "article = %s", (article_id,))
+            ),
+            rescans=tuple(Rescan.from_json(r["body"]) for r in rescans),
+        )
+
+
+def load(
+    tx: Tx,
+    location: str,
+    articles: Iterable[StoredArticle],
+    changes: Iterable[Change],
+    replace: bool,
+) -> None:
+    """Write whole articles and history entries (oldest first) in one transaction."""
+    if replace:
+        tx.run("DELETE FROM articles")  # claims, notes, evidence, ... cascade
+        tx.run("DELETE FROM history")
+        tx.run("DELETE FROM feed_items")
+    elif tx.one("SELECT 1 AS x FROM articles UNION ALL SELECT 1 FROM history LIMIT 1"):
+        raise StoreError(
+            f"database {location} is not empty; copy into a new one, or replace its content"
+        )
+    index = ServerMatchIndex(tx)
+    for stored in articles:
+        record = stored.article.to_json()
+        tx.run(
+            f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}, first_scanned, text)"
+            f" VALUES ({', '.join(['%s'] * (len(ARTICLE_COLUMNS) + 2))})",
+            (
+                *(record.get(k) for k in ARTICLE_COLUMNS),
+                record.get("first_scanned"),
+                stored.article.text or "",
+            ),
+        )
+        docs = [c.to_json() for c in stored.claims]
+        tx.many(
+            f"INSERT INTO claims({CLAIM_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})",
+            [claim_values(doc) for doc in docs],
+        )
+        for doc in docs:
+            add_evidence_rows(tx, doc["id"], doc["evidence"])
+        tx.many(
+            "INSERT INTO notes(id, claim, text, by, at) VALUES (%s, %s, %s, %s, %s)",
+            [(n["id"], d["id"], n["text"], n["by"], n["at"]) for d in docs for n in d["notes"]],
+        )
+        tx.many(
+            "INSERT INTO claim_links(claim, other, other_article, score) VALUES (%s, %s, %s, %s)",
+            [(d["id"], k["id"], k["article"], k["score"]) for d in docs for k in d["links"]],
+        )
+        index.add(d for d in docs if not d["removed"])
+        tx.many(
+            "INSERT INTO contradictions(id, article, claim_a, claim_b, a, b, kind, explanation,"
+            " extractor, decision, decision_note, decided_by, decided_at, stale, first_seen,"
+            " updated) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    c.id,
+                    stored.article.id,
+                    *c.claims,
+                    jsonb({"start": c.a.start, "end": c.a.end}),
+                    jsonb({"start": c.b.start, "end": c.b.end}),
+                    c.kind,
+                    c.explanation,
+                    c.extractor,
+                    c.decision,
+                    c.decision_note,
+                    c.decided_by,
+                    c.decided_at,
+                    c.stale,
+                    c.first_seen,
+                    c.updated,
+                )
+                for c in stored.contradictions
+            ],
+        )
+        tx.many(
+            "INSERT INTO rescans(article, body) VALUES (%s, %s)",
+            [(stored.article.id, jsonb(r.to_json())) for r in stored.rescans],
+        )
+    append_history(tx, [change.to_json() for change in changes])
