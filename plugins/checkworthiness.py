@@ -1,210 +1,309 @@
-"""Check-worthiness scoring: how much a sentence asks to be fact-checked, as a score in [0, 1].
+"""Check-worthiness scoring: how much a claim asks to be fact-checked, as a score in [0, 1].
 
-The score is a logistic model over lowercased word unigrams and bigrams (numbers folded into shape
-tokens such as ``<year>`` and ``<num>``) plus hand-written signals that carry over from debate
-transcripts to news prose: numbers, percentages, money, dates, named entities (capitalised words
-inside the sentence), attribution verbs, past tense, hedges, opinion words, questions,
-first-person opinion and very short fragments. The weights are learned by
-``scripts/train_checkworthy.py`` on CheckThat! 2024 / ClaimBuster debate sentences and shipped in
-``data/checkworthy.json``; this module only reads them, in pure Python.
+The score is a logistic model over what the article's spaCy parse (:attr:`Article.doc`) says
+about the claim's sentence, read from the parse the other plugins share and never parsed again:
 
-Threshold: a claim is check-worthy when its score is at least :data:`THRESHOLD` (0.5, the same
-as ``claimtrack.DEFAULT_THRESHOLD``). The training script moves the model's intercept so that the
-F1-optimal cut on CheckThat! 2024 dev lands exactly on 0.5: the score is therefore not a
-calibrated probability but a ranking whose midpoint is the decision, which keeps the plugin
-consistent with any tool that compares scores against the default threshold.
+- words and word pairs, lowercased, with numbers folded into ``<year>``, ``<num>``, ``<bignum>``;
+- named entities by label (people, organisations, places, laws) and numeric ones (dates, money,
+  percentages, quantities, counts);
+- the tags of the clause: tense (past, present, perfect), modal verbs, comparatives and
+  superlatives, negation, who the subject is (first person, second person, a named entity, a
+  pronoun or a noun), whether the main verb has a subject at all (commands, fragments);
+- hedges, opinion words and cognition verbs ("think", "hope"), questions, quotation marks and
+  the length in words;
+- the language model's own representation of the clause: the mean of the rows of
+  ``doc.tensor`` (the pipeline's contextual token vectors) over its tokens.
 
-News reports speech: "X said the economy lost 2 million jobs" is check-worthy because of what was
-said, and "'It's an invasion,' Scott Pruitt, the attorney general of Oklahoma, said" is not, however
-many names and titles the frame holds. So a sentence with a reporting cue is scored on its reported
-content (:func:`reported_content`, :func:`claim_features`), keeping two things from the whole
-sentence: its length (a reported clause is not a fragment) and, when the content is not marked as
-an opinion, guess, promise or question, the weight the model learned for being attributed.
-Whether the attribution stage found a speaker is not used.
+Reporting frames are read from the dependency tree: when the main verb is a speech or cognition
+verb with a clausal complement ("X said (that) ...", "'...,' X said", "I think ..."), or the
+clause holds "according to X", the claim is scored on the reported content, with a feature that
+names the frame (speech, cognition, first-person cognition, "according to"). So "X said the
+economy lost 2 million jobs" is scored on the jobs, and a quoted opinion is not lifted by the
+attorney general of Oklahoma who said it.
 
-The scorer owns ``score`` and ``checkworthy``: it rescores every claim, whichever extractor
-made it and whatever score that extractor gave, so that one threshold and one ranking hold for
-all claims. The extractor's own score is not lost: it is kept in ``details["extractor_score"]``
-(see :data:`EXTRACTOR_SCORE`). Disable this plugin to keep the extractors' scores as they are.
+The weights are learned by ``scripts/train_checkworthy.py`` on CheckThat! 2024 / ClaimBuster
+debate sentences and the labelled news sets, with the threshold chosen by grouped
+cross-validation (publishers and debates held out whole; docs/checkworthiness.md), and shipped
+in ``data/checkworthy.json``. The training script moves the intercept so that the chosen cut is
+0.5 (:data:`THRESHOLD`): the score ranks, and its midpoint is the decision.
 
 Context: in an article, each claim's logit moves towards the mean logit of its neighbours
 (:func:`smooth`), because check-worthy claims come in passages and opinion pieces are opinion
-throughout. A one-sentence document is scored as it is.
+throughout. A claim cut from a longer sentence is scored as the mean of its own logit and its
+sentence's.
+
+The scorer owns ``score``: it rescores every claim, whichever extractor made it, so that all
+claims rank on one scale; the score a claim arrived with is kept in ``details["extractor_score"]``
+(:data:`EXTRACTOR_SCORE`). It decides ``checkworthy`` only for claims whose extractor left the
+decision to it (``checkworthy=None``, as the bundled ``sentences`` extractor does); a claim an
+extractor called check-worthy or not keeps that decision.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from claimtrack import DEFAULT_THRESHOLD, Article, Claim, hookimpl
+from claimtrack import DEFAULT_THRESHOLD, Article, Claim, Span, hookimpl
+from claimtrack.text import make_article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as DocSpan
+    from spacy.tokens import Token
 
 #: Decision threshold on the score (see the module docstring for why 0.5).
 THRESHOLD: float = DEFAULT_THRESHOLD
 #: The ``details`` key that keeps the score a claim had before this plugin rescored it.
 EXTRACTOR_SCORE = "extractor_score"
 
-_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*|[%$?!]")
-_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
-_DIGIT = re.compile(r"\d")
-# Whether a text matches "[$£€]\s?\d|\b\d[\d,.]*\s?(?:dollars|pounds|euros)\b" (only that is read),
-# with each run of digits, commas and points read once: the run holds a digit at a word boundary
-# (its first character, or one after a comma or a point) and the currency word follows it. Tried
-# at each digit, a long run took quadratic time.
-_MONEY = re.compile(
-    r"[$£€]\s?\d|(?<![\d,.])(?:(?<!\w)\d|(?>[\d,.]*?[,.]\d))[\d,.]*+\s?(?:dollars|pounds|euros)\b"
+#: Verbs whose clausal complement is what was said.
+SPEECH_VERBS = frozenset(
+    {
+        *("say", "tell", "add", "state", "claim", "note", "argue", "assert", "explain", "write"),
+        *("report", "announce", "insist", "warn", "acknowledge", "admit", "confirm", "reveal"),
+        *("testify", "predict", "promise", "deny", "estimate", "conclude", "contend", "maintain"),
+        *("declare", "stress", "emphasize", "emphasise", "allege", "charge", "complain"),
+        *("respond", "reply", "continue", "tweet", "post", "recall"),
+    }
 )
-_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercentage\b")
-_BIG = re.compile(r"\b(?:hundred|thousand|million|billion|trillion|dozens?)\b")
-_DATE = re.compile(
-    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|yesterday|today|last (?:week|month|year|night)|(?:this|next) (?:week|month|year))\b"
+#: Verbs whose clausal complement is what someone thinks.
+COGNITION_VERBS = frozenset(
+    {"think", "believe", "feel", "hope", "wish", "want", "guess", "suppose", "expect", "fear"}
 )
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|told|according to|reported|announced|stated|claimed|testified|wrote"
-    r"|confirmed|revealed|disclosed|noted|admitted|acknowledged)\b"
+_FRAME_VERBS = SPEECH_VERBS | COGNITION_VERBS
+_HEDGES = frozenset(
+    {
+        *("may", "might", "could", "perhaps", "maybe", "probably", "possibly", "likely", "seem"),
+        *("appear", "suggest", "apparently", "reportedly", "allegedly"),
+    }
 )
-_PAST = re.compile(r"\b(?:was|were|had|did|[a-z]{3,}ed)\b")
-_HEDGE = re.compile(
-    r"\b(?:may|might|could|perhaps|maybe|probably|possibly|likely|seems?|appears?|suggests?)\b"
+_OPINION = frozenset(
+    {
+        *("great", "terrible", "wonderful", "horrible", "best", "worst", "wrong", "should"),
+        *("must", "ought", "shame", "disgrace", "ridiculous", "amazing", "incredible", "love"),
+        *("hate", "outrageous", "absolutely", "tremendous", "disaster", "beautiful", "good"),
+        *("bad", "fantastic"),
+    }
 )
-_OPINION = re.compile(
-    r"\b(?:think|believe|feel|hope|wish|great|terrible|wonderful|horrible|best|worst|wrong"
-    r"|right thing|should|must|ought|need to|needs to|shame|disgrace|ridiculous|amazing"
-    r"|incredible|love|hate|fear|outrageous|absolutely)\b"
+#: Entity labels that name someone or something (as opposed to numbers and dates).
+NAMED = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 )
-_FIRST_PERSON_OPINION = re.compile(
-    r"\b(?:i think|i believe|i feel|i hope|i want|i'm going to|in my (?:view|opinion)|we need"
-    r"|we must|we should|we have to|we're going to|let's|let me)\b"
-)
-_FUTURE = re.compile(r"\b(?:will|won't|going to|gonna|would)\b")
-# Capitalised words inside a sentence, a cheap stand-in for named entities ("I'm", "I've" are not).
-_CAPITALISED = re.compile(r"(?<![.!?:;\"“‘'(]\s)(?<!^)\b(?!I['’])[A-Z][a-zA-Z'’-]+")
-_QUOTE = re.compile(r"[\"“”]")
-# Reporting frames in news: "X said (that) ...", "... , X said.", "According to X, ...".
-_CUE = re.compile(
-    r"\b(?:said|says|told|according to|added|asserted|argued|wrote|stated|claimed|noted"
-    r"|continued|explained)\b"
-)
-_QUOTED = re.compile(r"(?:“|\"|'')([^\"“”]{12,}?)(?:”|\"|''|$)")
-_THAT = re.compile(r"^\s*(?:that\s+|,\s*)")
+#: Entity labels that are figures: a date, an amount, a count.
+FIGURES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
+_QUOTES = frozenset("\"“”‘’'`")
+_KEPT_PUNCTUATION = frozenset("?%$£€")
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_FIRST_PERSON = frozenset({"i", "we"})
 
 
-def _number_token(token: str) -> str:
-    if _YEAR.match(token):
-        return "<year>"
-    return "<num>" if len(token) < 4 else "<bignum>"
+def _word(token: Token) -> str:
+    """The token's word feature: lowercased, with a number folded into its shape."""
+    text = token.text
+    if token.like_num or any(c.isdigit() for c in text):
+        if len(text) == 4 and text.isdigit() and text[:2] in ("18", "19", "20"):
+            return "<year>"
+        return "<num>" if len(text) < 4 else "<bignum>"
+    return token.lower_.replace("’", "'")
 
 
-def _signals(text: str, lowered: str, n_tokens: int) -> list[str]:
-    """The hand-written features of one sentence, as feature names."""
-    found: list[str] = []
-    digit = _DIGIT.search(text) is not None
-    if digit:
-        found.append("f:digit")
-    # Both money patterns need a digit, and a percentage a digit or "per": skip the searches.
-    if digit and _MONEY.search(lowered):
-        found.append("f:money")
-    if (digit or "per" in lowered) and _PERCENT.search(lowered):
-        found.append("f:percent")
-    if _BIG.search(lowered):
-        found.append("f:big")
-    if _DATE.search(lowered):
-        found.append("f:date")
-    if _ATTRIBUTION.search(lowered):
-        found.append("f:attribution")
-    past = len(_PAST.findall(lowered))
-    if past:
-        found.append("f:past" if past < 3 else "f:past3")
-    if _HEDGE.search(lowered):
-        found.append("f:hedge")
-    if _OPINION.search(lowered):
-        found.append("f:opinion")
-    if _FIRST_PERSON_OPINION.search(lowered):
-        found.append("f:first_opinion")
-    if _FUTURE.search(lowered):
-        found.append("f:future")
-    if "?" in text:
-        found.append("f:question")
-    if _QUOTE.search(text):
-        found.append("f:quote")
-    words = text.split()
-    capitalised = len(_CAPITALISED.findall(text))
-    # A headline capitalises every word, which says nothing about named entities.
-    if words and capitalised < 0.6 * len(words):
-        found.append(f"f:entities{min(capitalised, 3)}")
-    found.append(_length(n_tokens))
-    return found
+def _length(n_words: int) -> str:
+    """The length feature of a clause of ``n_words`` words (fragments are under 5)."""
+    if n_words < 5:
+        return "len:<5"
+    if n_words < 10:
+        return "len:<10"
+    if n_words < 20:
+        return "len:<20"
+    return "len:<40" if n_words < 40 else "len:40+"
 
 
-def _length(n_tokens: int) -> str:
-    """The length feature of a sentence of ``n_tokens`` tokens (fragments are under 5)."""
-    if n_tokens < 5:
-        return "f:len<5"
-    if n_tokens < 10:
-        return "f:len<10"
-    if n_tokens < 20:
-        return "f:len<20"
-    return "f:len<40" if n_tokens < 40 else "f:len40+"
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What a sentence says, without its reporting frame: the tokens and the frame's kind."""
+
+    tokens: tuple[Token, ...]
+    frame: str | None  # "speech", "cognition", "cognition1p", "speech1p", "according" or None
 
 
-def features(text: str) -> list[str]:
-    """The feature names active in ``text``: word unigrams, bigrams and hand-written signals."""
-    lowered = text.lower()
-    tokens = [
-        _number_token(t) if t[0].isdigit() else t.replace("’", "'") for t in _TOKEN.findall(lowered)
+def reported_content(span: DocSpan) -> Content:
+    """The reported content of ``span`` when its main verb frames a report, else all of it.
+
+    A frame is a speech or cognition verb at the root with a clausal complement of at least
+    three tokens ("X said that ...", "'...,' X said", "I think ..."): the content is the
+    complement's subtree. "According to X" is cut out of the clause it qualifies.
+    """
+    start, end = span.start, span.end
+    for token in span:
+        lemma = token.lemma_.lower()
+        if token.dep_ == "ROOT" and lemma in _FRAME_VERBS and token.pos_ in ("VERB", "AUX"):
+            clauses = [
+                c for c in token.children if c.dep_ in ("ccomp", "parataxis") and start <= c.i < end
+            ]
+            if clauses:
+                clause = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
+                content = tuple(t for t in clause.subtree if start <= t.i < end)
+                if len(content) >= 3:
+                    kind = "cognition" if lemma in COGNITION_VERBS else "speech"
+                    subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+                    if subject is not None and subject.lower_ in _FIRST_PERSON:
+                        kind += "1p"
+                    return Content(content, kind)
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < end
+            and span.doc[token.i + 1].lower_ == "to"
+        ):
+            cut = {t.i for t in token.subtree}
+            content = tuple(t for t in span if t.i not in cut)
+            if len(content) >= 3:
+                return Content(content, "according")
+    return Content(tuple(span), None)
+
+
+def _entity_labels(span: DocSpan, first: int, last: int) -> list[str]:
+    """Labels of the entities inside ``span`` that begin between tokens ``first`` and ``last``.
+
+    Read from the tokens' entity tags: ``span.ents`` walks every entity of the document, which
+    made scoring an article's claims quadratic in its length.
+    """
+    doc = span.doc
+    labels = []
+    for token in doc[first : last + 1]:
+        if token.ent_iob_ != "B":
+            continue
+        end = token.i + 1
+        while end < span.end and doc[end].ent_iob_ == "I":
+            end += 1
+        if end < len(doc) and doc[end].ent_iob_ == "I":
+            continue  # the entity runs on past the span
+        labels.append(token.ent_type_)
+    return labels
+
+
+def features(span: DocSpan, content: Content | None = None) -> list[str]:
+    """The sparse feature names of a sentence (or any span of a parsed article).
+
+    ``content`` is ``reported_content(span)`` when the caller has it already.
+    """
+    content = content or reported_content(span)
+    tokens = content.tokens
+    words = [
+        _word(t)
+        for t in tokens
+        if not t.is_space and (not t.is_punct or t.text in _KEPT_PUNCTUATION)
     ]
-    names = ["w:" + t for t in tokens]
-    names.extend(f"b:{a} {b}" for a, b in zip(["<s>", *tokens], [*tokens, "</s>"], strict=True))
-    names.extend(_signals(text, lowered, len(tokens)))
+    names = ["w:" + w for w in words]
+    names.extend(f"b:{a} {b}" for a, b in zip(["<s>", *words], [*words, "</s>"], strict=True))
+    first, last = tokens[0].i, tokens[-1].i
+    labels = _entity_labels(span, first, last)
+    for label in set(labels):
+        names.append("e:" + label)
+        if labels.count(label) > 1:
+            names.append("e2:" + label)
+    names.append(f"named:{min(sum(1 for x in labels if x in NAMED), 3)}")
+    names.append(f"figures:{min(sum(1 for x in labels if x in FIGURES), 2)}")
+    names.extend({"t:" + t.tag_ for t in tokens})
+    for token in tokens:
+        names.extend(_token_signals(token))
+    if any(t.text == "?" for t in tokens):
+        names.append("question")
+    if content.frame:
+        names.append("frame:" + content.frame)
+    if any(t.text in _QUOTES for t in span):
+        names.append("quoted")
+    names.append(_length(sum(1 for t in span if not (t.is_punct or t.is_space))))
     return names
 
 
-def reported_content(text: str) -> str | None:
-    """What a reported-speech sentence says was said, without the frame naming who said it.
+def _token_signals(token: Token) -> Iterable[str]:
+    """The parse signals one token gives: modality, negation, subject, root, hedges, opinion."""
+    dep = token.dep_
+    if token.tag_ == "MD":
+        yield "md:" + token.lower_
+    if dep == "neg":
+        yield "neg"
+    if dep in _SUBJECTS:
+        low = token.lower_
+        if low in _FIRST_PERSON:
+            yield "subj:1p"
+        elif low == "you":
+            yield "subj:2p"
+        elif token.ent_type_ in NAMED:
+            yield "subj:named"
+        else:
+            yield "subj:" + token.pos_
+    elif dep == "ROOT":
+        yield "root:" + token.tag_
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in token.children):
+            yield "root:nosubj"
+    lemma = token.lemma_.lower()
+    if lemma in _HEDGES:
+        yield "hedge"
+    if lemma in _OPINION:
+        yield "opinion"
+    if lemma in COGNITION_VERBS and token.pos_ == "VERB":
+        yield "cognition"
 
-    Returns None when ``text`` has no reporting cue. A quotation is its quoted words; indirect
-    speech is what follows an early cue ("X said that ...") or precedes a late one
-    ("..., X said").
+
+def representation(span: DocSpan, content: Content | None = None) -> list[float] | None:
+    """The mean of ``doc.tensor`` over the content tokens of ``span`` (None without a tensor).
+
+    ``doc.tensor`` holds the pipeline's contextual token vectors (96 numbers a token for
+    ``en_core_web_sm``); ``content`` is ``reported_content(span)`` when the caller has it.
     """
-    cue = _CUE.search(text)
-    if cue is None:
+    tensor = span.doc.tensor
+    rows = [t.i for t in (content or reported_content(span)).tokens if not t.is_space]
+    if tensor is None or not rows or tensor.shape[0] != len(span.doc):
         return None
-    quoted = _QUOTED.findall(text)
-    if quoted:
-        return " ".join(quoted)
-    if cue.start() < len(text) // 2:
-        rest = _THAT.sub("", text[cue.end() :])
-        return rest if rest.count(" ") >= 2 else None
-    comma = text.rfind(",", 0, cue.start())
-    return text[:comma] if comma > 10 else None
+    return [float(x) for x in tensor[rows].mean(axis=0)]
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """The shipped weights: sparse feature weights, dense weights over the representation.
+
+    ``dense_mean`` is the training mean of the representation: a pipeline whose tensor has
+    another width (or none) is scored as if its representation were that mean, which adds the
+    same as the average training sentence.
+    """
+
+    intercept: float
+    weights: dict[str, float]
+    dense: tuple[float, ...]
+    dense_mean: tuple[float, ...]
+    neighbour_weight: float
+
+    def logit(self, span: DocSpan) -> float:
+        """The model's raw score of ``span`` before the sigmoid."""
+        content = reported_content(span)
+        get = self.weights.get
+        value = self.intercept + sum(get(name, 0.0) for name in set(features(span, content)))
+        vector = representation(span, content)
+        if vector is None or len(vector) != len(self.dense):
+            vector = list(self.dense_mean)
+        return value + math.fsum(w * x for w, x in zip(self.dense, vector, strict=True))
 
 
 @lru_cache(maxsize=1)
-def _weights() -> tuple[dict[str, float], float]:
-    """The shipped weights and intercept, read once."""
+def model() -> Model:
+    """The shipped model, read once."""
     data = (
         resources.files("claimtrack_plugins").joinpath("data/checkworthy.json").read_text("utf-8")
     )
-    model: dict[str, Any] = json.loads(data)
-    return {str(k): float(v) for k, v in model["weights"].items()}, float(model["intercept"])
-
-
-def _sum(names: set[str]) -> float:
-    weights, intercept = _weights()
-    get = weights.get
-    return intercept + sum(get(name, 0.0) for name in names)
-
-
-def logit(text: str) -> float:
-    """The model's raw score of ``text`` before the sigmoid."""
-    return _sum(set(features(text)))
+    raw: dict[str, Any] = json.loads(data)
+    return Model(
+        intercept=float(raw["intercept"]),
+        weights={str(k): float(v) for k, v in raw["weights"].items()},
+        dense=tuple(float(x) for x in raw["dense"]),
+        dense_mean=tuple(float(x) for x in raw["dense_mean"]),
+        neighbour_weight=float(raw["neighbour_weight"]),
+    )
 
 
 def _sigmoid(x: float) -> float:
@@ -213,86 +312,25 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-#: Signals that make a statement an opinion, a guess, a promise or a question.
-_NOT_FACT = frozenset({"f:opinion", "f:hedge", "f:future", "f:first_opinion", "f:question"})
-
-
-def claim_features(text: str) -> set[str]:
-    """The features a claim is scored on: its own, or for reported speech its content's.
-
-    The reported clause is part of a whole sentence, not a fragment, so its length is the
-    sentence's; and a factual report keeps the attribution signal, while a reported opinion,
-    guess, promise or question does not.
-    """
-    content = reported_content(text)
-    if not content:
-        return set(features(text))
-    names = set(features(content))
-    names.discard(_length(len(_TOKEN.findall(content.lower()))))
-    names.add(_length(len(_TOKEN.findall(text.lower()))))
-    if names.isdisjoint(_NOT_FACT):
-        names.add("f:attribution")
-    return names
-
-
-def _claim_logit(text: str) -> float:
-    return _sum(claim_features(text))
-
-
-def _logit_of(
-    sentence: str, context: str | None, claim_logit: Callable[[str], float] = _claim_logit
-) -> float:
-    """The logit behind :func:`score_text`; ``claim_logit`` may memoise :func:`_claim_logit`."""
-    value = claim_logit(sentence)
-    if context and context.strip() and context.strip() != sentence.strip():
-        value = 0.5 * (value + claim_logit(context))
-    return value
-
-
-def score_text(sentence: str, context: str | None = None) -> float:
-    """Check-worthiness of ``sentence`` in [0, 1]; ``context`` is the sentence that holds it.
-
-    Reported speech is scored by its content (:func:`claim_features`). A claim cut from a
-    longer sentence keeps the context's signals: the two logits are averaged. This is the score of
-    a sentence on its own; in an article, :func:`smooth` also weighs in its neighbours.
-    """
-    if not sentence.strip():
-        return 0.0
-    return _sigmoid(_logit_of(sentence, context))
-
-
-#: How far a claim's logit moves towards the mean logit of its neighbours (see :func:`smooth`).
-NEIGHBOUR_WEIGHT: float = 0.3
-#: How many claims on each side count as neighbours.
+#: How many claims on each side count as neighbours (see :func:`smooth`).
 NEIGHBOURS: int = 2
 
 
-def smooth(logits: Sequence[float]) -> list[float]:
+def smooth(logits: Sequence[float], weight: float | None = None) -> list[float]:
     """Move each logit of a document's claims, in reading order, towards its neighbours' mean.
 
     Check-worthy claims come in passages (a run of figures, a record being argued over), and an
     opinion piece is opinion throughout, so the neighbours are evidence about a claim. Each logit
-    becomes ``(1 - w) * own + w * mean(neighbours)`` with ``w`` :data:`NEIGHBOUR_WEIGHT`, over
-    up to :data:`NEIGHBOURS` claims on each side. A lone claim is left as it is.
+    becomes ``(1 - w) * own + w * mean(neighbours)`` over up to :data:`NEIGHBOURS` claims on each
+    side, with ``w`` the shipped model's neighbour weight unless given. A lone claim is left as
+    it is.
     """
+    w = model().neighbour_weight if weight is None else weight
     out = []
     for i, own in enumerate(logits):
         near = [*logits[max(0, i - NEIGHBOURS) : i], *logits[i + 1 : i + 1 + NEIGHBOURS]]
-        out.append(own + NEIGHBOUR_WEIGHT * (sum(near) / len(near) - own) if near else own)
+        out.append(own + w * (sum(near) / len(near) - own) if near else own)
     return out
-
-
-def score_sentences(sentences: Sequence[str]) -> list[float]:
-    """Check-worthiness of a document's sentences, given in reading order (see :func:`smooth`).
-
-    Blank sentences score 0 and are not anyone's neighbours.
-    """
-    kept = [i for i, sentence in enumerate(sentences) if sentence.strip()]
-    smoothed = smooth([_logit_of(sentences[i], None) for i in kept])
-    scores = [0.0] * len(sentences)
-    for i, value in zip(kept, smoothed, strict=True):
-        scores[i] = _sigmoid(value)
-    return scores
 
 
 def is_checkworthy(score: float) -> bool:
@@ -300,27 +338,63 @@ def is_checkworthy(score: float) -> bool:
     return score >= THRESHOLD
 
 
-@hookimpl(trylast=True)
-def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[Claim]:
-    """Give every claim its check-worthiness score and decision (see :func:`smooth`).
+def score_text(text: str) -> float:
+    """Check-worthiness of ``text`` scanned as a document of its own, in [0, 1].
 
-    Every claim is rescored, whatever its extractor set, so that all claims share one scale; the
-    score a claim arrived with is kept in ``details["extractor_score"]``.
+    The text is segmented and parsed as ``claimtrack scan`` would; a text of several sentences
+    is scored as the claims of a document, and the highest score is returned.
     """
-    # Many claims share a sentence: score each distinct text (claim or context) once per article.
-    claim_logit = lru_cache(maxsize=None)(_claim_logit)
+    article = make_article(text, "<text>")
+    claims = [
+        Claim.from_span(article, s.start, s.end, checkworthy=None)
+        for s in article.sentences
+        if article.slice(s).strip()
+    ]
+    scored = claimtrack_enrich_claims(article, claims)
+    return max((c.score for c in scored), default=0.0)
+
+
+def claim_logits(article: Article, claims: Sequence[Claim]) -> dict[int, float]:
+    """The unsmoothed logit of each claim with text, by its index in ``claims``.
+
+    A claim is scored on its sentence; a claim cut from a longer sentence on the mean of its own
+    logit and its sentence's. Each distinct span is scored once per article.
+    """
+    scorer = model()
+    cache: dict[tuple[int, int], float] = {}
+
+    def logit(start: int, end: int) -> float:
+        if (start, end) not in cache:
+            span = article.parsed(Span(start, end))
+            cache[start, end] = scorer.logit(span) if span is not None else scorer.intercept
+        return cache[start, end]
+
     logits: dict[int, float] = {}
     for i, claim in enumerate(claims):
         if not claim.text.strip():
             continue
+        value = logit(claim.start, claim.end)
         sentence = article.sentence_at(claim.start)
-        # Only a sentence that holds the whole claim is its context.
-        context = (
-            article.slice(sentence)
-            if sentence is not None and sentence.contains(claim.span)
-            else None
-        )
-        logits[i] = _logit_of(claim.text, context, claim_logit)
+        if (
+            sentence is not None
+            and sentence.contains(claim.span)
+            and (sentence.start, sentence.end) != (claim.start, claim.end)
+            and article.slice(sentence).strip() != claim.text.strip()
+        ):
+            value = 0.5 * (value + logit(sentence.start, sentence.end))
+        logits[i] = value
+    return logits
+
+
+@hookimpl(trylast=True)
+def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[Claim]:
+    """Give every claim its check-worthiness score, and decide the claims left undecided.
+
+    Every claim is rescored, whatever its extractor set, so that all claims share one scale; the
+    score a claim arrived with is kept in ``details["extractor_score"]``. ``checkworthy`` is set
+    only where it is None (the extractor left the decision to the scorer).
+    """
+    logits = claim_logits(article, claims)
     order = sorted(logits, key=lambda i: claims[i].start)
     smoothed = dict(zip(order, smooth([logits[i] for i in order]), strict=True))
     scored = []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimtrack import DEFAULT_THRESHOLD, Article, Claim, Sentence, Speaker
+from claimtrack import DEFAULT_THRESHOLD, Claim, Speaker
+from claimtrack.text import make_article
 from claimtrack_plugins import checkworthiness as cw
 
 FACTS = [
@@ -43,33 +44,19 @@ def test_threshold_decision() -> None:
     assert not any(cw.is_checkworthy(cw.score_text(s)) for s in NOT_FACTS)
 
 
-def test_reported_speech_is_scored_on_its_content() -> None:
-    assert cw.reported_content("Smith said that the plant employs 300 people.") == (
-        "the plant employs 300 people."
-    )
-    assert cw.reported_content("“It is a disgrace,” Smith, the mayor of Leeds, said.") == (
-        "It is a disgrace,"
-    )
-    assert cw.reported_content("The plant employs 300 people.") is None
-    framed_opinion = "“It is a disgrace,” Jane Smith, the mayor of Leeds, said on Monday."
-    assert cw.score_text(framed_opinion) < cw.score_text("Smith said the plant employs 300 people.")
+def test_the_model_file_is_small_and_complete() -> None:
+    model = cw.model()
+    assert 0 < len(model.weights) <= 10_000
+    assert len(model.dense) == len(model.dense_mean) == 96  # en_core_web_sm's tensor width
+    assert 0.0 <= model.neighbour_weight < 1.0
 
 
-def _article(text: str) -> Article:
-    first = text.index(". ") + 1
-    return Article(
-        text=text,
-        source="test.txt",
-        sentences=(Sentence(0, first, 0), Sentence(first + 1, len(text), 0)),
-    )
-
-
-def test_hook_scores_every_claim() -> None:
+def test_hook_scores_every_claim_and_decides_the_undecided() -> None:
     text = "I feel good about it. The city lost 12,000 jobs in 2009, the council said."
-    article = _article(text)
-    second = article.sentences[1]
+    article = make_article(text, "t.txt")
+    first, second = article.sentences
     claims = [
-        Claim.from_span(article, 0, article.sentences[0].end, score=0.5, checkworthy=None),
+        Claim.from_span(article, first.start, first.end, score=0.5, checkworthy=None),
         Claim.from_span(
             article,
             second.start,
@@ -87,46 +74,47 @@ def test_hook_scores_every_claim() -> None:
     assert all(c.checkworthy == (c.score >= cw.THRESHOLD) for c in out)
 
 
-def test_hook_uses_the_sentence_around_a_part_claim() -> None:
+def test_hook_rescores_every_claim_and_keeps_the_extractors_score_and_decision() -> None:
     text = "I feel good about it. The city lost 12,000 jobs in 2009, the council said."
-    article = _article(text)
-    start = text.index("The city")
-    part = Claim.from_span(article, start, start + len("The city lost 12,000 jobs"))
-    (scored,) = cw.claimtrack_enrich_claims(article, [part])
-    whole = article.slice(article.sentences[1])
-    assert scored.score == round(cw.score_text(part.text, whole), 4)
-
-
-def test_hook_rescores_every_claim_and_keeps_the_extractors_score() -> None:
-    text = "I feel good about it. The city lost 12,000 jobs in 2009, the council said."
-    article = _article(text)
+    article = make_article(text, "t.txt")
     claims = [
-        Claim.from_span(article, s.start, s.end, score=0.9, checkworthy=None, details={"k": 1})
+        Claim.from_span(article, s.start, s.end, score=0.9, details={"k": 1})
         for s in article.sentences
     ]
     out = cw.claimtrack_enrich_claims(article, claims)
-    assert not out[0].checkworthy and out[0].score < 0.9  # the scorer's decision, not the plugin's
+    assert out[0].score < 0.5 and out[0].checkworthy  # ranked low, but the extractor decided
     assert [c.details for c in out] == [{"k": 1, "extractor_score": 0.9}] * 2
     again = cw.claimtrack_enrich_claims(article, out)
     assert [c.details["extractor_score"] for c in again] == [0.9, 0.9]  # the first score stays
 
 
-def test_hook_scores_a_shared_sentence_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = "I feel good. The city lost 12,000 jobs in 2009 and 300 in 2010, the council said."
-    article = _article(text)
-    sentence = article.slice(article.sentences[1])
-    parts = ["The city lost 12,000 jobs", "12,000 jobs in 2009", "300 in 2010"]
-    claims = [Claim.from_span(article, text.index(p), text.index(p) + len(p)) for p in parts]
-    logits = cw.smooth([cw._logit_of(p, sentence) for p in parts])  # claims in reading order
-    expected = [round(cw._sigmoid(value), 4) for value in logits]
-    seen: list[str] = []
-    real = cw.claim_features
+def test_a_part_claim_is_scored_with_its_sentence() -> None:
+    text = "I feel good about it. The city lost 12,000 jobs in 2009, the council said."
+    article = make_article(text, "t.txt")
+    start = text.index("The city")
+    part = Claim.from_span(article, start, start + len("The city lost 12,000 jobs"))
+    sentence = article.sentences[1]
+    model = cw.model()
+    expected = 0.5 * (
+        model.logit(article.parsed(part.span)) + model.logit(article.parsed(sentence))
+    )
+    assert cw.claim_logits(article, [part]) == {0: pytest.approx(expected)}
 
-    def counting(t: str) -> set[str]:
-        seen.append(t)
-        return real(t)
 
-    monkeypatch.setattr(cw, "claim_features", counting)
-    out = cw.claimtrack_enrich_claims(article, claims)
-    assert sorted(seen) == sorted([sentence, *parts])  # the sentence once, not once per claim
-    assert [c.score for c in out] == expected
+def test_the_hook_uses_the_articles_parse_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimtrack import nlp
+
+    calls: list[str] = []
+    real = nlp.parse
+
+    def counting(text: str, sentences=()):  # type: ignore[no-untyped-def]
+        calls.append(text)
+        return real(text, sentences)
+
+    monkeypatch.setattr(nlp, "parse", counting)
+    article = make_article(" ".join(FACTS + NOT_FACTS), "t.txt")
+    claims = [Claim.from_span(article, s.start, s.end) for s in article.sentences]
+    cw.claimtrack_enrich_claims(article, claims)
+    cw.claimtrack_enrich_claims(article, claims)
+    assert len(calls) == 1
+

@@ -85,7 +85,9 @@ def test_rescan_follows_moved_and_edited_claims_and_marks_removed(
 ) -> None:
     article = tmp_path / "article.txt"
     shutil.copy(ARTICLE, article)
-    run("scan", str(article))
+    # Every claim is stored (--all), so only the edits move or remove claims, not a score that
+    # crosses the threshold when a neighbouring sentence changes.
+    run("scan", "--all", str(article))
     store = open_store(desk)
     edited = claim_with(store, "Pakistan Steel Mills")
     moved = claim_with(store, "zero sum game")
@@ -94,10 +96,10 @@ def test_rescan_follows_moved_and_edited_claims_and_marks_removed(
     run("dispute", moved["id"])
     text = article.read_text(encoding="utf-8")
     text = text.replace("in the 1970s as an example", "in the early 1970s as an example")
-    text = text.replace(dropped["text"], "She added:")
+    text = text.replace(dropped["text"], "")
     text = text.replace("News Desk January 17, 2015\n", "News Desk January 17, 2015\nUpdated.\n")
     article.write_text(text, encoding="utf-8")
-    assert run("scan", str(article)).exit_code == 0
+    assert run("scan", "--all", str(article)).exit_code == 0
 
     store = open_store(desk)
     after = claim_with(store, "early 1970s")
