@@ -162,6 +162,30 @@ def parse(text: str, sentences: Sequence[Span] = ()) -> Doc:
         return Doc.from_docs(pieces, ensure_whitespace=False)
 
 
+def parse_many(texts: Sequence[tuple[str, Sequence[Span]]]) -> list[Doc | None]:
+    """Parse several texts together, each as :func:`parse` would (the same tokens, sentences,
+    annotations and tensor), or ``None`` for each if that fails.
+
+    Many short texts are far cheaper parsed together than one at a time (a one-sentence text
+    costs 8 ms of CPU alone, 3.4 ms in a batch of 300); the batch's memory grows with its
+    tokens, so give it about :data:`CHUNK_TOKENS` tokens at most. A text longer than that is
+    left out (``None``), as is every text when the batch fails: parse those one by one, which
+    reports a failing text's own error.
+    """
+    nlp = load_model()
+    with _LOCK:
+        try:
+            docs = [_tokenise(nlp, text) for text, _ in texts]
+            for doc, (_, sentences) in zip(docs, texts, strict=True):
+                if sentences:
+                    _preset_sentences(doc, sentences)
+            short = [doc for doc in docs if len(doc) <= CHUNK_TOKENS]
+            analysed = iter(nlp.pipe(short, batch_size=max(1, len(short))))
+            return [next(analysed) if len(doc) <= CHUNK_TOKENS else None for doc in docs]
+        except Exception:  # each text is parsed again alone, which reports its own error
+            return [None] * len(texts)
+
+
 def _analyse(nlp: Language, doc: Doc) -> Doc:
     for _, component in nlp.pipeline:
         doc = component(doc)

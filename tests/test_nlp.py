@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+from typing import TYPE_CHECKING
 
 import pytest
 
 from claimtrack import nlp
+from claimtrack.model import parse_together
 from claimtrack.text import make_article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 TEXT = (
     "Mr. Smith said the plan failed. The ministry, led by Sara Kahn, said it cost "
@@ -75,3 +80,41 @@ def test_parsed_gives_the_tokens_of_a_span() -> None:
     first = article.parsed(article.sentences[0])
     assert first.root.lemma_ == "say"
     assert [t.dep_ for t in first if t.text == "Smith"] == ["nsubj"]
+
+
+def _annotations(doc: Doc) -> list[tuple[object, ...]]:
+    return [
+        (t.idx, t.text, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_)
+        for t in doc
+    ] + [(s.start, s.end) for s in doc.sents]
+
+
+def test_articles_parsed_together_get_the_parse_each_makes_alone() -> None:
+    texts = [TEXT, "Prices rose.", "“We won,” she said.\n\nThe mayor, Ana Ruiz, denied it."]
+    alone = [make_article(text, f"{i}.txt").doc for i, text in enumerate(texts)]
+    together = [make_article(text, f"{i}.txt") for i, text in enumerate(texts)]
+    parse_together(together)
+    for article, doc in zip(together, alone, strict=True):
+        assert article._parse.doc is not None  # made by the batch, not on first use
+        assert _annotations(article.doc) == _annotations(doc)
+        assert (article.doc.tensor == doc.tensor).all()
+
+
+def test_a_text_too_long_for_a_batch_is_left_to_parse_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(nlp, "CHUNK_TOKENS", 10)
+    short, long = make_article("Prices rose.", "a"), make_article(TEXT, "b")
+    parse_together([short, long])
+    assert short._parse.doc is not None and long._parse.doc is None
+    assert long.doc.text == TEXT  # parsed on first use, in stretches
+
+
+def test_a_batch_that_fails_leaves_every_text_to_parse_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ValueError("crafted input")
+
+    monkeypatch.setattr(nlp, "_tokenise", broken)
+    assert nlp.parse_many([("Prices rose.", ()), ("Sara Kahn said so.", ())]) == [None, None]

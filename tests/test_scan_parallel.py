@@ -12,6 +12,9 @@ from claimtrack import pipeline
 from claimtrack.cli import app
 from claimtrack.commands import scan as scan_command
 from claimtrack.commands.options import PLUGIN_FAILED
+from claimtrack.contract import scan_json
+from claimtrack.errors import ArticleError
+from claimtrack.plugins import load_plugins
 
 runner = CliRunner()
 
@@ -60,6 +63,7 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scan_command, "BATCH", 3)
     monkeypatch.setattr(pipeline, "WINDOW_PER_JOB", 1)
     monkeypatch.setattr(pipeline, "BYTES_PER_WORKER", 1)  # these few small files use --jobs
+    monkeypatch.setattr(pipeline, "PARSE_BATCH_CHARS", 1_000)  # three articles a parse batch
 
 
 def scan(*args: str) -> tuple[int, list[dict], list[str]]:
@@ -107,6 +111,21 @@ def test_disabled_plugins_stay_disabled_in_workers(corpus: list[str], db_path: P
     good = [p for p in corpus if not p.endswith("06.txt")]
     _, records, _ = scan("--no-store", "--disable", "sentences", "--jobs", "2", *good)
     assert records and all(r["claims"] == [] for r in records)
+
+
+def test_articles_parsed_in_batches_scan_as_each_alone(corpus: list[str]) -> None:
+    host = load_plugins()
+    together = list(pipeline.scan_many(host, corpus))
+    alone = []
+    for path in corpus:
+        try:
+            alone.append(("ok", pipeline.scan_source(host, path)))
+        except ArticleError as exc:
+            alone.append(("unreadable", str(exc)))
+    assert [kind for kind, _ in together] == ["unreadable" if "06" in p else "ok" for p in corpus]
+    assert [(k, scan_json(v) if k == "ok" else v) for k, v in together] == [
+        (k, scan_json(v) if k == "ok" else v) for k, v in alone
+    ]
 
 
 def test_standard_input_is_read_by_one_process(corpus: list[str], db_path: Path) -> None:
