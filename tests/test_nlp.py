@@ -134,6 +134,14 @@ def test_lemmas_are_the_ones_spacys_lemmatizer_gives() -> None:
     assert ours[1].lemma_ == "minister" and ours[3].lemma_ == "say"
 
 
+def test_the_remembered_lemmas_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlp, "MAX_LEMMAS", 5)
+    doc = nlp.parse("The ministers were saying that prices had risen in the cities.")
+    assert [t.lemma_ for t in doc][1:4] == ["minister", "be", "say"]
+    lemmas = next(s for s in nlp._steps(nlp.load_model()) if isinstance(s, nlp._Lemmas))
+    assert 0 < len(lemmas.lemmas) <= 5
+
+
 def test_loading_the_model_does_not_import_spacys_command_line() -> None:
     script = (
         "import sys\n"
