@@ -231,8 +231,8 @@ def parse_together(articles: Sequence[Article]) -> None:
     """Make the :attr:`~Article.doc` of every article not parsed yet, in one batch.
 
     Each gets the parse it would have made alone, at a fraction of the cost for short texts
-    (:func:`claimtrack.nlp.parse_many`). An article the batch leaves out (a very long one, or
-    all of them when the batch fails) is parsed alone on first use, as before.
+    (:func:`claimtrack.nlp.parse_many`). When the batch fails, each article is parsed alone on
+    first use, as before.
     """
     todo = [a for a in articles if a._parse.doc is None or a._parse.sentences != a.sentences]
     if not todo:

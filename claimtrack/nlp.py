@@ -35,7 +35,7 @@ from claimtrack.errors import ClaimtrackError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.pipeline import Lemmatizer
+    from spacy.pipeline import AttributeRuler, Lemmatizer
     from spacy.tokens import Doc
 
     from claimtrack.model import Span
@@ -57,8 +57,9 @@ MAX_WORD_CHARS = 100
 RUN_PIECE_CHARS = 1000
 _LONG_RUN = re.compile(rf"(?<!\S)\S{{{MAX_WORD_CHARS + 1},}}")  # from a run's start only
 
-#: Most lemmas :class:`_Lemmas` remembers (about 150 bytes each); it starts afresh beyond.
-MAX_LEMMAS = 200_000
+#: Most forms :class:`_Lemmas` and :class:`_Attributes` each remember (about 150 bytes each);
+#: beyond, they start afresh, so that a long-running process stays bounded.
+MAX_REMEMBERED = 200_000
 
 _LOCK = threading.Lock()
 
@@ -182,18 +183,7 @@ def parse(text: str, sentences: Sequence[Span] = ()) -> Doc:
     """
     nlp = load_model()
     with _LOCK:  # a spaCy pipeline is not safe to call from two threads at once
-        doc = _tokenise(nlp, text)
-        if sentences:
-            _preset_sentences(doc, sentences)
-        if len(doc) <= CHUNK_TOKENS:
-            return _analyse(nlp, [doc])[0]
-        from spacy.tokens import Doc
-
-        # A very long text is analysed a stretch of whole sentences at a time and joined back:
-        # the pipeline's memory grows with the tokens it holds at once (70,000 tokens took
-        # 1.3 GB in one piece). Real articles are far shorter than a stretch.
-        pieces = [_analyse(nlp, [doc[a:b].as_doc()])[0] for a, b in _stretches(doc)]
-        return Doc.from_docs(pieces, ensure_whitespace=False)
+        return _analyse_one(nlp, _prepared(nlp, text, sentences))
 
 
 def parse_many(texts: Sequence[tuple[str, Sequence[Span]]]) -> list[Doc | None]:
@@ -201,22 +191,41 @@ def parse_many(texts: Sequence[tuple[str, Sequence[Span]]]) -> list[Doc | None]:
     annotations and tensor), or ``None`` for each if that fails.
 
     Many short texts are far cheaper parsed together than one at a time (a one-sentence text
-    costs 8 ms of CPU alone, 3.4 ms in a batch of 300); the batch's memory grows with its
+    costs 8 ms of CPU alone, 3.3 ms in a batch of 100); the batch's memory grows with its
     tokens, so give it about :data:`CHUNK_TOKENS` tokens at most. A text longer than that is
-    left out (``None``), as is every text when the batch fails: parse those one by one, which
-    reports a failing text's own error.
+    parsed on its own, as :func:`parse` does. When the batch fails, every text is ``None``:
+    parse those one by one, which reports a failing text's own error.
     """
     nlp = load_model()
     with _LOCK:
         try:
-            docs = [_tokenise(nlp, text) for text, _ in texts]
-            for doc, (_, sentences) in zip(docs, texts, strict=True):
-                if sentences:
-                    _preset_sentences(doc, sentences)
-            analysed = iter(_analyse(nlp, [doc for doc in docs if len(doc) <= CHUNK_TOKENS]))
-            return [next(analysed) if len(doc) <= CHUNK_TOKENS else None for doc in docs]
+            docs = [_prepared(nlp, text, sentences) for text, sentences in texts]
+            short = iter(_analyse(nlp, [doc for doc in docs if len(doc) <= CHUNK_TOKENS]))
+            return [
+                next(short) if len(doc) <= CHUNK_TOKENS else _analyse_one(nlp, doc) for doc in docs
+            ]
         except Exception:  # each text is parsed again alone, which reports its own error
             return [None] * len(texts)
+
+
+def _prepared(nlp: Language, text: str, sentences: Sequence[Span]) -> Doc:
+    """``text`` tokenised, its sentences preset (see :func:`parse`)."""
+    doc = _tokenise(nlp, text)
+    if sentences:
+        _preset_sentences(doc, sentences)
+    return doc
+
+
+def _analyse_one(nlp: Language, doc: Doc) -> Doc:
+    """Analyse one tokenised document, a long one a stretch of whole sentences at a time."""
+    if len(doc) <= CHUNK_TOKENS:
+        return _analyse(nlp, [doc])[0]
+    from spacy.tokens import Doc
+
+    # Joined back afterwards: the pipeline's memory grows with the tokens it holds at once
+    # (70,000 tokens took 1.3 GB in one piece). Real articles are far shorter than a stretch.
+    pieces = [_analyse(nlp, [doc[a:b].as_doc()])[0] for a, b in _stretches(doc)]
+    return Doc.from_docs(pieces, ensure_whitespace=False)
 
 
 def _analyse(nlp: Language, docs: list[Doc]) -> list[Doc]:
@@ -230,14 +239,17 @@ def _analyse(nlp: Language, docs: list[Doc]) -> list[Doc]:
 def _steps(nlp: Language) -> list[Callable[[list[Doc]], list[Doc]]]:
     """The pipeline's components, each as a call on a batch of documents.
 
-    A rule-based lemmatizer runs through :class:`_Lemmas`, which gives the same lemmas.
+    A rule-based lemmatizer runs through :class:`_Lemmas` and an attribute ruler through
+    :class:`_Attributes`, which give the same annotations.
     """
-    from spacy.pipeline import Lemmatizer
+    from spacy.pipeline import AttributeRuler, Lemmatizer
 
     steps: list[Callable[[list[Doc]], list[Doc]]] = []
     for _, component in nlp.pipeline:
         if isinstance(component, Lemmatizer) and component.mode == "rule":
             steps.append(_Lemmas(component))
+        elif isinstance(component, AttributeRuler):
+            steps.append(_Attributes(component))
         elif hasattr(component, "pipe"):
             steps.append(partial(_pipe, component))
         else:
@@ -284,7 +296,7 @@ class _Lemmas:
                 found = self.lemmas.get(key)
                 if found is None:
                     found = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
-                    if len(self.lemmas) >= MAX_LEMMAS:  # a long-running process stays bounded
+                    if len(self.lemmas) >= MAX_REMEMBERED:
                         self.lemmas.clear()
                     self.lemmas[key] = found
                 lemmas[i, 0] = found
@@ -353,3 +365,62 @@ def _preset_sentences(doc: Doc, sentences: Sequence[Span]) -> None:
             opens[token.i, 0] = 1
             last = token.i
     doc.from_array([SENT_START], opens.astype("uint64"))  # type: ignore[arg-type]  # Ints2d
+
+
+class _Attributes:
+    """spaCy's attribute ruler, the matches of its one-token rules remembered.
+
+    The ruler runs a ``Matcher`` of all its rules over every token (a tenth of the parse with
+    ``en_core_web_sm``'s 179 rules), though most rules look at one token's own attributes (its
+    tag, lower-case form, dependency label): for those, the rules a token matches are looked up
+    by the values of the attributes they read, and only the other rules run as a ``Matcher``.
+    The matches are then applied by the ruler itself, in its order: the same annotations.
+    """
+
+    #: Token attributes a remembered one-token rule may read.
+    READABLE = frozenset({"ORTH", "LOWER", "NORM", "TAG", "POS", "DEP", "MORPH", "IS_SPACE"})
+
+    def __init__(self, ruler: AttributeRuler) -> None:
+        from spacy.attrs import IDS
+        from spacy.matcher import Matcher
+
+        self.ruler = ruler
+        self.single, self.multi = Matcher(ruler.vocab), Matcher(ruler.vocab)
+        read: set[str] = set()
+        for rule in range(len(ruler.attrs)):
+            found = ruler.matcher.get(str(rule))
+            patterns = found[1] if found else []
+            keys = [set(p[0]) for p in patterns if len(p) == 1]
+            if patterns and len(keys) == len(patterns) and set().union(*keys) <= self.READABLE:
+                read.update(*keys)
+                self.single.add(str(rule), patterns)
+            elif patterns:
+                self.multi.add(str(rule), patterns)
+        self.read = [IDS[name] for name in sorted(read)]
+        self.rules: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+    def __call__(self, docs: list[Doc]) -> list[Doc]:
+        """Annotate every document of ``docs`` as the ruler would."""
+        strings = self.ruler.vocab.strings
+        for doc in docs:
+            if not len(doc):
+                continue
+            matches: list[tuple[int, int, int]] = []
+            rows = doc.to_array(self.read).tolist() if self.read else [[]] * len(doc)
+            for i, row in enumerate(rows):
+                key = tuple(row)
+                rules = self.rules.get(key)
+                if rules is None:
+                    found = self.single(doc[i : i + 1], allow_missing=True, as_spans=False)
+                    rules = tuple(sorted(int(strings[m]) for m, _, _ in found))
+                    if len(self.rules) >= MAX_REMEMBERED:
+                        self.rules.clear()
+                    self.rules[key] = rules
+                matches.extend((rule, i, i + 1) for rule in rules)
+            for match_id, start, end in self.multi(doc, allow_missing=True, as_spans=False):
+                matches.append((int(strings[match_id]), start, end))
+            matches.sort()
+            self.ruler.set_annotations(
+                doc, [(rule, strings[str(rule)], start, end) for rule, start, end in matches]
+            )
+        return docs

@@ -102,14 +102,15 @@ def test_articles_parsed_together_get_the_parse_each_makes_alone() -> None:
         assert (article.doc.tensor == doc.tensor).all()
 
 
-def test_a_text_too_long_for_a_batch_is_left_to_parse_alone(
+def test_a_text_too_long_for_a_batch_is_parsed_in_stretches(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(nlp, "CHUNK_TOKENS", 10)
+    alone = make_article(TEXT, "a").doc
     short, long = make_article("Prices rose.", "a"), make_article(TEXT, "b")
     parse_together([short, long])
-    assert short._parse.doc is not None and long._parse.doc is None
-    assert long.doc.text == TEXT  # parsed on first use, in stretches
+    assert short._parse.doc is not None and long._parse.doc is not None
+    assert long.doc.text == TEXT and _annotations(long.doc) == _annotations(alone)
 
 
 def test_a_batch_that_fails_leaves_every_text_to_parse_alone(
@@ -135,7 +136,7 @@ def test_lemmas_are_the_ones_spacys_lemmatizer_gives() -> None:
 
 
 def test_the_remembered_lemmas_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(nlp, "MAX_LEMMAS", 5)
+    monkeypatch.setattr(nlp, "MAX_REMEMBERED", 5)
     doc = nlp.parse("The ministers were saying that prices had risen in the cities.")
     assert [t.lemma_ for t in doc][1:4] == ["minister", "be", "say"]
     lemmas = next(s for s in nlp._steps(nlp.load_model()) if isinstance(s, nlp._Lemmas))
@@ -155,3 +156,13 @@ def test_loading_the_model_does_not_import_spacys_command_line() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.split() == ["False", "False", "True", "True"]
+
+
+def test_attributes_are_the_ones_spacys_attribute_ruler_gives() -> None:
+    text = "She ain't gonna sell it, let's say. The U.S. firms' tags:  two  spaces \n\nand more."
+    model = nlp.load_model()
+    ours = nlp.parse(text)
+    theirs = model(nlp._tokenise(model, text))
+    assert [(t.tag_, t.pos_, str(t.morph), t.lemma_) for t in ours] == [
+        (t.tag_, t.pos_, str(t.morph), t.lemma_) for t in theirs
+    ]
