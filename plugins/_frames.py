@@ -37,6 +37,9 @@ SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _SHARES_SUBJECT = frozenset({"conj", "xcomp", "advcl", "pcomp", "prep"})
 #: Dependencies of what a cue governs besides a reported clause.
 _OBJECTS = frozenset({"xcomp", "dobj", "prep", "advcl"})
+#: Dependencies of a clause or phrase that sets the scene of a cue ("When Congress cut
+#: funding, Mexico said enough", "Two years later, …"), not what it reports.
+_SETTING = frozenset({"advcl", "prep", "npadvmod", "advmod", "mark"})
 #: Verbs whose subject "it" cites nobody ("it seems", "it appears", "it is said").
 _IMPERSONAL = frozenset({"seem", "appear", "be"})
 #: Entity labels that can be a source on their own.
@@ -103,7 +106,7 @@ def find_frames(doc: Doc, sentence: DocSpan, quoted: Sequence[Quote]) -> Iterato
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             frame = _according(token, sentence)
         elif is_cue(token) and token.pos_ in ("VERB", "AUX"):
-            frame = _verb_frame(token, sentence)
+            frame = _verb_frame(token, sentence, quoted)
         else:
             continue
         if frame is not None:
@@ -129,11 +132,22 @@ def _according(token: Token, sentence: DocSpan) -> Frame | None:
     return Frame(cue, objects[0].i, content, reported=True, according=True)
 
 
-def _verb_frame(cue: Token, sentence: DocSpan) -> Frame | None:
+def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame | None:
     source = subject_of(cue)
+    if _after_quote(cue, quoted) and (source is None or _in_quote(source.idx, quoted)):
+        # No subject, or one inside the quotation: the parser's mistake for "“…,” said X".
+        source = _inverted_subject(cue, sentence)
+    dateline = _dateline_end(sentence)
+    if source is not None and source.i < dateline:
+        # "WASHINGTON -- President Obama … said": the place the story was filed from is not
+        # the source; the noun phrase after the dash is.
+        source = next((c.root for c in sentence.noun_chunks if c.start >= dateline), None)
     if source is None:
         return None
     cue_span = Span(cue.idx, cue.idx + len(cue.text))
+    trailing = _trailing_content(cue, source, sentence)
+    if trailing is not None:  # "…, the source added.", "…, said Ms. Aslam."
+        return Frame(cue_span, source.i, trailing, reported=True)
     clauses = [c for c in cue.children if c.dep_ == "ccomp"]
     if clauses:  # "X said (that) …", "…, X said"
         return Frame(cue_span, source.i, _covering(clauses), reported=True)
@@ -150,6 +164,69 @@ def _verb_frame(cue: Token, sentence: DocSpan) -> Frame | None:
     frame = _extent(source)
     outside = Span(min(frame.start, cue.idx), max(frame.end, cue_span.end))
     return Frame(cue_span, source.i, _without(sentence, outside))
+
+
+def _dateline_end(sentence: DocSpan) -> int:
+    """The index just after a dateline that opens ``sentence`` ("WASHINGTON -- ", "LONDON,
+    Jan. 5 — "): words in capitals, then a dash; else the sentence's start."""
+    for token in sentence[:8]:
+        if token.is_punct and token.text.strip("-—―–") == "" and token.i > sentence.start:
+            opening = [t for t in sentence.doc[sentence.start : token.i] if t.is_alpha]
+            if opening and opening[0].is_upper and len(opening[0]) > 1:
+                return token.i + 1
+            break
+    return sentence.start
+
+
+def _after_quote(cue: Token, quoted: Sequence[Quote]) -> bool:
+    """Whether the cue follows a quotation's closing mark ("“…,” said", "“…” she said")."""
+    return any(0 <= cue.idx - q.end <= 3 for q in quoted) or any(
+        0 <= cue.left_edge.idx - q.end <= 3 for q in quoted
+    )
+
+
+def _inverted_subject(cue: Token, sentence: DocSpan) -> Token | None:
+    """The noun phrase right after a cue ("said James Acton", "said the spokesman")."""
+    for chunk in sentence.noun_chunks:
+        if chunk.start == cue.i + 1:
+            return chunk.root
+    return None
+
+
+def _trailing_content(cue: Token, source: Token, sentence: DocSpan) -> Span | None:
+    """The whole sentence before a frame that closes it after a comma ("…, the source added",
+    "…, said Ms. Aslam on Monday"): the news convention that attributes everything before it,
+    whatever the parser hung the frame on."""
+    start = min(source.left_edge.i, cue.i)
+    end = sentence.end
+    while end > start and sentence.doc[end - 1].is_punct:
+        end -= 1
+    comma = start - 1
+    while comma > sentence.start and sentence.doc[comma].is_quote:
+        comma -= 1
+    if comma <= sentence.start or sentence.doc[comma].text != ",":
+        return None
+    own = {cue.i, *(t.i for t in source.subtree)}
+    for child in cue.children:
+        if child.i > cue.i and _circumstance(child):
+            own.update(t.i for t in child.subtree)
+    if any(i not in own for i in range(start, end)):
+        return None
+    for token in sentence.doc[sentence.start : comma]:
+        if token.head.i == cue.i and token.dep_ in _SETTING:
+            return None  # "Two years later, Mexico said enough": the cue's own circumstance
+    first = sentence.doc[sentence.start]
+    return Span(first.idx, sentence.doc[comma].idx)
+
+
+def _circumstance(child: Token) -> bool:
+    """Whether a cue's dependent tells when, where or to whom it was said ("on Monday", "in a
+    statement", "told reporters"), not what ("said enough")."""
+    if child.dep_ in ("prep", "npadvmod", "advmod", "agent", "dative", "punct"):
+        return True
+    return child.dep_ == "dobj" and (
+        child.ent_type_ in SOURCE_ENTITIES or child.tag_ in ("NNS", "NNPS", "PRP")
+    )
 
 
 def _covering(tokens: list[Token]) -> Span:

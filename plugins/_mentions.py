@@ -60,21 +60,23 @@ class Resolver:
         self.doc = doc
         self.sentence_of = {s.start: k for k, s in enumerate(doc.sents)}
         self.sentence_starts = sorted(self.sentence_of)
-        entities = [e for e in doc.ents if e.label_ in SOURCE_ENTITIES and _clean(e)]
+        entities = _joined([e for e in doc.ents if e.label_ in SOURCE_ENTITIES and _clean(e)])
+        self.organisations = sorted({_clean(e).text for e in entities if e.label_ == "ORG"})
+        self.holding: dict[str, str | None] = {}
         self.entity_at: dict[int, DocSpan] = {}
         for entity in entities:
             for token in _clean(entity):
                 self.entity_at[token.i] = entity
         self.gender: dict[str, str] = {}
         self.full = self._full_names(entities)
+        # A name modifying a common noun ("the Obama administration") is not who "he" is.
         self.named = [
             Named(e.start_char, self.full_name(e), e.label_, self.sentence_index(e.start))
             for e in entities
+            if not (e.root.dep_ == "compound" and e.root.head.pos_ == "NOUN")
         ]
         self.named_starts = [n.start for n in self.named]
         self.roles = self._roles(entities)
-        self.organisations = sorted({n.name for n in self.named if n.label == "ORG"})
-        self.holding: dict[str, str | None] = {}
         self.owners = self._owners()
         #: Speakers found so far, in text order: (offset, sentence, speaker, label).
         self.spoken: list[tuple[int, int, Speaker, str]] = []
@@ -102,6 +104,10 @@ class Resolver:
         text = words.text
         if len(words) == 1:  # a surname, whatever label the recogniser gave it ("Aslam said")
             return self.full.get(text.lower(), text)
+        if entity.label_ == "ORG" and entity.root.dep_ == "compound":
+            # A name shortened to modify a noun ("Environmental Protection officials") is the
+            # organisation the article names in full ("Department of Environmental Protection").
+            return self._organisation_holding(text) or text
         return text
 
     def sentence_index(self, token_index: int) -> int:
@@ -210,7 +216,8 @@ class Resolver:
         if head.pos_ == "PROPN":  # a name the recogniser missed: its proper nouns as written
             words = head.doc[min(t.i for t in mention if t.pos_ == "PROPN") : head.i + 1]
             full = self.full.get(words.text.lower())
-            return full or words.text, "PERSON" if full or len(words) > 1 else "ORG"
+            name = self._with_others(head, full or words.text)
+            return name, "PERSON" if full or len(words) > 1 else "ORG"
         return role
 
     def _organisation_holding(self, words: str) -> str | None:
@@ -227,9 +234,9 @@ class Resolver:
         for token in self.doc:
             if token.pos_ != "NOUN":
                 continue
-            for child in token.children:
+            for child in _owning(token):
                 held = [child] if child.dep_ in ("poss", "compound") else []
-                if child.dep_ == "prep" and child.lower_ in _OWNER_PREPOSITIONS:
+                if child.dep_ in ("prep", "agent") and child.lower_ in _OWNER_PREPOSITIONS:
                     held = [g for g in child.children if g.dep_ == "pobj"]
                 for owner in held:
                     entity = self.entity_at.get(owner.i)
@@ -293,6 +300,42 @@ class Resolver:
         if gender or label != "PERSON" or " " in name:
             return False
         return name.lower() not in self.gender
+
+
+def _joined(entities: list[DocSpan]) -> list[DocSpan]:
+    """The entities, with an organisation's name the recogniser cut at "and" made whole again
+    ("Center on Poverty" and "Inequality" → "Center on Poverty and Inequality"): the second
+    part is coordinated with a word inside the first, not with the first as a whole (as
+    "Roscosmos and NASA" are)."""
+    out: list[DocSpan] = []
+    for entity in entities:
+        last = out[-1] if out else None
+        head = entity.root.head
+        if (
+            last is not None
+            and last.label_ == entity.label_ == "ORG"
+            and entity.start == last.end + 1
+            and entity.doc[last.end].lower_ in ("and", "&")
+            and entity.root.dep_ == "conj"
+            and last.start <= head.i < last.end
+            and head.i != last.root.i
+        ):
+            whole = entity.doc[last.start : entity.end]
+            whole.label_ = "ORG"
+            out[-1] = whole
+        else:
+            out.append(entity)
+    return out
+
+
+def _owning(noun: Token) -> list[Token]:
+    """The dependents of a noun that may name its owner, with those of a participle describing
+    it ("a report released on Monday by Stanford University's Center …")."""
+    found = list(noun.children)
+    for child in noun.children:
+        if child.dep_ == "acl" and child.tag_ == "VBN":
+            found.extend(child.children)
+    return found
 
 
 def _clean(entity: DocSpan) -> DocSpan:

@@ -45,6 +45,8 @@ class Attribution:
     frames: tuple[tuple[Frame, Speaker], ...]
     quotes: dict[Quote, Speaker]
     cues: tuple[int, ...]  # where each frame's cue starts, for bisection
+    #: Paragraph index → (where its transcript label "PENCE: …" ends, the label's speaker).
+    turns: dict[int, tuple[int, Speaker]]
 
 
 def attribute(article: Article) -> Attribution:
@@ -70,7 +72,12 @@ def attribute(article: Article) -> Attribution:
         speaker = _attached(article, quote, found, cues) or _inherited(article, quote, found, cues)
         if speaker is not None:
             by_quote[quote] = speaker
-    return Attribution(tuple(found), by_quote, cues)
+    turns: dict[int, tuple[int, Speaker]] = {}
+    for frame, speaker in found:
+        there = article.sentence_at(frame.cue.start)
+        if frame.label and there is not None:
+            turns.setdefault(there.paragraph, (frame.cue.start, speaker))
+    return Attribution(tuple(found), by_quote, cues, turns)
 
 
 def _attached(
@@ -84,8 +91,8 @@ def _attached(
     hi = last.end if last else quote.end
     best: tuple[int, Speaker] | None = None
     for frame, speaker in found[bisect_left(cues, lo) : bisect_left(cues, hi)]:
-        if quote.inner.start <= frame.cue.start < quote.inner.end:
-            continue
+        if quote.inner.start <= frame.cue.start < quote.inner.end and not frame.label:
+            continue  # the quoted speaker's words; a transcript label opens a turn in quotes
         covered = _overlap(frame.content, quote.inner)
         gap = min(abs(frame.cue.start - quote.end), abs(quote.start - frame.cue.end))
         close = gap <= _NEAR
@@ -134,7 +141,12 @@ def frames_in(found: Attribution, span: Span) -> list[tuple[Frame, Speaker]]:
 
 
 def speaker_for(article: Article, found: Attribution, span: Span) -> Speaker | None:
-    """The speaker of the claim at ``span``: its quotation's, else its main frame's, else None."""
+    """The speaker of the claim at ``span``: the transcript turn's it lies in ("PENCE: …" to the
+    end of the paragraph), else its quotation's, else its main frame's, else None."""
+    here = article.sentence_at(span.start)
+    turn = found.turns.get(here.paragraph) if here is not None else None
+    if turn is not None and turn[0] < span.end:
+        return turn[1]
     quote = _holding_quote(article.quotes, span)
     if quote is not None and quote in found.quotes:
         return found.quotes[quote]
