@@ -40,6 +40,8 @@ _OBJECTS = frozenset({"xcomp", "dobj", "prep", "advcl"})
 #: Dependencies of a clause or phrase that sets the scene of a cue ("When Congress cut
 #: funding, Mexico said enough", "Two years later, …"), not what it reports.
 _SETTING = frozenset({"advcl", "prep", "npadvmod", "advmod", "mark"})
+#: Dependencies of the words before a noun phrase's head ("the", "Prime Minister", "its own").
+_IN_PHRASE = frozenset({"det", "compound", "amod", "poss", "nmod", "nummod", "case", "predet"})
 #: Verbs whose subject "it" cites nobody ("it seems", "it appears", "it is said").
 _IMPERSONAL = frozenset({"seem", "appear", "be"})
 #: Entity labels that can be a source on their own.
@@ -97,6 +99,18 @@ def is_cue(token: Token) -> bool:
     return key in clause_cue_lemmas() and any(c.dep_ == "ccomp" for c in token.children)
 
 
+def _is_strong_cue(token: Token) -> bool:
+    return f"{token.lemma_.lower()}/{token.pos_}" in cue_lemmas()
+
+
+def _own_source(cue: Token, source: Token) -> bool:
+    """Whether ``source`` is the cue's own subject or agent, or the noun its relative clause
+    describes, rather than a subject shared with the verb it hangs on."""
+    if source.head.i == cue.i or (cue.dep_ == "relcl" and source.i == cue.head.i):
+        return True
+    return source.head.dep_ == "agent" and source.head.head.i == cue.i
+
+
 def find_frames(doc: Doc, sentence: DocSpan, quoted: Sequence[Quote]) -> Iterator[Frame]:
     """The frames of one sentence of ``doc``; cues inside a quotation are the quoted speaker's
     words, not the article's attributions, and are skipped."""
@@ -137,11 +151,15 @@ def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame
     if _after_quote(cue, quoted) and (source is None or _in_quote(source.idx, quoted)):
         # No subject, or one inside the quotation: the parser's mistake for "“…,” said X".
         source = _inverted_subject(cue, sentence)
+    if source is not None and not _own_source(cue, source) and not _is_strong_cue(cue):
+        # A word that cues only now and then ("make sure …") cites its own subject, not one
+        # borrowed from the verb it hangs on.
+        return None
     dateline = _dateline_end(sentence)
     if source is not None and source.i < dateline:
         # "WASHINGTON -- President Obama … said": the place the story was filed from is not
         # the source; the noun phrase after the dash is.
-        source = next((c.root for c in sentence.noun_chunks if c.start >= dateline), None)
+        source = _phrase_at(sentence, dateline)
     if source is None:
         return None
     cue_span = Span(cue.idx, cue.idx + len(cue.text))
@@ -187,10 +205,19 @@ def _after_quote(cue: Token, quoted: Sequence[Quote]) -> bool:
 
 def _inverted_subject(cue: Token, sentence: DocSpan) -> Token | None:
     """The noun phrase right after a cue ("said James Acton", "said the spokesman")."""
-    for chunk in sentence.noun_chunks:
-        if chunk.start == cue.i + 1:
-            return chunk.root
-    return None
+    return _phrase_at(sentence, cue.i + 1)
+
+
+def _phrase_at(sentence: DocSpan, start: int) -> Token | None:
+    """The head of the noun phrase opening at token ``start`` of ``sentence``, if one does."""
+    if start >= sentence.end:
+        return None
+    token = sentence.doc[start]
+    while token.dep_ in _IN_PHRASE and sentence.start <= token.head.i < sentence.end:
+        if token.head.i <= token.i:
+            return None
+        token = token.head
+    return token if token.pos_ in ("NOUN", "PROPN", "PRON") else None
 
 
 def _trailing_content(cue: Token, source: Token, sentence: DocSpan) -> Span | None:

@@ -104,6 +104,9 @@ class Resolver:
         text = words.text
         if len(words) == 1:  # a surname, whatever label the recogniser gave it ("Aslam said")
             return self.full.get(text.lower(), text)
+        longer = self.full.get(words[-1].text.lower(), "")
+        if entity.label_ == "PERSON" and longer.endswith(" " + text):
+            return longer  # "Guajardo Villarreal" named in full as "Ildefonso Guajardo Villarreal"
         if entity.label_ == "ORG" and entity.root.dep_ == "compound":
             # A name shortened to modify a noun ("Environmental Protection officials") is the
             # organisation the article names in full ("Department of Environmental Protection").
@@ -229,21 +232,29 @@ class Resolver:
 
     def _owners(self) -> dict[str, list[tuple[int, tuple[str, str]]]]:
         """Noun lemma → (token index, owner entity's name and label) at every mention of the
-        noun with an owner: a possessive, a name before it, or "by"/"from"/… an entity."""
+        noun with an owner (:meth:`_owner_of`)."""
         owners: dict[str, list[tuple[int, tuple[str, str]]]] = {}
         for token in self.doc:
-            if token.pos_ != "NOUN":
-                continue
-            for child in _owning(token):
-                held = [child] if child.dep_ in ("poss", "compound") else []
-                if child.dep_ in ("prep", "agent") and child.lower_ in _OWNER_PREPOSITIONS:
-                    held = [g for g in child.children if g.dep_ == "pobj"]
-                for owner in held:
-                    entity = self.entity_at.get(owner.i)
-                    if entity is not None:
-                        found = (self.full_name(entity), entity.label_)
-                        owners.setdefault(token.lemma_.lower(), []).append((token.i, found))
+            if token.pos_ == "NOUN":
+                found = self._owner_of(token, 1)
+                if found is not None:
+                    owners.setdefault(token.lemma_.lower(), []).append((token.i, found))
         return owners
+
+    def _owner_of(self, noun: Token, reach: int) -> tuple[str, str] | None:
+        """The entity owning a noun: a possessive or a name before it, "by"/"from"/… an entity,
+        also through a participle ("a report released by X"), the subject of a relative clause
+        on it ("a presentation that X carries"), or, ``reach`` steps on, the owner of the noun
+        it comes from ("a slide from a presentation that X carries")."""
+        for word in _owning(noun):
+            entity = self.entity_at.get(word.i)
+            if entity is not None:
+                return self.full_name(entity), entity.label_
+            if reach and word.pos_ == "NOUN" and word.head.lower_ == "from":
+                found = self._owner_of(word, reach - 1)
+                if found is not None:
+                    return found
+        return None
 
     def _owner(self, head: Token) -> tuple[str, str] | None:
         """The entity a noun belongs to here or at its latest earlier mention with an owner: "a
@@ -329,12 +340,27 @@ def _joined(entities: list[DocSpan]) -> list[DocSpan]:
 
 
 def _owning(noun: Token) -> list[Token]:
-    """The dependents of a noun that may name its owner, with those of a participle describing
-    it ("a report released on Monday by Stanford University's Center …")."""
-    found = list(noun.children)
+    """The words that may name a noun's owner: a possessive or compound before it, the object of
+    "by"/"from"/… after it or after a participle describing it ("a report released on Monday by
+    Stanford University's Center …"), the subject of a relative clause on it."""
+    found: list[Token] = []
     for child in noun.children:
-        if child.dep_ == "acl" and child.tag_ == "VBN":
-            found.extend(child.children)
+        if child.dep_ in ("poss", "compound"):
+            found.append(child)
+        elif child.dep_ in ("prep", "agent") and child.lower_ in _OWNER_PREPOSITIONS:
+            found.extend(g for g in child.children if g.dep_ == "pobj")
+        elif child.dep_ == "acl" and child.tag_ == "VBN":
+            found.extend(
+                g
+                for c in child.children
+                if c.dep_ in ("prep", "agent") and c.lower_ in _OWNER_PREPOSITIONS
+                for g in c.children
+                if g.dep_ == "pobj"
+            )
+        elif child.dep_ == "relcl":
+            found.extend(
+                c for c in child.children if c.dep_ == "nsubj" and c.tag_ not in ("WDT", "WP")
+            )
     return found
 
 

@@ -81,3 +81,21 @@ def test_organisation_officials_speak_for_its_full_name() -> None:
 def test_coordinated_sources_are_named_together() -> None:
     text = "But both Roscosmos and NASA said the crash would have no impact on the station.\n"
     assert _name_of(text, "But both") == "Roscosmos and NASA"
+
+
+def test_a_document_speaks_for_who_carries_it() -> None:
+    text = (
+        "Ildefonso Guajardo Villarreal is the economy minister. A slide from a presentation "
+        "that Mr. Guajardo Villarreal and his aides carry shows that most avocados sold in the "
+        "United States are grown in Mexico. Jobs also depend on exports to Mexico, one slide "
+        "says.\n"
+    )
+    assert _name_of(text, "Jobs also") == "Ildefonso Guajardo Villarreal"
+
+
+def test_a_weak_cue_does_not_borrow_a_subject() -> None:
+    text = (
+        "But to make sure the progress continues, the order that President Obama plans to sign "
+        "on Friday will have a review period.\n"
+    )
+    assert _name_of(text, "But to make sure") is None
