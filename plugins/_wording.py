@@ -1,7 +1,8 @@
 """Reading the wording of a claim: its reported content, clauses, negation, tense and content words.
 
 A contradiction check compares what was said, so the reporting frame ("X said:", ", she added")
-is set aside first. The rest is split into clauses, and each clause is reduced to a set of
+is set aside first (the attribution plugin's frames on the claim say where it is). The rest is
+split into clauses, and each clause is reduced to a set of
 stemmed content words plus its polarity: the parity of its negations, where "not only … but
 also", "no doubt" and the like do not count, and a word from the lexicon's opposite pairs
 ("unsafe") counts as a negation of its partner ("safe").
@@ -51,14 +52,6 @@ _IMPERATIVE = LazyPattern(r"^\s*(?:do not|never|please|let s|let us)\b")
 _REPORTS = LazyPattern(
     r"\b(?:say|says|said|claim|claims|claimed|argue|argues|argued|accuse|accused"
     r"|suggest|suggests|suggested|deny|denies|denied|insist|insists)\b"
-)
-_REPORTED_LEAD = LazyPattern(
-    r"^[^,“”\"]{0,80}?\b(?:said|says|added|told [a-z ]{1,30}|stated|argued|insisted|claimed"
-    r"|replied|noted)(?: that)?\s*[:,]?\s*",
-    re.IGNORECASE,
-)
-_REPORTING_VERB = LazyPattern(
-    r"\b(?:said|says|added|told|stated|argued|insisted|noted)\b", re.IGNORECASE
 )
 # "No, schools are not safe": an answer word, not a negation of what follows.
 _INTERJECTION = LazyPattern(
@@ -124,17 +117,6 @@ def _spelt_out(match: re.Match[str]) -> str:
 def normalise(text: str) -> str:
     """``text`` expanded, with everything but letters, digits, "%" and "$" read as one space."""
     return " ".join(_WORD.findall(expand(text)))
-
-
-def reported_content(text: str) -> str:
-    """What a claim says, without a leading "X said:" or trailing ", X said." frame."""
-    inner = text
-    # ", she said." or "…,” the minister added.": a short tail after the last comma or quote.
-    cut = max(inner.rfind(","), inner.rfind("”"), inner.rfind('"'))
-    if cut > 0 and len(inner) - cut <= 80 and _REPORTING_VERB.search(inner, cut):
-        inner = inner[:cut]
-    inner = _REPORTED_LEAD.sub("", inner, count=1)
-    return inner.strip(" \t\r\n“”\"‘’'") or text
 
 
 def content_words(text: str) -> frozenset[str]:

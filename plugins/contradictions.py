@@ -63,7 +63,6 @@ from ._wording import (
     jaccard,
     negations,
     normalise,
-    reported_content,
 )
 
 #: A model probability below this drops a rule candidate.
@@ -79,10 +78,6 @@ FRAME_DISTANCE = 3
 #: Claims compared with each one that follows it, so that a huge article costs linear time.
 #: Self-contradictions sit a few paragraphs apart at most (in the dev set, five claims).
 PAIR_WINDOW = 64
-
-_REPORTING = LazyPattern(
-    r"\b(?:said|says|say|told|tells|added|adds|stated|argued|insisted|replied|noted|asked)\b"
-)
 
 #: Words that make a dated statement one of several occurrences ("visited again in 2014").
 _RECURRING = LazyPattern(
@@ -231,7 +226,7 @@ def _read(
     sentence_index: dict[Sentence, int],
 ) -> _Read:
     quote, quoted = _quotation(article, claim, quotes)
-    body = quoted or reported_content(claim.text)
+    body = quoted or _reported(article, claim)
     sentence = article.sentence_at(claim.start)
     speaker = claim.speaker.name if claim.speaker and claim.speaker.name else None
     norm = normalise(body)
@@ -290,10 +285,36 @@ def _quotation(article: Article, claim: Claim, quotes: _Quotes) -> tuple[int | N
     if best is None:
         return None, ""
     quoted = article.text[max(best.inner.start, claim.start) : min(best.inner.end, claim.end)]
-    outside = claim.text.replace(quoted, " ")
-    if best_overlap * 2 >= len(claim.text.strip()) or _REPORTING.search(outside):
+    framed = any(
+        not best.inner.start <= cue < best.inner.end for cue, _ in _frames(claim)
+    )  # "X said: “…”": the frame is outside the quotation
+    if best_overlap * 2 >= len(claim.text.strip()) or framed:
         return best.start, quoted.strip()
     return None, ""
+
+
+def _frames(claim: Claim) -> list[tuple[int, tuple[int, int]]]:
+    """The attribution frames on a claim (public data, ``details["attributions"]``, recorded by
+    the attribution plugin): each cue's start and its content's offsets."""
+    recorded = claim.details.get("attributions")
+    if not isinstance(recorded, list):
+        return []
+    return [
+        (frame["cue"][0], (frame["content"][0], frame["content"][1]))
+        for frame in recorded
+        if isinstance(frame, dict) and "cue" in frame and "content" in frame
+    ]
+
+
+def _reported(article: Article, claim: Claim) -> str:
+    """What a claim says without its attribution: the part of it its main frame's content
+    covers ("X said that A" → "A"), else all of it."""
+    best = (0, claim.text)
+    for _, (start, end) in _frames(claim):
+        lo, hi = max(start, claim.start), min(end, claim.end)
+        if hi - lo > best[0]:
+            best = (hi - lo, article.text[lo:hi])
+    return best[1].strip(" \t\r\n,.“”\"‘’'") or claim.text
 
 
 def _voice(a: _Read, b: _Read) -> str:

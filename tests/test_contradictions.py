@@ -8,7 +8,7 @@ import pytest
 
 from claimtrack import MAX_CONTRADICTIONS, Article, Claim, Contradiction, Metadata, Speaker
 from claimtrack.text import make_article
-from claimtrack_plugins import contradictions
+from claimtrack_plugins import attribution, contradictions
 from claimtrack_plugins._dates import undated_points
 from claimtrack_plugins._lexicon import FRAMES_ENV, load_lexicon
 from claimtrack_plugins._numbers import dates, quantities
@@ -16,15 +16,17 @@ from claimtrack_plugins.contradictions import find_contradictions
 
 
 def _claims(article: Article, speaker: str | None = None) -> list[Claim]:
-    """One claim per sentence, as a scan's sentence extractor makes them."""
+    """One claim per sentence, as a scan's sentence extractor makes them, carrying the frames
+    the attribution plugin records on them; every claim's speaker is ``speaker``."""
     who = Speaker(name=speaker, mention=speaker) if speaker else None
     out = []
     for s in article.sentences:
         text = article.text[s.start : s.end]
         start = s.start + len(text) - len(text.lstrip())
         end = s.end - (len(text) - len(text.rstrip()))
-        out.append(Claim.from_span(article, start, end, speaker=who))
-    return out
+        out.append(Claim.from_span(article, start, end))
+    framed = attribution.claimtrack_enrich_claims(article=article, claims=out)
+    return [claim.evolve(speaker=who) for claim in framed]
 
 
 def _find(
@@ -454,3 +456,14 @@ def test_the_hook_stops_one_past_the_core_limit(monkeypatch: pytest.MonkeyPatch)
     assert len(found) == MAX_CONTRADICTIONS + 1  # enough for the core to reject the article
     assert len(read) < len(claims)  # the claims are read only as far as the pairs compared
     assert found == list(find_contradictions(article, claims))[: len(found)]
+
+
+def test_the_attribution_frame_is_set_aside_whatever_its_verb() -> None:
+    # "wrote" and "warned" are frames the attribution plugin finds on the parse: the clauses
+    # they report are what is compared.
+    text = (
+        "Jordan Ellis wrote on Monday that the new law will protect renters from eviction.\n\n"
+        "Weeks later, Jordan Ellis warned that the new law will not protect renters from "
+        "eviction.\n"
+    )
+    assert [c.kind for c in _find(text, speaker="Jordan Ellis")] == ["polarity"]
