@@ -8,35 +8,38 @@ A lookup asks the full-text index for the forms holding the rarest of its query'
 sharing ``MIN_SHARED`` words with the query shares one of the ``len(words) - MIN_SHARED + 1``
 rarest), keeps the claims sharing enough words with it, ranks them by how much of the shorter
 text (whole or clause) they share, and scores the best ones with rapidfuzz ``token_set_ratio``
-(0–100) over normalised text. Scores ignore word order, extra words on either side and simple
-inflections, so a repeated claim is found in a longer sentence. Nothing here reads the articles.
+(0–100) over normalised text. The claims of a scanned article are looked up together
+(``find_many``): one full-text query for all their rare words, one read of the rows scored,
+each stored form's words split once; each claim's result is what a lookup of it alone gives.
+Scores ignore word order, extra words on either side and simple inflections, so a repeated claim
+is found in a longer sentence. Nothing here reads the articles.
 """
 
 from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from claimtrack.store.engine import Session
+from claimtrack.store.interface import SEARCH_THRESHOLD
 from claimtrack.store.records import Match
 
-#: Score from which a claim in another article is taken to be the same claim and linked.
-LINK_THRESHOLD = 80.0
-#: Score from which ``similar`` and ``search`` list a claim.
-SEARCH_THRESHOLD = 60.0
 #: A match must share at least this many content words (fewer when the query is shorter).
 MIN_SHARED = 3
 #: Claims scored per lookup: at least ``CANDIDATES``, ``PER_RESULT`` per result asked for when
 #: that is more; best word overlap first. A lookup reads the rows of these only.
 CANDIDATES = 20
 PER_RESULT = 6
+#: Texts looked up together (``find_many``): one full-text query and one read of rows each.
+BATCH = 64
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOPWORDS = frozenset(
     {
@@ -272,6 +275,45 @@ def _term(word: str) -> str:
 
 
 @dataclass
+class _Lookup:
+    """One text being looked up: its normalised forms, their words as the index holds them, and
+    the words it is looked up by."""
+
+    forms: list[str]
+    terms: list[set[str]] = field(init=False)
+    all_terms: set[str] = field(init=False)
+    queries: list[tuple[str, set[str]]] = field(init=False)
+    rare: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.queries = [(query, set(query.split())) for query in self.forms]
+        found = ({_term(w) for w in form.split()} - {""} for form in self.forms)
+        self.terms = [words for words in found if words]
+        self.all_terms = set().union(*self.terms)
+
+
+@dataclass
+class _Forms:
+    """Stored forms read in one lookup: their words and claims, and the forms holding a word."""
+
+    words: list[frozenset[str]] = field(default_factory=list)
+    claims: list[list[str]] = field(default_factory=list)
+    holding: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str, str]], words: set[str]) -> _Forms:
+        """Forms read as (form, spaced claim ids), each split once; which hold ``words``."""
+        forms = cls()
+        for number, (form, claims) in enumerate(rows):
+            held = frozenset(form.split())
+            forms.words.append(held)
+            forms.claims.append(claims.split())
+            for word in held & words:
+                forms.holding.setdefault(word, []).append(number)
+        return forms
+
+
+@dataclass
 class WordMatcher:
     """Finding indexed claims alike to a text, over any backend's word index.
 
@@ -289,49 +331,86 @@ class WordMatcher:
         threshold: float = SEARCH_THRESHOLD,
         limit: int = 20,
         exclude_article: str | None = None,
-        exclude_id: str | None = None,
     ) -> list[tuple[dict[str, Any], float]]:
         """Indexed claims alike to ``text``, best first, as (row, score) pairs."""
-        forms = keys(text)
-        queries = [(query, set(query.split())) for query in forms]
-        found = []
-        for item in self._rows(self._candidates(forms, max(CANDIDATES, PER_RESULT * limit))):
-            if item["article"] == exclude_article or item["id"] == exclude_id:
-                continue
-            value = _score(queries, item, threshold)
-            if value:
-                found.append((item, float(value)))
-        found.sort(key=lambda pair: (-pair[1], pair[0]["seen"] or "", pair[0]["id"]))
-        return found[:limit]
+        return self.find_many([text], threshold, limit, exclude_article)[0]
 
-    def _candidates(self, forms: list[str], wanted: int) -> list[str]:
-        """The claims sharing enough words with the query: all, or the ``wanted`` sharing most.
+    def find_many(
+        self,
+        texts: Sequence[str],
+        threshold: float = SEARCH_THRESHOLD,
+        limit: int = 20,
+        exclude_article: str | None = None,
+    ) -> list[list[tuple[dict[str, Any], float]]]:
+        """``find`` for each of ``texts``, with one full-text lookup and one read of rows for
+        each ``BATCH`` of them (a scanned article's claims are matched together)."""
+        if len(texts) > BATCH:
+            return [
+                found
+                for at in range(0, len(texts), BATCH)
+                for found in self.find_many(
+                    texts[at : at + BATCH], threshold, limit, exclude_article
+                )
+            ]
+        lookups = [_Lookup(keys(text)) for text in texts]
+        wanted = max(CANDIDATES, PER_RESULT * limit)
+        rare = sorted(set().union(*(self._rare(q) for q in lookups)))
+        held = self._forms_holding(rare) if rare else []
+        forms = _Forms.of(held, set().union(*(q.all_terms for q in lookups)))
+        chosen = [self._candidates(q, forms, wanted) for q in lookups]
+        ids = sorted(set().union(*chosen))
+        rows = {item["id"]: item for item in (self._rows(ids) if ids else [])}
+        results = []
+        for lookup, claim_ids in zip(lookups, chosen, strict=True):
+            found = []
+            for claim_id in claim_ids:
+                item = rows.get(claim_id)
+                if item is None or item["article"] == exclude_article:
+                    continue
+                value = _score(lookup.queries, item, threshold)
+                if value:
+                    found.append((item, float(value)))
+            found.sort(key=lambda pair: (-pair[1], pair[0]["seen"] or "", pair[0]["id"]))
+            results.append(found[:limit])
+        return results
 
-        ``forms`` are the query's normalised forms (``keys``). A claim qualifies when one of its
-        forms shares ``need`` words with one of them; its rank is the largest share of the
-        shorter text that one of its forms has in common with one of the query's, so a form
-        wholly inside the other (a score of 100) ranks first. Only the forms holding one of the
-        ``len(words) - need + 1`` rarest words of a query form are read, in one lookup.
-        """
-        queries = [
-            words for words in ({_term(w) for w in form.split()} - {""} for form in forms) if words
-        ]
-        counts = {term: self._count(term) for term in set().union(*queries)} if queries else {}
+    def _rare(self, lookup: _Lookup) -> set[str]:
+        """The words to look a query up by: of each of its forms, the ``len(words) - need + 1``
+        rarest (a form sharing ``need`` words with it holds one of them), none when the one word
+        every match must hold is in no stored form."""
+        counts = {term: self._count(term) for term in set().union(*lookup.terms)}
         looked_up: set[str] = set()
-        for words in queries:
+        for words in lookup.terms:
             need = min(MIN_SHARED, len(words))
             ordered = sorted(words, key=lambda w: (counts[w], w))
             rare = ordered[: len(ordered) - need + 1]
             if len(rare) == 1 and not counts[rare[0]]:
-                continue  # the one word every match must hold is in no stored claim
+                continue
             looked_up.update(term for term in rare if counts[term])
-        if not looked_up:
+        lookup.rare = looked_up
+        return looked_up
+
+    def _candidates(self, lookup: _Lookup, forms: _Forms, wanted: int) -> list[str]:
+        """The claims sharing enough words with the query: all, or the ``wanted`` sharing most.
+
+        A claim qualifies when one of its forms shares ``need`` words with one of the query's
+        forms; its rank is the largest share of the shorter text that one of its forms has in
+        common with one of the query's, so a form wholly inside the other (a score of 100) ranks
+        first. The forms read are those holding one of the query's rare words (``_rare``), which
+        every qualifying form does; only those sharing enough of the query's words are tested.
+        """
+        tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in lookup.terms]
+        if not lookup.rare:
             return []
-        rows = self._forms_holding(sorted(looked_up))
-        tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in queries]
+        least = min(need for _, need, _ in tests)
+        shared = Counter(
+            itertools.chain.from_iterable(forms.holding.get(w, ()) for w in lookup.all_terms)
+        )
         best: dict[str, tuple[float, int]] = {}
-        for form, claims in rows:
-            form_words = set(form.split())
+        for number, count in shared.items():
+            if count < least:
+                continue
+            form_words = forms.words[number]
             found: tuple[float, int] | None = None
             for words, need, size in tests:
                 count = len(words & form_words)
@@ -340,7 +419,7 @@ class WordMatcher:
                     found = share
             if found is None:
                 continue
-            for claim_id in claims.split():
+            for claim_id in forms.claims[number]:
                 if found > best.get(claim_id, (0.0, 0)):
                     best[claim_id] = found
         if len(best) <= wanted:

@@ -8,6 +8,7 @@ kept as a rescan. New claims that repeat a claim of another article are linked t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -210,18 +211,23 @@ def _link_repeats(
     session: Session, index: MatchIndex, new_docs: list[dict[str, Any]], article_id: str
 ) -> None:
     """Link each new claim to the claims of other articles it repeats, both ways."""
-    for doc in new_docs:
-        found = index.find(
-            doc.get("claim") or doc["text"], LINK_THRESHOLD, limit=5, exclude_article=article_id
-        )
-        for other, value in found:
+    texts = [doc.get("claim") or doc["text"] for doc in new_docs]
+    found = index.find_many(texts, LINK_THRESHOLD, limit=5, exclude_article=article_id)
+    back: dict[str, dict[str, list[dict[str, Any]]]] = {}  # article → claim → links to add
+    for doc, matches in zip(new_docs, found, strict=True):
+        for other, value in matches:
             doc["links"].append({"id": other["id"], "article": other["article"], "score": value})
-            back = {"id": doc["id"], "article": article_id, "score": value}
-            earlier = claims_table(session, other["article"])
-            linked = earlier.get(Query().id == other["id"])
-            if isinstance(linked, dict):
-                links = [*linked.get("links", []), back]
-                earlier.update({"links": links}, Query().id == other["id"])
+            links = back.setdefault(other["article"], {}).setdefault(other["id"], [])
+            links.append({"id": doc["id"], "article": article_id, "score": value})
+    for other_article, adding in back.items():
+        claims_table(session, other_article).update(
+            functools.partial(_extend_links, adding), Query().id.one_of(list(adding))
+        )
+
+
+def _extend_links(adding: dict[str, list[dict[str, Any]]], linked: dict[str, Any]) -> None:
+    """Append to a stored claim the links to it that a scan made (TinyDB updates in place)."""
+    linked["links"] = [*linked.get("links", []), *adding[linked["id"]]]
 
 
 def _rematch_edited(
