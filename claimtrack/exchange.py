@@ -11,17 +11,21 @@ import csv
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import orjson
 
 from claimtrack.config import Config
 from claimtrack.errors import UsageError
 
+if TYPE_CHECKING:
+    from claimtrack.store.records import Change
+
 Exporter = Callable[[Iterable[dict[str, Any]], TextIO], None]
 
 CSV_COLUMNS = (
-    "id", "article", "article_title", "article_url", "article_published", "status", "type",
+    "id", "article", "article_title", "article_url", "article_published", "status", "status_by",
+    "status_at", "type",
     "score", "checkworthy", "speaker", "claim", "text", "start", "end", "first_seen", "updated",
     "evidence", "notes",
 )  # fmt: skip
@@ -33,6 +37,16 @@ def with_article(record: dict[str, Any], article: Mapping[str, Any]) -> dict[str
     """A claim record with its article's title, URL and publication date (``article_*``), as
     every exporter receives it."""
     return record | {key: article.get(field) for key, field in ARTICLE_FIELDS.items()}
+
+
+def status_authors(changes: Iterable[Change]) -> dict[str, dict[str, str]]:
+    """Who gave each claim its current status, and when (``status_by``, ``status_at``): the
+    newest status change of each claim among ``changes``, given newest first (as ``log``)."""
+    found: dict[str, dict[str, str]] = {}
+    for change in changes:
+        if change.after is not None and change.claim not in found:
+            found[change.claim] = {"status_by": change.by, "status_at": change.at}
+    return found
 
 
 def evidence_lines(record: Mapping[str, Any]) -> list[str]:
@@ -100,8 +114,9 @@ def write_markdown(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
         if record.get("article_published"):
             title += f" ({_cell(record['article_published'])})"
         notes = "; ".join(_cell(n.get("text")) for n in record.get("notes", []))
+        status = record["status"] + (f" (by {by})" if (by := record.get("status_by")) else "")
         row = (
-            _cell(record["id"][:8]), _cell(record["status"]), _cell(record["type"]),
+            _cell(record["id"][:8]), _cell(status), _cell(record["type"]),
             _cell(speaker), _cell(record.get("claim") or record["text"]), title,
             notes or "—", links or "—",
         )  # fmt: skip

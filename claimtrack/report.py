@@ -18,6 +18,7 @@ from claimtrack.model import DEFAULT_STATUSES
 from claimtrack.terminal import clean, safe
 
 if TYPE_CHECKING:
+    from claimtrack.store.records import Change, Dashboard
     from claimtrack.watch import Repeat
 
 STATUS_COLOURS: dict[str, str] = {
@@ -257,7 +258,7 @@ def shorten(text: str, limit: int) -> str:
 
 def claim_detail(
     doc: Mapping[str, Any],
-    history: Sequence[Mapping[str, Any]],
+    history: Sequence[Change],
     links: Sequence[Mapping[str, Any]] = (),
     colours: Mapping[str, str] = STATUS_COLOURS,
 ) -> RenderableType:
@@ -322,43 +323,43 @@ def link_line(link: Mapping[str, Any], colours: Mapping[str, str] = STATUS_COLOU
     return line
 
 
-def history_table(history: Sequence[Mapping[str, Any]], title: str = "History") -> Table:
+def history_table(history: Sequence[Change], title: str = "History") -> Table:
     """Changes to claims, in the order given: when, who, which claim, from → to, and why."""
     table = Table(title=title, title_justify="left")
     table.add_column("when (UTC)", no_wrap=True)
     for column in ("who", "claim", "change", "note"):
         table.add_column(column)
-    for entry in history:
+    for change in history:
         table.add_row(
-            entry["at"][:16].replace("T", " "),
-            safe(entry["by"]),
-            entry["claim"][:8],
-            safe(change_text(entry)),
-            safe(entry.get("note") or ""),
+            change.at[:16].replace("T", " "),
+            safe(change.by),
+            change.claim[:8],
+            safe(change_text(change)),
+            safe(change.note or ""),
         )
     return table
 
 
-def change_text(entry: Mapping[str, Any]) -> str:
+def change_text(change: Change) -> str:
     """A history entry's change in a few words."""
-    action = entry["action"]
-    if "after" in entry:
-        prefix = f"undo {entry.get('undone')}: " if action == "undo" else ""
-        return f"{prefix}{entry.get('before')} → {entry.get('after')}"
+    action, details = change.action, change.details
+    if change.after is not None:
+        prefix = f"undo {details.get('undone')}: " if action == "undo" else ""
+        return f"{prefix}{change.before} → {change.after}"
     if action == "evidence":
-        item = entry.get("evidence") or {}
+        item = details.get("evidence") or {}
         return f"evidence {item.get('stance', '')}: {item.get('url') or item.get('file')}"
     if action == "edited":
-        return f"text edited: {entry.get('text_after', '')}"
+        return f"text edited: {details.get('text_after', '')}"
     if action == "undo":
-        return f"undo {entry.get('undone')}"
+        return f"undo {details.get('undone')}"
     if action == "contradiction decided":
         return (
-            f"{entry.get('kind')} contradiction: "
-            f"{entry.get('previous') or 'open'} → {entry.get('decision') or 'open'}"
+            f"{details.get('kind')} contradiction: "
+            f"{details.get('previous') or 'open'} → {details.get('decision') or 'open'}"
         )
     if action in ("contradiction stale", "contradiction found again"):
-        return f"{entry.get('kind')} {action}"
+        return f"{details.get('kind')} {action}"
     return str(action)
 
 
@@ -423,7 +424,7 @@ def rescan_table(rescan: Mapping[str, Any], claims: Mapping[str, Mapping[str, An
 
 
 def dashboard(
-    overview: Mapping[str, Any],
+    overview: Dashboard,
     colours: Mapping[str, str] = STATUS_COLOURS,
     order: Sequence[str] = DEFAULT_STATUSES,
 ) -> RenderableType:
@@ -431,15 +432,16 @@ def dashboard(
     speakers = Table(title="Most disputed speakers", title_justify="left")
     speakers.add_column("speaker")
     speakers.add_column("claims rated below true", justify="right")
-    for name, count in overview["speakers"]:
+    for name, count in overview.speakers:
         speakers.add_row(safe(name), str(count))
     waiting = claims_table(
-        overview["awaiting"],
-        title=_awaiting_title(len(overview["awaiting"]), overview["awaiting_total"]),
+        [claim.to_json() for claim in overview.awaiting],
+        title=_awaiting_title(len(overview.awaiting), overview.awaiting_total),
         colours=colours,
     )
-    recent = history_table(overview["recent"], title="Recent changes")
-    return Group(summary_table(overview["summary"], colours, order), speakers, waiting, recent)
+    recent = history_table(overview.recent, title="Recent changes")
+    summary = summary_table(overview.summary.to_json(), colours, order)
+    return Group(summary, speakers, waiting, recent)
 
 
 def _awaiting_title(shown: int, total: int) -> str:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from claimtrack.exchange import script_safe
 from claimtrack.report import conflict_label
+
+if TYPE_CHECKING:
+    from claimtrack.store.records import ArticleSection
 
 #: CSS colours for the rich colour names statuses are given in ``config.toml``.
 CSS_COLOURS = {
@@ -248,47 +251,46 @@ def _evidence(item: HtmlEvidence) -> str:
     return f"<li>{_e(item.stance)}: {shown}</li>"
 
 
-def from_section(section: Mapping[str, Any]) -> HtmlArticle:
+def from_section(section: ArticleSection) -> HtmlArticle:
     """An article of the store's ``latest_articles`` as the page shows it."""
-    record = section["article"]
+    record = section.article
     claims = tuple(
         HtmlClaim(
-            id=doc["id"],
-            start=doc["start"],
-            end=doc["end"],
-            claim=doc.get("claim") or doc["text"],
-            status=doc["status"],
-            score=float(doc["score"]),
-            type=doc["type"],
-            speaker=(doc.get("speaker") or {}).get("name"),
-            notes=tuple(note["text"] for note in doc.get("notes", ())),
+            id=claim.id,
+            start=claim.start,
+            end=claim.end,
+            claim=claim.claim or claim.text,
+            status=claim.status,
+            score=float(claim.score),
+            type=claim.type,
+            speaker=claim.speaker.name if claim.speaker else None,
+            notes=tuple(f"{note.text} — {note.by}" for note in claim.notes),
             evidence=tuple(
-                HtmlEvidence(e.get(e["kind"], ""), e.get("stance") or "context", e.get("title"))
-                for e in doc.get("evidence", ())
+                HtmlEvidence(e.target, e.stance or "context", e.title) for e in claim.evidence
             ),
         )
-        for doc in section["claims"]
+        for claim in section.claims
     )
     contradictions = tuple(
         HtmlContradiction(
-            id=c["id"],
-            a=c["claims"][0],
-            b=c["claims"][1],
-            kind=c["kind"],
-            explanation=c["explanation"],
-            decision=c.get("decision"),
+            id=c.id,
+            a=c.claims[0],
+            b=c.claims[1],
+            kind=c.kind,
+            explanation=c.explanation,
+            decision=c.decision,
         )
-        for c in section["contradictions"]
-        if not c.get("stale")
+        for c in section.contradictions
+        if not c.stale
     )
     return HtmlArticle(
-        id=record["id"],
-        title=record.get("title") or record["source"],
-        source=record["source"],
-        text=section["text"],
-        url=record.get("url"),
-        publisher=record.get("publisher"),
-        published=record.get("published"),
+        id=record.id,
+        title=record.title or record.source,
+        source=record.source,
+        text=record.text or "",
+        url=record.url,
+        publisher=record.publisher,
+        published=record.published,
         claims=claims,
         contradictions=contradictions,
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import getpass
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -61,3 +63,18 @@ def test_a_process_without_a_login_name_signs_unknown(monkeypatch: pytest.Monkey
     assert current_user() == "unknown"
     monkeypatch.setenv("CLAIMTRACK_USER", "  ")
     assert current_user() == "unknown"
+
+
+def test_exports_and_the_html_report_name_who_set_each_status(
+    db_path: Path, tmp_path: Path
+) -> None:
+    claim = stored_claim(db_path)
+    run("mark", claim, "false", "--by", "ana", "--note", "port data")
+    (record,) = [json.loads(line) for line in run("export", "--format", "jsonl").splitlines()]
+    assert record["status_by"] == "ana" and record["status_at"]
+    (row,) = csv.DictReader(io.StringIO(run("export", "--format", "csv")))
+    assert (row["status"], row["status_by"]) == ("false", "ana")
+    assert "| false (by ana) |" in run("export", "--format", "markdown")
+    page = tmp_path / "report.html"
+    run("report", "--html", str(page))
+    assert "port data — ana" in page.read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ from claimtrack.commands.options import (
 
 if TYPE_CHECKING:
     from claimtrack.ordering import Shown
-    from claimtrack.store import Change, Match, Store
+    from claimtrack.store import Change, Dashboard, Match, Store
 
 #: Bulk changes to more claims than this ask for confirmation (unless --yes).
 HANDFUL = 5
@@ -92,9 +92,9 @@ def show(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None) ->
     store = open_store(db)
     with store.session():
         found = store.claim(claim_id)
-        history = [h.to_json() for h in store.history(found.id)]
+        history = store.history(found.id)
         links = [link.to_json() for link in store.links(found.id)]
-    doc = found.to_json() | {"links": links, "history": history}
+    doc = found.to_json() | {"links": links, "history": [h.to_json() for h in history]}
     if json:
         print_json(doc)
     else:
@@ -292,7 +292,7 @@ def history(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None)
     else:
         from claimtrack.report import history_table
 
-        stdout().print(history_table([e.to_json() for e in entries]))
+        stdout().print(history_table(entries))
 
 
 @guarded
@@ -306,8 +306,7 @@ def log(limit: LimitOption = 50, json: JsonOption = False, db: DbOption = None) 
     else:
         from claimtrack.report import history_table
 
-        rows = [e.to_json() for e in entries]
-        stdout().print(history_table(rows, title="Log (newest first)"))
+        stdout().print(history_table(entries, title="Log (newest first)"))
 
 
 @guarded
@@ -625,11 +624,11 @@ def report(
             _print_as_of(store, moment, found, limit)
         return
     with store.session():
-        overview = store.dashboard(limit).to_json()
+        overview = store.dashboard(limit)
         found_sections, total = store.latest_articles(limit, article)
     sections = [s.to_json() for s in found_sections]
     if json:
-        print_json(overview | {"articles": [s | {"text": None} for s in sections]})
+        print_json(overview.to_json() | {"articles": [s | {"text": None} for s in sections]})
         return
     _print_report(store, overview, sections, text, total)
 
@@ -643,15 +642,14 @@ def _write_html(store: Store, path: Path, limit: int, article: str | None) -> No
     from claimtrack.terminal import safe, stdout
 
     found, _ = store.latest_articles(limit, article)
-    sections = [section.to_json() for section in found]
     config = store.config
     reviews = [
         review
-        for section in sections
-        for record in section["claims"]
-        if (review := claimreview(record, section["article"], config)) is not None
+        for section in found
+        for claim in section.claims
+        if (review := claimreview(claim.to_json(), section.article.to_json(), config)) is not None
     ]
-    articles = [from_section(section) for section in sections]
+    articles = [from_section(section) for section in found]
     labels = {s.name: s.label for s in config.statuses if s.label}
     generated = datetime.now(UTC).isoformat(timespec="seconds")
     page = render(articles, reviews, config.colours, labels, generated)
@@ -706,7 +704,7 @@ def _print_as_of(store: Store, moment: str, found: list[dict[str, Any]], limit: 
 
 def _print_report(
     store: Store,
-    overview: dict[str, Any],
+    overview: Dashboard,
     sections: list[dict[str, Any]],
     with_text: bool,
     total_articles: int,

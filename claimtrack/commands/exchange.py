@@ -44,7 +44,7 @@ def export(
     import sys
 
     from claimtrack.errors import UsageError
-    from claimtrack.exchange import BUILTIN, with_article, write_claimreview
+    from claimtrack.exchange import BUILTIN, status_authors, with_article, write_claimreview
     from claimtrack.store import Filters
     from claimtrack.terminal import inert
 
@@ -64,8 +64,10 @@ def export(
             )
         )
         listed = store.articles()
+        authors = status_authors(store.log())
     # Exporters (plugins among them) are given JSON records, as documented in docs/plugins.md.
-    records = [c.to_json() for c in found]
+    unset = {"status_by": None, "status_at": None}
+    records = [c.to_json() | authors.get(c.id, unset) for c in found]
     articles = {a.id: a.to_json() for a in listed}
     if format_ != "claimreview":
         records = [with_article(record, articles.get(record["article"], {})) for record in records]
