@@ -1,8 +1,7 @@
-"""The embedded desk's whole-desk reads and writes (``db copy``): articles with all they hold.
+"""Writing a whole desk into the embedded database at once (``db copy``).
 
-``stored_article`` reads one article's document group as records; ``load`` writes records back
-as rows (the document group, the catalog entry, the history) and rebuilds the derived tables
-from them, as ``db restore`` does.
+``load`` writes articles given as records as rows (the document group, the catalog entry, the
+history) and rebuilds the derived tables from them, as ``db restore`` does.
 """
 
 from __future__ import annotations
@@ -14,14 +13,7 @@ import orjson
 
 from claimtrack.errors import StoreError
 from claimtrack.store.engine import Session
-from claimtrack.store.records import (
-    ArticleRecord,
-    Change,
-    ClaimRecord,
-    ContradictionRecord,
-    Rescan,
-    StoredArticle,
-)
+from claimtrack.store.records import Change, StoredArticle
 from claimtrack.store.recovery import rebuild
 from claimtrack.store.schema import article_group
 
@@ -49,20 +41,6 @@ _TABLES = [
     "match_forms",
     "feed_items",
 ]
-
-
-def stored_article(entry: dict[str, Any], tables: dict[str, dict[str, Any]]) -> StoredArticle:
-    """An article's catalog entry and parsed tables as one record."""
-    record: dict[str, Any] = next(iter((tables.get("article") or {}).values()), {})
-    claims = (ClaimRecord.from_json(d) for d in (tables.get("claims") or {}).values())
-    return StoredArticle(
-        article=ArticleRecord.from_json(entry | record),
-        claims=tuple(sorted(claims, key=lambda c: (c.start, c.end, c.id))),
-        contradictions=tuple(
-            ContradictionRecord.from_json(d) for d in (tables.get("contradictions") or {}).values()
-        ),
-        rescans=tuple(Rescan.from_json(d) for d in (tables.get("rescans") or {}).values()),
-    )
 
 
 def load(

@@ -17,10 +17,11 @@ from claimtrack.errors import StoreError, UsageError
 from claimtrack.store import documents
 from claimtrack.store.documents import (
     MIN_PREFIX,
+    ArticleDocs,
     catalog,
+    docs_of,
     record_change,
     resolve_article,
-    tables_of,
 )
 from claimtrack.store.engine import Session
 from claimtrack.store.schema import article_group
@@ -54,16 +55,16 @@ def select(
         check_decision(decision)
     wanted = None if decision in (None, OPEN) else decision
     found: list[dict[str, Any]] = []
-    for entry, tables in _articles_with_contradictions(session, article):
+    for entry, stored in _articles_with_contradictions(session, article):
         docs = [
             d
-            for d in tables["contradictions"].values()
+            for d in stored.contradictions
             if (include_stale or not d.get("stale"))
             and (kind is None or d["kind"] == kind)
             and (decision is None or d.get("decision") == wanted)
         ]
         if docs:
-            found.extend(_contradiction_records(entry, tables, docs))
+            found.extend(_contradiction_records(entry, stored, docs))
     return found
 
 
@@ -86,8 +87,8 @@ def decide(
     value = None if decision == OPEN else decision
     known = {
         doc_id: entry["id"]
-        for entry, tables in _articles_with_contradictions(session)
-        for doc_id in (d["id"] for d in tables["contradictions"].values())
+        for entry, stored in _articles_with_contradictions(session)
+        for doc_id in (d["id"] for d in stored.contradictions)
     }
     targets = list(dict.fromkeys(_resolve_contradiction(known, p) for p in prefixes))
     if not targets:
@@ -144,8 +145,8 @@ def about_contradiction(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _articles_with_contradictions(
     session: Session, article: str | None = None
-) -> Iterator[tuple[dict[str, Any], dict[str, dict[str, Any]]]]:
-    """(catalog entry, parsed tables) of each article (or the one given) with contradictions.
+) -> Iterator[tuple[dict[str, Any], ArticleDocs]]:
+    """(catalog entry, documents) of each article (or the one given) with contradictions.
 
     The articles are read without being kept open, so that listing a large database holds
     one at a time.
@@ -154,18 +155,17 @@ def _articles_with_contradictions(
     for entry in catalog(session):
         if (wanted and entry["id"] != wanted) or entry.get("contradictions") == 0:
             continue  # (a catalog written before the count was kept has no count: read the file)
-        tables = tables_of(session, entry["id"])
-        if tables.get("contradictions"):
-            yield dict(entry), tables
+        stored = docs_of(session, entry["id"])
+        if stored.contradictions:
+            yield dict(entry), stored
 
 
 def _contradiction_records(
-    entry: dict[str, Any], tables: dict[str, dict[str, Any]], docs: list[dict[str, Any]]
+    entry: dict[str, Any], stored: ArticleDocs, docs: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Stored contradictions with their article and both statements' text and speaker."""
-    claims = {d["id"]: d for d in (tables.get("claims") or {}).values()}
-    article: dict[str, Any] = next(iter((tables.get("article") or {}).values()), {})
-    text = article.get("text", "")
+    claims = {d["id"]: d for d in stored.claims}
+    text = stored.record.get("text", "")
     records = []
     for doc in sorted(docs, key=lambda d: (d["a"]["start"], d["b"]["start"])):
         sides = {}

@@ -11,15 +11,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from claimtrack.config import Config
-from claimtrack.store.documents import catalog, history, resolve_article, tables_of
+from claimtrack.store.documents import catalog, docs_of, history, resolve_article, stored_article
 from claimtrack.store.engine import Session
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.records import (
-    ArticleRecord,
     ArticleSection,
     Change,
     ClaimRecord,
-    ContradictionRecord,
     Dashboard,
     Summary,
 )
@@ -80,22 +78,9 @@ def latest_articles(
     latest = sorted(entries, key=lambda e: e.get("updated") or "", reverse=True)[:limit]
     sections = []
     for entry in latest:
-        tables = tables_of(session, entry["id"])
-        record: dict[str, Any] = next(iter((tables.get("article") or {}).values()), {})
-        claims = [d for d in (tables.get("claims") or {}).values() if not d.get("removed")]
-        sections.append(
-            ArticleSection(
-                article=ArticleRecord.from_json(entry | {"text": record.get("text", "")}),
-                claims=tuple(
-                    ClaimRecord.from_json(d)
-                    for d in sorted(claims, key=lambda d: (d["start"], d["end"]))
-                ),
-                contradictions=tuple(
-                    ContradictionRecord.from_json(d)
-                    for d in (tables.get("contradictions") or {}).values()
-                ),
-            )
-        )
+        stored = stored_article(entry, docs_of(session, entry["id"]))
+        live = tuple(claim for claim in stored.claims if not claim.removed)
+        sections.append(ArticleSection(stored.article, live, stored.contradictions))
     return sections, len(entries)
 
 
@@ -116,7 +101,7 @@ def _oldest_pending(
             break
         if not any(entry.get("statuses", {}).get(status) for status in pending):
             continue
-        for doc in (tables_of(session, entry["id"]).get("claims") or {}).values():
+        for doc in docs_of(session, entry["id"]).claims:
             if doc["status"] in pending and not doc.get("removed"):
                 seen = doc.get("first_seen") or ""
                 waiting.append((seen, -float(doc["score"]), doc["id"], doc))

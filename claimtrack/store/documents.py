@@ -10,6 +10,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,13 @@ from claimtrack.errors import StoreError
 from claimtrack.model import short_hash
 from claimtrack.store.engine import Session
 from claimtrack.store.interface import Filters
-from claimtrack.store.records import ClaimRecord
+from claimtrack.store.records import (
+    ArticleRecord,
+    ClaimRecord,
+    ContradictionRecord,
+    Rescan,
+    StoredArticle,
+)
 from claimtrack.store.schema import article_group
 
 #: Fewest hex digits of an id a command accepts.
@@ -39,9 +46,41 @@ def claims_table(session: Session, article_id: str) -> Table:
     return session.group(article_group(article_id)).table("claims")
 
 
-def tables_of(session: Session, article_id: str) -> dict[str, dict[str, Any]]:
-    """An article's parsed tables, read without opening its group in the session."""
-    return session.peek(article_group(article_id)) or {}
+@dataclass(frozen=True)
+class ArticleDocs:
+    """One article's stored documents: its record (with the text), its claims in text order, its
+    contradictions and rescans in the order they were written."""
+
+    record: dict[str, Any]
+    claims: list[dict[str, Any]]
+    contradictions: list[dict[str, Any]]
+    rescans: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, tables: dict[str, dict[str, Any]]) -> ArticleDocs:
+        """The documents of an article's parsed TinyDB tables."""
+        docs = {name: list((tables.get(name) or {}).values()) for name in _ARTICLE_TABLES}
+        claims = sorted(docs["claims"], key=lambda d: (d["start"], d["end"]))
+        return cls(next(iter(docs["article"]), {}), claims, docs["contradictions"], docs["rescans"])
+
+
+_ARTICLE_TABLES = ("article", "claims", "contradictions", "rescans")
+
+
+def docs_of(session: Session, article_id: str) -> ArticleDocs:
+    """An article's documents, read without opening its group in the session."""
+    return ArticleDocs.of(session.peek(article_group(article_id)) or {})
+
+
+def stored_article(entry: dict[str, Any], docs: ArticleDocs) -> StoredArticle:
+    """An article as records, from its catalog entry (which the counts and the latest change
+    keep current) and its documents (which hold the text)."""
+    return StoredArticle(
+        article=ArticleRecord.from_json(docs.record | entry),
+        claims=tuple(ClaimRecord.from_json(d) for d in docs.claims),
+        contradictions=tuple(ContradictionRecord.from_json(d) for d in docs.contradictions),
+        rescans=tuple(Rescan.from_json(d) for d in docs.rescans),
+    )
 
 
 def resolve(session: Session, prefix: str) -> tuple[str, str]:
@@ -151,8 +190,7 @@ def select(session: Session, filters: Filters) -> list[ClaimRecord]:
             continue
         if filters.status and not entry.get("statuses", {}).get(filters.status):
             continue
-        docs = (tables_of(session, entry["id"]).get("claims") or {}).values()
-        for doc in sorted(docs, key=lambda d: (d["start"], d["end"])):
+        for doc in docs_of(session, entry["id"]).claims:
             record = ClaimRecord.from_json(doc)
             if filters.matches(record):
                 selected.append(record)

@@ -29,12 +29,14 @@ from claimtrack.store import (
 )
 from claimtrack.store.documents import (
     catalog,
+    catalog_entry,
     claim_doc,
+    docs_of,
     history,
     resolve,
     resolve_article,
     select,
-    tables_of,
+    stored_article,
 )
 from claimtrack.store.engine import Session, connect, transaction
 from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
@@ -195,15 +197,13 @@ class EmbeddedStore:
         """One article with its text, by id prefix or source."""
         with self._read() as session:
             article_id = resolve_article(session, prefix)
-            tables = tables_of(session, article_id)
-            record: dict[str, Any] = next(iter((tables.get("article") or {}).values()), {})
-            entry = {e["id"]: e for e in catalog(session)}.get(article_id, {})
-            return ArticleRecord.from_json(entry | record)
+            entry = catalog_entry(session, article_id) or {}
+            return ArticleRecord.from_json(docs_of(session, article_id).record | entry)
 
     def contradictions(self, article_id: str) -> list[ContradictionRecord]:
         """The stored contradictions of one article."""
         with self._read() as session:
-            found = (tables_of(session, article_id).get("contradictions") or {}).values()
+            found = docs_of(session, article_id).contradictions
             return [ContradictionRecord.from_json(d) for d in found]
 
     def select_contradictions(
@@ -221,8 +221,8 @@ class EmbeddedStore:
     def rescans(self, article: str) -> list[Rescan]:
         """What each rescan of an article changed."""
         with self._read() as session:
-            tables = tables_of(session, resolve_article(session, article))
-            return [Rescan.from_json(d) for d in (tables.get("rescans") or {}).values()]
+            docs = docs_of(session, resolve_article(session, article))
+            return [Rescan.from_json(d) for d in docs.rescans]
 
     def links(self, prefix: str) -> list[Link]:
         """The claims of other articles one claim repeats, with their current status."""
@@ -350,7 +350,7 @@ class EmbeddedStore:
         """Every article with everything kept about it, in the order they were first stored."""
         with self._read() as session:
             for entry in catalog(session):
-                yield bulk.stored_article(entry, tables_of(session, entry["id"]))
+                yield stored_article(entry, docs_of(session, entry["id"]))
 
     def load(
         self, articles: Iterable[StoredArticle], changes: Iterable[Change], replace: bool = False

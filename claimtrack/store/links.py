@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from claimtrack.errors import StoreError
-from claimtrack.store.documents import claim_doc, resolve, tables_of
+from claimtrack.store.documents import claim_doc, docs_of, resolve
 from claimtrack.store.engine import Session
 from claimtrack.store.records import Link
 
@@ -47,8 +47,7 @@ def _claims_of(session: Session) -> Callable[[str], dict[str, dict[str, Any]]]:
 
     @functools.lru_cache(maxsize=LINKED_ARTICLES)
     def claims_of(article_id: str) -> dict[str, dict[str, Any]]:
-        claims = (tables_of(session, article_id).get("claims") or {}).values()
-        return {doc["id"]: doc for doc in claims}
+        return {doc["id"]: doc for doc in docs_of(session, article_id).claims}
 
     return claims_of
 

@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from claimtrack.errors import StoreError
-from claimtrack.store.documents import catalog, put_entry, summarise
+from claimtrack.store.documents import ArticleDocs, catalog, put_entry, summarise
 from claimtrack.store.engine import DB_FILE, Session, connect, database_file, transaction
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.schema import SCHEMA, article_group, migrate, version
@@ -145,25 +145,21 @@ def rebuild(session: Session) -> int:
     index.clear()
     entries = {e["id"]: e for e in catalog(session)}
     count = 0
-    for name, tables in _documents(session):
-        claims = list((tables.get("claims") or {}).values())
-        record = next(iter((tables.get("article") or {}).values()), None)
-        article_id = name.removeprefix(article_group(""))
+    for article_id, docs in _documents(session):
         session.many(
             "INSERT OR REPLACE INTO claim_ids(id, article) VALUES (?, ?)",
-            [(doc["id"], article_id) for doc in claims],
+            [(doc["id"], article_id) for doc in docs.claims],
         )
-        live = [d for d in claims if not d.get("removed")]
+        live = [d for d in docs.claims if not d.get("removed")]
         index.add(live)
         count += len(live)
         entry = entries.pop(article_id, None)
-        if entry is None and record is None:
+        if entry is None and not docs.record:
             continue
         if entry is None:
-            assert record is not None
-            entry = {k: v for k, v in record.items() if k != "text"}
+            entry = {k: v for k, v in docs.record.items() if k != "text"}
             entry.setdefault("first_scanned", entry.get("scanned"))
-        counts = summarise(live) | {"contradictions": len(tables.get("contradictions") or {})}
+        counts = summarise(live) | {"contradictions": len(docs.contradictions)}
         if any(entry.get(k) != v for k, v in counts.items()):
             put_entry(session, entry | counts)
     for orphan in entries:
@@ -187,15 +183,14 @@ def _check_all(session: Session, report: Report) -> None:
     entries = {e["id"]: e for e in catalog(session)}
     seen: dict[str, str] = {}
     live: dict[str, str] = {}
-    for name, tables in _documents(session, report):
-        article_id = name.removeprefix(article_group(""))
-        claims = list((tables.get("claims") or {}).values())
+    for article_id, docs in _documents(session, report):
+        name = article_group(article_id)
         report.articles += 1
-        for doc in claims:
+        for doc in docs.claims:
             seen[doc["id"]] = article_id
             if not doc.get("removed"):
                 live[doc["id"]] = doc["status"]
-        counts = summarise(claims) | {"contradictions": len(tables.get("contradictions") or {})}
+        counts = summarise(docs.claims) | {"contradictions": len(docs.contradictions)}
         entry = entries.pop(article_id, None)
         if entry is None:
             report.problems.append(Problem(name, "the article is not in the catalog", "catalog"))
@@ -228,8 +223,8 @@ def _check_all(session: Session, report: Report) -> None:
 
 def _documents(
     session: Session, report: Report | None = None
-) -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:
-    """Every article's group name and parsed tables; unreadable ones reported (or skipped)."""
+) -> Iterator[tuple[str, ArticleDocs]]:
+    """Every article's id and documents; unreadable ones reported (or skipped)."""
     for name, body in session.run(
         "SELECT name, body FROM documents WHERE name >= ? AND name < ? ORDER BY name",
         (article_group(""), article_group("~")),
@@ -242,7 +237,7 @@ def _documents(
             if report is not None:
                 report.problems.append(Problem(name, "not valid TinyDB JSON", "unreadable"))
             continue
-        yield name, tables
+        yield name.removeprefix(article_group("")), ArticleDocs.of(tables)
 
 
 def _salvage(file: Path) -> tuple[dict[str, list[tuple[Any, ...]]], int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from claimtrack.store.documents import catalog_entry, record_change, resolve_article, tables_of
+from claimtrack.store.documents import catalog_entry, docs_of, record_change, resolve_article
 from claimtrack.store.engine import Session
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.schema import article_group
@@ -15,7 +15,7 @@ def remove_article(session: Session, key: str, who: str) -> dict[str, Any]:
     """Remove one article (by id prefix or source); return its catalog entry as it was."""
     article_id = resolve_article(session, key)
     entry = catalog_entry(session, article_id) or {"id": article_id}
-    claims = list((tables_of(session, article_id).get("claims") or {}).values())
+    claims = docs_of(session, article_id).claims
     for doc in claims:
         if not doc.get("removed"):
             record_change(session, doc["id"], article_id, "removed", who, note="article removed")

@@ -23,13 +23,13 @@ from claimtrack.store.documents import (
     catalog,
     claim_doc,
     claims_table,
+    docs_of,
     history,
     move_count,
     record_change,
     resolve,
     resolve_article,
     select,
-    tables_of,
 )
 from claimtrack.store.engine import Session
 from claimtrack.store.interface import LINK_THRESHOLD, Filters
@@ -223,8 +223,7 @@ def claims_as_of(session: Session, moment: str, filters: Filters) -> list[ClaimR
                 status[change["claim"]] = change["after"]
             if change["action"] == "removed":
                 removed[change["claim"]] = True
-        claims = (tables_of(session, entry["id"]).get("claims") or {}).values()
-        for doc in sorted(claims, key=lambda d: (d["start"], d["end"])):
+        for doc in docs_of(session, entry["id"]).claims:
             if doc.get("first_seen", "") > moment or removed.get(doc["id"]):
                 continue
             then = ClaimRecord.from_json(
