@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     with server(args.url, work) as url, _without_repeat_links_on_the_server():
         growers = {
             "embedded": databases.Grower(work / "embedded-db", results),
-            "postgres": databases.Grower(url, results),  # type: ignore[arg-type]
+            "postgres": databases.Grower(url, results),
         }
         for size in sizes:
             for name, grower in growers.items():

@@ -40,7 +40,7 @@ def variants(results: list[ScanResult]) -> Iterator[ScanResult]:
 class Grower:
     """Grows one database to a number of stored claims, in large transactions."""
 
-    def __init__(self, path: Path, results: list[ScanResult], batch: int = 256) -> None:
+    def __init__(self, path: Path | str, results: list[ScanResult], batch: int = 256) -> None:
         self.store = open_store(path)
         self.source = variants(results)
         self.batch = batch

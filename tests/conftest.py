@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
@@ -103,17 +104,25 @@ class PgServer:
         return str(self.handle.get_uri(database))
 
     def new_database(self) -> str:
-        """The URL of a new, empty database."""
+        """The name of a new, empty database."""
+        name = f"desk_{os.getpid()}_{next(_databases)}"
+        self._run(f"CREATE DATABASE {name}")
+        return name
+
+    def drop(self, name: str) -> None:
+        """Drop a database, ending the connections a test left open to it."""
+        self._run(f"DROP DATABASE {name} WITH (FORCE)")
+
+    def _run(self, statement: str) -> None:
         import psycopg
 
-        name = f"desk_{os.getpid()}_{next(_databases)}"
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        return self.url(name)
+            conn.execute(statement)
 
     def stop(self) -> None:
         """Stop the server and delete its files."""
         self.handle.cleanup()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def start_pg_server() -> PgServer:
@@ -137,12 +146,20 @@ def pg_server() -> Iterator[PgServer]:
     server.stop()
 
 
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a new, empty database on the session's server (dropped afterwards)."""
+    name = pg_server.new_database()
+    yield pg_server.url(name)
+    pg_server.drop(name)
+
+
 @pytest.fixture(params=["embedded", "postgres"])
 def desk(request: pytest.FixtureRequest, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """An empty desk on each backend, also set as CLAIMTRACK_DB: a folder (the embedded desk),
     then a fresh database on the session's PostgreSQL server (a team desk)."""
     if request.param == "embedded":
         return str(db_path)
-    url: str = request.getfixturevalue("pg_server").new_database()
+    url: str = request.getfixturevalue("pg_url")
     monkeypatch.setenv("CLAIMTRACK_DB", url)
     return url

@@ -95,9 +95,9 @@ def test_copy_names_a_missing_source_in_one_line(tmp_path: Path) -> None:
 
 
 def test_a_desk_copied_to_postgresql_and_back_has_the_same_digest(
-    desk: Path, tmp_path: Path, pg_server: Any
+    desk: Path, tmp_path: Path, pg_url: str
 ) -> None:
-    team = pg_server.new_database()
+    team = pg_url
     there = run("db", "copy", str(desk), team, "--json")
     assert there.exit_code == 0, there.stderr
     back = run("db", "copy", team, str(tmp_path / "back"), "--json")

@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -49,10 +48,10 @@ def test_only_postgresql_urls_name_a_server() -> None:
 
 
 def test_a_server_url_opens_the_team_desk_not_a_folder(
-    pg_server: Any, harbour_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg_url: str, harbour_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    url = pg_server.new_database()
+    url = pg_url
     done = runner.invoke(app, ["--db", url, "scan", str(harbour_path)])
     assert done.exit_code == 0, done.stderr
     assert f"new database at {redact(url)}" in done.stderr
@@ -85,8 +84,8 @@ def test_without_the_driver_the_error_names_the_extra() -> None:
     assert "pip install 'claimtrack[postgres]'" in done.stderr and "s3cret" not in done.stderr
 
 
-def test_db_upgrade_makes_the_tables_once(pg_server: Any) -> None:
-    url = pg_server.new_database()
+def test_db_upgrade_makes_the_tables_once(pg_url: str) -> None:
+    url = pg_url
     first = runner.invoke(app, ["db", "upgrade", "--json", "--db", url])
     assert first.exit_code == 0, first.stderr
     assert json.loads(first.stdout) == {
@@ -101,9 +100,9 @@ def test_db_upgrade_makes_the_tables_once(pg_server: Any) -> None:
 
 
 def test_an_older_schema_is_refused_until_db_upgrade(
-    pg_server: Any, harbour_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg_url: str, harbour_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = pg_server.new_database()
+    url = pg_url
     assert runner.invoke(app, ["scan", str(harbour_path), "--db", url]).exit_code == 0
     newer = {**pg_schema.MIGRATIONS, pg_schema.SCHEMA + 1: ["CREATE TABLE later(x INTEGER)"]}
     monkeypatch.setattr(pg_schema, "MIGRATIONS", newer)
@@ -118,8 +117,8 @@ def test_an_older_schema_is_refused_until_db_upgrade(
     assert listed.exit_code == 0 and json.loads(listed.stdout) != []
 
 
-def test_a_newer_schema_is_refused(pg_server: Any) -> None:
-    url = pg_server.new_database()
+def test_a_newer_schema_is_refused(pg_url: str) -> None:
+    url = pg_url
     postgres.PostgresStore(url).articles()
     store = postgres.PostgresStore(url)
     store._write(lambda tx: tx.run("INSERT INTO schema_version VALUES (99, 'later')"))
@@ -127,8 +126,8 @@ def test_a_newer_schema_is_refused(pg_server: Any) -> None:
     assert done.exit_code == 1 and "newer than this claimtrack understands" in done.stderr
 
 
-def test_a_password_in_the_url_is_never_printed(pg_server: Any, harbour_path: Path) -> None:
-    url = pg_server.new_database().replace("postgres:@", "postgres:s3cret@")  # trust: ignored
+def test_a_password_in_the_url_is_never_printed(pg_url: str, harbour_path: Path) -> None:
+    url = pg_url.replace("postgres:@", "postgres:s3cret@")  # trust: ignored
     for args in (["scan", str(harbour_path)], ["claims"], ["db", "upgrade"], ["report"]):
         done = subprocess.run([*CLI, *args, "--db", url], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
@@ -136,7 +135,7 @@ def test_a_password_in_the_url_is_never_printed(pg_server: Any, harbour_path: Pa
     assert "postgres:***@" in done.stdout + done.stderr or "postgres:***@" in redact(url)
 
 
-def test_check_and_restore_are_for_folders(pg_server: Any) -> None:
+def test_check_and_restore_are_for_folders() -> None:
     url = "postgresql://ana:s3cret@127.0.0.1/desk"
     for command in (["db", "check"], ["db", "restore", "--yes"]):
         done = runner.invoke(app, [*command, "--db", url])

@@ -46,9 +46,9 @@ def finish(procs: list[Any]) -> None:
 
 
 def test_eight_workers_marking_noting_and_scanning_lose_nothing(
-    team: ModuleType, pg_server: Any, tmp_path: Path
+    team: ModuleType, pg_url: str, tmp_path: Path
 ) -> None:
-    url = pg_server.new_database()
+    url = pg_url
     open_store(url).save_scans([team.synthetic_scan(n) for n in range(6)])
     finish(team.start_workers(url, "mix", 8, 10, tmp_path))
     done = team.acknowledged_in(tmp_path)
@@ -60,9 +60,9 @@ def test_eight_workers_marking_noting_and_scanning_lose_nothing(
 
 
 def test_one_claim_marked_by_four_at_once_keeps_every_change_in_order(
-    team: ModuleType, pg_server: Any, tmp_path: Path
+    team: ModuleType, pg_url: str, tmp_path: Path
 ) -> None:
-    url = pg_server.new_database()
+    url = pg_url
     store = open_store(url)
     store.save_scans([team.synthetic_scan(0)])
     claim = store.claims()[0].id
@@ -78,9 +78,9 @@ def test_one_claim_marked_by_four_at_once_keeps_every_change_in_order(
 
 
 def test_killed_scans_and_bulk_marks_leave_whole_articles_and_whole_changes(
-    team: ModuleType, pg_server: Any, tmp_path: Path
+    team: ModuleType, pg_url: str, tmp_path: Path
 ) -> None:
-    url = pg_server.new_database()
+    url = pg_url
     open_store(url).save_scans([team.synthetic_scan(n) for n in range(4)])
     rng = random.Random(15)
     for round_ in range(5):
