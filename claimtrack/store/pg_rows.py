@@ -15,6 +15,7 @@ from claimtrack.errors import StoreError
 from claimtrack.store.contradictions import about_contradiction
 from claimtrack.store.documents import MIN_PREFIX, change_entry
 from claimtrack.store.matching import WordMatcher, _term, row
+from claimtrack.store.records import Summary
 
 #: The claim columns, in the order ``claim_values`` gives them.
 CLAIM_COLUMNS = (
@@ -280,6 +281,25 @@ def catalog(tx: Tx, article: str | None = None) -> list[dict[str, Any]]:
             "contradictions": contradictions[article_id],
         }
     return list(entries.values())
+
+
+def summary(tx: Tx) -> Summary:
+    """Counts of live claims by status and type (most first), and of articles, in two reads
+    that never list the articles."""
+    statuses: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for r in tx.all(
+        "SELECT status, type, count(*) AS n FROM claims WHERE NOT removed GROUP BY status, type"
+    ):
+        statuses[r["status"]] += r["n"]
+        types[r["type"]] += r["n"]
+    found = tx.one("SELECT count(*) AS n FROM articles")
+    return Summary(
+        articles=int(found["n"]) if found else 0,
+        claims=sum(statuses.values()),
+        statuses=dict(sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0]))),
+        types=dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
 
 
 def article_text(tx: Tx, article_id: str) -> str:

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from claimtrack.config import Config
 from claimtrack.errors import StoreError
 from claimtrack.sandbox import forbidden_writer
-from claimtrack.store import dashboard as overview
 from claimtrack.store import documents, pg_bulk, pg_scans, pg_verdicts
 from claimtrack.store.engine import LOCK_TIMEOUT_ENV, lock_timeout
 from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
@@ -35,9 +34,10 @@ from claimtrack.store.pg_rows import (
     history,
     resolve,
     resolve_article,
+    summary,
 )
 from claimtrack.store.pg_scans import contradiction_docs
-from claimtrack.store.pg_schema import MIGRATIONS, SCHEMA
+from claimtrack.store.pg_schema import MIGRATIONS, SCHEMA, WAITING_ORDER
 from claimtrack.store.records import (
     ArticleRecord,
     ArticleSection,
@@ -369,7 +369,7 @@ class PostgresStore:
     def summary(self) -> Summary:
         """Counts by status and type over the whole database."""
         with self._read() as tx:
-            return overview.summary(catalog(tx))
+            return summary(tx)
 
     def dashboard(self, limit: int = 10) -> Dashboard:
         """The report's overview."""
@@ -381,14 +381,13 @@ class PostgresStore:
             if s.rating is not None and s.rating < config.best_rating
         ]
         with self._read() as tx:
-            summary = overview.summary(catalog(tx))
+            counts = summary(tx)
             speakers = ServerMatchIndex(tx).speakers(faulted)
             recent = history(tx, newest_first=True, limit=limit)
             waiting = claim_docs(
                 tx,
                 "NOT c.removed AND c.status = ANY(%s) AND c.id IN (SELECT id FROM claims WHERE"
-                " NOT removed AND status = ANY(%s) ORDER BY COALESCE(first_seen, '') COLLATE"
-                ' "C", score DESC, id COLLATE "C" LIMIT %s)',
+                f" NOT removed AND status = ANY(%s) ORDER BY {WAITING_ORDER} LIMIT %s)",
                 (pending, pending, limit),
             )
             total = tx.one(
@@ -397,7 +396,7 @@ class PostgresStore:
             )
         waiting.sort(key=lambda d: (d["first_seen"] or "", -float(d["score"]), d["id"]))
         return Dashboard(
-            summary=summary,
+            summary=counts,
             speakers=tuple(speakers.most_common(limit)),
             awaiting=tuple(ClaimRecord.from_json(d) for d in waiting),
             awaiting_total=int(total["n"]) if total else 0,
