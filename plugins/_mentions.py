@@ -12,8 +12,11 @@ resolves to no entity keeps its words as the mention and gets no name.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from claimtrack import Speaker
@@ -217,7 +220,7 @@ class Resolver:
         if owner is not None:
             return owner
         if head.pos_ == "PROPN":  # a name the recogniser missed: its proper nouns as written
-            words = head.doc[min(t.i for t in mention if t.pos_ == "PROPN") : head.i + 1]
+            words = _untitled(head.doc[min(t.i for t in mention if t.pos_ == "PROPN") : head.i + 1])
             full = self.full.get(words.text.lower())
             name = self._with_others(head, full or words.text)
             return name, "PERSON" if full or len(words) > 1 else "ORG"
@@ -364,8 +367,26 @@ def _owning(noun: Token) -> list[Token]:
     return found
 
 
+@lru_cache(maxsize=1)
+def titles() -> frozenset[str]:
+    """Lower-cased words that stand before a person's name as a title ("mayor", "sen."),
+    learned from news by ``scripts/train_name_titles.py`` (``data/titles.json``)."""
+    data = resources.files("claimtrack_plugins").joinpath("data/titles.json").read_text("utf-8")
+    return frozenset(json.loads(data)["titles"])
+
+
+def _untitled(words: DocSpan) -> DocSpan:
+    """A name without the titles before it ("Mayor Ana Ruiz" → "Ana Ruiz"); a title alone
+    is kept ("Mayor")."""
+    start = words.start
+    while start < words.end - 1 and words.doc[start].lower_ in titles():
+        start += 1
+    return words.doc[start : words.end]
+
+
 def _clean(entity: DocSpan) -> DocSpan:
-    """The entity without a leading "the" or a trailing possessive."""
+    """The entity without a leading "the" or a trailing possessive, and a person without the
+    titles the recogniser took into the name."""
     start, end = entity.start, entity.end
     doc = entity.doc
     while start < end and (
@@ -376,7 +397,8 @@ def _clean(entity: DocSpan) -> DocSpan:
         doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
     ):
         end -= 1
-    return doc[start:end]
+    words = doc[start:end]
+    return _untitled(words) if entity.label_ == "PERSON" and len(words) else words
 
 
 def _name_like(words: DocSpan) -> bool:

@@ -293,3 +293,11 @@ def test_a_weak_cue_does_not_borrow_a_subject() -> None:
         "on Friday will have a review period.\n"
     )
     assert _name_of(text, "But to make sure") is None
+
+
+def test_a_title_is_not_part_of_the_name() -> None:
+    # "Mayor" before a name the recogniser did not take as one: learned titles are stripped.
+    text = "Mayor Ana Ruiz told councillors the plan would work.\n"
+    speaker = _speaker(text, "Mayor Ana Ruiz")
+    assert speaker is not None
+    assert (speaker.name, speaker.mention) == ("Ana Ruiz", "Mayor Ana Ruiz")
