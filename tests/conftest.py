@@ -121,7 +121,11 @@ class PgServer:
 
     def stop(self) -> None:
         """Stop the server and delete its files."""
+        postmaster = self.handle.get_postmaster_info().process
         self.handle.cleanup()
+        if postmaster.is_running():  # the package left it running: stop it ourselves
+            postmaster.terminate()
+            postmaster.wait(10)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
