@@ -22,7 +22,6 @@ import os
 import re
 import sys
 import threading
-import tomllib
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from importlib import import_module
@@ -31,7 +30,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from claimtrack.errors import ClaimtrackError
+from claimtrack.errors import ClaimtrackError, UsageError
+from claimtrack.user_config import user_setting
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -68,28 +68,16 @@ class ModelError(ClaimtrackError):
     """No usable spaCy pipeline is installed, or the named one cannot be loaded."""
 
 
-def user_config_file() -> Path:
-    """The per-user configuration file (``~/.config/claimtrack/config.toml`` on Linux)."""
-    from platformdirs import user_config_path
-
-    return user_config_path("claimtrack") / "config.toml"
-
-
 def configured_model() -> str | None:
-    """The pipeline the user named: the environment variable, else the user configuration."""
+    """The pipeline the user named: the environment variable, else ``[nlp] model`` in the user
+    configuration (:mod:`claimtrack.user_config`)."""
     named = os.environ.get(MODEL_VARIABLE, "").strip()
     if named:
         return named
-    path = user_config_file()
     try:
-        with path.open("rb") as handle:
-            settings = tomllib.load(handle)
-    except FileNotFoundError:
-        return None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ModelError(f"{path}: cannot read the configuration: {exc}") from exc
-    model = settings.get("nlp", {}).get("model")
-    return str(model) if model else None
+        return user_setting("nlp", "model")
+    except UsageError as exc:
+        raise ModelError(str(exc)) from exc
 
 
 def model_name() -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import claimtrack
+from claimtrack import user_config
 from claimtrack.cli import app
 
 runner = CliRunner()
@@ -22,6 +24,36 @@ def test_db_is_accepted_before_or_after_the_command(tmp_path: Path, harbour_path
     assert json.loads(before.stdout) == json.loads(after.stdout) != []
     checked = runner.invoke(app, ["--db", db, "db", "check", "--json"])
     assert checked.exit_code == 0 and json.loads(checked.stdout)["database"] == db
+
+
+def _user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> None:
+    """The user configuration file holds ``text``; CLAIMTRACK_DB is unset."""
+    config = tmp_path / "config.toml"
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(user_config, "user_config_file", lambda: config)
+    monkeypatch.delenv("CLAIMTRACK_DB", raising=False)
+
+
+def test_the_user_configuration_names_the_desk_and_the_environment_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, harbour_path: Path
+) -> None:
+    configured, named = tmp_path / "configured", tmp_path / "named"
+    _user_config(monkeypatch, tmp_path, f'[db]\nlocation = "{configured}"\n')
+    assert runner.invoke(app, ["scan", str(harbour_path)]).exit_code == 0
+    assert (configured / "claimtrack.sqlite").is_file()
+    assert claimtrack.open_store().claims() != []  # the API reads the same setting
+    monkeypatch.setenv("CLAIMTRACK_DB", str(named))
+    assert runner.invoke(app, ["scan", str(harbour_path)]).exit_code == 0
+    assert (named / "claimtrack.sqlite").is_file()
+
+
+def test_a_malformed_user_configuration_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _user_config(monkeypatch, tmp_path, "[db\nlocation = 1\n")
+    result = runner.invoke(app, ["claims"])
+    assert result.exit_code != 0 and result.stderr.count("\n") == 1
+    assert "config.toml: cannot read the configuration" in result.stderr
 
 
 def test_a_mistyped_db_path_is_an_error_for_commands_that_only_read(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from claimtrack import nlp
+from claimtrack import nlp, user_config
 from claimtrack.model import parse_together
 from claimtrack.text import make_article
 
@@ -25,7 +25,8 @@ TEXT = (
 
 def test_the_installed_english_pipeline_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(nlp.MODEL_VARIABLE, raising=False)
-    monkeypatch.setattr(nlp, "user_config_file", lambda: nlp.Path("/nonexistent/config.toml"))
+    nowhere = nlp.Path("/nonexistent/config.toml")
+    monkeypatch.setattr(user_config, "user_config_file", lambda: nowhere)
     assert nlp.model_name() in nlp.DEFAULT_MODELS
     pipeline = nlp.load_model()
     assert {"parser", "ner", "tagger"} <= set(pipeline.pipe_names)
@@ -44,7 +45,7 @@ def test_the_user_configuration_names_the_pipeline(
     config = tmp_path / "config.toml"
     config.write_text('[nlp]\nmodel = "en_core_web_trf"\n', encoding="utf-8")
     monkeypatch.delenv(nlp.MODEL_VARIABLE, raising=False)
-    monkeypatch.setattr(nlp, "user_config_file", lambda: config)
+    monkeypatch.setattr(user_config, "user_config_file", lambda: config)
     assert nlp.model_name() == "en_core_web_trf"
 
 

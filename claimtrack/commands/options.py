@@ -9,7 +9,6 @@ PostgreSQL server instead of a folder.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import Path
@@ -91,14 +90,15 @@ def guarded(function: F) -> F:
 
 
 def database(db: str | None) -> Path | str:
-    """The database: ``--db`` (after or before the command), ``CLAIMTRACK_DB``, or the
-    per-user default; a server's URL as given, a folder as a path."""
-    from claimtrack.store import DB_ENV, default_db_path
+    """The database: ``--db`` (after or before the command), ``CLAIMTRACK_DB``, ``[db] location``
+    in the user configuration, or the per-user default; a server's URL as given, a folder as a
+    path."""
+    from claimtrack.store import configured_db, default_db_path
     from claimtrack.store.locations import is_server
 
     chosen = db if db is not None else ROOT_DB.get()
     if chosen is None:
-        chosen = os.environ.get(DB_ENV)
+        chosen = configured_db()
     if is_server(chosen):
         return str(chosen)
     return Path(chosen).expanduser() if chosen else default_db_path()
@@ -122,18 +122,19 @@ def database_folder(db: str | None, command: str) -> Path:
 def open_store(db: str | None, create: bool = False) -> Store:
     """The store the options name.
 
-    A database folder named by ``--db`` or ``CLAIMTRACK_DB`` whose parent folder does not exist
+    A database folder named by ``--db``, ``CLAIMTRACK_DB`` or the user configuration whose
+    parent folder does not exist
     is a mistyped path, refused, unless the command creates databases (``create``: ``scan``,
     ``import``, ``watch``, which say so with ``announce_new``).
     """
     from claimtrack.errors import UsageError
-    from claimtrack.store import DB_ENV
+    from claimtrack.store import configured_db
     from claimtrack.store import open_store as open_database
 
     path = database(db)
     if isinstance(path, str):
         return open_database(path)
-    named = db is not None or ROOT_DB.get() is not None or os.environ.get(DB_ENV)
+    named = db is not None or ROOT_DB.get() is not None or configured_db()
     if named and not create and not path.parent.is_dir():
         raise UsageError(f"no database at {path}: the folder {path.parent} does not exist")
     return open_database(path)

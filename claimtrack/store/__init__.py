@@ -52,36 +52,40 @@ from claimtrack.store.records import (
     StoredArticle,
     Summary,
 )
+from claimtrack.user_config import user_setting
 
 DB_ENV = "CLAIMTRACK_DB"
 
 
+def configured_db() -> str | None:
+    """The database named without ``--db``: ``CLAIMTRACK_DB``, else ``location`` under ``[db]``
+    in the user configuration file (:mod:`claimtrack.user_config`); None when neither is set."""
+    return os.environ.get(DB_ENV) or user_setting("db", "location")
+
+
 def default_db_path() -> Path:
-    """``CLAIMTRACK_DB`` if set, else the per-user data folder (platformdirs)."""
-    configured = os.environ.get(DB_ENV)
-    if configured:
-        return Path(configured).expanduser()
+    """The per-user data folder (platformdirs): the desk used when no database is named."""
     from platformdirs import user_data_path
 
     return user_data_path("claimtrack", appauthor=False) / "db"
 
 
 def open_store(db: Path | str | None = None) -> Store:
-    """The store at ``db`` (default: ``CLAIMTRACK_DB`` or the per-user data folder).
+    """The store at ``db`` (default: :func:`configured_db`, else the per-user data folder).
 
     A ``postgresql://user@host/dbname`` URL opens a team desk on a PostgreSQL server
     (``postgres.py``); anything else is a folder, the embedded desk. The database is created
     on first use if it does not exist (a server's database must exist, empty); a folder of an
     older claimtrack is upgraded.
     """
-    chosen = db if db is not None else os.environ.get(DB_ENV)
+    chosen = db if db is not None else configured_db()
     if is_server(chosen):
         from claimtrack.store.postgres import PostgresStore
 
         return PostgresStore(str(chosen))
     from claimtrack.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(Path(db) if db is not None else default_db_path())
+    return EmbeddedStore(Path(chosen).expanduser() if chosen else default_db_path())
 
 
 __all__ = [
@@ -105,6 +109,7 @@ __all__ = [
     "Store",
     "StoredArticle",
     "Summary",
+    "configured_db",
     "current_user",
     "default_db_path",
     "open_store",
