@@ -203,11 +203,10 @@ def _link_repeats(
 ) -> list[tuple[str, str, str, float]]:
     """The links, both ways, between new claims and the claims of other articles they repeat."""
     links = []
-    for doc in new_docs:
-        found = index.find(
-            doc.get("claim") or doc["text"], LINK_THRESHOLD, limit=5, exclude_article=article_id
-        )
-        for other, value in found:
+    texts = [doc.get("claim") or doc["text"] for doc in new_docs]
+    found = index.find_many(texts, LINK_THRESHOLD, limit=5, exclude_article=article_id)
+    for doc, matches in zip(new_docs, found, strict=True):
+        for other, value in matches:
             doc["links"].append({"id": other["id"], "article": other["article"], "score": value})
             links.append((doc["id"], other["id"], other["article"], value))
             links.append((other["id"], doc["id"], article_id, value))
