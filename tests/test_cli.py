@@ -37,7 +37,7 @@ def test_scan_json_follows_the_contract(db_path: Path, harbour_path: Path) -> No
 
 
 def test_scan_all_includes_candidates_that_are_not_checkworthy(
-    db_path: Path, harbour_path: Path
+    desk: str, harbour_path: Path
 ) -> None:
     [some] = scan_json("--no-store", str(harbour_path))
     [every] = scan_json("--no-store", "--all", str(harbour_path))
@@ -45,17 +45,17 @@ def test_scan_all_includes_candidates_that_are_not_checkworthy(
     assert any(not c["checkworthy"] for c in every["claims"])
 
 
-def test_scan_is_deterministic(db_path: Path, harbour_path: Path) -> None:
+def test_scan_is_deterministic(desk: str, harbour_path: Path) -> None:
     assert scan_json("--no-store", str(harbour_path)) == scan_json("--no-store", str(harbour_path))
 
 
-def test_scan_reads_standard_input(db_path: Path) -> None:
+def test_scan_reads_standard_input(desk: str) -> None:
     result = invoke("scan", "--json", "--no-store", "-", input="The tax rose 4% in 2019.\n")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["article"]["source"] == "-"
 
 
-def test_scan_directory_recursively_supported_files_only(db_path: Path, tmp_path: Path) -> None:
+def test_scan_directory_recursively_supported_files_only(desk: str, tmp_path: Path) -> None:
     (tmp_path / "in" / "sub").mkdir(parents=True)
     (tmp_path / "in" / "a.txt").write_text("Unemployment fell to 4% in 2019.")
     (tmp_path / "in" / "sub" / "b.md").write_text("# Note\n\nThe plant opened in 1971.")
@@ -64,7 +64,7 @@ def test_scan_directory_recursively_supported_files_only(db_path: Path, tmp_path
     assert [Path(r["article"]["source"]).name for r in records] == ["a.txt", "b.md"]
 
 
-def test_bad_inputs_get_one_line_and_exit_1(db_path: Path, tmp_path: Path) -> None:
+def test_bad_inputs_get_one_line_and_exit_1(desk: str, tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02abc")
     (tmp_path / "latin.txt").write_bytes(b"\xff\xfe\x00\x00garbage\x80\x81")
@@ -77,7 +77,7 @@ def test_bad_inputs_get_one_line_and_exit_1(db_path: Path, tmp_path: Path) -> No
         assert "Traceback" not in result.output
 
 
-def test_store_then_list_show_verify_dispute_history(db_path: Path, harbour_path: Path) -> None:
+def test_store_then_list_show_verify_dispute_history(desk: str, harbour_path: Path) -> None:
     [record] = scan_json(str(harbour_path))
     first, second = record["claims"][0]["id"], record["claims"][1]["id"]
     listed = json.loads(invoke("claims", "--json").stdout)
@@ -94,18 +94,18 @@ def test_store_then_list_show_verify_dispute_history(db_path: Path, harbour_path
     assert [c["id"] for c in verified] == [first]
 
 
-def test_mark_with_unknown_status_is_a_usage_error(db_path: Path, harbour_path: Path) -> None:
+def test_mark_with_unknown_status_is_a_usage_error(desk: str, harbour_path: Path) -> None:
     [record] = scan_json(str(harbour_path))
     result = invoke("mark", record["claims"][0]["id"], "--to", "maybe")
     assert result.exit_code == 2 and "valid statuses" in result.stderr
 
 
-def test_unknown_claim_id_is_an_error(db_path: Path) -> None:
+def test_unknown_claim_id_is_an_error(desk: str) -> None:
     result = invoke("show", "deadbeef")
     assert result.exit_code == 1 and "no claim" in result.stderr
 
 
-def test_rescan_keeps_verdicts_through_the_cli(db_path: Path, harbour_path: Path) -> None:
+def test_rescan_keeps_verdicts_through_the_cli(desk: str, harbour_path: Path) -> None:
     [record] = scan_json(str(harbour_path))
     claim_id = record["claims"][0]["id"]
     invoke("verify", claim_id)
@@ -113,7 +113,7 @@ def test_rescan_keeps_verdicts_through_the_cli(db_path: Path, harbour_path: Path
     assert again["claims"][0] == record["claims"][0] | {"status": "verified"}
 
 
-def test_articles_and_report(db_path: Path, harbour_path: Path) -> None:
+def test_articles_and_report(desk: str, harbour_path: Path) -> None:
     scan_json(str(harbour_path))
     articles = json.loads(invoke("articles", "--json").stdout)
     assert articles[0]["title"].startswith("Harbour expansion")
@@ -131,7 +131,7 @@ def test_plugins_lists_bundled_plugins_as_json(db_path: Path) -> None:
 
 
 def test_plugin_failure_exits_3_and_keeps_results(
-    db_path: Path, harbour_path: Path, tmp_path: Path
+    desk: str, harbour_path: Path, tmp_path: Path
 ) -> None:
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "raiser.py").write_text(
@@ -147,7 +147,7 @@ def test_plugin_failure_exits_3_and_keeps_results(
 
 
 def test_debug_shows_a_failing_plugins_traceback(
-    db_path: Path, harbour_path: Path, tmp_path: Path
+    desk: str, harbour_path: Path, tmp_path: Path
 ) -> None:
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "raiser.py").write_text(
@@ -164,7 +164,7 @@ def test_debug_shows_a_failing_plugins_traceback(
     assert "in helper" in loud.stderr and "ValueError: bad plugin" in loud.stderr
 
 
-def test_markup_in_articles_is_shown_literally(db_path: Path, tmp_path: Path) -> None:
+def test_markup_in_articles_is_shown_literally(desk: str, tmp_path: Path) -> None:
     path = tmp_path / "evil.txt"
     path.write_text("[bold red]The budget[/bold red] rose 40% in 2019 to 3 million dollars.\x1b[2J")
     result = invoke("scan", "--all", str(path))
@@ -182,7 +182,7 @@ BROKEN_PLUGINS = {
 
 @pytest.mark.parametrize("name", sorted(BROKEN_PLUGINS))
 def test_plugin_that_fails_to_load_exits_3_and_is_in_every_records_errors(
-    name: str, db_path: Path, harbour_path: Path, tmp_path: Path
+    name: str, desk: str, harbour_path: Path, tmp_path: Path
 ) -> None:
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / f"{name}.py").write_text(BROKEN_PLUGINS[name])
@@ -217,7 +217,7 @@ def test_stored_in_is_said_only_when_something_was_stored(
     assert mixed.exit_code == 1 and f"stored in {db_path}" in mixed.stderr
 
 
-def test_articles_text_prints_exactly_the_text_offsets_index(db_path: Path, tmp_path: Path) -> None:
+def test_articles_text_prints_exactly_the_text_offsets_index(desk: str, tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(
         "<html><head><title>Port report</title></head><body><nav>Home | News</nav><article>"
@@ -241,14 +241,14 @@ def test_articles_text_prints_exactly_the_text_offsets_index(db_path: Path, tmp_
     assert invoke("articles", "--text").exit_code == 2
 
 
-def test_plain_text_articles_text_is_the_file_byte_for_byte(db_path: Path, tmp_path: Path) -> None:
+def test_plain_text_articles_text_is_the_file_byte_for_byte(desk: str, tmp_path: Path) -> None:
     path = tmp_path / "crlf.txt"
     path.write_bytes(b"Budget\r\n\r\nThe tax rose 4% in 2019.\r\nNo newline at the end")
     scan_json(str(path))
     assert invoke("articles", str(path), "--text").stdout_bytes == path.read_bytes()
 
 
-def test_mark_takes_the_status_as_its_last_argument(db_path: Path, harbour_path: Path) -> None:
+def test_mark_takes_the_status_as_its_last_argument(desk: str, harbour_path: Path) -> None:
     [record] = scan_json(str(harbour_path))
     first, second = record["claims"][0]["id"], record["claims"][1]["id"]
     assert invoke("mark", first[:6], "disputed").exit_code == 0
@@ -269,7 +269,7 @@ def test_mark_takes_the_status_as_its_last_argument(db_path: Path, harbour_path:
 
 @pytest.mark.parametrize("spelling", ["in-progress", "In Progress", "IN_PROGRESS", "inprogress"])
 def test_status_names_match_whatever_their_case_spaces_and_hyphens(
-    db_path: Path, harbour_path: Path, spelling: str
+    desk: str, harbour_path: Path, spelling: str
 ) -> None:
     [record] = scan_json(str(harbour_path))
     first = record["claims"][0]["id"]
@@ -278,7 +278,7 @@ def test_status_names_match_whatever_their_case_spaces_and_hyphens(
     assert [c["id"] for c in listed] == [first] and listed[0]["status"] == "in progress"
 
 
-def test_status_option_selects_claims_on_every_command(db_path: Path, harbour_path: Path) -> None:
+def test_status_option_selects_claims_on_every_command(desk: str, harbour_path: Path) -> None:
     [record] = scan_json(str(harbour_path))
     first, second = record["claims"][0]["id"], record["claims"][1]["id"]
     invoke("verify", first)
@@ -301,7 +301,7 @@ def test_mark_refuses_a_status_that_is_also_a_claim_id(db_path: Path, harbour_pa
     assert invoke("mark", claim[:6], "--to", claim[:5]).exit_code == 0
 
 
-def test_tables_follow_each_commands_terminal_width(db_path: Path, harbour_path: Path) -> None:
+def test_tables_follow_each_commands_terminal_width(desk: str, harbour_path: Path) -> None:
     command = ["scan", "--no-store", str(harbour_path)]
     narrow = runner.invoke(app, command, env={"COLUMNS": "60"})
     wide = runner.invoke(app, command, env={"COLUMNS": "160"})

@@ -59,7 +59,7 @@ def chromium(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def example_report(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def example_report(desk: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The example article scanned, two verdicts, a note and evidence; its HTML report."""
     monkeypatch.chdir(ROOT)  # the page names the source as the README's tour gives it
     run("scan", str(EXAMPLE.relative_to(ROOT)))
@@ -72,7 +72,7 @@ def example_report(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.fixture
-def hostile_report(db_path: Path, tmp_path: Path) -> Path:
+def hostile_report(desk: str, tmp_path: Path) -> Path:
     article = tmp_path / "hostile.txt"
     article.write_text(HOSTILE, encoding="utf-8")
     run("scan", "--all", str(article))

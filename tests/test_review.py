@@ -24,11 +24,11 @@ Session = Callable[[ReviewApp, "Pilot"], Awaitable[None]]  # noqa: F821 (Textual
 
 
 @pytest.fixture
-def store(db_path: Path) -> Store:
+def store(desk: str) -> Store:
     """A database holding the council article's claims (22, scored)."""
     result = CliRunner().invoke(cli, ["scan", "--all", str(COUNCIL)])
     assert result.exit_code == 0, result.stderr
-    return open_store(db_path)
+    return open_store(desk)
 
 
 def drive(store: Store, session: Session, size: tuple[int, int] = (80, 24), **kw: object) -> None:

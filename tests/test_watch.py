@@ -101,7 +101,7 @@ def site() -> Iterator[Site]:
 
 
 @pytest.fixture
-def disputed(db_path: Path, tmp_path: Path) -> str:
+def disputed(desk: str, tmp_path: Path) -> str:
     """The id of a claim the desk has disputed, with a note and evidence."""
     article = tmp_path / "checked.txt"
     article.write_text(CHECKED, encoding="utf-8")
@@ -147,7 +147,7 @@ def test_a_repeated_disputed_claim_is_alerted_once(site: Site, disputed: str) ->
     assert site.hits["/feed.xml"] == 2
 
 
-def test_new_items_are_stored_as_scan_stores_them(site: Site, db_path: Path) -> None:
+def test_new_items_are_stored_as_scan_stores_them(site: Site, desk: str) -> None:
     link = site.page("/harbour", UNRELATED)
     watch(site.feed("/feed.xml", [("Harbour", link)]))
     [article] = orjson.loads(runner.invoke(app, ["articles", "--json"]).stdout)
@@ -175,7 +175,7 @@ def test_a_broken_feed_is_reported_and_the_others_go_on(site: Site, disputed: st
     assert site.hits["/mayor"] == 1
 
 
-def test_a_failing_page_is_reported_and_tried_again(site: Site, db_path: Path) -> None:
+def test_a_failing_page_is_reported_and_tried_again(site: Site, desk: str) -> None:
     missing = site.url + "/later"
     feed = site.feed("/feed.xml", [("Later", missing)])
     code, _, stderr = watch(feed)
@@ -198,7 +198,7 @@ def test_the_terminal_alert_names_the_verdict_note_and_evidence(
     assert "https://example.org/statistics" in result.stdout
 
 
-def test_a_feed_may_not_point_at_local_files(site: Site, db_path: Path, tmp_path: Path) -> None:
+def test_a_feed_may_not_point_at_local_files(site: Site, desk: str, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text(UNRELATED)
     code, _, _ = watch(site.feed("/feed.xml", [("Secret", str(secret))]))
