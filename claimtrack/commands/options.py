@@ -123,9 +123,8 @@ def open_store(db: str | None, create: bool = False) -> Store:
     """The store the options name.
 
     A database folder named by ``--db``, ``CLAIMTRACK_DB`` or the user configuration whose
-    parent folder does not exist
-    is a mistyped path, refused, unless the command creates databases (``create``: ``scan``,
-    ``import``, ``watch``, which say so with ``announce_new``).
+    parent folder does not exist is a mistyped path, refused, unless the command creates
+    databases (``create``: ``scan``, ``import``, ``watch``, which say so with ``announce_new``).
     """
     from claimtrack.errors import UsageError
     from claimtrack.store import configured_db
