@@ -26,8 +26,8 @@ def stored(store: Store, text: str = TEXT, source: str = "a.txt") -> list[dict]:
     return store.save_scans([scan(text, source)])[0]["claims"]
 
 
-def test_rescan_adds_nothing_and_keeps_verdicts(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "db")
+def test_rescan_adds_nothing_and_keeps_verdicts(desk: str) -> None:
+    store = open_store(desk)
     first = stored(store)
     store.mark([first[0]["id"]], "verified", note="checked")
     again = stored(store)
@@ -36,8 +36,8 @@ def test_rescan_adds_nothing_and_keeps_verdicts(tmp_path: Path) -> None:
     assert store.summary().claims == len(first)
 
 
-def test_changed_article_keeps_ids_of_unchanged_claims_and_marks_removed(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "db")
+def test_changed_article_keeps_ids_of_unchanged_claims_and_marks_removed(desk: str) -> None:
+    store = open_store(desk)
     first = stored(store)
     store.mark([first[0]["id"]], "disputed")
     edited = "Update: new paragraph. " + TEXT.replace("It employed 12,000 people in 1990. ", "")
@@ -62,8 +62,8 @@ def test_marking_a_claim_with_the_status_it_has_keeps_the_counts_right(tmp_path:
     assert recovery.check(tmp_path / "db").ok
 
 
-def test_mark_records_history_with_who_when_and_why(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "db")
+def test_mark_records_history_with_who_when_and_why(desk: str) -> None:
+    store = open_store(desk)
     claim_id = stored(store)[0]["id"]
     store.mark(
         [claim_id[:6]], "verified", note="archive", evidence=["https://example.org/a"], by="ana"
@@ -79,8 +79,8 @@ def test_mark_records_history_with_who_when_and_why(tmp_path: Path) -> None:
     assert (item.kind, item.target) == ("url", "https://example.org/a")
 
 
-def test_unknown_status_and_unknown_id_change_nothing(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "db")
+def test_unknown_status_and_unknown_id_change_nothing(desk: str) -> None:
+    store = open_store(desk)
     claim_id = stored(store)[0]["id"]
     with pytest.raises(UsageError, match="valid statuses"):
         store.mark([claim_id], "sort of true")
@@ -89,8 +89,8 @@ def test_unknown_status_and_unknown_id_change_nothing(tmp_path: Path) -> None:
     assert store.claim(claim_id).status == "unverified"
 
 
-def test_short_or_ambiguous_prefix_is_rejected(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "db")
+def test_short_or_ambiguous_prefix_is_rejected(desk: str) -> None:
+    store = open_store(desk)
     stored(store)
     with pytest.raises(StoreError, match="at least 4"):
         store.claim("ab")
@@ -119,8 +119,8 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         open_store(tmp_path / "db").articles()
 
 
-def test_a_failed_change_leaves_nothing_behind(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "db")
+def test_a_failed_change_leaves_nothing_behind(desk: str) -> None:
+    store = open_store(desk)
     claims = stored(store)
 
     def refuse(count: int) -> bool:
