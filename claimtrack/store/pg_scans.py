@@ -30,7 +30,9 @@ from claimtrack.store.scans import (
     _rematch,
     _rematch_edited,
     article_record,
+    moved_entry,
     reopening,
+    rescan_entry,
     stored_source,
 )
 
@@ -137,15 +139,7 @@ def _save_scan(
                 {"id": claim_id, "before": before["text"], "after": claim.text}
                 | {"reopened": reopened}
             )
-        if (before["start"], before["end"]) != span or before["removed"] or span in edited:
-            moved.append(
-                {
-                    "id": claim_id,
-                    "from": [before["start"], before["end"]],
-                    "to": list(span),
-                    "edited": span in edited,
-                }
-            )
+        moved.extend(moved_entry(claim_id, before, span, span in edited))
         statuses[claim_id] = status
         doc = before | fields | {"status": status}
         tx.run(
@@ -161,15 +155,7 @@ def _save_scan(
         for cid in gone:
             record_change(tx, cid, article_id, "removed", who, note="text changed")
         index.drop(gone)
-        rescan = {
-            "at": stamp,
-            "sha256": article.sha256,
-            "added": [d["id"] for d in new_docs],
-            "moved": moved,
-            "removed": gone,
-            "kept": sorted(kept - {m["id"] for m in moved}),
-            "edited": edits,
-        }
+        rescan = rescan_entry(stamp, article.sha256, new_docs, moved, gone, kept, edits)
         tx.run("INSERT INTO rescans(article, body) VALUES (%s, %s)", (article_id, jsonb(rescan)))
     if new_docs:
         links = _link_repeats(index, new_docs, article_id)

@@ -87,15 +87,7 @@ def _save_scan(
             claims.update(fields, Query().id == claim_id)
             statuses[claim_id] = old[claim_id]["status"]
             before = old[claim_id]
-            if (before["start"], before["end"]) != span or before.get("removed") or span in edited:
-                moved.append(
-                    {
-                        "id": claim_id,
-                        "from": [before["start"], before["end"]],
-                        "to": list(span),
-                        "edited": span in edited,
-                    }
-                )
+            moved.extend(moved_entry(claim_id, before, span, span in edited))
             if span in edited:
                 record_change(
                     session,
@@ -134,15 +126,7 @@ def _save_scan(
             record_change(session, cid, article_id, "removed", who, note="text changed")
         index.drop(gone)
         file.table("rescans").insert(
-            {
-                "at": stamp,
-                "sha256": article.sha256,
-                "added": [d["id"] for d in new_docs],
-                "moved": moved,
-                "removed": gone,
-                "kept": sorted(kept - {m["id"] for m in moved}),
-                "edited": edits,
-            }
+            rescan_entry(stamp, article.sha256, new_docs, moved, gone, kept, edits)
         )
     if new_docs:
         _link_repeats(session, index, new_docs, article_id)
@@ -204,6 +188,39 @@ def reopening(
         "note": f"reopened: the text changed ({reason})",
         "text_before": before["text"],
         "text_after": text,
+    }
+
+
+def moved_entry(
+    claim_id: str, before: dict[str, Any], span: tuple[int, int], edited: bool
+) -> list[dict[str, Any]]:
+    """The rescan's ``moved`` entry for a kept claim, if it moved, came back or was edited."""
+    if (before["start"], before["end"]) == span and not before.get("removed") and not edited:
+        return []
+    return [
+        {"id": claim_id, "from": [before["start"], before["end"]], "to": list(span)}
+        | {"edited": edited}
+    ]
+
+
+def rescan_entry(
+    stamp: str,
+    sha256: str,
+    new_docs: Sequence[dict[str, Any]],
+    moved: Sequence[dict[str, Any]],
+    gone: Sequence[str],
+    kept: Collection[str],
+    edits: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    """What a rescan of a changed text did to the article's claims, as both backends keep it."""
+    return {
+        "at": stamp,
+        "sha256": sha256,
+        "added": [d["id"] for d in new_docs],
+        "moved": list(moved),
+        "removed": list(gone),
+        "kept": sorted(set(kept) - {m["id"] for m in moved}),
+        "edited": list(edits),
     }
 
 
