@@ -6,31 +6,32 @@ order keeps the score as the tie-breaker, so the best of equals still comes firs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from claimtrack.errors import UsageError
+from claimtrack.store.records import ClaimRecord
 
-Record = Mapping[str, Any]
+T = TypeVar("T")
 
-#: Sort key name → the value a record is ordered by (ascending; the score descending).
-SORT_KEYS: dict[str, Callable[[Record], Any]] = {
-    "score": lambda r: 0,
-    "status": lambda r: r.get("status") or "",
-    "type": lambda r: r.get("type") or "",
-    "speaker": lambda r: ((r.get("speaker") or {}).get("name") or "\uffff").casefold(),
-    "article": lambda r: r.get("article") or "",
-    "seen": lambda r: r.get("first_seen") or "",
-    "id": lambda r: r.get("id") or "",
+#: Sort key name → the value a claim is ordered by (ascending; the score descending).
+SORT_KEYS: dict[str, Callable[[ClaimRecord], str]] = {
+    "score": lambda c: "",
+    "status": lambda c: c.status,
+    "type": lambda c: c.type,
+    "speaker": lambda c: ((c.speaker.name if c.speaker else None) or "\uffff").casefold(),
+    "article": lambda c: c.article,
+    "seen": lambda c: c.first_seen or "",
+    "id": lambda c: c.id,
 }
 
 
 @dataclass(frozen=True)
-class Shown:
+class Shown(Generic[T]):
     """The records a list shows, and how many there were in all."""
 
-    records: list[dict[str, Any]]
+    records: list[T]
     total: int
 
     @property
@@ -46,11 +47,11 @@ class Shown:
 
 
 def order(
-    records: Iterable[dict[str, Any]], sort: str = "score", limit: int | None = None
-) -> Shown:
-    """``records`` in ``sort`` order (score first by default), at most ``limit`` of them."""
+    claims: Iterable[ClaimRecord], sort: str = "score", limit: int | None = None
+) -> Shown[ClaimRecord]:
+    """``claims`` in ``sort`` order (score first by default), at most ``limit`` of them."""
     if sort not in SORT_KEYS:
         raise UsageError(f"unknown sort {sort!r}; sorts: {', '.join(SORT_KEYS)}")
     key = SORT_KEYS[sort]
-    ordered = sorted(records, key=lambda r: (key(r), -float(r.get("score") or 0), r.get("id")))
+    ordered = sorted(claims, key=lambda c: (key(c), -c.score, c.id))
     return Shown(ordered[:limit] if limit is not None else ordered, len(ordered))

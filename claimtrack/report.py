@@ -7,7 +7,7 @@ sequences in an article are shown literally.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -18,7 +18,18 @@ from claimtrack.model import DEFAULT_STATUSES
 from claimtrack.terminal import clean, safe
 
 if TYPE_CHECKING:
-    from claimtrack.store.records import Change, Dashboard
+    from claimtrack.store.records import (
+        ArticleRecord,
+        Change,
+        ClaimMatch,
+        ClaimRecord,
+        ContradictionRecord,
+        Dashboard,
+        Evidence,
+        Link,
+        Rescan,
+        Summary,
+    )
     from claimtrack.watch import Repeat
 
 STATUS_COLOURS: dict[str, str] = {
@@ -37,19 +48,19 @@ def colour(status: str, colours: Mapping[str, str] = STATUS_COLOURS) -> str:
     return colours.get(status, "white")
 
 
-def speaker_name(doc: Mapping[str, Any]) -> str:
-    """A claim record's speaker, or an em dash for the author's own voice."""
-    speaker = doc.get("speaker") or {}
-    return speaker.get("name") or speaker.get("mention") or "—"
+def speaker_name(claim: ClaimRecord) -> str:
+    """A claim's speaker, or an em dash for the author's own voice."""
+    speaker = claim.speaker
+    return (speaker.name or speaker.mention or "—") if speaker else "—"
 
 
 def claims_table(
-    claims: Iterable[Mapping[str, Any]],
+    claims: Iterable[ClaimRecord],
     title: str | None = None,
     colours: Mapping[str, str] = STATUS_COLOURS,
     width: int = 90,
 ) -> Table:
-    """A table of claim records: id, status, score, type, speaker and the claim."""
+    """A table of claims: id, status, score, type, speaker and the claim."""
     table = Table(title=title, title_justify="left", expand=False, show_lines=False)
     table.add_column("id", style="bold", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -57,23 +68,20 @@ def claims_table(
     table.add_column("type", no_wrap=True)
     table.add_column("speaker", max_width=22)
     table.add_column("claim", max_width=width)
-    for doc in claims:
-        status = doc.get("status", "unverified")
+    for claim in claims:
         table.add_row(
-            doc["id"][:8],
-            safe(status, style=colour(status, colours)),
-            f"{doc['score']:.2f}",
-            doc["type"],
-            safe(speaker_name(doc)),
-            safe(
-                doc.get("claim") or doc["text"], style="dim" if not doc.get("checkworthy") else ""
-            ),
+            claim.id[:8],
+            safe(claim.status, style=colour(claim.status, colours)),
+            f"{claim.score:.2f}",
+            claim.type,
+            safe(speaker_name(claim)),
+            safe(claim.claim or claim.text, style="" if claim.checkworthy else "dim"),
         )
     return table
 
 
 def summary_table(
-    summary: Mapping[str, Any],
+    summary: Summary,
     colours: Mapping[str, str] = STATUS_COLOURS,
     order: Sequence[str] = DEFAULT_STATUSES,
 ) -> Table:
@@ -81,15 +89,15 @@ def summary_table(
     table = Table(title="Claims by status", title_justify="left")
     table.add_column("status")
     table.add_column("claims", justify="right")
-    statuses = summary.get("statuses", {})
+    statuses = summary.statuses
     ordered = [s for s in order if s in statuses] + sorted(s for s in statuses if s not in order)
     for status in ordered:
         table.add_row(safe(status, style=colour(status, colours)), str(statuses[status]))
-    table.add_row(Text("total", style="bold"), str(summary.get("claims", 0)))
+    table.add_row(Text("total", style="bold"), str(summary.claims))
     types = Table(title="Claims by type", title_justify="left")
     types.add_column("type")
     types.add_column("claims", justify="right")
-    for name, count in sorted(summary.get("types", {}).items(), key=lambda kv: -kv[1]):
+    for name, count in sorted(summary.types.items(), key=lambda kv: -kv[1]):
         types.add_row(name, str(count))
     grid = Table.grid(padding=(0, 4))
     grid.add_row(table, types)
@@ -98,8 +106,8 @@ def summary_table(
 
 def annotated_text(
     text: str,
-    claims: Sequence[Mapping[str, Any]],
-    contradictions: Sequence[Mapping[str, Any]] = (),
+    claims: Sequence[ClaimRecord],
+    contradictions: Sequence[ContradictionRecord] = (),
     colours: Mapping[str, str] = STATUS_COLOURS,
 ) -> Text:
     """The article text with each claim's span underlined in its status colour.
@@ -108,17 +116,13 @@ def annotated_text(
     longer found: their spans may no longer fit the text).
     """
     view = Text(clean(text))
-    for doc in claims:
-        view.stylize(
-            f"underline {colour(doc.get('status', 'unverified'), colours)}",
-            doc["start"],
-            doc["end"],
-        )
+    for claim in claims:
+        view.stylize(f"underline {colour(claim.status, colours)}", claim.start, claim.end)
     for conflict in contradictions:
-        if conflict.get("stale"):
+        if conflict.stale:
             continue
-        for side in ("a", "b"):
-            view.stylize("reverse", conflict[side]["start"], conflict[side]["end"])
+        for side in (conflict.a, conflict.b):
+            view.stylize("reverse", side.start, side.end)
     return view
 
 
@@ -134,7 +138,7 @@ def conflict_label(kind: str) -> str:
 
 
 def contradictions_panel(
-    contradictions: Sequence[Mapping[str, Any]],
+    contradictions: Sequence[ContradictionRecord],
     text: str,
     speakers: Mapping[str, str],
 ) -> RenderableType:
@@ -142,21 +146,21 @@ def contradictions_panel(
     the decision taken on it (who, when and the note); those a later scan no longer found are
     left out. Self-contradictions come first, then disagreements, each labelled as such."""
     parts: list[RenderableType] = []
-    live = [c for c in contradictions if not c.get("stale")]
+    live = [c for c in contradictions if not c.stale]
     # Self-contradictions first, then claims that disagree (two sources may have given them).
-    for conflict in sorted(live, key=lambda c: c["kind"] == DISAGREEMENT):
+    for conflict in sorted(live, key=lambda c: c.kind == DISAGREEMENT):
         table = Table(show_header=True, expand=True, box=None)
-        first, second = conflict["claims"]
+        first, second = conflict.claims
         table.add_column(safe(f"{first[:8]} — {speakers.get(first, '—')}"), ratio=1)
         table.add_column(safe(f"{second[:8]} — {speakers.get(second, '—')}"), ratio=1)
         table.add_row(
-            safe(text[conflict["a"]["start"] : conflict["a"]["end"]]),
-            safe(text[conflict["b"]["start"] : conflict["b"]["end"]]),
+            safe(text[conflict.a.start : conflict.a.end]),
+            safe(text[conflict.b.start : conflict.b.end]),
         )
-        decision = conflict.get("decision") or "open"
-        title = f"{conflict_label(conflict['kind'])} {conflict['id'][:8]} ({decision})"
-        body: list[RenderableType] = [table, safe(conflict["explanation"], style="italic")]
-        if conflict.get("decision"):
+        decision = conflict.decision or "open"
+        title = f"{conflict_label(conflict.kind)} {conflict.id[:8]} ({decision})"
+        body: list[RenderableType] = [table, safe(conflict.explanation, style="italic")]
+        if conflict.decision:
             body.append(decision_line(conflict))
         parts.append(
             Panel(
@@ -168,21 +172,21 @@ def contradictions_panel(
     return Group(*parts)
 
 
-def decision_line(conflict: Mapping[str, Any]) -> Text:
+def decision_line(conflict: ContradictionRecord) -> Text:
     """A contradiction's decision with who took it, when, and the note."""
-    decision = conflict.get("decision") or "open"
+    decision = conflict.decision or "open"
     line = safe(decision, style=f"bold {DECISION_COLOURS.get(decision, '')}")
-    if conflict.get("decided_by"):
-        line.append_text(safe(f" by {conflict['decided_by']}"))
-    if conflict.get("decided_at"):
-        line.append_text(safe(f", {conflict['decided_at'][:16].replace('T', ' ')} UTC"))
-    if conflict.get("decision_note"):
-        line.append_text(safe(f": {conflict['decision_note']}"))
+    if conflict.decided_by:
+        line.append_text(safe(f" by {conflict.decided_by}"))
+    if conflict.decided_at:
+        line.append_text(safe(f", {conflict.decided_at[:16].replace('T', ' ')} UTC"))
+    if conflict.decision_note:
+        line.append_text(safe(f": {conflict.decision_note}"))
     return line
 
 
 def contradictions_table(
-    contradictions: Iterable[Mapping[str, Any]], title: str | None = None, width: int = 120
+    contradictions: Iterable[ContradictionRecord], title: str | None = None, width: int = 120
 ) -> Table:
     """Stored contradictions (``Store.select_contradictions`` records): id and article, kind,
     the two statements shortened to ``width`` characters each, their speakers and the decision."""
@@ -193,21 +197,21 @@ def contradictions_table(
     table.add_column("speakers", ratio=1, min_width=12)
     table.add_column("decision", ratio=2, min_width=12)
     for conflict in contradictions:
-        a, b = conflict["a"], conflict["b"]
-        statements = safe(f"A: {shorten(a.get('text') or '', width)}\n")
-        statements.append_text(safe(f"B: {shorten(b.get('text') or '', width)}"))
-        first, second = a.get("speaker") or "—", b.get("speaker") or "—"
-        decision = conflict.get("decision") or "open"
+        a, b = conflict.a, conflict.b
+        statements = safe(f"A: {shorten(a.text or '', width)}\n")
+        statements.append_text(safe(f"B: {shorten(b.text or '', width)}"))
+        first, second = a.speaker or "—", b.speaker or "—"
+        decision = conflict.decision or "open"
         cell = safe(decision, style=DECISION_COLOURS.get(decision, ""))
-        if conflict.get("stale"):
+        if conflict.stale:
             cell.append_text(safe(" (stale)", style="dim"))
-        if conflict.get("decision_note"):
-            cell.append_text(safe(f": {shorten(conflict['decision_note'], width)}", style="dim"))
-        ids = Text(conflict["id"][:8], style="bold")
-        ids.append(f"\n{conflict['article'][:8]}", style="dim")
+        if conflict.decision_note:
+            cell.append_text(safe(f": {shorten(conflict.decision_note, width)}", style="dim"))
+        ids = Text(conflict.id[:8], style="bold")
+        ids.append(f"\n{(conflict.article or '')[:8]}", style="dim")
         table.add_row(
             ids,
-            conflict["kind"],
+            conflict.kind,
             statements,
             safe(first if first == second else f"A: {first}\nB: {second}"),
             cell,
@@ -230,19 +234,19 @@ CLAIM_IN_LINE = 60
 
 
 def contradiction_line(
-    conflict: Mapping[str, Any], claims: Mapping[str, Mapping[str, Any]]
+    conflict: ContradictionRecord, claims: Mapping[str, ClaimRecord]
 ) -> Text:
     """One line for a contradiction that names its two claims: ids and the start of each."""
 
     def named(claim_id: str) -> str:
         claim = claims.get(claim_id)
-        words = shorten(claim.get("claim") or claim["text"], CLAIM_IN_LINE) if claim else "?"
+        words = shorten(claim.claim or claim.text, CLAIM_IN_LINE) if claim else "?"
         return f"{claim_id[:8]} “{words}”"
 
-    first, second = conflict["claims"]
+    first, second = conflict.claims
     return safe(
-        f"⚠ {conflict['id'][:8]} {conflict['kind']} conflict between {named(first)} and "
-        f"{named(second)}: {conflict['explanation']}",
+        f"⚠ {conflict.id[:8]} {conflict.kind} conflict between {named(first)} and "
+        f"{named(second)}: {conflict.explanation}",
         style="yellow",
     )
 
@@ -257,44 +261,43 @@ def shorten(text: str, limit: int) -> str:
 
 
 def claim_detail(
-    doc: Mapping[str, Any],
+    claim: ClaimRecord,
     history: Sequence[Change],
-    links: Sequence[Mapping[str, Any]] = (),
+    links: Sequence[Link] = (),
     colours: Mapping[str, str] = STATUS_COLOURS,
 ) -> RenderableType:
     """One claim with its source span, speaker, notes, evidence, repeats elsewhere and history."""
-    status = doc.get("status", "unverified")
     info = Table.grid(padding=(0, 2))
     info.add_column(style="bold")
     info.add_column()
-    info.add_row("id", doc["id"])
-    info.add_row("status", safe(status, style=colour(status, colours)))
-    info.add_row("claim", safe(doc.get("claim", "")))
-    info.add_row("text", safe(doc["text"]))
-    info.add_row("span", f"{doc['start']}–{doc['end']} in article {doc.get('article', '?')}")
-    info.add_row("speaker", safe(speaker_name(doc)))
-    info.add_row("type", doc["type"])
-    worthy = "check-worthy" if doc.get("checkworthy") else "not check-worthy"
-    info.add_row("score", f"{doc['score']:.2f} ({worthy})")
-    info.add_row("extractor", safe(doc.get("extractor", "")))
-    if doc.get("removed"):
+    info.add_row("id", claim.id)
+    info.add_row("status", safe(claim.status, style=colour(claim.status, colours)))
+    info.add_row("claim", safe(claim.claim))
+    info.add_row("text", safe(claim.text))
+    info.add_row("span", f"{claim.start}–{claim.end} in article {claim.article}")
+    info.add_row("speaker", safe(speaker_name(claim)))
+    info.add_row("type", claim.type)
+    worthy = "check-worthy" if claim.checkworthy else "not check-worthy"
+    info.add_row("score", f"{claim.score:.2f} ({worthy})")
+    info.add_row("extractor", safe(claim.extractor))
+    if claim.removed:
         info.add_row("removed", Text("its text is no longer in the article", style="red"))
-    for note in doc.get("notes", []):
-        info.add_row("note", safe(f"{note['text']} — {note.get('by', '?')}, {note.get('at', '')}"))
-    for item in doc.get("evidence", []):
+    for note in claim.notes:
+        info.add_row("note", safe(f"{note.text} — {note.by}, {note.at}"))
+    for item in claim.evidence:
         info.add_row("evidence", evidence_line(item))
     for link in links:
         info.add_row("also in", link_line(link, colours))
     return Group(
-        Panel(info, title=f"claim {doc['id'][:8]}", title_align="left"), history_table(history)
+        Panel(info, title=f"claim {claim.id[:8]}", title_align="left"), history_table(history)
     )
 
 
-def evidence_line(item: Mapping[str, Any]) -> Text:
+def evidence_line(item: Evidence) -> Text:
     """One evidence item: stance, where it is, then title, publisher and date when known."""
-    where = item.get("url") or item.get("file") or "?"
-    details = [item.get(k) for k in ("title", "publisher", "date") if item.get(k)]
-    line = safe(f"[{item.get('stance', 'context')}] {where}")
+    where = item.target or "?"
+    details = [value for value in (item.title, item.publisher, item.date) if value]
+    line = safe(f"[{item.stance}] {where}")
     if details:
         line.append_text(safe(" — " + " · ".join(map(str, details)), style="dim"))
     return line
@@ -315,11 +318,12 @@ def repeat_alert(repeat: Repeat, colours: Mapping[str, str] = STATUS_COLOURS) ->
     return Group(*lines)
 
 
-def link_line(link: Mapping[str, Any], colours: Mapping[str, str] = STATUS_COLOURS) -> Text:
+def link_line(link: Link, colours: Mapping[str, str] = STATUS_COLOURS) -> Text:
     """A claim of another article this one repeats, with its current verdict."""
-    line = safe(link["status"], style=colour(link["status"], colours))
-    line.append_text(safe(f" {link['id'][:8]} (article {link['article'][:8]}, "))
-    line.append_text(safe(f"{link['score']:.0f}% alike): {link.get('claim') or ''}"))
+    status = link.status or "unverified"
+    line = safe(status, style=colour(status, colours))
+    line.append_text(safe(f" {link.id[:8]} (article {link.article[:8]}, "))
+    line.append_text(safe(f"{link.score:.0f}% alike): {link.claim or ''}"))
     return line
 
 
@@ -364,7 +368,7 @@ def change_text(change: Change) -> str:
 
 
 def matches_table(
-    found: Sequence[Mapping[str, Any]], title: str, colours: Mapping[str, str] = STATUS_COLOURS
+    found: Sequence[ClaimMatch], title: str, colours: Mapping[str, str] = STATUS_COLOURS
 ) -> Table:
     """Claims alike to a query or a claim: similarity, status, the claim as written, its
     speaker and the article it comes from (title and source)."""
@@ -376,50 +380,52 @@ def matches_table(
     table.add_column("speaker", max_width=22)
     table.add_column("article", ratio=2)
     for item in found:
-        article = item["article"]
+        claim, article = item.claim, item.article
         where = Text()
-        where.append_text(safe(article.get("title") or article["id"][:8], style="bold"))
-        where.append_text(safe(f"\n{article.get('source') or ''}", style="dim"))
+        heading = article.title if article else None
+        where.append_text(safe(heading or claim.article[:8], style="bold"))
+        where.append_text(safe(f"\n{article.source if article else ''}", style="dim"))
         table.add_row(
-            item["id"][:8],
-            f"{item['similarity']:.0f}%",
-            safe(item["status"], style=colour(item["status"], colours)),
-            safe(item["claim"]),
-            safe(item.get("speaker") or "—"),
+            claim.id[:8],
+            f"{item.similarity:.0f}%",
+            safe(claim.status, style=colour(claim.status, colours)),
+            safe(claim.claim or claim.text),
+            safe((claim.speaker.name if claim.speaker else None) or "—"),
             where,
         )
     return table
 
 
-def rescan_table(rescan: Mapping[str, Any], claims: Mapping[str, Mapping[str, Any]]) -> Table:
+def rescan_table(rescan: Rescan, claims: Mapping[str, ClaimRecord]) -> Table:
     """What one rescan changed, claim by claim (an edited claim's old → new text, and whether
     the edit reopened its verdict); the kept claims are counted."""
-    table = Table(title=f"Rescan of {rescan['at']}", title_justify="left")
+    table = Table(title=f"Rescan of {rescan.at}", title_justify="left")
     for column in ("change", "id", "where", "claim"):
         table.add_column(column)
-    edits = {edit["id"]: edit for edit in rescan.get("edited", ())}
+    edits = {edit["id"]: edit for edit in rescan.edited}
 
     def text(claim_id: str) -> Text:
         edit = edits.get(claim_id)
         if edit is None:
-            return safe((claims.get(claim_id) or {}).get("text", ""))
+            claim = claims.get(claim_id)
+            return safe(claim.text if claim else "")
         shown = safe(edit["before"], style="strike dim")
         shown.append_text(safe(f"\n→ {edit['after']}"))
         if edit.get("reopened"):
             shown.append_text(safe(f"\nverdict reopened: {edit['reopened']}", style="bold yellow"))
         return shown
 
-    for claim_id in rescan["added"]:
+    for claim_id in rescan.added:
         table.add_row(Text("added", style="green"), claim_id[:8], "", text(claim_id))
-    for move in rescan["moved"]:
+    for move in rescan.moved:
         kind = "edited" if move["edited"] else "moved"
         where = f"{move['from'][0]}–{move['from'][1]} → {move['to'][0]}–{move['to'][1]}"
         if move["from"] == move["to"]:
             where = f"{move['to'][0]}–{move['to'][1]}"
         table.add_row(Text(kind, style="cyan"), move["id"][:8], where, text(move["id"]))
-    for claim_id in rescan["removed"]:
+    for claim_id in rescan.removed:
         table.add_row(Text("removed", style="red"), claim_id[:8], "", text(claim_id))
-    table.add_row(Text("kept", style="dim"), f"{len(rescan['kept'])} claims", "", "")
+    table.add_row(Text("kept", style="dim"), f"{len(rescan.kept)} claims", "", "")
     return table
 
 
@@ -435,12 +441,12 @@ def dashboard(
     for name, count in overview.speakers:
         speakers.add_row(safe(name), str(count))
     waiting = claims_table(
-        [claim.to_json() for claim in overview.awaiting],
+        overview.awaiting,
         title=_awaiting_title(len(overview.awaiting), overview.awaiting_total),
         colours=colours,
     )
     recent = history_table(overview.recent, title="Recent changes")
-    summary = summary_table(overview.summary.to_json(), colours, order)
+    summary = summary_table(overview.summary, colours, order)
     return Group(summary, speakers, waiting, recent)
 
 
@@ -450,18 +456,18 @@ def _awaiting_title(shown: int, total: int) -> str:
     return f"Awaiting review, oldest first, most check-worthy first within ({count})"
 
 
-def articles_table(articles: Sequence[Mapping[str, Any]]) -> Table:
+def articles_table(articles: Sequence[ArticleRecord]) -> Table:
     """Stored articles with their claim counts."""
     table = Table(title="Articles", title_justify="left")
     for column in ("id", "title", "published", "claims", "check-worthy", "source"):
         table.add_column(column)
     for entry in articles:
         table.add_row(
-            entry["id"][:8],
-            safe(entry.get("title") or "—"),
-            entry.get("published") or "—",
-            str(entry.get("claims", 0)),
-            str(entry.get("checkworthy", 0)),
-            safe(entry.get("source") or "—"),
+            entry.id[:8],
+            safe(entry.title or "—"),
+            entry.published or "—",
+            str(entry.claims),
+            str(entry.checkworthy),
+            safe(entry.source or "—"),
         )
     return table

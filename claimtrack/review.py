@@ -144,9 +144,7 @@ class ReviewApp(App[None]):
         records = self.store.claims(self.filters)
         if self.pending and self.filters.status is None:
             records = [r for r in records if r.status in waiting or r.id in self.members]
-        by_id = {r.id: r for r in records}
-        ranked = order([r.to_json() for r in records]).records
-        self.items = [queue_item(by_id[r["id"]]) for r in ranked]
+        self.items = [queue_item(record) for record in order(records).records]
         self.members |= {item.id for item in self.items}
         self._filter()
 

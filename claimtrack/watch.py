@@ -21,7 +21,7 @@ from claimtrack.pipeline import checkworthy_only, scan_source
 from claimtrack.plugins import PluginHost
 
 if TYPE_CHECKING:
-    from claimtrack.store import Link, Store
+    from claimtrack.store import Evidence, Link, Store
 
 #: Seconds in a unit of ``--every``.
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -37,7 +37,7 @@ class Earlier:
     claim: str
     verdict: str
     notes: tuple[str, ...] = ()
-    evidence: tuple[dict[str, Any], ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Repeat:
                 "claim": self.earlier.claim,
                 "verdict": self.earlier.verdict,
                 "notes": list(self.earlier.notes),
-                "evidence": list(self.earlier.evidence),
+                "evidence": [item.to_json() for item in self.earlier.evidence],
             },
         }
 
@@ -154,5 +154,5 @@ def _earlier(store: Store, link: Link) -> Earlier | None:
         claim=link.claim or doc.text,
         verdict=status.name,
         notes=tuple(note.text for note in doc.notes),
-        evidence=tuple(item.to_json() for item in doc.evidence),
+        evidence=doc.evidence,
     )

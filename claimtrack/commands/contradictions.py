@@ -60,8 +60,7 @@ def listing(
         return
     from claimtrack.report import contradictions_table
 
-    rows = [c.to_json() for c in found]
-    stdout().print(contradictions_table(rows, title=f"{len(found)} contradictions"))
+    stdout().print(contradictions_table(found, title=f"{len(found)} contradictions"))
 
 
 def _decide(decision: str) -> Any:

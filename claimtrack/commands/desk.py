@@ -22,8 +22,18 @@ from claimtrack.commands.options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from claimtrack.ordering import Shown
-    from claimtrack.store import Change, Dashboard, Match, Store
+    from claimtrack.store import (
+        ArticleSection,
+        Change,
+        ClaimMatch,
+        ClaimRecord,
+        Dashboard,
+        Match,
+        Store,
+    )
 
 #: Bulk changes to more claims than this ask for confirmation (unless --yes).
 HANDFUL = 5
@@ -74,7 +84,7 @@ def claims(
     found = store.claims(
         Filters(article=article, status=status, type=type_, speaker=speaker, min_score=min_score)
     )
-    shown = order([c.to_json() for c in found], sort, limit)
+    shown = order(found, sort, limit)
     if json:
         print_json(shown.records)
     else:
@@ -93,14 +103,13 @@ def show(claim_id: IdArgument, json: JsonOption = False, db: DbOption = None) ->
     with store.session():
         found = store.claim(claim_id)
         history = store.history(found.id)
-        links = [link.to_json() for link in store.links(found.id)]
-    doc = found.to_json() | {"links": links, "history": [h.to_json() for h in history]}
+        links = store.links(found.id)
     if json:
-        print_json(doc)
+        print_json(found.to_json() | {"links": links, "history": history})
     else:
         from claimtrack.report import claim_detail
 
-        stdout().print(claim_detail(doc, history, links, _colours(store)))
+        stdout().print(claim_detail(found, history, links, _colours(store)))
 
 
 def _mark(
@@ -406,7 +415,7 @@ def articles(
     else:
         from claimtrack.report import articles_table
 
-        stdout().print(articles_table([a.to_json() for a in found]))
+        stdout().print(articles_table(found))
 
 
 def _remove_article(
@@ -492,7 +501,7 @@ def similar(
     count = len(shown.records)
     if not (yes or typer.confirm(f"Mark these {count} repeats {mark_as!r}?")):
         raise typer.Exit(1)
-    entries = store.mark([r["id"] for r in shown.records], mark_as, note=note, by=by)
+    entries = store.mark([r.claim.id for r in shown.records], mark_as, note=note, by=by)
     if not json:
         for entry in entries:
             stdout().print(f"{entry.claim[:8]}: {entry.before} → {entry.after}")
@@ -517,35 +526,20 @@ def search(
         _print_matches(store, Shown(found, len(found)), f"no stored claim is alike to {text!r}")
 
 
-def _as_written(store: Store, found: list[Match]) -> list[dict[str, Any]]:
-    """Matches as people read them: the claim as written, its article's title and source beside
-    its id, the similarity (0-100) and the status."""
+def _as_written(store: Store, found: list[Match]) -> list[ClaimMatch]:
+    """Matches as people read them: each claim with its article and the similarity (0-100)."""
+    from claimtrack.store import ClaimMatch
+
     with store.session():
         articles = {a.id: a for a in store.articles()} if found else {}
         claims = [store.claim(item.id) for item in found]
-    rows = []
-    for item, doc in zip(found, claims, strict=True):
-        article = articles.get(doc.article)
-        rows.append(
-            {
-                "id": doc.id,
-                "similarity": round(item.score, 1),
-                "status": doc.status,
-                "claim": doc.claim or doc.text,
-                "text": doc.text,
-                "speaker": doc.speaker.name if doc.speaker else None,
-                "article": {
-                    "id": doc.article,
-                    "title": article.title if article else None,
-                    "source": article.source if article else None,
-                    "published": article.published if article else None,
-                },
-            }
-        )
-    return rows
+    return [
+        ClaimMatch(claim, articles.get(claim.article), item.score)
+        for item, claim in zip(found, claims, strict=True)
+    ]
 
 
-def _print_matches(store: Store, shown: Shown, nothing: str) -> None:
+def _print_matches(store: Store, shown: Shown[ClaimMatch], nothing: str) -> None:
     from claimtrack.report import matches_table
     from claimtrack.terminal import safe, stdout
 
@@ -577,10 +571,10 @@ def diff(
         latest = rescans[-1]
         ids = {*latest.added, *(m["id"] for m in latest.moved), *latest.removed}
         everything = Filters(article=store.article(article).id, include_removed=True)
-        texts = {c.id: c.to_json() for c in store.claims(everything) if c.id in ids}
+        changed = {c.id: c for c in store.claims(everything) if c.id in ids}
     from claimtrack.report import rescan_table
 
-    stdout().print(rescan_table(latest.to_json(), texts))
+    stdout().print(rescan_table(latest, changed))
 
 
 @guarded
@@ -617,7 +611,7 @@ def report(
         return
     if as_of:
         moment = _moment(as_of)
-        found = [c.to_json() for c in store.claims_as_of(moment, Filters(article=article))]
+        found = store.claims_as_of(moment, Filters(article=article))
         if json:
             print_json({"as_of": moment, "claims": found})
         else:
@@ -626,11 +620,11 @@ def report(
     with store.session():
         overview = store.dashboard(limit)
         found_sections, total = store.latest_articles(limit, article)
-    sections = [s.to_json() for s in found_sections]
     if json:
-        print_json(overview.to_json() | {"articles": [s | {"text": None} for s in sections]})
+        sections = [s.to_json() | {"text": None} for s in found_sections]
+        print_json(overview.to_json() | {"articles": sections})
         return
-    _print_report(store, overview, sections, text, total)
+    _print_report(store, overview, found_sections, text, total)
 
 
 def _write_html(store: Store, path: Path, limit: int, article: str | None) -> None:
@@ -676,25 +670,27 @@ def _moment(value: str) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _print_as_of(store: Store, moment: str, found: list[dict[str, Any]], limit: int) -> None:
+def _print_as_of(store: Store, moment: str, found: list[ClaimRecord], limit: int) -> None:
     """Counts over every claim, then the claims of the ``limit`` latest articles."""
     from collections import Counter
 
     from claimtrack.report import claims_table, summary_table
+    from claimtrack.store import Summary
     from claimtrack.terminal import stdout
 
     colours = _colours(store)
-    summary = {
-        "claims": len(found),
-        "statuses": Counter(c["status"] for c in found),
-        "types": Counter(c["type"] for c in found),
-    }
-    articles = list(dict.fromkeys(c["article"] for c in found))
+    articles = list(dict.fromkeys(c.article for c in found))
+    summary = Summary(
+        articles=len(articles),
+        claims=len(found),
+        statuses=dict(Counter(c.status for c in found)),
+        types=dict(Counter(c.type for c in found)),
+    )
     shown = set(articles[-limit:])
     console = stdout()
     console.print(f"Verdicts as of {moment}")
     console.print(summary_table(summary, colours, store.config.names))
-    console.print(claims_table([c for c in found if c["article"] in shown], colours=colours))
+    console.print(claims_table([c for c in found if c.article in shown], colours=colours))
     if len(shown) < len(articles):
         console.print(
             f"claims of the latest {len(shown)} of {len(articles)} articles (--limit)",
@@ -705,7 +701,7 @@ def _print_as_of(store: Store, moment: str, found: list[dict[str, Any]], limit: 
 def _print_report(
     store: Store,
     overview: Dashboard,
-    sections: list[dict[str, Any]],
+    sections: Sequence[ArticleSection],
     with_text: bool,
     total_articles: int,
 ) -> None:
@@ -726,28 +722,22 @@ def _print_report(
     if len(sections) < total_articles:
         console.print(f"latest {len(sections)} of {total_articles} articles (--limit)", style="dim")
     for section in sections:
-        meta = section["article"]
-        console.print(Rule(safe(meta.get("title") or meta["source"])))
+        meta, text = section.article, section.article.text or ""
+        console.print(Rule(safe(meta.title or meta.source)))
         console.print(
             safe(
-                f"{meta['id'][:8]} · {meta.get('publisher') or '—'} · "
-                f"{meta.get('published') or '—'} · {meta['source']}"
+                f"{meta.id[:8]} · {meta.publisher or '—'} · {meta.published or '—'} · "
+                f"{meta.source}"
             ),
             style="dim",
         )
-        ordered = sorted(section["claims"], key=lambda c: (-c["checkworthy"], -c["score"]))
+        ordered = sorted(section.claims, key=lambda c: (-c.checkworthy, -c.score))
         console.print(claims_table(ordered, colours=colours))
-        if section["contradictions"]:
-            speakers = {c["id"]: speaker_name(c) for c in section["claims"]}
-            console.print(
-                contradictions_panel(section["contradictions"], section["text"], speakers)
-            )
+        if section.contradictions:
+            speakers = {c.id: speaker_name(c) for c in section.claims}
+            console.print(contradictions_panel(section.contradictions, text, speakers))
         if with_text:
-            console.print(
-                annotated_text(
-                    section["text"], section["claims"], section["contradictions"], colours
-                )
-            )
+            console.print(annotated_text(text, section.claims, section.contradictions, colours))
 
 
 def _colours(store: Store) -> dict[str, str]:

@@ -366,30 +366,31 @@ def _select(record: dict[str, Any], all_candidates: bool) -> dict[str, Any]:
 
 def _show(record: dict[str, Any], earlier: dict[str, list[Link]]) -> None:
     from claimtrack.report import claims_table, contradiction_line, link_line
+    from claimtrack.store import ArticleRecord, ClaimRecord, ContradictionRecord
     from claimtrack.terminal import safe, stdout
 
-    article = record["article"]
+    article = ArticleRecord.from_json(record["article"])
+    claims = [ClaimRecord.from_json(c | {"article": article.id}) for c in record["claims"]]
+    contradictions = [ContradictionRecord.from_json(c) for c in record["contradictions"]]
     console = stdout()
-    title = article.get("title") or article["source"]
-    console.print(safe(f"{title}", style="bold"))
+    console.print(safe(article.title or article.source, style="bold"))
     console.print(
         safe(
-            f"{article['id'][:8]} · {article.get('publisher') or '—'} · "
-            f"{article.get('published') or 'date unknown'} · {len(record['claims'])} claims · "
-            f"{len(record['contradictions'])} contradictions"
+            f"{article.id[:8]} · {article.publisher or '—'} · "
+            f"{article.published or 'date unknown'} · {len(claims)} claims · "
+            f"{len(contradictions)} contradictions"
         ),
         style="dim",
     )
-    if record["claims"]:
-        ordered = sorted(record["claims"], key=lambda c: -c["score"])
-        console.print(claims_table(ordered))
-    for claim in record["claims"]:
-        for link in earlier.get(claim["id"], []):
-            line = safe(f"↺ {claim['id'][:8]} repeats ", style="cyan")
-            console.print(line.append_text(link_line(link.to_json())))
-    claims = {claim["id"]: claim for claim in record["claims"]}
-    for conflict in record["contradictions"]:
-        console.print(contradiction_line(conflict, claims))
+    if claims:
+        console.print(claims_table(sorted(claims, key=lambda c: -c.score)))
+    for claim in claims:
+        for link in earlier.get(claim.id, []):
+            line = safe(f"↺ {claim.id[:8]} repeats ", style="cyan")
+            console.print(line.append_text(link_line(link)))
+    by_id = {claim.id: claim for claim in claims}
+    for conflict in contradictions:
+        console.print(contradiction_line(conflict, by_id))
     console.print()
 
 

@@ -372,6 +372,34 @@ class Match:
 
 
 @dataclass(frozen=True)
+class ClaimMatch:
+    """A stored claim alike to a query as people read it: the claim, its article (None if
+    it was removed meanwhile) and the similarity (0–100)."""
+
+    claim: ClaimRecord
+    article: ArticleRecord | None
+    similarity: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The match as ``search --json`` and ``similar --json`` print it."""
+        claim, article = self.claim, self.article
+        return {
+            "id": claim.id,
+            "similarity": round(self.similarity, 1),
+            "status": claim.status,
+            "claim": claim.claim or claim.text,
+            "text": claim.text,
+            "speaker": claim.speaker.name if claim.speaker else None,
+            "article": {
+                "id": claim.article,
+                "title": article.title if article else None,
+                "source": article.source if article else None,
+                "published": article.published if article else None,
+            },
+        }
+
+
+@dataclass(frozen=True)
 class Summary:
     """Counts over the whole database."""
 
