@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
 
 import pytest
 from rich.console import Console
 
 from claimtrack import Article, Claim, Contradiction, Speaker, hookimpl
 from claimtrack.report import contradictions_panel
+from claimtrack.store import ContradictionRecord, Side
 from claimtrack.testing import run_plugins
 from claimtrack_plugins import contradictions, sentences
 
@@ -120,15 +120,17 @@ def test_one_figure_given_many_values_is_a_series_not_a_conflict() -> None:
 def test_report_shows_disagreements_apart_after_self_contradictions() -> None:
     text = "A said one. B said two. C said three. D said four."
 
-    def record(kind: str, ident: str, a: tuple[int, int], b: tuple[int, int]) -> dict[str, Any]:
-        return {
-            "id": ident,
-            "kind": kind,
-            "claims": [f"{ident}-a", f"{ident}-b"],
-            "a": {"start": a[0], "end": a[1]},
-            "b": {"start": b[0], "end": b[1]},
-            "explanation": f"{kind} explained",
-        }
+    def record(
+        kind: str, ident: str, a: tuple[int, int], b: tuple[int, int]
+    ) -> ContradictionRecord:
+        return ContradictionRecord(
+            id=ident,
+            claims=(f"{ident}-a", f"{ident}-b"),
+            a=Side(*a),
+            b=Side(*b),
+            kind=kind,
+            explanation=f"{kind} explained",
+        )
 
     records = [
         record("disagreement", "d1sagree", (0, 11), (12, 23)),
