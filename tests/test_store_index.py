@@ -6,6 +6,7 @@ import json
 import random
 import shutil
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +175,10 @@ def test_rescans_keep_the_match_index_in_step(tmp_path: Path) -> None:
 
 
 def test_common_words_and_many_copies_still_find_the_best_matches(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rng = random.Random(3)
-    store = open_store(tmp_path / "db")
+    store = open_store(desk)
     common = "The ministry said the budget deficit rose by percent"
     filler = [
         article([f"{common} {rng.randint(2, 99)} in {word(rng)} {word(rng)}." for _ in range(10)],
@@ -202,12 +203,12 @@ def test_common_words_and_many_copies_still_find_the_best_matches(
 
 
 def test_dashboard_lists_the_oldest_pending_claims_best_first_across_articles(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    desk: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = iter(f"2024-01-{day:02d}T10:00:00+00:00" for day in range(1, 29))
     monkeypatch.setattr(documents, "now", lambda: next(clock))
     rng = random.Random(5)
-    store = open_store(tmp_path / "db")
+    store = open_store(desk)
     for n in range(6):
         sentences = [f"The {word(rng)} {word(rng)} rose {n + 2} percent." for _ in range(3)]
         store.save_scans([article(sentences, f"Report {n}")])
@@ -221,3 +222,95 @@ def test_dashboard_lists_the_oldest_pending_claims_best_first_across_articles(
     )
     assert [c.id for c in overview.awaiting] == [c.id for c in pending[:4]]
     assert overview.awaiting_total == len(pending)
+
+
+class ListMatcher(matching.WordMatcher):
+    """A word index kept in a list of (claim id, form)."""
+
+    def __init__(self, forms: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.forms = forms
+
+    def _read_counts(self, terms: list[str]) -> dict[str, int]:
+        return {t: sum(t in form.split() for _, form in self.forms) for t in terms}
+
+    def _forms_holding(self, terms: list[str]) -> list[tuple[str, int]]:
+        held = Counter(form for _, form in self.forms if set(terms) & set(form.split()))
+        return list(held.items())
+
+    def _best_claims(
+        self, asked: list[matching.Asked], wanted: int
+    ) -> list[tuple[int, dict[str, Any]]]:
+        best: dict[tuple[int, str], tuple[float, int]] = {}
+        for query, form, share, count in asked:
+            for claim in (c for c, f in self.forms if f == form):
+                best[query, claim] = max(best.get((query, claim), (0.0, 0)), (share, count))
+        ranked = sorted(best, key=lambda k: (k[0], -best[k][0], -best[k][1], k[1]))
+        places = Counter[int]()
+        found = []
+        for query, claim in ranked:
+            places[query] += 1
+            if places[query] <= wanted:
+                found.append((query, {"id": claim}))
+        return found
+
+
+def chosen_ids(matcher: ListMatcher, lookup: Any, wanted: int) -> list[str]:
+    """The candidates ``find`` would score for one query, by id."""
+    matcher._counts_of(lookup.all_terms)
+    rare = sorted(matcher._rare(lookup))
+    found = matching._Forms.of(matcher._forms_holding(rare), lookup.all_terms)
+    [chosen] = matcher._candidates([lookup], found, wanted)
+    return sorted(item["id"] for item in chosen)
+
+
+def test_reading_the_best_forms_chooses_the_claims_reading_all_would() -> None:
+    rng = random.Random(11)
+    for _ in range(60):
+        vocabulary = [f"w{n}" for n in range(rng.choice((6, 10, 14)))]
+        texts = [" ".join(rng.sample(vocabulary, rng.randint(3, 6))) for _ in range(25)]
+        forms = []
+        for n in range(rng.randint(50, 400)):
+            claim = f"{n:04x}"
+            whole = rng.choice(texts).split()  # many claims share a text, as repeats do
+            if rng.random() < 0.5:
+                whole = rng.sample(vocabulary, len(whole))  # or have their own
+            clauses = [rng.sample(whole, 3) for _ in range(rng.randint(0, 3))]
+            said = dict.fromkeys(" ".join(words) for words in [whole, *clauses])
+            forms += [(claim, text) for text in said]
+        query = " ".join(rng.sample(vocabulary, rng.randint(3, len(vocabulary) - 2)))
+        lookup = matching._Lookup([query])
+        wanted = rng.choice((5, 20, 60))
+        chosen = chosen_ids(ListMatcher(forms), lookup, wanted)
+        assert chosen == every_claim_ranked(lookup, forms, wanted)
+
+
+def test_a_claim_whose_forms_all_rank_first_counts_once() -> None:
+    forms = [
+        ("a", "w0 w1 w2 w3 w4"),
+        ("a", "w0 w1 w2 w3"),
+        ("a", "w0 w1 w2"),
+        ("a", "w2 w3 w4"),
+        ("b", "w1 w2 w3 x"),
+        ("c", "w2 w3 w4 x y"),
+    ]
+    lookup = matching._Lookup(["w0 w1 w2 w3 w4"])
+    assert chosen_ids(ListMatcher(forms), lookup, 2) == every_claim_ranked(lookup, forms, 2)
+    assert every_claim_ranked(lookup, forms, 2) == ["a", "b"]
+
+
+def every_claim_ranked(lookup: Any, forms: list[tuple[str, str]], wanted: int) -> list[str]:
+    """The claims sharing enough words with the query, ranked from all their forms (as
+    matching did before it read the best forms only): all, or the ``wanted`` best."""
+    query = lookup.terms[0]
+    need = min(matching.MIN_SHARED, len(query))
+    best: dict[str, tuple[float, int]] = {}
+    for claim, form in forms:
+        words = set(form.split())
+        count = len(query & words)
+        rank = (count / min(len(query), len(words)), count)
+        if count >= need and rank > best.get(claim, (0.0, 0)):
+            best[claim] = rank
+    if len(best) <= wanted:
+        return sorted(best)
+    return sorted(sorted(best, key=lambda c: (-best[c][0], -best[c][1], c))[:wanted])

@@ -18,7 +18,6 @@ is found in a longer sentence. Nothing here reads the articles.
 from __future__ import annotations
 
 import functools
-import heapq
 import itertools
 import re
 from collections import Counter
@@ -194,33 +193,52 @@ class _Lookup:
 
 @dataclass
 class _Forms:
-    """Stored forms read in one lookup: their words and claims, and the forms holding a word."""
+    """Distinct stored forms read in one lookup: their words, how many claims have each, and the
+    forms holding a word."""
 
+    text: list[str] = field(default_factory=list)
     words: list[frozenset[str]] = field(default_factory=list)
-    claims: list[list[str]] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
     holding: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, rows: Iterable[tuple[str, str]], words: set[str]) -> _Forms:
-        """Forms read as (form, spaced claim ids), each split once; which hold ``words``."""
+    def of(cls, rows: Iterable[tuple[str, int]], words: set[str]) -> _Forms:
+        """Forms read as (form, how many claims have it), each split once; which hold ``words``."""
         forms = cls()
-        for number, (form, claims) in enumerate(rows):
+        for number, (form, size) in enumerate(rows):
             held = frozenset(form.split())
+            forms.text.append(form)
             forms.words.append(held)
-            forms.claims.append(claims.split())
+            forms.sizes.append(size)
             for word in held & words:
                 forms.holding.setdefault(word, []).append(number)
         return forms
+
+
+#: A rank: the share of the shorter text a form has in common with the query, and how many words.
+_Rank = tuple[float, int]
+#: A form asked for: the query's number in its batch, the form, and the form's rank (share, count).
+Asked = tuple[int, str, float, int]
+#: Given ``asked(query, form, share, n)``, each query's claims having a form asked for it, as
+#: ``ranked(query, claim, place)``: a claim ranks as its best such form, ties by the smallest id
+#: (SQL both backends run: ``{forms}`` joins their table of forms as ``f(claim, …)`` to
+#: ``a``; ``{by_id}`` orders claim ids byte by byte).
+BEST_CLAIMS = (
+    "held AS (SELECT a.query, f.claim, a.share, a.n, row_number() OVER (PARTITION BY a.query,"
+    " f.claim ORDER BY a.share DESC, a.n DESC) AS best FROM asked a JOIN {forms}),"
+    " ranked AS (SELECT query, claim, row_number() OVER (PARTITION BY query ORDER BY share DESC,"
+    " n DESC, {by_id}) AS place FROM held WHERE best = 1)"
+)
 
 
 @dataclass
 class WordMatcher:
     """Finding indexed claims alike to a text, over any backend's word index.
 
-    A backend reads its index through ``_read_count``, ``_forms_holding`` and ``_rows``. How
-    many forms hold each word is read once per matcher (once it is not 0): the counts only
-    choose which of a query's words to look up (any choice finds every match), so a count that
-    a batch makes stale costs time, never a match.
+    A backend reads its index through ``_read_counts``, ``_forms_holding`` and
+    ``_best_claims``. How many forms hold each word (the desk's vocabulary) is read once per
+    matcher (once it is not 0): the counts only choose which of a query's words to look up (any
+    choice finds every match), so a count that a batch makes stale costs time, never a match.
     """
 
     _counts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
@@ -242,8 +260,9 @@ class WordMatcher:
         limit: int = 20,
         exclude_article: str | None = None,
     ) -> list[list[tuple[dict[str, Any], float]]]:
-        """``find`` for each of ``texts``, with one full-text lookup and one read of rows for
-        each ``BATCH`` of them (a scanned article's claims are matched together)."""
+        """``find`` for each of ``texts``, with one read of the vocabulary, one full-text lookup
+        and (mostly) one read of the best claims for each ``BATCH`` of them (a scanned
+        article's claims are matched together)."""
         if len(texts) > BATCH:
             return [
                 found
@@ -254,20 +273,22 @@ class WordMatcher:
             ]
         lookups = [_Lookup(keys(text)) for text in texts]
         wanted = max(CANDIDATES, PER_RESULT * limit)
+        all_terms = set().union(*(q.all_terms for q in lookups))
+        self._counts_of(all_terms)
         rare = sorted(set().union(*(self._rare(q) for q in lookups)))
-        held = self._forms_holding(rare) if rare else []
-        forms = _Forms.of(held, set().union(*(q.all_terms for q in lookups)))
-        chosen = [self._candidates(q, forms, wanted) for q in lookups]
-        ids = sorted(set().union(*chosen))
-        rows = {item["id"]: item for item in (self._rows(ids) if ids else [])}
+        forms = _Forms.of(self._forms_holding(rare) if rare else [], all_terms)
+        chosen = self._candidates(lookups, forms, wanted)
         results = []
-        for lookup, claim_ids in zip(lookups, chosen, strict=True):
+        for lookup, items in zip(lookups, chosen, strict=True):
             found = []
-            for claim_id in claim_ids:
-                item = rows.get(claim_id)
-                if item is None or item["article"] == exclude_article:
+            scores: dict[tuple[str, tuple[str, ...]], float] = {}  # a claim repeated word for word
+            for item in items:
+                if item["article"] == exclude_article:
                     continue
-                value = _score(lookup.queries, item, threshold)
+                said = (item["norm"], tuple(item.get("clauses", ())))
+                if said not in scores:
+                    scores[said] = _score(lookup.queries, item, threshold)
+                value = scores[said]
                 if value:
                     found.append((item, float(value)))
             found.sort(key=lambda pair: (-pair[1], pair[0]["seen"] or "", pair[0]["id"]))
@@ -278,7 +299,7 @@ class WordMatcher:
         """The words to look a query up by: of each of its forms, the ``len(words) - need + 1``
         rarest (a form sharing ``need`` words with it holds one of them), none when the one word
         every match must hold is in no stored form."""
-        counts = {term: self._count(term) for term in set().union(*lookup.terms)}
+        counts = self._counts_of(set().union(*lookup.terms))
         looked_up: set[str] = set()
         for words in lookup.terms:
             need = min(MIN_SHARED, len(words))
@@ -290,63 +311,108 @@ class WordMatcher:
         lookup.rare = looked_up
         return looked_up
 
-    def _candidates(self, lookup: _Lookup, forms: _Forms, wanted: int) -> list[str]:
-        """The claims sharing enough words with the query: all, or the ``wanted`` sharing most.
+    def _candidates(
+        self, lookups: list[_Lookup], forms: _Forms, wanted: int
+    ) -> list[list[dict[str, Any]]]:
+        """For each query, the index rows of the claims sharing enough words with it: all, or
+        the ``wanted`` sharing most (ties: the smallest ids).
 
-        A claim qualifies when one of its forms shares ``need`` words with one of the query's
-        forms; its rank is the largest share of the shorter text that one of its forms has in
-        common with one of the query's, so a form wholly inside the other (a score of 100) ranks
-        first. The forms read are those holding one of the query's rare words (``_rare``), which
-        every qualifying form does; only those sharing enough of the query's words are tested.
+        A claim's rank is the best of its forms' (``_ranked``). Only the best forms are asked
+        for: enough of them, whole ties included, to hold ``wanted`` claims, more if forms
+        shared claims. Every claim they have then has its true rank (its best form was asked
+        for), and every claim they do not have ranks below them all.
         """
-        tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in lookup.terms]
+        ranked = [self._ranked(lookup, forms) for lookup in lookups]
+        reach = [0] * len(lookups)
+        target = [4 * wanted] * len(lookups)  # a claim's whole text and its clauses often all match
+        chosen: list[list[dict[str, Any]] | None] = [None if order else [] for order in ranked]
+        while pending := [n for n, found in enumerate(chosen) if found is None]:
+            for n in pending:
+                reach[n] = _reach(ranked[n], forms.sizes, target[n])
+            asked = [
+                (n, forms.text[number], share, count)
+                for n in pending
+                for (share, count), number in ranked[n][: reach[n]]
+            ]
+            best: dict[int, list[dict[str, Any]]] = {n: [] for n in pending}
+            for n, item in self._best_claims(asked, wanted):
+                best[n].append(item)
+            for n in pending:
+                if len(best[n]) >= wanted or reach[n] == len(ranked[n]):
+                    chosen[n] = best[n]
+                else:  # forms shared claims: ask for more forms than these forms' claims reach
+                    read = sum(forms.sizes[number] for _, number in ranked[n][: reach[n]])
+                    target[n] = read + wanted - len(best[n])
+        return [found or [] for found in chosen]
+
+    def _ranked(self, lookup: _Lookup, forms: _Forms) -> list[tuple[_Rank, int]]:
+        """The forms sharing enough words with the query, best first, with their rank.
+
+        A form qualifies when it shares ``need`` words with one of the query's forms; its rank
+        is the largest share of the shorter text it has in common with one of them, so a form
+        wholly inside the other (a score of 100) ranks first. The forms read are those holding
+        one of the query's rare words (``_rare``), which every qualifying form does; only those
+        sharing enough of the query's words are tested.
+        """
         if not lookup.rare:
             return []
+        tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in lookup.terms]
         least = min(need for _, need, _ in tests)
         shared = Counter(
             itertools.chain.from_iterable(forms.holding.get(w, ()) for w in lookup.all_terms)
         )
-        best: dict[str, tuple[float, int]] = {}
+        found: list[tuple[_Rank, int]] = []
         for number, count in shared.items():
             if count < least:
                 continue
             form_words = forms.words[number]
-            found: tuple[float, int] | None = None
+            rank: _Rank | None = None
             for words, need, size in tests:
                 count = len(words & form_words)
                 share = (count / min(size, len(form_words)), count)
-                if count >= need and (found is None or share > found):
-                    found = share
-            if found is None:
-                continue
-            for claim_id in forms.claims[number]:
-                if found > best.get(claim_id, (0.0, 0)):
-                    best[claim_id] = found
-        if len(best) <= wanted:
-            return sorted(best)
-        ranked = heapq.nsmallest(wanted, ((-r, -n, c) for c, (r, n) in best.items()))
-        return [claim_id for _, _, claim_id in ranked]
+                if count >= need and (rank is None or share > rank):
+                    rank = share
+            if rank is not None:
+                found.append((rank, number))
+        found.sort(key=lambda pair: (-pair[0][0], -pair[0][1], pair[1]))
+        return found
 
-    def _count(self, term: str) -> int:
-        """How many indexed forms hold ``term`` (read once per matcher, once it is not 0)."""
-        if term in self._counts:
-            return self._counts[term]
-        count = self._read_count(term)
-        if count:  # a word in no claim yet may be in the next one this session stores
-            self._counts[term] = count
-        return count
+    def _counts_of(self, terms: set[str]) -> dict[str, int]:
+        """How many indexed forms hold each of ``terms`` (read once per matcher, once not 0)."""
+        unknown = sorted(terms - self._counts.keys())
+        if unknown:
+            read = self._read_counts(unknown)
+            # A word in no claim yet may be in the next one this session stores.
+            self._counts.update((term, count) for term, count in read.items() if count)
+        return {term: self._counts.get(term, 0) for term in terms}
 
-    def _read_count(self, term: str) -> int:
-        """How many indexed forms hold ``term``."""
+    def _read_counts(self, terms: list[str]) -> dict[str, int]:
+        """How many indexed forms hold each of ``terms`` (the desk's vocabulary)."""
         raise NotImplementedError
 
-    def _forms_holding(self, terms: list[str]) -> list[tuple[str, str]]:
-        """Each distinct indexed form holding one of ``terms``, with its claims' ids (spaced)."""
+    def _forms_holding(self, terms: list[str]) -> list[tuple[str, int]]:
+        """Each distinct indexed form holding one of ``terms``, with how many claims have it."""
         raise NotImplementedError
 
-    def _rows(self, claim_ids: list[str]) -> list[dict[str, Any]]:
-        """The index rows of some claims, in one read."""
+    def _best_claims(self, asked: list[Asked], wanted: int) -> list[tuple[int, dict[str, Any]]]:
+        """For each query, the index rows of the ``wanted`` best claims having one of the forms
+        asked for it, as (query, row) pairs: a claim ranks as the best of those forms (share,
+        then count), ties by the smallest id."""
         raise NotImplementedError
+
+
+def _reach(order: list[tuple[_Rank, int]], sizes: list[int], target: int) -> int:
+    """How many of the ranked forms ``order`` to read claims of: the fewest whose claims add up
+    to ``target``, and the rest of the last one's tie."""
+    total = 0
+    for at, (rank, number) in enumerate(order):
+        total += sizes[number]
+        if total >= target:
+            end = at + 1
+            while end < len(order) and order[end][0] == rank:
+                end += 1
+            return end
+    return len(order)
 
 
 @dataclass
@@ -398,26 +464,33 @@ class MatchIndex(WordMatcher):
         )
         return Counter(dict(found))
 
-    def _rows(self, claim_ids: list[str]) -> list[dict[str, Any]]:
-        """The rows of some claims, in one read."""
-        marks = ",".join("?" * len(claim_ids))
-        found = self.session.all(
-            f"SELECT {_ROW} FROM match_rows WHERE claim IN ({marks})", (*claim_ids,)
-        )
-        return [_row_of(row) for row in found]
+    def _read_counts(self, terms: list[str]) -> dict[str, int]:
+        """How many indexed forms hold each of ``terms`` (FTS5's own vocabulary)."""
+        counts = {}
+        for term in terms:
+            found = self.session.one("SELECT doc FROM match_vocab WHERE term = ?", (term,))
+            counts[term] = int(found[0]) if found else 0
+        return counts
 
-    def _read_count(self, term: str) -> int:
-        """How many indexed forms hold ``term``."""
-        found = self.session.one("SELECT doc FROM match_vocab WHERE term = ?", (term,))
-        return int(found[0]) if found else 0
-
-    def _forms_holding(self, terms: list[str]) -> list[tuple[str, str]]:
-        """Each distinct form holding one of ``terms``, with the claims that have it."""
+    def _forms_holding(self, terms: list[str]) -> list[tuple[str, int]]:
+        """Each distinct form holding one of ``terms``, with how many claims have it."""
         return self.session.all(
-            "SELECT f.form, group_concat(f.claim, ' ') FROM match_fts JOIN match_forms f"
+            "SELECT f.form, count(*) FROM match_fts JOIN match_forms f"
             " ON f.id = match_fts.rowid WHERE match_fts MATCH ? GROUP BY f.form",
             (" OR ".join(f'"{term}"' for term in terms),),
         )
+
+    def _best_claims(self, asked: list[Asked], wanted: int) -> list[tuple[int, dict[str, Any]]]:
+        """For each query, the rows of the ``wanted`` best claims having a form asked for it."""
+        found = self.session.all(
+            "WITH asked(query, form, share, n) AS (SELECT value ->> 0, value ->> 1,"
+            " value ->> 2, value ->> 3 FROM json_each(?)),"
+            f" {BEST_CLAIMS.format(forms='match_forms f ON f.form = a.form', by_id='claim')}"
+            f" SELECT r.query, m.{_ROW.replace(', ', ', m.')} FROM ranked r"
+            " JOIN match_rows m ON m.claim = r.claim WHERE r.place <= ?",
+            (orjson.dumps(asked).decode(), wanted),
+        )
+        return [(int(r[0]), _row_of(r[1:])) for r in found]
 
     def _put(self, item: dict[str, Any]) -> None:
         claim_id = item["id"]

@@ -21,7 +21,7 @@ from claimtrack.store.pg_rows import (
     claim_values,
     jsonb,
 )
-from claimtrack.store.pg_scans import ARTICLE_COLUMNS, contradiction_docs
+from claimtrack.store.pg_scans import ARTICLE_COLUMNS, SCAN_LOCK, contradiction_docs
 from claimtrack.store.records import (
     ArticleRecord,
     Change,
@@ -62,6 +62,7 @@ def load(
     replace: bool,
 ) -> None:
     """Write whole articles and history entries (oldest first) in one transaction."""
+    tx.run("SELECT pg_advisory_xact_lock(%s)", (SCAN_LOCK,))  # it changes the match index
     if replace:
         tx.run("DELETE FROM articles")  # claims, notes, evidence, ... cascade
         tx.run("DELETE FROM history")

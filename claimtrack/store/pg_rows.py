@@ -14,7 +14,7 @@ from typing import Any
 from claimtrack.errors import StoreError
 from claimtrack.store.contradictions import about_contradiction
 from claimtrack.store.documents import MIN_PREFIX, change_entry
-from claimtrack.store.matching import WordMatcher, _term, row
+from claimtrack.store.matching import BEST_CLAIMS, Asked, WordMatcher, _term, row
 from claimtrack.store.records import Summary
 
 #: The claim columns, in the order ``claim_values`` gives them.
@@ -285,14 +285,16 @@ def catalog(tx: Tx, article: str | None = None) -> list[dict[str, Any]]:
 
 def summary(tx: Tx) -> Summary:
     """Counts of live claims by status and type (most first), and of articles, in two reads
-    that never list the articles."""
+    that never list the claims: the counts are ``claim_tally``'s, which triggers keep in step
+    with every change to ``claims``."""
     statuses: Counter[str] = Counter()
     types: Counter[str] = Counter()
     for r in tx.all(
-        "SELECT status, type, count(*) AS n FROM claims WHERE NOT removed GROUP BY status, type"
+        "SELECT status, type, sum(claims) AS n FROM claim_tally GROUP BY status, type"
+        " HAVING sum(claims) > 0"
     ):
-        statuses[r["status"]] += r["n"]
-        types[r["type"]] += r["n"]
+        statuses[r["status"]] += int(r["n"])
+        types[r["type"]] += int(r["n"])
     found = tx.one("SELECT count(*) AS n FROM articles")
     return Summary(
         articles=int(found["n"]) if found else 0,
@@ -372,32 +374,44 @@ def history(
 # -- matching ----------------------------------------------------------------------------------
 
 
+_BEST_CLAIMS = BEST_CLAIMS.format(
+    forms="claim_forms f ON f.form_key = md5(a.form)", by_id='claim COLLATE "C"'
+)
+
+
 class ServerMatchIndex(WordMatcher):
-    """The match index of the team desk: ``claim_forms``, searched with PostgreSQL full-text
-    search (each form's words as a ``tsvector`` under a GIN index), and the claims' rows."""
+    """The match index of the team desk: each claim's forms in ``claim_forms``; triggers keep
+    the distinct forms (``form_words``, their words under a GIN index, searched with
+    PostgreSQL's full-text search) and the desk's vocabulary (``claim_vocab``) in step."""
 
     def __init__(self, tx: Tx) -> None:
         super().__init__()
         self.tx = tx
 
     def add(self, docs: Iterable[dict[str, Any]]) -> None:
-        """Index the forms of new (or edited) claims, replacing any they had."""
-        rows = []
+        """Index the forms of new (or edited) claims, replacing any they had (one statement
+        each way, so the triggers run once)."""
+        indexed, claims, forms = [], [], []
         for doc in docs:
             item = row(doc)
-            self.drop([item["id"]])
+            indexed.append(item["id"])
             for form in (item["norm"], *item["clauses"]):
                 terms = [_term(w) for w in form.split()]
                 if any(terms):
-                    rows.append((item["id"], " ".join(terms), [t for t in terms if t]))
-        self.tx.many(
-            "INSERT INTO claim_forms(claim, form, words) VALUES (%s, %s, array_to_tsvector(%s))",
-            rows,
-        )
+                    claims.append(item["id"])
+                    forms.append(" ".join(terms))
+        self.drop(indexed)
+        if claims:
+            self.tx.run(
+                "INSERT INTO claim_forms(claim, form) SELECT * FROM unnest(%s::text[], %s::text[])",
+                (claims, forms),
+            )
 
     def drop(self, claim_ids: Iterable[str]) -> None:
         """Forget the forms of claims no longer in their article."""
-        self.tx.run("DELETE FROM claim_forms WHERE claim = ANY(%s)", (list(set(claim_ids)),))
+        wanted = sorted(set(claim_ids))
+        if wanted:
+            self.tx.run("DELETE FROM claim_forms WHERE claim = ANY(%s)", (wanted,))
 
     def speakers(self, statuses: Iterable[str]) -> Counter[str]:
         """Live claims per speaker among claims with one of ``statuses``."""
@@ -409,39 +423,43 @@ class ServerMatchIndex(WordMatcher):
         )
         return Counter({r["speaker_name"]: r["n"] for r in found})
 
-    def _read_count(self, term: str) -> int:
-        found = self.tx.one(
-            "SELECT count(*) AS n FROM claim_forms WHERE words @@ %s::tsquery", (_lexeme(term),)
-        )
-        return int(found["n"]) if found else 0
+    def _read_counts(self, terms: list[str]) -> dict[str, int]:
+        found = self.tx.all("SELECT term, forms FROM claim_vocab WHERE term = ANY(%s)", (terms,))
+        return {r["term"]: int(r["forms"]) for r in found}
 
-    def _forms_holding(self, terms: list[str]) -> list[tuple[str, str]]:
+    def _forms_holding(self, terms: list[str]) -> list[tuple[str, int]]:
         query = " | ".join(_lexeme(term) for term in terms)
         return [
-            (r["form"], r["claims"])
+            (r["form"], int(r["claims"]))
             for r in self.tx.all(
-                "SELECT form, string_agg(claim, ' ') AS claims FROM claim_forms"
-                " WHERE words @@ %s::tsquery GROUP BY form",
-                (query,),
+                "SELECT form, claims FROM form_words WHERE words @@ %s::tsquery", (query,)
             )
         ]
 
-    def _rows(self, claim_ids: list[str]) -> list[dict[str, Any]]:
+    def _best_claims(self, asked: list[Asked], wanted: int) -> list[tuple[int, dict[str, Any]]]:
+        queries, forms, shares, counts = (list(column) for column in zip(*asked, strict=True))
         return [
-            {
-                "id": r["id"],
-                "article": r["article"],
-                "norm": r["norm"],
-                "clauses": r["clauses"],
-                "status": r["status"],
-                "speaker": r["speaker_name"],
-                "type": r["type"],
-                "seen": r["first_seen"],
-            }
+            (
+                r["query"],
+                {
+                    "id": r["id"],
+                    "article": r["article"],
+                    "norm": r["norm"],
+                    "clauses": r["clauses"],
+                    "status": r["status"],
+                    "speaker": r["speaker_name"],
+                    "type": r["type"],
+                    "seen": r["first_seen"],
+                },
+            )
             for r in self.tx.all(
-                "SELECT id, article, norm, clauses, status, speaker_name, type, first_seen"
-                " FROM claims WHERE id = ANY(%s) AND NOT removed",
-                (claim_ids,),
+                "WITH asked AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::float8[],"
+                " %s::int[]) AS a(query, form, share, n)),"
+                f" {_BEST_CLAIMS}"
+                " SELECT r.query, c.id, c.article, c.norm, c.clauses, c.status, c.speaker_name,"
+                " c.type, c.first_seen FROM ranked r JOIN claims c ON c.id = r.claim"
+                " WHERE r.place <= %s AND NOT c.removed",
+                (queries, forms, shares, counts, wanted),
             )
         ]
 

@@ -2,8 +2,10 @@
 
 Scans from several machines are serialised by one transaction-scoped advisory lock, so two
 machines storing the same article at once store it once: ids are deterministic, and the second
-finds the first's rows. A batch is one transaction: a scan killed before it commits leaves
-nothing of that batch.
+finds the first's rows. Everything else that changes the match index (removing an article,
+``db reindex``, ``db copy``) takes the same lock, so the word counts its triggers keep are
+changed by one transaction at a time. A batch is one transaction: a scan killed before it
+commits leaves nothing of that batch.
 """
 
 from __future__ import annotations

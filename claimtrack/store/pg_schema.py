@@ -5,8 +5,8 @@ Tables (every id is a deterministic key, so two machines storing the same articl
 - ``schema_version``: one row per applied migration (``claimtrack db upgrade`` applies the rest);
 - ``articles``: one row per article, with its text, in the order first stored (``seq``);
 - ``claims``: one row per claim, with its verdict (``status``) and the normalised forms the
-  matching reads (``norm``, ``clauses``); ``claim_forms`` holds each form's words as a
-  ``tsvector`` under a GIN index (PostgreSQL's full-text search finds the candidates);
+  matching reads (``norm``, ``clauses``); ``claim_forms`` holds each live claim's forms, their
+  words spaced (until migration 3, also as a GIN-indexed ``tsvector``);
 - ``claim_links``: a claim of another article that a claim repeats (both ways);
 - ``notes`` and ``evidence``: attached to a claim, in the order attached;
 - ``history``: every change, append-only (``seq`` orders it), with author and from-status;
@@ -15,17 +15,29 @@ Tables (every id is a deterministic key, so two machines storing the same articl
 - ``feed_items``: the feed items ``watch`` has scanned.
 
 Migration 2 adds the indexes that keep the dashboard's waiting claims and the counts by status
-and type cheap on a large desk.
+and type cheap on a large desk. Migration 3 adds what triggers keep in step with every change, in
+the same transaction, so that matching and the counts read few rows however many claims repeat:
+
+- ``claim_vocab``: the desk's vocabulary, how many forms in ``claim_forms`` hold each word (the
+  embedded desk's ``match_vocab``; matching looks a text up by its rarest words);
+- ``form_words``: each distinct form once, with its words as a ``tsvector`` under a GIN index and
+  how many claims have it (full-text search finds distinct forms, then the claims of the best);
+- ``claim_tally``: live claims by status and type, in a few slots (chosen by the server process)
+  so that people marking claims at once seldom wait on the same counter row.
 """
 
 from __future__ import annotations
 
 #: The newest migration this claimtrack knows.
-SCHEMA = 2
+SCHEMA = 3
 
 #: The order the dashboard reads waiting claims in: oldest first, most check-worthy first.
 WAITING_ORDER = '(COALESCE(first_seen, \'\') COLLATE "C"), score DESC, (id COLLATE "C")'
 WAITING_INDEX = f"CREATE INDEX claims_waiting ON claims({WAITING_ORDER}) WHERE NOT removed"
+#: A form's words as a ``tsvector``: the form holds them spaced, as the full-text index takes them.
+FORM_WORDS = "array_to_tsvector(array_remove(string_to_array(form, ' '), ''))"
+#: The ``claim_tally`` slot a change counts in: the server process's, one of a few.
+TALLY_SLOT = "mod(pg_backend_pid(), 16)"
 
 #: Migrations by the version they bring the database to: each a list of statements.
 MIGRATIONS: dict[int, list[str]] = {
@@ -88,5 +100,91 @@ MIGRATIONS: dict[int, list[str]] = {
         WAITING_INDEX,
         "CREATE INDEX claims_counts ON claims(status, type) WHERE NOT removed",
         "DROP INDEX claims_status",
+    ],
+    3: [
+        # Nothing changes the claims or their forms while their counts are taken.
+        "LOCK TABLE claims, claim_forms IN SHARE ROW EXCLUSIVE MODE",
+        "CREATE TABLE claim_vocab(term TEXT PRIMARY KEY, forms BIGINT NOT NULL CHECK (forms >= 0))",
+        "CREATE TABLE form_words(form TEXT NOT NULL, words TSVECTOR NOT NULL,"
+        " claims BIGINT NOT NULL CHECK (claims >= 0))",
+        # md5: a form may be longer than a B-tree entry can be.
+        "CREATE UNIQUE INDEX form_words_form ON form_words(md5(form))",
+        "CREATE INDEX form_words_words ON form_words USING GIN(words)",
+        # A form's claims are read from the index alone (a form's key: its md5, as above).
+        "ALTER TABLE claim_forms ADD COLUMN form_key TEXT GENERATED ALWAYS AS (md5(form)) STORED",
+        "CREATE INDEX claim_forms_form ON claim_forms(form_key, claim)",
+        "INSERT INTO claim_vocab(term, forms) SELECT term, count(*) FROM claim_forms,"
+        " unnest(tsvector_to_array(words)) AS term GROUP BY term",
+        f"INSERT INTO form_words(form, words, claims) SELECT form, {FORM_WORDS}, count(*)"
+        " FROM claim_forms GROUP BY form",
+        "DROP INDEX claim_forms_words",
+        "ALTER TABLE claim_forms DROP COLUMN words",
+        f"""CREATE FUNCTION claim_forms_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO form_words(form, words, claims)
+                SELECT form, {FORM_WORDS}, count(*) FROM added GROUP BY form ORDER BY md5(form)
+                ON CONFLICT ((md5(form))) DO UPDATE
+                SET claims = form_words.claims + excluded.claims;
+                INSERT INTO claim_vocab(term, forms)
+                SELECT term, count(*) FROM (SELECT DISTINCT id, term FROM added,
+                    unnest(string_to_array(form, ' ')) AS term WHERE term <> '') AS held
+                GROUP BY term ORDER BY term
+                ON CONFLICT (term) DO UPDATE SET forms = claim_vocab.forms + excluded.forms;
+            ELSE
+                UPDATE form_words f SET claims = f.claims - d.n
+                FROM (SELECT form, count(*) AS n FROM dropped GROUP BY form) AS d
+                WHERE md5(f.form) = md5(d.form);
+                DELETE FROM form_words
+                WHERE claims = 0 AND md5(form) IN (SELECT md5(form) FROM dropped);
+                UPDATE claim_vocab v SET forms = v.forms - d.n
+                FROM (SELECT term, count(*) AS n FROM (SELECT DISTINCT id, term FROM dropped,
+                    unnest(string_to_array(form, ' ')) AS term WHERE term <> '') AS held
+                    GROUP BY term) AS d
+                WHERE v.term = d.term;
+                DELETE FROM claim_vocab WHERE forms = 0 AND term IN (SELECT term FROM dropped,
+                    unnest(string_to_array(form, ' ')) AS term);
+            END IF;
+            RETURN NULL;
+        END $$""",
+        "CREATE TRIGGER claim_forms_added AFTER INSERT ON claim_forms REFERENCING NEW TABLE AS"
+        " added FOR EACH STATEMENT EXECUTE FUNCTION claim_forms_changed()",
+        "CREATE TRIGGER claim_forms_dropped AFTER DELETE ON claim_forms REFERENCING OLD TABLE AS"
+        " dropped FOR EACH STATEMENT EXECUTE FUNCTION claim_forms_changed()",
+        "CREATE TABLE claim_tally(slot INTEGER NOT NULL, status TEXT NOT NULL, type TEXT NOT NULL,"
+        " claims BIGINT NOT NULL, PRIMARY KEY (slot, status, type))",
+        "INSERT INTO claim_tally(slot, status, type, claims) SELECT 0, status, type, count(*)"
+        " FROM claims WHERE NOT removed GROUP BY status, type",
+        f"""CREATE FUNCTION claims_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO claim_tally(slot, status, type, claims)
+                SELECT {TALLY_SLOT}, status, type, count(*) FROM added WHERE NOT removed
+                GROUP BY status, type ORDER BY status, type
+                ON CONFLICT (slot, status, type) DO UPDATE
+                SET claims = claim_tally.claims + excluded.claims;
+            ELSIF TG_OP = 'DELETE' THEN
+                INSERT INTO claim_tally(slot, status, type, claims)
+                SELECT {TALLY_SLOT}, status, type, -count(*) FROM dropped WHERE NOT removed
+                GROUP BY status, type ORDER BY status, type
+                ON CONFLICT (slot, status, type) DO UPDATE
+                SET claims = claim_tally.claims + excluded.claims;
+            ELSE
+                INSERT INTO claim_tally(slot, status, type, claims)
+                SELECT {TALLY_SLOT}, status, type, sum(n) FROM (
+                    SELECT status, type, 1 AS n FROM added WHERE NOT removed
+                    UNION ALL SELECT status, type, -1 FROM dropped WHERE NOT removed) AS d
+                GROUP BY status, type HAVING sum(n) <> 0 ORDER BY status, type
+                ON CONFLICT (slot, status, type) DO UPDATE
+                SET claims = claim_tally.claims + excluded.claims;
+            END IF;
+            RETURN NULL;
+        END $$""",
+        "CREATE TRIGGER claims_added AFTER INSERT ON claims REFERENCING NEW TABLE AS added"
+        " FOR EACH STATEMENT EXECUTE FUNCTION claims_counted()",
+        "CREATE TRIGGER claims_dropped AFTER DELETE ON claims REFERENCING OLD TABLE AS dropped"
+        " FOR EACH STATEMENT EXECUTE FUNCTION claims_counted()",
+        "CREATE TRIGGER claims_changed AFTER UPDATE ON claims REFERENCING OLD TABLE AS dropped"
+        " NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION claims_counted()",
     ],
 }

@@ -31,7 +31,7 @@ from claimtrack.store.pg_rows import (
     resolve,
     resolve_article,
 )
-from claimtrack.store.pg_scans import contradiction_docs
+from claimtrack.store.pg_scans import SCAN_LOCK, contradiction_docs
 from claimtrack.store.records import ClaimRecord, Evidence
 from claimtrack.store.verdicts import (
     Declined,
@@ -257,6 +257,7 @@ def decide_contradictions(
 
 def remove_article(tx: Tx, key: str, who: str) -> dict[str, Any]:
     """Remove one article (by id prefix or source); return its catalog entry as it was."""
+    tx.run("SELECT pg_advisory_xact_lock(%s)", (SCAN_LOCK,))  # it changes the match index
     article_id = resolve_article(tx, key)
     tx.run("SELECT id FROM articles WHERE id = %s FOR UPDATE", (article_id,))
     entry = catalog(tx, article_id)[0]

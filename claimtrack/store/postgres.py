@@ -352,7 +352,7 @@ class PostgresStore:
     ) -> list[Match]:
         """Claims in other articles alike to one claim, best first."""
         with self._read() as tx:
-            doc = claim_doc(tx, resolve(tx, prefix)[0])
+            [doc] = claim_docs(tx, "c.id = %s", (resolve(tx, prefix)[0],), attached=False)
             found = ServerMatchIndex(tx).find(
                 doc.get("claim") or doc["text"], threshold, limit, exclude_article=doc["article"]
             )
@@ -390,16 +390,12 @@ class PostgresStore:
                 f" NOT removed AND status = ANY(%s) ORDER BY {WAITING_ORDER} LIMIT %s)",
                 (pending, pending, limit),
             )
-            total = tx.one(
-                "SELECT count(*) AS n FROM claims WHERE NOT removed AND status = ANY(%s)",
-                (pending,),
-            )
         waiting.sort(key=lambda d: (d["first_seen"] or "", -float(d["score"]), d["id"]))
         return Dashboard(
             summary=counts,
             speakers=tuple(speakers.most_common(limit)),
             awaiting=tuple(ClaimRecord.from_json(d) for d in waiting),
-            awaiting_total=int(total["n"]) if total else 0,
+            awaiting_total=sum(counts.statuses.get(status, 0) for status in pending),
             recent=tuple(Change.from_json(e) for e in recent),
         )
 
@@ -532,6 +528,7 @@ class PostgresStore:
         """Rebuild the match index from the stored claims; return the live claims."""
 
         def rebuild(tx: Tx) -> int:
+            tx.run("SELECT pg_advisory_xact_lock(%s)", (pg_scans.SCAN_LOCK,))
             tx.run("DELETE FROM claim_forms")
             live = claim_docs(tx, "NOT c.removed", attached=False)
             ServerMatchIndex(tx).add(live)
