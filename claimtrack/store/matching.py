@@ -426,21 +426,9 @@ class MatchIndex(WordMatcher):
         for doc in docs:
             self._put(row(doc))
 
-    def update(self, claim_id: str, **changes: Any) -> None:
-        """Change the row of one claim (its status, or its text after an edit)."""
-        if "norm" in changes or "clauses" in changes:
-            item = self.get(claim_id)
-            if item is not None:
-                self._put(item | changes)
-        elif "status" in changes:
-            self.session.run(
-                "UPDATE match_rows SET status = ? WHERE claim = ?", (changes["status"], claim_id)
-            )
-
-    def get(self, claim_id: str) -> dict[str, Any] | None:
-        """The row of one claim, if it is indexed."""
-        found = self.session.one(f"SELECT {_ROW} FROM match_rows WHERE claim = ?", (claim_id,))
-        return _row_of(found) if found else None
+    def update(self, claim_id: str, status: str) -> None:
+        """Change the status of one claim's row (an edited claim is indexed again: ``add``)."""
+        self.session.run("UPDATE match_rows SET status = ? WHERE claim = ?", (status, claim_id))
 
     def drop(self, claim_ids: Iterable[str]) -> None:
         """Remove claims that are no longer in their article."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from claimtrack.config import INITIAL_STATUS, Config
+from claimtrack.config import Config
 from claimtrack.contract import scan_json
 from claimtrack.model import ScanResult
 from claimtrack.store import documents
@@ -28,13 +28,10 @@ from claimtrack.store.pg_rows import (
     record_change,
     record_contradiction,
 )
-from claimtrack.store.scans import (
-    _rematch,
-    _rematch_edited,
+from claimtrack.store.scan_plan import (
     article_record,
-    moved_entry,
-    reopening,
-    rescan_entry,
+    plan_contradictions,
+    plan_scan,
     stored_source,
 )
 
@@ -100,65 +97,28 @@ def _save_scan(
         ),
     )
     text_changed = entry is not None and entry["sha256"] != article.sha256
-    remap = _rematch(old, article.text) if text_changed else {}
-    edited = _rematch_edited(old, result.claims, remap) if text_changed else {}
-    remap.update(edited)
     who = current_user()
-
-    stored_ids: dict[str, str] = {}
-    statuses: dict[str, str] = {}
-    kept: set[str] = set()
-    moved: list[dict[str, Any]] = []
-    edits: list[dict[str, Any]] = []
-    new_docs: list[dict[str, Any]] = []
-    for claim in result.claims:
-        span = (claim.start, claim.end)
-        claim_id = remap.get(span, claim.id)
-        stored_ids[claim.id] = claim_id
-        fields = claim.to_json()
-        fields.update(id=claim_id, article=article_id, details=dict(claim.details), removed=False)
-        if claim_id not in old:
-            fields.update(first_seen=stamp, updated=stamp, notes=[], evidence=[], links=[])
-            new_docs.append(fields)
-            statuses[claim_id] = INITIAL_STATUS
-            continue
-        kept.add(claim_id)
-        before = old[claim_id]
-        status = before["status"]
-        if span in edited:
-            record_change(
-                tx,
-                claim_id,
-                article_id,
-                "edited",
-                who,
-                text_before=before["text"],
-                text_after=claim.text,
-            )
-            reopened = _reopen(tx, config, before, claim.text, who)
-            status = INITIAL_STATUS if reopened else status
-            edits.append(
-                {"id": claim_id, "before": before["text"], "after": claim.text}
-                | {"reopened": reopened}
-            )
-        moved.extend(moved_entry(claim_id, before, span, span in edited))
-        statuses[claim_id] = status
-        doc = before | fields | {"status": status}
+    plan = plan_scan(old, result, article_id, text_changed, config, stamp)
+    for claim_id, doc in plan.kept.items():
         tx.run(
             f"UPDATE claims SET ({CLAIM_COLUMNS.removeprefix('id, ')}) ="
             f" ({', '.join(['%s'] * 18)}) WHERE id = %s",
             (*claim_values(doc)[1:], claim_id),
         )
-        if span in edited or before["removed"]:
-            index.add([doc])
-    if text_changed:
-        gone = [cid for cid, doc in old.items() if cid not in kept and not doc["removed"]]
-        tx.run("UPDATE claims SET removed = TRUE, updated = %s WHERE id = ANY(%s)", (stamp, gone))
-        for cid in gone:
-            record_change(tx, cid, article_id, "removed", who, note="text changed")
-        index.drop(gone)
-        rescan = rescan_entry(stamp, article.sha256, new_docs, moved, gone, kept, edits)
-        tx.run("INSERT INTO rescans(article, body) VALUES (%s, %s)", (article_id, jsonb(rescan)))
+    for claim_id, action, fields in plan.changes:
+        record_change(tx, claim_id, article_id, action, who, **fields)
+    if plan.gone:
+        tx.run(
+            "UPDATE claims SET removed = TRUE, updated = %s WHERE id = ANY(%s)",
+            (stamp, plan.gone),
+        )
+        index.drop(plan.gone)
+    index.add(plan.reindexed)
+    if plan.rescan is not None:
+        tx.run(
+            "INSERT INTO rescans(article, body) VALUES (%s, %s)", (article_id, jsonb(plan.rescan))
+        )
+    new_docs = plan.new_docs
     if new_docs:
         links = _link_repeats(index, new_docs, article_id)
         tx.many(
@@ -171,19 +131,8 @@ def _save_scan(
             links,
         )
         index.add(new_docs)
-    save_contradictions(tx, article_id, result, stored_ids, checkers)
-    return scan_json(result, stored_ids, statuses, article_id)
-
-
-def _reopen(tx: Tx, config: Config, before: dict[str, Any], text: str, who: str) -> str | None:
-    """Put an edited claim back to needing review if the edit changed what its verdict rests
-    on; return what changed, or None (see ``scans.reopening``)."""
-    found = reopening(config, before, text)
-    if found is None:
-        return None
-    reason, fields = found
-    record_change(tx, before["id"], before["article"], "status", who, **fields)
-    return reason
+    save_contradictions(tx, article_id, result, plan.stored_ids, checkers)
+    return scan_json(result, plan.stored_ids, plan.statuses, article_id)
 
 
 def _link_repeats(
@@ -209,34 +158,40 @@ def save_contradictions(
     checkers: Collection[str] | None,
 ) -> None:
     """Store a scan's contradictions of an article, keeping the decisions made about them
-    (the rules of ``scans.save_contradictions``)."""
-    existing = {d["id"]: d for d in contradiction_docs(tx, "article = %s", (article_id,))}
+    (the rules of ``scan_plan.plan_contradictions``)."""
+    plan = plan_contradictions(
+        {d["id"]: d for d in contradiction_docs(tx, "article = %s", (article_id,))},
+        result,
+        stored_ids,
+        checkers,
+        lambda: {
+            d["id"]: d
+            for d in claim_docs(
+                tx, "c.article = %s AND NOT c.removed", (article_id,), attached=False
+            )
+        },
+    )
     stamp = documents.now()
     who = current_user()
-    found: set[str] = set()
-    for contradiction in result.contradictions:
-        doc = contradiction.to_json(stored_ids)
-        if doc["id"] in found:
-            continue  # two scanned claims that map to one stored claim
-        found.add(doc["id"])
-        before = existing.get(doc["id"])
-        if before is None:
-            tx.run(
-                "INSERT INTO contradictions(id, article, claim_a, claim_b, a, b, kind, explanation,"
-                " extractor, first_seen) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (
-                    doc["id"],
-                    article_id,
-                    *doc["claims"],
-                    jsonb(doc["a"]),
-                    jsonb(doc["b"]),
-                    doc["kind"],
-                    doc["explanation"],
-                    doc.get("extractor") or "",
-                    stamp,
-                ),
+    tx.many(
+        "INSERT INTO contradictions(id, article, claim_a, claim_b, a, b, kind, explanation,"
+        " extractor, first_seen) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        [
+            (
+                doc["id"],
+                article_id,
+                *doc["claims"],
+                jsonb(doc["a"]),
+                jsonb(doc["b"]),
+                doc["kind"],
+                doc["explanation"],
+                doc.get("extractor") or "",
+                stamp,
             )
-            continue
+            for doc in plan.added
+        ],
+    )
+    for before, doc in plan.found_again:
         if before["stale"]:
             record_contradiction(tx, before | doc, article_id, "contradiction found again", who)
         tx.run(
@@ -251,33 +206,15 @@ def save_contradictions(
                 doc["id"],
             ),
         )
-    missed = {i: d for i, d in existing.items() if i not in found and not d["stale"]}
-    if not missed:
-        return
-    live = {
-        d["id"]: d
-        for d in claim_docs(tx, "c.article = %s AND NOT c.removed", (article_id,), attached=False)
-    }
-    for contradiction_id, before in missed.items():
-        first, second = (live.get(claim_id) for claim_id in before["claims"])
-        if first and second:
-            ran = checkers is None or before.get("extractor") in checkers
-            if result.errors or not ran:  # not looked for again: keep it, spans and all
-                tx.run(
-                    "UPDATE contradictions SET a = %s, b = %s WHERE id = %s",
-                    (
-                        jsonb({"start": first["start"], "end": first["end"]}),
-                        jsonb({"start": second["start"], "end": second["end"]}),
-                        contradiction_id,
-                    ),
-                )
-                continue
-            why = "no longer found by a scan"
-        else:
-            why = "one of its claims is no longer in the article"
+    for contradiction_id, (a, b) in plan.following.items():
+        tx.run(
+            "UPDATE contradictions SET a = %s, b = %s WHERE id = %s",
+            (jsonb(a), jsonb(b), contradiction_id),
+        )
+    for before, why in plan.stale:
         tx.run(
             "UPDATE contradictions SET stale = TRUE, updated = %s WHERE id = %s",
-            (stamp, contradiction_id),
+            (stamp, before["id"]),
         )
         record_contradiction(tx, before, article_id, "contradiction stale", who, note=why)
 

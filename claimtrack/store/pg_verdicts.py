@@ -41,6 +41,7 @@ from claimtrack.store.verdicts import (
     _review_evidence,
     _undoable,
     _with_id,
+    replay,
 )
 
 if TYPE_CHECKING:
@@ -197,13 +198,7 @@ def claims_as_of(tx: Tx, moment: str, filters: Filters) -> list[ClaimRecord]:
     where, args = "c.first_seen <= %s", [moment]
     if wanted:
         where, args = where + " AND c.article = %s", [moment, wanted]
-    status: dict[str, str] = {}
-    removed: set[str] = set()
-    for change in history(tx, "at <= %s", (moment,)):
-        if "after" in change and change["action"] != "edited":
-            status[change["claim"]] = change["after"]
-        if change["action"] == "removed":
-            removed.add(change["claim"])
+    status, removed = replay(history(tx, "at <= %s", (moment,)))
     first = {e["id"]: e.get("first_scanned") or "" for e in catalog(tx, wanted)}
     selected = []
     for doc in claim_docs(tx, where, args):

@@ -216,15 +216,9 @@ def claims_as_of(session: Session, moment: str, filters: Filters) -> list[ClaimR
     for entry in catalog(session):
         if (wanted and entry["id"] != wanted) or entry.get("first_scanned", "") > moment:
             continue
-        status: dict[str, str] = {}
-        removed: dict[str, bool] = {}
-        for change in history(session, "article = ? AND at <= ?", (entry["id"], moment)):
-            if "after" in change and change["action"] != "edited":
-                status[change["claim"]] = change["after"]
-            if change["action"] == "removed":
-                removed[change["claim"]] = True
+        status, removed = replay(history(session, "article = ? AND at <= ?", (entry["id"], moment)))
         for doc in docs_of(session, entry["id"]).claims:
-            if doc.get("first_seen", "") > moment or removed.get(doc["id"]):
+            if doc.get("first_seen", "") > moment or doc["id"] in removed:
                 continue
             then = ClaimRecord.from_json(
                 doc | {"status": status.get(doc["id"], INITIAL_STATUS), "removed": False}
@@ -232,6 +226,19 @@ def claims_as_of(session: Session, moment: str, filters: Filters) -> list[ClaimR
             if filters.matches(then):
                 selected.append(then)
     return selected
+
+
+def replay(changes: Iterable[dict[str, Any]]) -> tuple[dict[str, str], set[str]]:
+    """The status each claim was left with by ``changes`` (oldest first), and the claims they
+    removed: what a claim stood at, at the time of the last of them."""
+    status: dict[str, str] = {}
+    removed: set[str] = set()
+    for change in changes:
+        if "after" in change and change["action"] != "edited":
+            status[change["claim"]] = change["after"]
+        if change["action"] == "removed":
+            removed.add(change["claim"])
+    return status, removed
 
 
 def _attached(item: Evidence | str, claim_id: str) -> dict[str, Any]:

@@ -1,0 +1,289 @@
+"""What storing a scan does to its article's stored claims, decided the same way on both backends.
+
+``plan_scan`` takes the claims an article has stored and a new scan of it, and says which stored
+claim each scanned claim is (a rescan of the same text adds nothing and keeps verdicts; when a
+known source comes back with changed text, claims whose text is still there, or lightly edited,
+keep their ids and verdicts, moved to the new offsets, and claims whose text is gone are
+removed), what each kept claim becomes, which history entries to append and the rescan's
+report. ``scans.py`` (the embedded desk) and ``pg_scans.py`` (the team desk) write it down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from claimtrack.config import INITIAL_STATUS, Config
+from claimtrack.edits import material_change
+from claimtrack.model import Article, ScanResult
+
+#: How alike (rapidfuzz ratio, 0–100) an edited sentence must be to keep its claim's id.
+EDIT_THRESHOLD = 85.0
+
+
+@dataclass
+class ScanPlan:
+    """What storing one scan does to its article's stored claims."""
+
+    #: The stored id of each scanned claim (a kept claim's, else its own).
+    stored_ids: dict[str, str] = field(default_factory=dict)
+    #: Each stored claim's status after the scan.
+    statuses: dict[str, str] = field(default_factory=dict)
+    #: Claims already stored, by id, as they are after the scan (verdict, notes and all).
+    kept: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Kept claims the match index must take again (edited, or back after being removed).
+    reindexed: list[dict[str, Any]] = field(default_factory=list)
+    #: Claims stored for the first time.
+    new_docs: list[dict[str, Any]] = field(default_factory=list)
+    #: Live claims whose text is gone from a changed article (to mark removed).
+    gone: list[str] = field(default_factory=list)
+    #: History entries to append, in order: (claim id, action, fields).
+    changes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    #: What a rescan of changed text did (``rescan_entry``), or None.
+    rescan: dict[str, Any] | None = None
+
+
+def plan_scan(
+    old: dict[str, dict[str, Any]],
+    result: ScanResult,
+    article_id: str,
+    text_changed: bool,
+    config: Config,
+    stamp: str,
+) -> ScanPlan:
+    """What storing ``result`` does to the claims ``old`` (by id) its article has stored.
+
+    An edited claim's verdict is reopened when the edit changed what it rests on
+    (``reopening``); the old verdict and text stay in the history.
+    """
+    article = result.article
+    remap = _rematch(old, article.text) if text_changed else {}
+    edited = _rematch_edited(old, result.claims, remap) if text_changed else {}
+    remap.update(edited)
+    plan = ScanPlan()
+    moved: list[dict[str, Any]] = []
+    edits: list[dict[str, Any]] = []
+    for claim in result.claims:
+        span = (claim.start, claim.end)
+        claim_id = remap.get(span, claim.id)
+        plan.stored_ids[claim.id] = claim_id
+        fields = claim.to_json()
+        fields.update(id=claim_id, article=article_id, details=dict(claim.details), removed=False)
+        if claim_id not in old:
+            fields.update(first_seen=stamp, updated=stamp, notes=[], evidence=[], links=[])
+            plan.new_docs.append(fields)
+            plan.statuses[claim_id] = INITIAL_STATUS
+            continue
+        before = old[claim_id]
+        status = before["status"]
+        if span in edited:
+            texts = {"text_before": before["text"], "text_after": claim.text}
+            plan.changes.append((claim_id, "edited", texts))
+            reopened = reopening(config, before, claim.text)
+            if reopened is not None:
+                plan.changes.append((claim_id, "status", reopened[1]))
+                status = INITIAL_STATUS
+            edits.append(
+                {"id": claim_id, "before": before["text"], "after": claim.text}
+                | {"reopened": reopened[0] if reopened else None}
+            )
+        moved.extend(moved_entry(claim_id, before, span, span in edited))
+        plan.statuses[claim_id] = status
+        plan.kept[claim_id] = before | fields | {"status": status}
+        if span in edited or before.get("removed"):
+            plan.reindexed.append(plan.kept[claim_id])
+    if text_changed:
+        plan.gone = [
+            cid for cid, doc in old.items() if cid not in plan.kept and not doc.get("removed")
+        ]
+        plan.changes += [(cid, "removed", {"note": "text changed"}) for cid in plan.gone]
+        plan.rescan = rescan_entry(
+            stamp, article.sha256, plan.new_docs, moved, plan.gone, plan.kept, edits
+        )
+    return plan
+
+
+def stored_source(source: str) -> str:
+    """The source an article is stored under: a file's absolute path, a URL as it is."""
+    if source != "-" and not source.lower().startswith(("http://", "https://")):
+        return str(Path(source).resolve())
+    return source
+
+
+def article_record(article: Article, article_id: str, source: str, stamp: str) -> dict[str, Any]:
+    """An article's stored record (without counts and text), scanned at ``stamp``."""
+    meta = article.metadata
+    return {
+        "id": article_id,
+        "source": source,
+        "sha256": article.sha256,
+        "title": meta.title,
+        "published": meta.published,
+        "publisher": meta.publisher,
+        "author": meta.author,
+        "url": meta.url,
+        "scanned": stamp,
+        "updated": stamp,
+    }
+
+
+def reopening(
+    config: Config, before: dict[str, Any], text: str
+) -> tuple[str, dict[str, Any]] | None:
+    """Whether an edit to a reviewed claim changed what its verdict rests on
+    (:func:`claimtrack.edits.material_change`): what changed, and the fields of the status
+    change that reopens it, or None.
+
+    The verdict stays in the history: the status change names it, with the old and new text.
+    """
+    status = before["status"]
+    if not config.status(status).reviewed:
+        return None
+    reason = material_change(before["text"], text)
+    if reason is None:
+        return None
+    return reason, {
+        "before": status,
+        "after": INITIAL_STATUS,
+        "note": f"reopened: the text changed ({reason})",
+        "text_before": before["text"],
+        "text_after": text,
+    }
+
+
+def moved_entry(
+    claim_id: str, before: dict[str, Any], span: tuple[int, int], edited: bool
+) -> list[dict[str, Any]]:
+    """The rescan's ``moved`` entry for a kept claim, if it moved, came back or was edited."""
+    if (before["start"], before["end"]) == span and not before.get("removed") and not edited:
+        return []
+    return [
+        {"id": claim_id, "from": [before["start"], before["end"]], "to": list(span)}
+        | {"edited": edited}
+    ]
+
+
+def rescan_entry(
+    stamp: str,
+    sha256: str,
+    new_docs: Sequence[dict[str, Any]],
+    moved: Sequence[dict[str, Any]],
+    gone: Sequence[str],
+    kept: Collection[str],
+    edits: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
+    """What a rescan of a changed text did to the article's claims, as both backends keep it."""
+    return {
+        "at": stamp,
+        "sha256": sha256,
+        "added": [d["id"] for d in new_docs],
+        "moved": list(moved),
+        "removed": list(gone),
+        "kept": sorted(set(kept) - {m["id"] for m in moved}),
+        "edited": list(edits),
+    }
+
+
+def _rematch_edited(
+    old: dict[str, dict[str, Any]], claims: Sequence[Any], remap: dict[tuple[int, int], str]
+) -> dict[tuple[int, int], str]:
+    """Old claim ids for new spans whose text is a slightly edited version of an old claim."""
+    from rapidfuzz import fuzz
+
+    taken = set(remap.values())
+    unmatched_old = [d for cid, d in old.items() if cid not in taken and not d.get("removed")]
+    pairs = []
+    for claim in claims:
+        span = (claim.start, claim.end)
+        if span in remap or claim.id in old:
+            continue
+        for doc in unmatched_old:
+            value = fuzz.ratio(claim.text, doc["text"])
+            if value >= EDIT_THRESHOLD:
+                pairs.append((value, span, doc["id"]))
+    edited: dict[tuple[int, int], str] = {}
+    for _, span, claim_id in sorted(pairs, reverse=True):
+        if span not in edited and claim_id not in edited.values():
+            edited[span] = claim_id
+    return edited
+
+
+def _rematch(old: dict[str, dict[str, Any]], text: str) -> dict[tuple[int, int], str]:
+    """Old claim ids by their span in the new text, for claims whose text is still there."""
+    remap: dict[tuple[int, int], str] = {}
+    for claim_id, doc in old.items():
+        if doc.get("removed"):
+            continue
+        positions: list[int] = []
+        at = text.find(doc["text"])
+        while at != -1 and len(positions) < 50:
+            positions.append(at)
+            at = text.find(doc["text"], at + 1)
+        if positions:
+            start = min(positions, key=lambda p: abs(p - doc["start"]))
+            remap.setdefault((start, start + len(doc["text"])), claim_id)
+    return remap
+
+
+@dataclass
+class ContradictionPlan:
+    """What storing one scan does to its article's stored contradictions."""
+
+    #: Contradictions found for the first time (as ``Contradiction.to_json`` gives them).
+    added: list[dict[str, Any]] = field(default_factory=list)
+    #: Stored ones found again: (as stored, as found), the decision kept.
+    found_again: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    #: Stored ones not looked for again, by id: the spans of their claims now (a, b).
+    following: dict[str, tuple[dict[str, int], dict[str, int]]] = field(default_factory=dict)
+    #: Stored ones to mark stale: (as stored, why).
+    stale: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+
+
+def plan_contradictions(
+    existing: dict[str, dict[str, Any]],
+    result: ScanResult,
+    stored_ids: dict[str, str],
+    checkers: Collection[str] | None,
+    live_claims: Callable[[], dict[str, dict[str, Any]]],
+) -> ContradictionPlan:
+    """What storing a scan does to the contradictions ``existing`` (by id) of its article.
+
+    A contradiction's id is made of its kind and its claims' stored ids, which a rescan of the
+    same or lightly edited text keeps: found again, it keeps its decision and note (and its
+    spans follow the text). One the scan did not find again is marked stale (and the change
+    recorded in the history, as a claim whose text is gone is marked removed) when one of its
+    claims is gone, or when the plugin that found it (one of ``checkers``; any when None) ran
+    and no plugin failed; otherwise it stays live, its spans following its claims. Found by a
+    later scan, a stale one is live again, decision and all. ``live_claims`` (the article's
+    live claims by id) is read only if a stored contradiction was not found again.
+    """
+    plan = ContradictionPlan()
+    found: set[str] = set()
+    for contradiction in result.contradictions:
+        doc = contradiction.to_json(stored_ids)
+        if doc["id"] in found:
+            continue  # two scanned claims that map to one stored claim
+        found.add(doc["id"])
+        before = existing.get(doc["id"])
+        if before is None:
+            plan.added.append(doc)
+        else:
+            plan.found_again.append((before, doc))
+    missed = {i: d for i, d in existing.items() if i not in found and not d.get("stale")}
+    live = live_claims() if missed else {}
+    for contradiction_id, before in missed.items():
+        first, second = (live.get(claim_id) for claim_id in before["claims"])
+        if first and second:
+            ran = checkers is None or before.get("extractor") in checkers
+            if result.errors or not ran:  # not looked for again: keep it, spans and all
+                plan.following[contradiction_id] = (
+                    {"start": first["start"], "end": first["end"]},
+                    {"start": second["start"], "end": second["end"]},
+                )
+                continue
+            plan.stale.append((before, "no longer found by a scan"))
+        else:
+            plan.stale.append((before, "one of its claims is no longer in the article"))
+    return plan
