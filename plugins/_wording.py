@@ -2,7 +2,8 @@
 
 A contradiction check compares what was said, so the reporting frame ("X said:", ", she added")
 is set aside first (the attribution plugin's frames on the claim say where it is). The rest is
-split into clauses, and each clause is reduced to a set of
+split into clauses (a clause holding a frame's cue of its own reports someone else's words, and
+is not asserted), and each clause is reduced to a set of
 stemmed content words plus its polarity: the parity of its negations, where "not only … but
 also", "no doubt" and the like do not count, and a word from the lexicon's opposite pairs
 ("unsafe") counts as a negation of its partner ("safe").
@@ -11,7 +12,7 @@ also", "no doubt" and the like do not count, and a word from the lexicon's oppos
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,10 +50,6 @@ _REASONS = frozenset({"because", "since"})
 # Clauses that do not assert: conditions, commands, and other people's words reported.
 _CONDITIONAL = LazyPattern(r"^\s*(?:if|unless|whether|when|once|until|as long as)\b")
 _IMPERATIVE = LazyPattern(r"^\s*(?:do not|never|please|let s|let us)\b")
-_REPORTS = LazyPattern(
-    r"\b(?:say|says|said|claim|claims|claimed|argue|argues|argued|accuse|accused"
-    r"|suggest|suggests|suggested|deny|denies|denied|insist|insists)\b"
-)
 # "No, schools are not safe": an answer word, not a negation of what follows.
 _INTERJECTION = LazyPattern(
     r"^\W*(?:no|yes|yeah|well|oh|okay|ok|look|listen)\b\s*[,.!—–-]+\s*", re.I
@@ -132,14 +129,15 @@ def negations(text: str, opposites: Mapping[str, str]) -> int:
     return sum(1 for t in counted.split() if t in NEGATIONS or t in opposites)
 
 
-def clauses(text: str, opposites: Mapping[str, str]) -> list[Clause]:
-    """The clauses of ``text``, each with its polarity and content words."""
+def clauses(text: str, opposites: Mapping[str, str], cues: Sequence[int] = ()) -> list[Clause]:
+    """The clauses of ``text``, each with its polarity and content words.
+
+    ``cues`` are the offsets in ``text`` of attribution cues (the frames the attribution plugin
+    records on a claim): a clause holding one reports someone else's words and is not asserted.
+    """
     out: list[Clause] = []
-    pieces = _CLAUSE_BREAK.split(text)
-    # re.split with one group alternates text and the captured word (None for punctuation).
-    for index in range(0, len(pieces), 2):
-        marker = (pieces[index - 1] or "").lower() if index else ""
-        wording = _INTERJECTION.sub("", pieces[index]).strip(" \t\r\n,.;:“”\"‘’'")
+    for start, piece, marker in _pieces(text):
+        wording = _INTERJECTION.sub("", piece).strip(" \t\r\n,.;:“”\"‘’'")
         norm = normalise(wording)
         if not norm:
             continue
@@ -165,11 +163,21 @@ def clauses(text: str, opposites: Mapping[str, str]) -> list[Clause]:
                     or (marker in _REASONS and bool(out) and out[-1].negated)
                     or _CONDITIONAL.match(norm)
                     or _IMPERATIVE.match(norm)
-                    or _REPORTS.search(norm)
+                    or any(start <= cue < start + len(piece) for cue in cues)
                 ),
             )
         )
     return out
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str, str]]:
+    """Each piece of ``text`` between clause breaks: where it starts, its words, and the
+    lower-cased word that opened it ("because"; "" after punctuation or at the start)."""
+    start, marker = 0, ""
+    for match in _CLAUSE_BREAK.finditer(text):
+        yield start, text[start : match.start()], marker
+        start, marker = match.end(), (match.group(1) or "").lower()
+    yield start, text[start:], marker
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -47,6 +47,7 @@ from claimtrack import (
     Contradiction,
     Quote,
     Sentence,
+    Span,
     hookimpl,
 )
 
@@ -226,11 +227,13 @@ def _read(
     sentence_index: dict[Sentence, int],
 ) -> _Read:
     quote, quoted = _quotation(article, claim, quotes)
-    body = quoted or _reported(article, claim)
+    where = quoted or _reported(article, claim)
+    body = article.text[where.start : where.end]
+    cues = [cue - where.start for cue, _ in _frames(claim) if where.start <= cue < where.end]
     sentence = article.sentence_at(claim.start)
     speaker = claim.speaker.name if claim.speaker and claim.speaker.name else None
     norm = normalise(body)
-    found_clauses = tuple(clauses(body, lexicon.opposites))
+    found_clauses = tuple(clauses(body, lexicon.opposites, cues))
     found_events = events(article, claim)
     return _Read(
         claim=claim,
@@ -271,8 +274,11 @@ class _Quotes:
         return [self.quotes[i] for i in sorted(found)]
 
 
-def _quotation(article: Article, claim: Claim, quotes: _Quotes) -> tuple[int | None, str]:
-    """The quotation a claim speaks from (its start) and the quoted words, if it has one.
+def _quotation(
+    article: Article, claim: Claim, quotes: _Quotes
+) -> tuple[int | None, Span | None]:
+    """The quotation a claim speaks from (its start) and where its quoted words are, if it has
+    one.
 
     A claim that is mostly a quotation, or a quotation plus its attribution ("X said: “…”"),
     speaks from that quotation; the quoted words are then what is compared.
@@ -283,14 +289,16 @@ def _quotation(article: Article, claim: Claim, quotes: _Quotes) -> tuple[int | N
         if overlap > best_overlap:
             best, best_overlap = quote, overlap
     if best is None:
-        return None, ""
-    quoted = article.text[max(best.inner.start, claim.start) : min(best.inner.end, claim.end)]
+        return None, None
+    quoted = _stripped(
+        article, Span(max(best.inner.start, claim.start), min(best.inner.end, claim.end)), ""
+    )
     framed = any(
         not best.inner.start <= cue < best.inner.end for cue, _ in _frames(claim)
     )  # "X said: “…”": the frame is outside the quotation
     if best_overlap * 2 >= len(claim.text.strip()) or framed:
-        return best.start, quoted.strip()
-    return None, ""
+        return best.start, quoted
+    return None, None
 
 
 def _frames(claim: Claim) -> list[tuple[int, tuple[int, int]]]:
@@ -306,15 +314,24 @@ def _frames(claim: Claim) -> list[tuple[int, tuple[int, int]]]:
     ]
 
 
-def _reported(article: Article, claim: Claim) -> str:
-    """What a claim says without its attribution: the part of it its main frame's content
-    covers ("X said that A" → "A"), else all of it."""
-    best = (0, claim.text)
+def _reported(article: Article, claim: Claim) -> Span:
+    """Where a claim says what it says without its attribution: the part of it its main frame's
+    content covers ("X said that A" → "A"), else all of it."""
+    best = (0, claim.span)
     for _, (start, end) in _frames(claim):
         lo, hi = max(start, claim.start), min(end, claim.end)
         if hi - lo > best[0]:
-            best = (hi - lo, article.text[lo:hi])
-    return best[1].strip(" \t\r\n,.“”\"‘’'") or claim.text
+            best = (hi - lo, Span(lo, hi))
+    return _stripped(article, best[1], ",.“”\"‘’'") or claim.span
+
+
+def _stripped(article: Article, span: Span, marks: str) -> Span | None:
+    """``span`` without the spaces and ``marks`` at its ends; None if nothing is left."""
+    text = article.text[span.start : span.end]
+    chars = " \t\r\n" + marks
+    start = span.start + len(text) - len(text.lstrip(chars))
+    end = span.end - (len(text) - len(text.rstrip(chars)))
+    return Span(start, end) if start < end else None
 
 
 def _voice(a: _Read, b: _Read) -> str:

@@ -467,3 +467,21 @@ def test_the_attribution_frame_is_set_aside_whatever_its_verb() -> None:
         "eviction.\n"
     )
     assert [c.kind for c in _find(text, speaker="Jordan Ellis")] == ["polarity"]
+
+
+def test_words_reported_inside_a_claim_are_not_its_assertion() -> None:
+    # "they say" is a frame of its own inside what the mayor said: its clause reports others'
+    # words, so the mayor does not deny her own statement.
+    text = (
+        "Mayor Ana Ruiz said the new bridge is safe for lorries.\n\n"
+        "Weeks later, Mayor Ana Ruiz said they say the new bridge is not safe for lorries.\n"
+    )
+    assert _find(text, speaker="Ana Ruiz") == []
+
+
+def test_the_same_words_without_a_frame_are_asserted() -> None:
+    text = (
+        "Mayor Ana Ruiz said the new bridge is safe for lorries.\n\n"
+        "Weeks later, Mayor Ana Ruiz said the new bridge is not safe for lorries.\n"
+    )
+    assert [c.kind for c in _find(text, speaker="Ana Ruiz")] == ["polarity"]
