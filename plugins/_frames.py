@@ -53,7 +53,9 @@ class Frame:
     """One attribution: ``cue`` the cue words, ``source`` the source's head token (its index
     in the doc), ``content`` the characters it attributes. ``reported`` marks reported speech
     or thought (a clause the cue governs or is set into, "according to", a headline label):
-    only such a frame makes its source a claim's speaker."""
+    only such a frame makes its source a claim's speaker. ``aside`` marks a cue set into the
+    clause it reports ("The plan, she said, failed"; "according to"; a headline label) rather
+    than governing it."""
 
     cue: Span
     source: int
@@ -61,6 +63,7 @@ class Frame:
     reported: bool = False
     according: bool = False
     label: bool = False
+    aside: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +146,7 @@ def _according(token: Token, sentence: DocSpan) -> Frame | None:
     phrase = _extent(token)
     content = _without(sentence, phrase)
     cue = Span(token.idx, to.idx + len(to.text))
-    return Frame(cue, objects[0].i, content, reported=True, according=True)
+    return Frame(cue, objects[0].i, content, reported=True, according=True, aside=True)
 
 
 def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame | None:
@@ -166,14 +169,15 @@ def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame
     trailing = _trailing_content(cue, source, sentence)
     if trailing is not None:  # "…, the source added.", "…, said Ms. Aslam."
         return Frame(cue_span, source.i, trailing, reported=True)
-    clauses = [c for c in cue.children if c.dep_ == "ccomp"]
+    clauses = [c for c in cue.children if c.dep_ == "ccomp" or _unmarked_clause(cue, c)]
     if clauses:  # "X said (that) …", "…, X said"
         return Frame(cue_span, source.i, _covering(clauses), reported=True)
     # Set into the clause it reports: "The plan, she said, failed", "As the report states, …".
     if cue.dep_ == "parataxis" or (
         cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
     ):
-        return Frame(cue_span, source.i, _without(sentence, _extent(cue)), reported=True)
+        content = _without(sentence, _extent(cue))
+        return Frame(cue_span, source.i, content, reported=True, aside=True)
     # What else the cue governs ("denounced the plan", "wants to cut taxes"): an attribution
     # of a stance or an act, which the journalist reports in their own voice.
     objects = [c for c in cue.children if c.dep_ in _OBJECTS and c.i != source.i]
@@ -182,6 +186,18 @@ def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame
     frame = _extent(source)
     outside = Span(min(frame.start, cue.idx), max(frame.end, cue_span.end))
     return Frame(cue_span, source.i, _without(sentence, outside))
+
+
+def _unmarked_clause(cue: Token, child: Token) -> bool:
+    """Whether ``child`` is a clause with its own subject after the cue and no word to
+    subordinate it: what the cue reports, though the parser took it for a circumstance ("said
+    after the convention he would not accept …"), as it often does when a phrase comes between."""
+    return (
+        child.dep_ == "advcl"
+        and child.i > cue.i
+        and any(c.dep_ in SUBJECTS for c in child.children)
+        and not any(c.dep_ == "mark" or c.tag_ in ("WRB", "WP", "WDT") for c in child.children)
+    )
 
 
 def _dateline_end(sentence: DocSpan) -> int:
@@ -308,6 +324,7 @@ def headline_label(sentence: DocSpan) -> Frame | None:
         Span(rest.start_char, rest.end_char),
         reported=True,
         label=True,
+        aside=True,
     )
 
 

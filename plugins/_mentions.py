@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from claimtrack import Speaker
+from claimtrack import Span, Speaker
 from claimtrack_plugins._frames import SOURCE_ENTITIES
 
 if TYPE_CHECKING:  # spaCy is imported by the scan, not by loading the plugins
@@ -39,6 +39,10 @@ _PRONOUN_GENDER = {
 _PERSONAL = frozenset(_PRONOUN_GENDER)
 _GROUP = frozenset({"they", "them"})
 _THING = frozenset({"it"})
+#: Dependencies joining the words of one name ("West Mercia Police").
+_RUN = frozenset({"compound", "flat"})
+#: Typographic apostrophes and quotation marks in a name, written plainly.
+_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 #: Sentences back that a pronoun may reach for a name mentioned, and for a speaker.
 _PRONOUN_REACH = 3
 _SPEAKER_REACH = 8
@@ -142,8 +146,11 @@ class Resolver:
 
     # --- resolving -----------------------------------------------------------------------
 
-    def speaker(self, head: Token) -> Speaker:
-        """The speaker a source's head token names, with the mention as written."""
+    def speaker(self, head: Token, content: Span | None = None) -> Speaker:
+        """The speaker a source's head token names, with the mention as written. A pronoun
+        never refers to a name inside ``content``, what its own frame reports ("“Tariffs will
+        hurt Ohio,” she said": she is not Ohio), as a pronoun cannot corefer with a name in
+        the clause it governs."""
         if head.is_title and head.lower_ in self.full and head.i not in self.entity_at:
             # A name the recogniser missed ("Pence: …"), named in full elsewhere.
             return self._found(head, _mention(head), self.full[head.lower_], "PERSON")
@@ -154,8 +161,13 @@ class Resolver:
                 head, words, self._with_others(head, self.full_name(entity)), entity.label_
             )
         mention = _mention(head)
-        name, label = self._refer(head, mention)
+        name, label = self._refer(head, mention, content)
         return self._found(head, mention, name, label)
+
+    def names(self, head: Token) -> bool:
+        """Whether ``head`` is a word of an entity's name, or a name the article gives in
+        full elsewhere ("Pence" for "Mike Pence")."""
+        return head.i in self.entity_at or head.lower_ in self.full
 
     def _with_others(self, head: Token, name: str) -> str:
         """The name, joined by the entities coordinated with it ("Roscosmos and NASA said")."""
@@ -168,6 +180,8 @@ class Resolver:
         return " and ".join([name, *others]) if others else name
 
     def _found(self, head: Token, mention: DocSpan, name: str | None, label: str) -> Speaker:
+        if name:  # one spelling per name: "Parliament’s Joint Committee" as typed elsewhere
+            name = name.translate(_TYPOGRAPHIC)
         speaker = Speaker(
             name=name, mention=mention.text, start=mention.start_char, end=mention.end_char
         )
@@ -178,10 +192,10 @@ class Resolver:
                 self.gender.setdefault(name.split()[-1].lower(), gender)
         return speaker
 
-    def _refer(self, head: Token, mention: DocSpan) -> tuple[str | None, str]:
+    def _refer(self, head: Token, mention: DocSpan, content: Span | None) -> tuple[str | None, str]:
         low = head.lower_
         if head.pos_ == "PRON" or low in _PERSONAL | _GROUP | _THING:
-            return self._pronoun(head)
+            return self._pronoun(head, content)
         # A name set beside the noun: "the spokesperson, Tasnim Aslam".
         for token in head.rights:
             if token.dep_ == "appos" and token.i in self.entity_at:
@@ -195,7 +209,8 @@ class Resolver:
         # Reuters survey"), a person for a singular noun ("the Clinton camp").
         # "Environmental Protection officials" speak for the "Department of Environmental
         # Protection" the article names; a place, or a person before a plural ("West Mercia
-        # police", "Obama administration officials"), is named as written.
+        # police", "Obama administration officials"), is named as written; a place before a
+        # singular noun ("a New York judge") names no one.
         names = [
             t
             for t in head.lefts
@@ -203,18 +218,30 @@ class Resolver:
             and (t.i in self.entity_at or t.pos_ == "PROPN")
         ]
         if names and head.pos_ == "NOUN":
-            first = min(self.entity_at[t.i].start if t.i in self.entity_at else t.i for t in names)
+            first = min(
+                self.entity_at[t.i].start if t.i in self.entity_at else _name_start(t)
+                for t in names
+            )
             modifier = _clean(head.doc[first : names[-1].i + 1])
-            longer = self._organisation_holding(modifier.text)
+            named = self.entity_at.get(names[-1].i)
+            place = named is not None and named.label_ == "GPE" and names[-1].dep_ == "compound"
+            # A place does not own what is named after it: "a New York judge" is a judge in
+            # New York (no one the article names), not "The New York Times"; "West Mercia
+            # police" are the "West Mercia Police" the article names, if it does.
+            held = f"{modifier.text} {head.text}" if place else modifier.text
+            longer = self._organisation_holding(held)
             if longer and longer.lower() != modifier.text.lower():
                 return longer, "ORG"
-            named = self.entity_at.get(names[-1].i)
+            if place and head.tag_ == "NN":
+                return role  # "the New York businessman": someone from there, not named
             if named is not None and (
                 names[-1].dep_ == "poss"
                 or named.label_ == "ORG"
                 or (named.label_ == "PERSON" and head.tag_ == "NN")
             ):
                 return self.full_name(named), named.label_
+            if named is None and head.tag_ == "NN":
+                return modifier.text, "ORG"  # "a USA TODAY analysis": a name the recogniser missed
             return _clean(head.doc[first : head.i + 1]).text, "ORG"
         owner = self._owner(head)
         if owner is not None:
@@ -251,7 +278,8 @@ class Resolver:
         it comes from ("a slide from a presentation that X carries")."""
         for word in _owning(noun):
             entity = self.entity_at.get(word.i)
-            if entity is not None:
+            if entity is not None and not (entity.label_ == "GPE" and word.dep_ == "compound"):
+                # "a Reuters survey" is Reuters'; "a New York judge" is no one's
                 return self.full_name(entity), entity.label_
             if reach and word.pos_ == "NOUN" and word.head.lower_ == "from":
                 found = self._owner_of(word, reach - 1)
@@ -276,35 +304,40 @@ class Resolver:
         _, name, label = introduced[index - 1] if index else introduced[0]
         return name, label
 
-    def _pronoun(self, head: Token) -> tuple[str | None, str]:
+    def _pronoun(self, head: Token, content: Span | None) -> tuple[str | None, str]:
         low = head.lower_
         gender = _PRONOUN_GENDER.get(low)
         if not (gender or low in _GROUP | _THING):
             return None, ""  # "I", "we", "you" outside a quotation: no one the text names
         wanted = {"PERSON"} if gender else {"ORG", "NORP", "GPE"}
-        for name, label in self._antecedents(head):
+        for name, label in self._antecedents(head, content):
             if not name or not (label in wanted or self._looks_like(name, label, gender)):
                 continue
+            if gender and " and " in name:
+                continue  # "he" or "she" is one person, not "Will Smith and Robert DeNiro"
             known = self.gender.get(name.split()[-1].lower())
             if gender and known and known != gender:
                 continue
             return name, label
         return None, ""
 
-    def _antecedents(self, head: Token) -> list[tuple[str | None, str]]:
+    def _antecedents(self, head: Token, content: Span | None) -> list[tuple[str | None, str]]:
         """Who a pronoun may refer to, nearest first: speakers within ``_SPEAKER_REACH``
-        sentences, counted one sentence nearer than names mentioned within ``_PRONOUN_REACH``."""
+        sentences, counted one sentence nearer than names mentioned within ``_PRONOUN_REACH``;
+        none inside ``content``."""
         here = self.sentence_index(head.i)
+        inside = content or Span(0, 0)
         candidates: list[tuple[int, int, str | None, str]] = []
         for offset, sentence, speaker, label in reversed(self.spoken):
             if here - sentence > _SPEAKER_REACH:
                 break
-            if offset < head.idx:
+            if offset < head.idx and not inside.start <= offset < inside.end:
                 candidates.append((here - sentence - 1, -offset, speaker.name, label))
         for n in reversed(self.named[: bisect_left(self.named_starts, head.idx)]):
             if here - n.sentence > _PRONOUN_REACH:
                 break
-            candidates.append((here - n.sentence, -n.start, n.name, n.label))
+            if not inside.start <= n.start < inside.end:
+                candidates.append((here - n.sentence, -n.start, n.name, n.label))
         candidates.sort(key=lambda c: (c[0], c[1]))
         return [(name, label) for _, _, name, label in candidates]
 
@@ -399,6 +432,15 @@ def _clean(entity: DocSpan) -> DocSpan:
         end -= 1
     words = doc[start:end]
     return _untitled(words) if entity.label_ == "PERSON" and len(words) else words
+
+
+def _name_start(word: Token) -> int:
+    """Where the run of proper nouns ending at ``word`` starts ("West Mercia Police" before
+    "force")."""
+    start = word.i
+    while start and word.doc[start - 1].pos_ == "PROPN" and word.doc[start - 1].dep_ in _RUN:
+        start -= 1
+    return start
 
 
 def _name_like(words: DocSpan) -> bool:

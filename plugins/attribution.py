@@ -62,8 +62,13 @@ def attribute(article: Article) -> Attribution:
         near = quotes[first : bisect_left(opens, sentence.end)]
         frames = sorted(find_frames(doc, tokens, near), key=lambda f: doc[f.source].idx)
         for frame in frames:
-            speaker = resolver.speaker(doc[frame.source])
-            if speaker.name or not frame.label:
+            governed = None if frame.aside else frame.content
+            speaker = resolver.speaker(doc[frame.source], governed)
+            if not frame.label:
+                found.append((frame, speaker))
+            elif speaker.name and (resolver.names(doc[frame.source]) or doc[frame.source].is_upper):
+                # A label names someone the article names ("Pence: …"), or is a transcript's
+                # speaker in capitals ("JAKE TAPPER: …"); "Correction: …" names no one.
                 found.append((frame, speaker))
     found.sort(key=lambda item: item[0].cue.start)
     cues = tuple(frame.cue.start for frame, _ in found)

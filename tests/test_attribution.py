@@ -301,3 +301,55 @@ def test_a_title_is_not_part_of_the_name() -> None:
     speaker = _speaker(text, "Mayor Ana Ruiz")
     assert speaker is not None
     assert (speaker.name, speaker.mention) == ("Ana Ruiz", "Mayor Ana Ruiz")
+
+
+def test_a_pronoun_is_not_a_name_inside_what_it_reports() -> None:
+    text = (
+        "The Food Standards Agency issued a warning about DNP on Monday.\n\n"
+        "“We advise the public not to take any tablets containing DNP, as it is an industrial "
+        "chemical and not fit for human consumption,” it said in a statement.\n"
+    )
+    assert _name_of(text, "“We advise") == "Food Standards Agency"
+
+
+def test_a_clause_after_a_phrase_is_what_the_cue_reports() -> None:
+    text = "Trump said after the convention he would not accept Cruz's endorsement if offered.\n"
+    assert _name_of(text, "Trump said") == "Trump"
+
+
+def test_a_label_that_names_no_one_is_no_speaker() -> None:
+    text = "Storm Over Budget: Mayor Ana Ruiz Was Told of the Deficit in May\n\nThe council met.\n"
+    assert _speaker(text, "Storm Over Budget") is None
+
+
+def test_a_place_before_a_person_noun_names_no_one() -> None:
+    text = (
+        "A New York judge has rejected a request by The New York Times to unseal the file. "
+        "The judge said there was no reason to intrude on the family's privacy.\n"
+    )
+    assert _name_of(text, "A New York judge") is None
+    assert _name_of(text, "The judge") is None
+
+
+def test_a_name_the_recogniser_missed_owns_its_analysis() -> None:
+    text = "Donations hit $1.1 billion, a USA TODAY analysis of campaign-finance reports shows.\n"
+    assert _name_of(text, "Donations") == "USA TODAY"
+
+
+def test_a_name_is_written_with_plain_apostrophes() -> None:
+    text = (
+        "Parliament’s Joint Committee on Intelligence and Security has said the law would be "
+        "used to identify sources.\n"
+    )
+    assert (
+        _name_of(text, "Parliament") == "Parliament's Joint Committee on Intelligence and Security"
+    )
+
+
+def test_he_or_she_is_never_two_people() -> None:
+    text = (
+        "Will Smith and Robert DeNiro said the museum would open in May.\n\n"
+        "At the end of the song, she added that the crowd should stand.\n"
+    )
+    assert _name_of(text, "Will Smith") == "Will Smith and Robert DeNiro"
+    assert " and " not in (_name_of(text, "At the end") or "")
