@@ -138,19 +138,37 @@ def _in_quote(offset: int, quoted: Sequence[Quote]) -> bool:
 
 
 def _according(token: Token, sentence: DocSpan) -> Frame | None:
-    """ "According to X": X is the source and the clause the phrase is set into the content."""
+    """ "According to X": X is the source and the clause the phrase is set into the content.
+    X is the object of "to", else the last noun after it (the parser read "according to show
+    insiders" as a verb); the phrase ends at the first comma after X, whatever the parser hung
+    on it ("According to Rush Limbaugh, the move reeks …")."""
     to = next(c for c in token.children if c.lower_ == "to")
-    objects = [c for c in to.children if c.dep_ == "pobj"]
+    objects = [c for c in to.children if c.dep_ == "pobj"] or [
+        t for t in to.subtree if t.i > to.i and t.pos_ in ("NOUN", "PROPN", "PRON")
+    ][-1:]
     if not objects:
         return None
-    phrase = _extent(token)
-    content = _without(sentence, phrase)
+    source = objects[0]
+    end = source.i
+    while end + 1 < sentence.end and sentence.doc[end + 1].text not in (",", ";", ":"):
+        if sentence.doc[end + 1] not in source.subtree:
+            break
+        end += 1
+    last = sentence.doc[end]
+    content = _without(sentence, Span(token.idx, last.idx + len(last.text)))
     cue = Span(token.idx, to.idx + len(to.text))
-    return Frame(cue, objects[0].i, content, reported=True, according=True, aside=True)
+    return Frame(cue, source.i, content, reported=True, according=True, aside=True)
 
 
 def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame | None:
     source = subject_of(cue)
+    if source is not None and _in_quote(source.idx, quoted):
+        # A subject inside the quotation is the parser's mistake for "“…,” X said" when the
+        # cue has another one outside it.
+        source = next(
+            (c for c in cue.children if c.dep_ in SUBJECTS and not _in_quote(c.idx, quoted)),
+            source,
+        )
     if _after_quote(cue, quoted) and (source is None or _in_quote(source.idx, quoted)):
         # No subject, or one inside the quotation: the parser's mistake for "“…,” said X".
         source = _inverted_subject(cue, sentence)
@@ -174,7 +192,10 @@ def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame
         return Frame(cue_span, source.i, _covering(clauses), reported=True)
     # Set into the clause it reports: "The plan, she said, failed", "As the report states, …".
     if cue.dep_ == "parataxis" or (
-        cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+        cue.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+        # "as it is called by …" names a thing; "as the report states" reports the clause
+        and not any(c.dep_ == "nsubjpass" for c in cue.children)
     ):
         content = _without(sentence, _extent(cue))
         return Frame(cue_span, source.i, content, reported=True, aside=True)

@@ -136,7 +136,8 @@ class Resolver:
             if root.dep_ == "appos" and root.head.pos_ == "NOUN":
                 nouns.append(root.head)
             nouns.extend(t for t in root.lefts if t.dep_ == "compound" and t.pos_ == "NOUN")
-            if entity.label_ == "ORG":
+            if entity.label_ == "ORG" and len(_clean(entity)) > 1:
+                # "the agency" is the "Food Standards Agency"; "the state" is not "State"
                 nouns.extend(t for t in _clean(entity) if t.pos_ in ("NOUN", "PROPN"))
             for noun in nouns:
                 roles.setdefault(noun.lemma_.lower(), []).append(

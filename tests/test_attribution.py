@@ -353,3 +353,41 @@ def test_he_or_she_is_never_two_people() -> None:
     )
     assert _name_of(text, "Will Smith") == "Will Smith and Robert DeNiro"
     assert " and " not in (_name_of(text, "At the end") or "")
+
+
+def test_a_subject_inside_the_quotation_gives_way_to_the_one_outside() -> None:
+    text = (
+        '"He would be a great mayor. One of the brightest members of the council," '
+        "Rep. Elena Marsh said in a phone interview.\n"
+    )
+    assert _name_of(text, '"He would be') == "Elena Marsh"
+
+
+def test_a_one_word_organisation_is_not_its_common_noun() -> None:
+    text = (
+        "The ruling dealt a blow to Republican Secretary of State Jon Husted on Friday.\n\n"
+        "In 2000 the state incorrectly stated that 12,000 voters were ex-convicts.\n"
+    )
+    assert _name_of(text, "In 2000") != "State"
+
+
+def test_a_name_given_by_someone_is_no_attribution() -> None:
+    text = (
+        "Whale experts regard New Zealand, or Aotearoa as it is called by Māori, as the "
+        "stranding capital of the world.\n"
+    )
+    assert _speaker(text, "Whale experts") is None
+
+
+def test_according_to_ends_at_its_comma() -> None:
+    text = (
+        "According to conservative talk radio host Rush Limbaugh, the move reeks of fear and "
+        "desperation.\n"
+    )
+    assert _name_of(text, "According to") == "Rush Limbaugh"
+
+
+def test_according_to_a_source_the_parser_read_as_a_verb() -> None:
+    text = "Donald Trump repeatedly demeaned women on the set, according to show insiders.\n"
+    speaker = _speaker(text, "Donald Trump")
+    assert speaker is not None and speaker.mention.endswith("insiders")
