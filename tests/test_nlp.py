@@ -6,7 +6,7 @@ import dataclasses
 import pickle
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -30,6 +30,19 @@ def test_the_installed_english_pipeline_is_found(monkeypatch: pytest.MonkeyPatch
     assert nlp.model_name() in nlp.DEFAULT_MODELS
     pipeline = nlp.load_model()
     assert {"parser", "ner", "tagger"} <= set(pipeline.pipe_names)
+
+
+def test_the_tokenizer_is_the_pipelines_own_splitting_quotation_marks() -> None:
+    import spacy
+
+    name = nlp.model_name()
+    pipeline = spacy.load(name)
+    theirs: Any = pipeline.tokenizer
+    theirs.infix_finditer = nlp._quotation_mark_infixes(pipeline).finditer
+    ours: Any = nlp.load_model(name).tokenizer
+    assert ours.to_bytes() == theirs.to_bytes()
+    words = [t.text for t in ours("“…useful,”Tasnim told")]
+    assert words[-4:] == [",", "”", "Tasnim", "told"]
 
 
 def test_the_environment_names_the_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
