@@ -241,6 +241,10 @@ class Resolver:
                 or (named.label_ == "PERSON" and head.tag_ == "NN")
             ):
                 return self.full_name(named), named.label_
+            if any(t.ent_type_ and t.ent_type_ not in SOURCE_ENTITIES for t in modifier):
+                # "Friday's ruling", "the Minecraft exploit": a date or a product speaks for
+                # no one; only a person, organisation, government or group does
+                return role
             if named is None and head.tag_ == "NN":
                 return modifier.text, "ORG"  # "a USA TODAY analysis": a name the recogniser missed
             return _clean(head.doc[first : head.i + 1]).text, "ORG"

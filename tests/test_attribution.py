@@ -391,3 +391,8 @@ def test_according_to_a_source_the_parser_read_as_a_verb() -> None:
     text = "Donald Trump repeatedly demeaned women on the set, according to show insiders.\n"
     speaker = _speaker(text, "Donald Trump")
     assert speaker is not None and speaker.mention.endswith("insiders")
+
+
+def test_a_date_or_a_product_speaks_for_no_one() -> None:
+    text = "Friday's ruling said the state law was unconstitutional and could not be enforced.\n"
+    assert _name_of(text, "Friday's ruling") is None
