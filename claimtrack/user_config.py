@@ -5,6 +5,9 @@
     [nlp]
     model = "en_core_web_trf"        # the spaCy pipeline (CLAIMTRACK_SPACY_MODEL wins)
 
+    [checkworthiness]
+    encoder = "minilm"               # the transformer extra (CLAIMTRACK_CHECKWORTHY_ENCODER wins)
+
     [db]
     location = "postgresql://ana@desk.example.org/claims"   # or a folder (CLAIMTRACK_DB wins)
 

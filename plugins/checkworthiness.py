@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from claimtrack import DEFAULT_THRESHOLD, Article, Claim, Span, hookimpl
 from claimtrack.text import make_article
+from claimtrack_plugins._encoder import configured_encoder, encode
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as DocSpan
@@ -270,7 +271,9 @@ class Model:
 
     ``dense_mean`` is the training mean of the representation: a pipeline whose tensor has
     another width (or none) is scored as if its representation were that mean, which adds the
-    same as the average training sentence.
+    same as the average training sentence. ``encoder`` names the optional sentence encoder
+    (:mod:`claimtrack_plugins._encoder`) whose embedding ``encoder_weights`` weigh, None for the
+    default model.
     """
 
     intercept: float
@@ -278,6 +281,8 @@ class Model:
     dense: tuple[float, ...]
     dense_mean: tuple[float, ...]
     neighbour_weight: float
+    encoder: str | None = None
+    encoder_weights: tuple[float, ...] = ()
 
     def logit(self, span: DocSpan) -> float:
         """The model's raw score of ``span`` before the sigmoid."""
@@ -290,20 +295,28 @@ class Model:
         return value + math.fsum(w * x for w, x in zip(self.dense, vector, strict=True))
 
 
-@lru_cache(maxsize=1)
-def model() -> Model:
-    """The shipped model, read once."""
-    data = (
-        resources.files("claimtrack_plugins").joinpath("data/checkworthy.json").read_text("utf-8")
+@lru_cache(maxsize=2)
+def model(encoder: str | None = None) -> Model:
+    """The shipped model, read once: the default one, or the one fitted with ``encoder``'s
+    sentence embeddings (``data/checkworthy_<encoder>.json``)."""
+    name = f"data/checkworthy_{encoder}.json" if encoder else "data/checkworthy.json"
+    raw: dict[str, Any] = json.loads(
+        resources.files("claimtrack_plugins").joinpath(name).read_text("utf-8")
     )
-    raw: dict[str, Any] = json.loads(data)
     return Model(
         intercept=float(raw["intercept"]),
         weights={str(k): float(v) for k, v in raw["weights"].items()},
         dense=tuple(float(x) for x in raw["dense"]),
         dense_mean=tuple(float(x) for x in raw["dense_mean"]),
         neighbour_weight=float(raw["neighbour_weight"]),
+        encoder=encoder,
+        encoder_weights=tuple(float(x) for x in raw.get("encoder_weights", ())),
     )
+
+
+def active_model() -> Model:
+    """The model a scan uses: with the configured sentence encoder, if any."""
+    return model(configured_encoder())
 
 
 def _sigmoid(x: float) -> float:
@@ -322,10 +335,10 @@ def smooth(logits: Sequence[float], weight: float | None = None) -> list[float]:
     Check-worthy claims come in passages (a run of figures, a record being argued over), and an
     opinion piece is opinion throughout, so the neighbours are evidence about a claim. Each logit
     becomes ``(1 - w) * own + w * mean(neighbours)`` over up to :data:`NEIGHBOURS` claims on each
-    side, with ``w`` the shipped model's neighbour weight unless given. A lone claim is left as
+    side, with ``w`` the active model's neighbour weight unless given. A lone claim is left as
     it is.
     """
-    w = model().neighbour_weight if weight is None else weight
+    w = active_model().neighbour_weight if weight is None else weight
     out = []
     for i, own in enumerate(logits):
         near = [*logits[max(0, i - NEIGHBOURS) : i], *logits[i + 1 : i + 1 + NEIGHBOURS]]
@@ -358,22 +371,15 @@ def claim_logits(article: Article, claims: Sequence[Claim]) -> dict[int, float]:
     """The unsmoothed logit of each claim with text, by its index in ``claims``.
 
     A claim is scored on its sentence; a claim cut from a longer sentence on the mean of its own
-    logit and its sentence's. Each distinct span is scored once per article.
+    logit and its sentence's. Each distinct span is scored once per article (and, with a
+    sentence encoder, all of an article's spans are encoded in one batch).
     """
-    scorer = model()
-    cache: dict[tuple[int, int], float] = {}
-
-    def logit(start: int, end: int) -> float:
-        if (start, end) not in cache:
-            span = article.parsed(Span(start, end))
-            cache[start, end] = scorer.logit(span) if span is not None else scorer.intercept
-        return cache[start, end]
-
-    logits: dict[int, float] = {}
+    scorer = active_model()
+    wanted: dict[int, list[tuple[int, int]]] = {}
     for i, claim in enumerate(claims):
         if not claim.text.strip():
             continue
-        value = logit(claim.start, claim.end)
+        wanted[i] = [(claim.start, claim.end)]
         sentence = article.sentence_at(claim.start)
         if (
             sentence is not None
@@ -381,9 +387,18 @@ def claim_logits(article: Article, claims: Sequence[Claim]) -> dict[int, float]:
             and (sentence.start, sentence.end) != (claim.start, claim.end)
             and article.slice(sentence).strip() != claim.text.strip()
         ):
-            value = 0.5 * (value + logit(sentence.start, sentence.end))
-        logits[i] = value
-    return logits
+            wanted[i].append((sentence.start, sentence.end))
+    distinct = sorted({key for keys in wanted.values() for key in keys})
+    values: dict[tuple[int, int], float] = {}
+    for start, end in distinct:
+        span = article.parsed(Span(start, end))
+        values[start, end] = scorer.logit(span) if span is not None else scorer.intercept
+    if scorer.encoder is not None:
+        texts = [article.text[start:end].strip() for start, end in distinct]
+        weights = scorer.encoder_weights
+        for key, vector in zip(distinct, encode(scorer.encoder, texts), strict=True):
+            values[key] += math.fsum(w * x for w, x in zip(weights, vector, strict=True))
+    return {i: sum(values[key] for key in keys) / len(keys) for i, keys in wanted.items()}
 
 
 @hookimpl(trylast=True)

@@ -61,6 +61,7 @@ class Unit:
     vector: np.ndarray
     source: str
     group: str
+    text: str = ""
     label: int | None = None
     unimportant: bool = False  # ClaimBuster's "unimportant factual sentence" (a weak negative)
 
@@ -105,7 +106,7 @@ def _sentence_units(data: Data, text: str, source: str, group: str) -> tuple[Doc
         if not article.slice(sentence).strip() or furnished.is_furniture(sentence):
             continue
         span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        data.units.append(Unit(features(span), _vector(span), source, group))
+        data.units.append(Unit(features(span), _vector(span), source, group, span.text))
         document.units.append(len(data.units) - 1)
         spans.append((sentence.start, sentence.end))
     return document, spans
@@ -297,8 +298,9 @@ def smooth(logits: list[float], weight: float) -> list[float]:
     return out
 
 
-def out_of_fold(data: Data, d: Design, a: argparse.Namespace) -> np.ndarray:
-    """Each unit's logit from a model that never saw its group (ct19: never trained on)."""
+def raw_out_of_fold(data: Data, d: Design, a: argparse.Namespace) -> np.ndarray:
+    """Each unit's logit from a model that never saw its group (ct19: never trained on),
+    before smoothing."""
     fold = folds(data, a.debate_folds)
     labelled = np.flatnonzero(d.y >= 0)
     unit_fold = np.array([fold.get(u.group, "") for u in data.units])
@@ -310,10 +312,21 @@ def out_of_fold(data: Data, d: Design, a: argparse.Namespace) -> np.ndarray:
         print(f"fold {name}", file=sys.stderr)
     transcripts = unit_fold == ""
     logits[transcripts] = fit(d, labelled, a.C).decision_function(d.x[transcripts])
+    return logits
+
+
+def smoothed(data: Data, logits: np.ndarray, weight: float) -> np.ndarray:
+    """``logits`` with each document's units smoothed over their neighbours (see smooth())."""
+    out = logits.copy()
     for document in data.documents:
         if len(document.units) > 1:
-            logits[document.units] = smooth(list(logits[document.units]), a.neighbour_weight)
-    return logits
+            out[document.units] = smooth(list(logits[document.units]), weight)
+    return out
+
+
+def out_of_fold(data: Data, d: Design, a: argparse.Namespace) -> np.ndarray:
+    """Each unit's smoothed logit from a model that never saw its group."""
+    return smoothed(data, raw_out_of_fold(data, d, a), a.neighbour_weight)
 
 
 def _scores(data: Data, logits: np.ndarray, source: str) -> tuple[np.ndarray, np.ndarray, list]:
@@ -383,38 +396,15 @@ def table(data: Data, logits: np.ndarray, cut: float) -> Iterator[str]:
     yield f"| {name} | | | | | **{np.mean(maps):.3f}** |"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--shared", type=Path, required=True, help="the shared data folder")
-    ap.add_argument("--cache", type=Path, help="parsed units are kept here between runs")
-    ap.add_argument("--C", type=float, default=0.1, help="inverse L2 strength")
-    ap.add_argument("--news-weight", type=float, default=5.0, help="weight of a news sentence")
-    ap.add_argument("--ufs-weight", type=float, default=0.25, help="weight of UFS negatives")
-    ap.add_argument("--min-df", type=int, default=2, help="least labelled units with a feature")
-    ap.add_argument("--neighbour-weight", type=float, default=0.3, help="see smooth()")
-    ap.add_argument("--max-features", type=int, default=8000, help="keep the largest weights")
-    ap.add_argument("--debate-folds", type=int, default=0, help="0: leave one debate out")
-    ap.add_argument("--no-write", action="store_true", help="print the table only")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    a = ap.parse_args()
-    np.random.seed(SEED)
-
-    data = load(a.shared, a.cache)
-    d = design(data, a)
-    logits = out_of_fold(data, d, a)
-    cut = threshold(data, logits)
-    print(f"cut {cut:.3f}; C {a.C}, news weight {a.news_weight}, UFS weight {a.ufs_weight}")
-    print("\n".join(table(data, logits, cut)))
-    if a.no_write:
-        return
-    model = fit(d, np.flatnonzero(d.y >= 0), a.C)
+def model_file(d: Design, model: LogisticRegression, cut: float, a: argparse.Namespace) -> dict:
+    """The shipped model file of a fit on everything: the cut moved to logit 0."""
     n_sparse = len(d.vocabulary)
     coef = model.coef_[0]
     keep = sorted(range(n_sparse), key=lambda i: -abs(coef[i]))[: a.max_features]
     weights = {d.vocabulary[i]: round(float(coef[i]), 4) for i in sorted(keep) if round(coef[i], 4)}
     dense = coef[n_sparse:] / d.scale
     intercept = float(model.intercept_[0]) - float(dense @ d.mean) - cut
-    out = {
+    return {
         "model": "logistic regression: parse features, words and the mean of doc.tensor",
         "trained_on": ["CheckThat! 2024 train, dev, dev-test", "news-dev", "news-web-dev"],
         "threshold_from": "grouped cross-validation (mean F1 of news-dev, news-web-dev, debates)",
@@ -432,8 +422,42 @@ def main() -> None:
         "dense_mean": [round(float(x), 6) for x in d.mean],
         "weights": weights,
     }
+
+
+def arguments(description: str | None, out: Path) -> argparse.ArgumentParser:
+    """The options every check-worthiness trainer takes (data, fit and cross-validation)."""
+    ap = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawTextHelpFormatter
+    )
+    ap.add_argument("--shared", type=Path, required=True, help="the shared data folder")
+    ap.add_argument("--cache", type=Path, help="parsed units are kept here between runs")
+    ap.add_argument("--C", type=float, default=0.1, help="inverse L2 strength")
+    ap.add_argument("--news-weight", type=float, default=5.0, help="weight of a news sentence")
+    ap.add_argument("--ufs-weight", type=float, default=0.25, help="weight of UFS negatives")
+    ap.add_argument("--min-df", type=int, default=2, help="least labelled units with a feature")
+    ap.add_argument("--neighbour-weight", type=float, default=0.3, help="see smooth()")
+    ap.add_argument("--max-features", type=int, default=8000, help="keep the largest weights")
+    ap.add_argument("--debate-folds", type=int, default=0, help="0: leave one debate out")
+    ap.add_argument("--no-write", action="store_true", help="print the table only")
+    ap.add_argument("--out", type=Path, default=out)
+    return ap
+
+
+def main() -> None:
+    a = arguments(__doc__, DEFAULT_OUT).parse_args()
+    np.random.seed(SEED)
+
+    data = load(a.shared, a.cache)
+    d = design(data, a)
+    logits = out_of_fold(data, d, a)
+    cut = threshold(data, logits)
+    print(f"cut {cut:.3f}; C {a.C}, news weight {a.news_weight}, UFS weight {a.ufs_weight}")
+    print("\n".join(table(data, logits, cut)))
+    if a.no_write:
+        return
+    out = model_file(d, fit(d, np.flatnonzero(d.y >= 0), a.C), cut, a)
     a.out.write_text(json.dumps(out, separators=(",", ":"), sort_keys=True) + "\n", "utf-8")
-    print(f"wrote {a.out} ({a.out.stat().st_size} bytes, {len(weights)} weights)")
+    print(f"wrote {a.out} ({a.out.stat().st_size} bytes, {len(out['weights'])} weights)")
 
 
 if __name__ == "__main__":
