@@ -174,6 +174,15 @@ def test_quotes_across_paragraphs_continue_the_speaker() -> None:
     assert _name_of(text, "The council meets") is None
 
 
+def test_a_quote_run_on_continues_the_speech_not_an_act_reported_after_it() -> None:
+    # "prices appeared" is a frame of an act, not speech: the quotation continues Vogt's words.
+    text = (
+        "Asked about the harbour, Lena Vogt said that new prices always appeared as trade grew. "
+        "“This is equally true of the fuel bought by the port and the ships built for it.”\n"
+    )
+    assert _name_of(text, "“This is equally") == "Lena Vogt"
+
+
 def test_relative_who_resolves_to_the_person_before_it() -> None:
     text = "The panel heard Omar Diallo, who said the dam leaks 2,000 litres a day.\n"
     speaker = _speakers(text)[0][1]
