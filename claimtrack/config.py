@@ -1,6 +1,8 @@
 """Per-database settings: the status vocabulary, its colours and ClaimReview ratings.
 
-A database folder may hold ``config.toml``; without one the default vocabulary applies::
+A database folder may hold ``config.toml`` (a team desk keeps the same text in its
+``desk_settings`` table; ``claimtrack db config FILE`` sets either); without one the default
+vocabulary applies::
 
     [organisation]              # the fact-checker named as ``author`` of ClaimReview exports
     name = "Example Checks"
@@ -123,13 +125,19 @@ def load_config(db_path: Path) -> Config:
         return Config()
     except UnicodeDecodeError as exc:
         raise UsageError(f"{path} is not valid TOML: {exc}") from exc
-    import tomllib  # only for databases that have a config.toml
+    return parse_config_text(text, str(path))
+
+
+def parse_config_text(text: str, where: str = CONFIG_FILE) -> Config:
+    """A ``Config`` from the text of a ``config.toml`` (a folder's, or a team desk's settings);
+    raise ``UsageError`` naming ``where`` and the bad setting."""
+    import tomllib  # only for databases that have settings of their own
 
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}") from exc
-    return parse_config(raw, str(path))
+        raise UsageError(f"{where} is not valid TOML: {exc}") from exc
+    return parse_config(raw, where)
 
 
 def parse_config(raw: dict[str, Any], where: str = CONFIG_FILE) -> Config:

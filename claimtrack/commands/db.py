@@ -1,17 +1,30 @@
-"""``claimtrack db``: check a database, salvage a damaged one, rebuild indexes, upgrade, copy."""
+"""``claimtrack db``: check a database, salvage a damaged one, rebuild indexes, upgrade, copy,
+show or set its statuses and ratings."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from claimtrack.commands.options import DbOption, JsonOption, database, database_folder, guarded
+from claimtrack.commands.options import (
+    DbOption,
+    JsonOption,
+    database,
+    database_folder,
+    guarded,
+)
+from claimtrack.commands.options import open_store as open_desk
+
+if TYPE_CHECKING:
+    from claimtrack.store import Store
 
 db_app = typer.Typer(
     name="db",
     help="Check the database, salvage a damaged one, rebuild its indexes, upgrade an old one, "
-    "copy a desk.",
+    "copy a desk, show or set its statuses.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -158,7 +171,6 @@ def copy(
 ) -> None:
     """Copy a whole desk into another database, of any backend; check both sides' digests."""
     import time
-    from pathlib import Path
 
     from claimtrack.errors import StoreError, UsageError
     from claimtrack.store import open_store
@@ -197,6 +209,71 @@ def copy(
         raise StoreError("the copy differs from the source: the digests disagree")
 
 
+@guarded
+def config(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A config.toml to give the desk (its statuses and ratings); without it, show "
+            "the desk's.",
+            dir_okay=False,
+        ),
+    ] = None,
+    json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Show the desk's statuses and ratings, or set them from a config.toml (a folder keeps it
+    as its config.toml, a team desk in its database)."""
+    from claimtrack.config import parse_config_text
+    from claimtrack.errors import UsageError
+
+    store = open_desk(db)
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read {file}: {exc}") from None
+        wanted = parse_config_text(text, str(file))
+        held = [s for s in store.summary().statuses if wanted.find(s) is None]
+        if held:
+            raise UsageError(
+                f"{file} lacks statuses claims of {store.location} have: {', '.join(held)}"
+            )
+        store.configure(text)
+    _show_config(store, json)
+
+
+def _show_config(store: Store, json: bool) -> None:
+    """Print a desk's vocabulary: a table, or JSON."""
+    from rich.table import Table
+
+    from claimtrack.terminal import print_json, safe, stdout
+
+    config = store.config
+    if json:
+        print_json(
+            {
+                "database": store.location,
+                "statuses": [asdict(s) for s in config.statuses],
+                "best_rating": config.best_rating,
+                "worst_rating": config.worst_rating,
+                "organisation": config.organisation,
+                "organisation_url": config.organisation_url,
+                "review_url": config.review_url,
+            }
+        )
+        return
+    table = Table(title=safe(f"Statuses of {store.location}"), title_justify="left")
+    for column in ("status", "rating", "label"):
+        table.add_column(column)
+    for status in config.statuses:
+        rating = "—" if status.rating is None else f"{status.rating:g}"
+        table.add_row(safe(status.name, style=status.colour), rating, safe(status.label or "—"))
+    stdout().print(table)
+    scale = f"ratings from {config.worst_rating:g} (worst) to {config.best_rating:g} (best)"
+    stdout().print(safe(scale + (f"; by {config.organisation}" if config.organisation else "")))
+
+
 def _upgrade_server(url: str, json: bool) -> None:
     """Apply the migrations a PostgreSQL database lacks, and say which."""
     from claimtrack.store.pg_schema import SCHEMA
@@ -222,4 +299,5 @@ def register(app: typer.Typer) -> None:
     db_app.command("reindex")(reindex)
     db_app.command("upgrade")(upgrade)
     db_app.command("copy")(copy)
+    db_app.command("config")(config)
     app.add_typer(db_app, name="db")

@@ -7,14 +7,15 @@ folder of JSON files) upgrades it first (``legacy.py``).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claimtrack.config import Config, load_config
-from claimtrack.errors import StoreError
+from claimtrack.config import CONFIG_FILE, Config, load_config, parse_config_text
+from claimtrack.errors import StoreError, UsageError
 from claimtrack.store import (
     bulk,
     contradictions,
@@ -144,6 +145,34 @@ class EmbeddedStore:
         if self._config is None:
             self._config = load_config(self.path)
         return self._config
+
+    def settings(self) -> str | None:
+        """The text of the folder's ``config.toml``, or None when it has none."""
+        try:
+            return (self.path / CONFIG_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{self.path / CONFIG_FILE} is not valid TOML: {exc}") from exc
+
+    def configure(self, text: str | None) -> Config:
+        """Check ``text``, then replace the folder's ``config.toml`` with it atomically (None:
+        remove it)."""
+        path = self.path / CONFIG_FILE
+        self._connection()  # a folder that is no database is refused before anything is written
+        if text is None:
+            path.unlink(missing_ok=True)
+            self._config = Config()
+            return self._config
+        config = parse_config_text(text, str(path))
+        temporary = path.with_name(f".{CONFIG_FILE}.{os.getpid()}")
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        self._config = config
+        return config
 
     # -- scanning --------------------------------------------------------------------------
 

@@ -97,6 +97,15 @@ class Store(Protocol):
     def config(self) -> Config:
         """The database's settings (statuses and their ratings)."""
 
+    def settings(self) -> str | None:
+        """The TOML text the settings come from (a folder's ``config.toml``, a team desk's
+        ``desk_settings`` row); None when the desk has none and uses the defaults."""
+
+    def configure(self, text: str | None) -> Config:
+        """Replace the desk's settings with ``text`` (the form of a ``config.toml``; None: the
+        defaults) and return them. ``text`` is parsed and checked first (``UsageError`` naming
+        the bad setting): a bad one changes nothing. The change is atomic."""
+
     @property
     def created(self) -> bool:
         """Whether opening this store made a new, empty database."""

@@ -24,12 +24,15 @@ the same transaction, so that matching and the counts read few rows however many
   how many claims have it (full-text search finds distinct forms, then the claims of the best);
 - ``claim_tally``: live claims by status and type, in a few slots (chosen by the server process)
   so that people marking claims at once seldom wait on the same counter row.
+
+Migration 4 adds ``desk_settings``: at most one row, the text of the desk's settings in the form
+of a folder's ``config.toml`` (its statuses and ratings; ``claimtrack db config`` sets it).
 """
 
 from __future__ import annotations
 
 #: The newest migration this claimtrack knows.
-SCHEMA = 3
+SCHEMA = 4
 
 #: The order the dashboard reads waiting claims in: oldest first, most check-worthy first.
 WAITING_ORDER = '(COALESCE(first_seen, \'\') COLLATE "C"), score DESC, (id COLLATE "C")'
@@ -186,5 +189,10 @@ MIGRATIONS: dict[int, list[str]] = {
         " FOR EACH STATEMENT EXECUTE FUNCTION claims_counted()",
         "CREATE TRIGGER claims_changed AFTER UPDATE ON claims REFERENCING OLD TABLE AS dropped"
         " NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION claims_counted()",
+    ],
+    # The desk's settings: the text of a config.toml (its statuses and ratings), one row.
+    4: [
+        "CREATE TABLE desk_settings(one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),"
+        " toml TEXT NOT NULL)",
     ],
 }

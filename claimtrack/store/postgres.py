@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from claimtrack.config import Config
+from claimtrack.config import Config, parse_config_text
 from claimtrack.errors import StoreError
 from claimtrack.sandbox import forbidden_writer
 from claimtrack.store import documents, pg_bulk, pg_scans, pg_verdicts
@@ -77,6 +77,7 @@ class PostgresStore:
         self._conn: Any = None
         self._tx: Tx | None = None
         self._created = False
+        self._config: Config | None = None
 
     # -- connection and transactions -----------------------------------------------------------
 
@@ -88,8 +89,35 @@ class PostgresStore:
 
     @property
     def config(self) -> Config:
-        """The default statuses and ratings (a team desk has no ``config.toml``)."""
-        return Config()
+        """The desk's settings (``desk_settings``, else the defaults), read once."""
+        if self._config is None:
+            text = self.settings()
+            self._config = Config() if text is None else parse_config_text(text, self._where)
+        return self._config
+
+    @property
+    def _where(self) -> str:
+        """How errors name the desk's settings."""
+        return f"{self.location} desk_settings"
+
+    def settings(self) -> str | None:
+        """The text of the desk's settings, or None when it has none."""
+        with self._read() as tx:
+            found = tx.one("SELECT toml FROM desk_settings")
+        return None if found is None else str(found["toml"])
+
+    def configure(self, text: str | None) -> Config:
+        """Check ``text``, then replace the desk's settings with it in one transaction."""
+        config = Config() if text is None else parse_config_text(text, self._where)
+
+        def change(tx: Tx) -> None:
+            tx.run("DELETE FROM desk_settings")
+            if text is not None:
+                tx.run("INSERT INTO desk_settings(toml) VALUES (%s)", (text,))
+
+        self._write(change)
+        self._config = config
+        return config
 
     def _connection(self) -> Any:
         """The open connection; the first call makes the tables of an empty database."""

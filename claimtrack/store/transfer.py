@@ -1,10 +1,11 @@
 """Moving a whole desk between any two stores (``claimtrack db copy``), checked by a digest.
 
-Everything goes through the ``Store`` interface (``stored_articles``, ``log`` and ``load``), so
-a desk moves between any two backends. A ``Fingerprint`` counts what a desk holds and digests
-it: SHA-256 over a canonical serialisation of its records (for each article in id order, the
-SHA-256 of its sorted-key JSON with all it holds; then each history entry as sorted-key JSON,
-oldest first, since their order is part of the content). Two desks with the same content have
+Everything goes through the ``Store`` interface (``stored_articles``, ``log``, ``settings``,
+``load`` and ``configure``), so a desk moves between any two backends, its statuses and ratings
+with it. A ``Fingerprint`` counts what a desk holds and digests it: SHA-256 over a canonical
+serialisation of its records (for each article in id order, the SHA-256 of its sorted-key JSON
+with all it holds; then each history entry as sorted-key JSON, oldest first, since their order
+is part of the content). Two desks with the same content have
 the same digest whichever backend keeps them.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field, fields
 
 import orjson
 
-from claimtrack.config import INITIAL_STATUS
+from claimtrack.config import INITIAL_STATUS, parse_config_text
 from claimtrack.errors import StoreError
 from claimtrack.store.interface import Store
 from claimtrack.store.records import Change, StoredArticle
@@ -86,14 +87,20 @@ def copy_desk(
     """Copy everything ``source`` holds into ``target``; return both sides' fingerprints.
 
     ``target`` must be empty unless ``replace`` (its content is then replaced). The source is
-    read from one snapshot; the target is written in one change and then read back.
+    read from one snapshot; the target is written in one change, takes the source's settings
+    (its statuses and ratings, or the defaults) and is then read back.
     """
     if source.location == target.location:
         raise StoreError(f"cannot copy {source.location} onto itself")
     copied = Fingerprint()
     with source.session():
         changes = source.log()[::-1]
+        settings = source.settings()
+        if settings is not None:  # settings that do not parse: refused before anything is written
+            parse_config_text(settings, f"the settings of {source.location}")
         target.load(copied.tally(source.stored_articles()), changes, replace)
+    # The claims keep their statuses: the target takes the vocabulary they come from.
+    target.configure(settings)
     copied.seal(changes)
     return copied, fingerprint(target)
 
