@@ -36,6 +36,7 @@ from claimtrack.user_config import user_setting
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.pipeline import AttributeRuler, Lemmatizer
+    from spacy.strings import StringStore
     from spacy.tokens import Doc
 
     from claimtrack.model import Span
@@ -429,11 +430,15 @@ class _Attributes:
     ``en_core_web_sm``'s 179 rules), though most rules look at one token's own attributes (its
     tag, lower-case form, dependency label): for those, the rules a token matches are looked up
     by the values of the attributes they read, and only the other rules run as a ``Matcher``.
-    The matches are then applied by the ruler itself, in its order: the same annotations.
+    A word form that none of these rules names or finds (:class:`_NamedForms`) is remembered as
+    "none of those", so that a table of a few thousand entries serves every word. The matches
+    are then applied by the ruler itself, in its order: the same annotations.
     """
 
     #: Token attributes a remembered one-token rule may read.
     READABLE = frozenset({"ORTH", "LOWER", "NORM", "TAG", "POS", "DEP", "MORPH", "IS_SPACE"})
+    #: Of those, the word's forms: a form that no one-token rule names reads as any other.
+    LEXICAL = frozenset({"ORTH", "LOWER", "NORM"})
 
     def __init__(self, ruler: AttributeRuler) -> None:
         from spacy.attrs import IDS
@@ -442,6 +447,7 @@ class _Attributes:
         self.ruler = ruler
         self.single, self.multi = Matcher(ruler.vocab), Matcher(ruler.vocab)
         read: set[str] = set()
+        singles: list[dict[str, Any]] = []
         for rule in range(len(ruler.attrs)):
             found = ruler.matcher.get(str(rule))
             patterns = found[1] if found else []
@@ -449,9 +455,16 @@ class _Attributes:
             if patterns and len(keys) == len(patterns) and set().union(*keys) <= self.READABLE:
                 read.update(*keys)
                 self.single.add(str(rule), patterns)
+                singles.extend(p[0] for p in patterns)
             elif patterns:
                 self.multi.add(str(rule), patterns)
         self.read = [IDS[name] for name in sorted(read)]
+        self.forms = [
+            (column, forms)
+            for column, name in enumerate(sorted(read))
+            if name in self.LEXICAL
+            and (forms := _NamedForms.of(ruler.vocab.strings, name, singles)) is not None
+        ]
         self.rules: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def __call__(self, docs: list[Doc]) -> list[Doc]:
@@ -462,6 +475,10 @@ class _Attributes:
                 continue
             matches: list[tuple[int, int, int]] = []
             rows = doc.to_array(self.read).tolist() if self.read else [[]] * len(doc)
+            for row in rows:
+                for column, forms in self.forms:
+                    if not forms.told_apart(row[column]):
+                        row[column] = -1  # no string hashes to -1
             for i, row in enumerate(rows):
                 key = tuple(row)
                 rules = self.rules.get(key)
@@ -479,3 +496,52 @@ class _Attributes:
                 doc, [(rule, strings[str(rule)], start, end) for rule, start, end in matches]
             )
         return docs
+
+
+class _NamedForms:
+    """The word forms (values of ``ORTH``, ``LOWER`` or ``NORM``) that some one-token rules can
+    tell apart: those they name (``"ai"``, ``{"IN": [...]}``) and those their ``REGEX`` finds;
+    every other form matches exactly what any other does."""
+
+    def __init__(self, strings: StringStore, named: set[str], regexes: list[str]) -> None:
+        self.strings = strings
+        self.named = frozenset(strings.add(form) for form in named)
+        self.regexes = [re.compile(regex) for regex in regexes]
+        self.seen: dict[int, bool] = {}
+
+    @classmethod
+    def of(
+        cls, strings: StringStore, name: str, patterns: list[dict[str, Any]]
+    ) -> _NamedForms | None:
+        """The forms ``patterns`` tell apart by attribute ``name``; None if they read it any
+        other way (fuzzily, by length...)."""
+        named: set[str] = set()
+        regexes: list[str] = []
+        for pattern in patterns:
+            wanted = pattern.get(name)
+            if wanted is None:
+                continue
+            if isinstance(wanted, str):
+                named.add(wanted)
+                continue
+            if not isinstance(wanted, dict) or not set(wanted) <= {"IN", "NOT_IN", "REGEX"}:
+                return None
+            for operator, value in wanted.items():
+                values = [value] if operator == "REGEX" else value
+                if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+                    return None
+                if operator == "REGEX":
+                    regexes.extend(values)
+                else:
+                    named.update(values)
+        return cls(strings, named, regexes)
+
+    def told_apart(self, form: int) -> bool:
+        """Whether some rule tells the form ``form`` (a string's hash) apart."""
+        found = self.seen.get(form)
+        if found is None:
+            found = form in self.named or any(r.search(self.strings[form]) for r in self.regexes)
+            if len(self.seen) >= MAX_REMEMBERED:
+                self.seen.clear()
+            self.seen[form] = found
+        return found

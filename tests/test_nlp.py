@@ -174,10 +174,31 @@ def test_loading_the_model_does_not_import_spacys_command_line() -> None:
 
 
 def test_attributes_are_the_ones_spacys_attribute_ruler_gives() -> None:
-    text = "She ain't gonna sell it, let's say. The U.S. firms' tags:  two  spaces \n\nand more."
+    text = (
+        "She ain't gonna sell it, let's say. The U.S. firms' tags:  two  spaces \n\nand more. "
+        "It's nothin' to us, and we're not selling, whether or not they'd like that."
+    )
     model = nlp.load_model()
     ours = nlp.parse(text)
     theirs = model(nlp._tokenise(model, text))
     assert [(t.tag_, t.pos_, str(t.morph), t.lemma_) for t in ours] == [
         (t.tag_, t.pos_, str(t.morph), t.lemma_) for t in theirs
     ]
+
+
+def test_word_forms_no_attribute_rule_tells_apart_read_as_one() -> None:
+    strings = nlp.load_model().vocab.strings
+    rules: list[dict[str, Any]] = [
+        {"LOWER": "ai"},
+        {"LOWER": {"IN": ["is"]}, "TAG": "VBZ"},
+        {"LOWER": {"REGEX": "^n.t$"}},
+    ]
+    forms = nlp._NamedForms.of(strings, "LOWER", rules)
+    assert forms is not None
+    assert [forms.told_apart(strings.add(w)) for w in ("ai", "is", "not", "table")] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert nlp._NamedForms.of(strings, "LOWER", [{"LOWER": {"FUZZY": "ai"}}]) is None
