@@ -111,12 +111,12 @@ def _attached(
 def _inherited(
     article: Article, quote: Quote, found: list[tuple[Frame, Speaker]], cues: Sequence[int]
 ) -> Speaker | None:
-    """A quotation without its own frame continues the reported speech just before it, in the
-    same paragraph or the one before (the newspaper convention for a quotation run on); a
-    frame of an act or a stance in between ("opportunities appeared") does not interrupt it."""
+    """A quotation without its own frame continues the attribution just before it, in the same
+    paragraph or the one before (the newspaper convention for a quotation run on); a frame of
+    an act whose subject names no one ("opportunities appeared") does not interrupt it."""
     here = article.sentence_at(quote.start)
     index = bisect_right(cues, quote.start)
-    while index and not found[index - 1][0].reported:
+    while index and not (found[index - 1][0].reported or found[index - 1][1].name):
         index -= 1
     if here is None or not index:
         return None

@@ -175,7 +175,7 @@ def test_quotes_across_paragraphs_continue_the_speaker() -> None:
 
 
 def test_a_quote_run_on_continues_the_speech_not_an_act_reported_after_it() -> None:
-    # "prices appeared" is a frame of an act, not speech: the quotation continues Vogt's words.
+    # "prices appeared" is a frame of an act by no one named: the quotation continues Vogt's words.
     text = (
         "Asked about the harbour, Lena Vogt said that new prices always appeared as trade grew. "
         "“This is equally true of the fuel bought by the port and the ships built for it.”\n"
