@@ -35,6 +35,30 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def save_sentences() -> Callable[..., list[dict[str, Any]]]:
+    """:func:`store_sentences`, for tests."""
+    return store_sentences
+
+
+def store_sentences(store: Any, source: Path, body: str) -> list[dict[str, Any]]:
+    """Write ``body`` to ``source`` and store it with each ". "-separated sentence as a claim;
+    return the stored claims."""
+    from claimtrack.model import Claim, ScanResult
+    from claimtrack.text import make_article
+
+    source.write_text(body, encoding="utf-8")
+    made = make_article(body, str(source))
+    spans, at = [], 0
+    for sentence in body.split(". "):
+        end = at + len(sentence.rstrip("."))
+        spans.append(Claim.from_span(made, at, end, score=0.9, checkworthy=True))
+        at = end + 2
+    [record] = store.save_scans([ScanResult(article=made, claims=tuple(spans))])
+    claims: list[dict[str, Any]] = record["claims"]
+    return claims
+
+
+@pytest.fixture
 def terminal() -> Callable[..., tuple[int, str, str]]:
     """:func:`on_a_terminal`, for tests."""
     return on_a_terminal

@@ -5,18 +5,18 @@ and type (the dashboard and ``stats``). The team desk's migration 3 counts an ol
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
-from claimtrack.model import Claim, ScanResult
 from claimtrack.store import Store, open_store, pg_schema
 from claimtrack.store.embedded import EmbeddedStore
 from claimtrack.store.matching import MatchIndex, _term, keys
 from claimtrack.store.pg_rows import ServerMatchIndex
 from claimtrack.store.postgres import PostgresStore
-from claimtrack.text import make_article
 
 TEXT = (
     "The harbour authority said cargo volumes rose 12 percent in the first quarter. "
@@ -28,19 +28,6 @@ OTHER = (
     "Cargo volumes at the harbour rose 12 percent in the first quarter, officials said. "
     "The ferry company will hire 40 workers for the summer season."
 )
-
-
-def scan(store: Store, source: Path, body: str) -> list[str]:
-    """Store one article whose sentences are all claims; return the claim ids."""
-    source.write_text(body, encoding="utf-8")
-    made = make_article(body, str(source))
-    spans, at = [], 0
-    for sentence in body.split(". "):
-        end = at + len(sentence.rstrip("."))
-        spans.append(Claim.from_span(made, at, end, score=0.9, checkworthy=True))
-        at = end + 2
-    [record] = store.save_scans([ScanResult(article=made, claims=tuple(spans))])
-    return [c["id"] for c in record["claims"]]
 
 
 def vocabulary(store: Store, terms: set[str]) -> dict[str, int]:
@@ -77,17 +64,20 @@ def assert_counts_agree(store: Store, seen: set[str]) -> None:
     assert store.dashboard().awaiting_total == pending
 
 
-def test_vocabulary_and_counts_follow_every_change(desk: str, tmp_path: Path) -> None:
+def test_vocabulary_and_counts_follow_every_change(
+    desk: str, tmp_path: Path, save_sentences: Callable[..., list[dict[str, Any]]]
+) -> None:
     store, seen = open_store(desk), set[str]()
-    first = scan(store, tmp_path / "harbour.txt", TEXT)
-    scan(store, tmp_path / "ferry.txt", OTHER)
+    first = [c["id"] for c in save_sentences(store, tmp_path / "harbour.txt", TEXT)]
+    save_sentences(store, tmp_path / "ferry.txt", OTHER)
     assert_counts_agree(store, seen)
     store.mark(first[:2], "false")
     store.mark([first[2]], "in progress")
     store.undo()
     assert_counts_agree(store, seen)
     edited = TEXT.replace("12 percent", "13 percent").replace("400 workers", "a ferry line")
-    scan(store, tmp_path / "harbour.txt", edited.replace("Dredging of the channel", "Nobody"))
+    edited = edited.replace("Dredging of the channel", "Nobody")
+    save_sentences(store, tmp_path / "harbour.txt", edited)
     assert_counts_agree(store, seen)
     store.remove_article(str(tmp_path / "ferry.txt"))
     assert_counts_agree(store, seen)
@@ -96,10 +86,12 @@ def test_vocabulary_and_counts_follow_every_change(desk: str, tmp_path: Path) ->
     assert vocabulary(store, {"ferry", "dredg"}) == {"ferry": 1, "dredg": 0}
 
 
-def test_the_team_desk_counts_an_older_desk_when_upgraded(pg_url: str, tmp_path: Path) -> None:
+def test_the_team_desk_counts_an_older_desk_when_upgraded(
+    pg_url: str, tmp_path: Path, save_sentences: Callable[..., list[dict[str, Any]]]
+) -> None:
     store = PostgresStore(pg_url)
-    scan(store, tmp_path / "harbour.txt", TEXT)
-    scan(store, tmp_path / "ferry.txt", OTHER)
+    save_sentences(store, tmp_path / "harbour.txt", TEXT)
+    save_sentences(store, tmp_path / "ferry.txt", OTHER)
     store.mark([store.claims()[0].id], "false")
     expected = {
         table: store._write(lambda tx, t=table: tx.all(f"SELECT * FROM {t} ORDER BY 1, 2"))

@@ -7,6 +7,7 @@ import random
 import shutil
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +141,9 @@ def test_speaker_counts_follow_verdicts(tmp_path: Path) -> None:
     assert match_problems(tmp_path / "db") == []
 
 
-def test_rescans_keep_the_match_index_in_step(tmp_path: Path) -> None:
+def test_rescans_keep_the_match_index_in_step(
+    tmp_path: Path, save_sentences: Callable[..., list[dict[str, Any]]]
+) -> None:
     store = open_store(tmp_path / "db")
     source = tmp_path / "a.txt"
     text = (
@@ -149,20 +152,12 @@ def test_rescans_keep_the_match_index_in_step(tmp_path: Path) -> None:
         "Dredging of the channel cost 30 million euros last year."
     )
 
-    def scanned(body: str) -> list[dict[str, Any]]:
-        source.write_text(body, encoding="utf-8")
-        made = make_article(body, str(source))
-        spans, at = [], 0
-        for sentence in body.split(". "):
-            end = at + len(sentence.rstrip("."))
-            spans.append(Claim.from_span(made, at, end, score=0.9, checkworthy=True))
-            at = body.find(". ", at) + 2 if ". " in body[at:] else len(body)
-        return store.save_scans([ScanResult(article=made, claims=tuple(spans))])[0]["claims"]
-
-    first = scanned(text)
+    first = save_sentences(store, source, text)
     store.mark([first[0]["id"]], "disputed")
     replaced = "Dredging of the channel cost 30 million euros last year."
-    second = scanned(
+    second = save_sentences(
+        store,
+        source,
         text.replace("12 percent", "13 percent").replace(replaced, "A ferry line opens in June.")
     )
     assert match_problems(tmp_path / "db") == []
