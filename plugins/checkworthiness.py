@@ -367,14 +367,17 @@ def score_text(text: str) -> float:
     return max((c.score for c in scored), default=0.0)
 
 
-def claim_logits(article: Article, claims: Sequence[Claim]) -> dict[int, float]:
-    """The unsmoothed logit of each claim with text, by its index in ``claims``.
+def claim_logits(
+    article: Article, claims: Sequence[Claim], scorer: Model | None = None
+) -> dict[int, float]:
+    """The unsmoothed logit of each claim with text, by its index in ``claims``, by ``scorer``
+    (default :func:`active_model`).
 
     A claim is scored on its sentence; a claim cut from a longer sentence on the mean of its own
     logit and its sentence's. Each distinct span is scored once per article (and, with a
     sentence encoder, all of an article's spans are encoded in one batch).
     """
-    scorer = active_model()
+    scorer = scorer or active_model()
     wanted: dict[int, list[tuple[int, int]]] = {}
     for i, claim in enumerate(claims):
         if not claim.text.strip():
@@ -409,9 +412,12 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
     score a claim arrived with is kept in ``details["extractor_score"]``. ``checkworthy`` is set
     only where it is None (the extractor left the decision to the scorer).
     """
-    logits = claim_logits(article, claims)
+    scorer = active_model()  # once per article: it reads the user configuration
+    logits = claim_logits(article, claims, scorer)
     order = sorted(logits, key=lambda i: claims[i].start)
-    smoothed = dict(zip(order, smooth([logits[i] for i in order]), strict=True))
+    smoothed = dict(
+        zip(order, smooth([logits[i] for i in order], scorer.neighbour_weight), strict=True)
+    )
     scored = []
     for i, claim in enumerate(claims):
         # Decide on the rounded score so the printed score and the decision always agree.

@@ -167,10 +167,32 @@ def test_loading_the_model_does_not_import_spacys_command_line() -> None:
         "import spacy.cli\n"
         "print(callable(spacy.cli.info), callable(sys.modules['spacy'].info))\n"
     )
+    assert _printed(script) == ["False", "False", "True", "True"]
+
+
+def test_loading_keeps_the_collector_on_and_the_entry_points_of_each_group() -> None:
+    script = (
+        "import gc\n"
+        "from importlib import metadata\n"
+        "from claimtrack import nlp\n"
+        "nlp.load_model()\n"
+        "import catalogue\n"
+        "grouped = catalogue.AVAILABLE_ENTRY_POINTS\n"
+        "found = metadata.entry_points()\n"
+        "same = all(grouped.get(g, []) == list(found.select(group=g)) for g in found.groups)\n"
+        "every = sorted(grouped) == sorted(found.groups)\n"
+        "print(gc.isenabled(), type(grouped).__name__, same, every)\n"
+    )
+    assert _printed(script) == ["True", "dict", "True", "True"]
+
+
+def _printed(script: str) -> list[str]:
+    """The words ``script`` prints, run in a fresh interpreter (spaCy is imported once per
+    process)."""
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
-    assert done.stdout.split() == ["False", "False", "True", "True"]
+    return done.stdout.split()
 
 
 def test_attributes_are_the_ones_spacys_attribute_ruler_gives() -> None:
