@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 #: A plain sentence split: what any tool reading news must at least do.
-_PLAIN_SPLIT = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+PLAIN_SPLIT = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
 
 def source_articles(folder: Path) -> list[Path]:
@@ -49,7 +49,7 @@ def floor(paths: list[Path]) -> dict[str, Any]:
     pieces = 0
     for path in paths:
         text = path.read_bytes().decode("utf-8-sig")
-        pieces += len(_PLAIN_SPLIT.split(text))
+        pieces += len(PLAIN_SPLIT.split(text))
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
     _, peak = tracemalloc.get_traced_memory()

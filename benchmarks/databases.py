@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from claimtrack.model import Claim, Metadata, ScanResult, claim_id
+from benchmarks.corpus import PLAIN_SPLIT, source_articles
+from claimtrack.model import CLAIM_TYPES, Claim, Metadata, ScanResult, claim_id
 from claimtrack.store import Filters, Store, open_store
+from claimtrack.store.matching import normalise
 from claimtrack.text import make_article
+
+#: Claims per synthetic article of distinct claims (``distinct``).
+PER_ARTICLE = 16
+#: The shortest sentence (in words) ``distinct`` takes as a claim.
+MIN_WORDS = 6
 
 
 def variants(results: list[ScanResult]) -> Iterator[ScanResult]:
@@ -37,12 +46,75 @@ def variants(results: list[ScanResult]) -> Iterator[ScanResult]:
                 yield replace(result, article=moved, claims=claims, contradictions=(), errors=())
 
 
+def distinct_claims(folder: Path) -> Iterator[str]:
+    """Endless claims, each with its own normalised form, from the sentences of the ``.txt``
+    articles of ``folder``.
+
+    First every sentence of at least ``MIN_WORDS`` words as it is (plain split), then splices:
+    the first half of one sentence with the second half of another (sentence ``i`` with
+    ``i + 101·k``, round ``k``). The splices keep the corpus's words and their frequencies, so a
+    desk larger than the corpus has a vocabulary no larger than the corpus's: its rare words are
+    held by more claims than a real desk's of that size would be (a pessimistic desk).
+    """
+    texts = []
+    for path in source_articles(folder):
+        for part in PLAIN_SPLIT.split(path.read_text(encoding="utf-8", errors="replace")):
+            sentence = " ".join(part.split())
+            if len(sentence.split()) >= MIN_WORDS:
+                texts.append(sentence)
+    seen: set[str] = set()
+
+    def fresh(found: Iterable[str]) -> Iterator[str]:
+        for text in found:
+            form = normalise(text)
+            if form and form not in seen:
+                seen.add(form)
+                yield text
+
+    yield from fresh(texts)
+    halves = [text.split() for text in texts]
+
+    def splice(i: int, round_: int) -> str:
+        left, right = halves[i], halves[(i + 101 * round_) % len(halves)]
+        return " ".join(left[: len(left) // 2] + right[len(right) // 2 :])
+
+    for round_ in itertools.count(1):
+        yield from fresh(splice(i, round_) for i in range(len(halves)))
+
+
+def distinct(folder: Path) -> Iterator[ScanResult]:
+    """Endless articles of ``PER_ARTICLE`` distinct claims each (``distinct_claims``), a claim a
+    paragraph, with types spread over the claim types by the claim's hash."""
+    claims = distinct_claims(folder)
+    types = sorted(CLAIM_TYPES)
+    for number in itertools.count(1):
+        texts = list(itertools.islice(claims, PER_ARTICLE))
+        text = "\n\n".join(texts) + "\n"
+        article = make_article(text, f"/bench/distinct/{number:06d}.txt")
+        found, at = [], 0
+        for claim in texts:
+            start = text.index(claim, at)
+            at = start + len(claim)
+            digest = hashlib.sha256(claim.encode()).digest()
+            found.append(
+                Claim.from_span(
+                    article,
+                    start,
+                    at,
+                    score=0.5 + digest[0] / 512,
+                    checkworthy=True,
+                    type=types[digest[1] % len(types)],
+                )
+            )
+        yield ScanResult(article=article, claims=tuple(found))
+
+
 class Grower:
     """Grows one database to a number of stored claims, in large transactions."""
 
-    def __init__(self, path: Path | str, results: list[ScanResult], batch: int = 256) -> None:
+    def __init__(self, path: Path | str, source: Iterator[ScanResult], batch: int = 256) -> None:
         self.store = open_store(path)
-        self.source = variants(results)
+        self.source = source
         self.batch = batch
         self.claims = 0
         self.ids: list[str] = []

@@ -180,7 +180,7 @@ def _databases(
     sample = originals[:200]
     console.log(f"scanning {len(sample)} real articles to seed the synthetic databases")
     results = [scan_source(host, str(p)) for p in sample]
-    grower = databases.Grower(work / "grown-db", results)
+    grower = databases.Grower(work / "grown-db", databases.variants(results))
     command = procs.claimtrack_command()
     for size in sorted(sizes):
         console.log(f"growing the database to {size} claims")

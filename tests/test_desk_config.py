@@ -4,6 +4,7 @@ them (a folder's config.toml, a team desk's ``desk_settings``); ``db copy`` carr
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
+from claimtrack.errors import StoreError
 from claimtrack.store import open_store, pg_schema
+from claimtrack.store.records import StoredArticle
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLE = FIXTURES / "desk_pakistan_russia.txt"
@@ -120,12 +123,13 @@ def test_db_upgrade_gives_a_schema_3_team_desk_its_settings(
     assert run("scan", str(ARTICLE), "--db", pg_url).exit_code == 0
     with psycopg.connect(pg_url) as conn:  # as a claimtrack of schema 3 left it
         conn.execute("DROP TABLE desk_settings")
-        conn.execute("DELETE FROM schema_version WHERE version = 4")
+        conn.execute("ALTER TABLE claims DROP COLUMN said")
+        conn.execute("DELETE FROM schema_version WHERE version >= 4")
     monkeypatch.setenv("CLAIMTRACK_DB", pg_url)
     refused = run("db", "config")
     assert refused.exit_code == 1 and "run claimtrack db upgrade" in refused.stderr
     upgraded = shown("db", "upgrade")
-    assert (upgraded["from"], upgraded["to"]) == (3, pg_schema.SCHEMA) == (3, 4)
+    assert (upgraded["from"], upgraded["to"]) == (3, pg_schema.SCHEMA) == (3, 5)
     assert "verified" in names()
     configured(tmp_path)
     assert names() == ["unverified", "needs expert", "correct", "wrong"]
@@ -140,3 +144,28 @@ def test_db_copy_refuses_a_source_whose_settings_are_bad(db_path: Path, tmp_path
     assert result.exit_code != 0 and result.stderr.count("\n") == 1, result.stderr
     assert "is not valid TOML" in result.stderr
     assert open_store(target).claims() == []
+
+
+def test_db_copy_writes_the_settings_with_the_content_or_not_at_all(
+    desk: str, tmp_path: Path
+) -> None:
+    """The settings are written in the copy's one change: a copy that fails half-way leaves the
+    target with neither the content nor the settings (on either backend)."""
+    source = tmp_path / "source"
+    assert run("scan", str(ARTICLE), "--db", str(source)).exit_code == 0
+    (source / "config.toml").write_text(VOCABULARY, encoding="utf-8")
+    target = open_store(desk)
+    stored = open_store(source)
+
+    def broken() -> Iterator[StoredArticle]:
+        yield from stored.stored_articles()
+        raise StoreError("the source went away")
+
+    with pytest.raises(StoreError, match="went away"):
+        target.load(broken(), reversed(stored.log()), settings=stored.settings())
+    assert target.settings() is None and target.articles() == []
+    assert [s.name for s in target.config.statuses][:2] == ["unverified", "in progress"]
+    target.load(stored.stored_articles(), reversed(stored.log()), settings=stored.settings())
+    assert target.settings() == VOCABULARY and len(target.articles()) == 1
+    assert [s.name for s in target.config.statuses] == ["unverified", "needs expert", "correct",
+                                                        "wrong"]  # fmt: skip

@@ -112,7 +112,7 @@ def test_the_team_desk_counts_an_older_desk_when_upgraded(
 
 
 def _back_to_schema_2(tx: object) -> None:
-    """Undo migrations 3 and 4 by hand, as a desk made by the claimtrack before them would be."""
+    """Undo migrations 3 to 5 by hand, as a desk made by the claimtrack before them would be."""
     from claimtrack.store.pg_rows import Tx
 
     assert isinstance(tx, Tx)
@@ -131,6 +131,7 @@ def _back_to_schema_2(tx: object) -> None:
         "ALTER TABLE claim_forms ALTER COLUMN words SET NOT NULL",
         "CREATE INDEX claim_forms_words ON claim_forms USING GIN(words)",
         "DROP TABLE desk_settings",
+        "ALTER TABLE claims DROP COLUMN said",
         "DELETE FROM schema_version WHERE version >= 3",
     ):
         tx.run(statement)

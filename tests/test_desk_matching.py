@@ -80,6 +80,19 @@ def test_similar_and_search(desk: str) -> None:
     assert run("search", "steel mill", "--limit", "1").exit_code == 0
 
 
+def test_articles_reads_those_asked_for_and_search_names_them(desk: str) -> None:
+    run("scan", str(ARTICLE))
+    run("scan", str(REPEAT))
+    store = open_store(desk)
+    every = store.articles()
+    assert [a.id for a in store.articles({every[1].id, "feedface"})] == [every[1].id]
+    assert store.articles([every[1].id, every[0].id]) == every and store.articles([]) == []
+    found = json.loads(run("search", "Pakistan Steel Mills were constructed", "--json").stdout)
+    sources = {a.id: a.source for a in every}
+    assert {f["article"]["source"] for f in found} == set(sources.values())
+    assert all(f["article"]["source"] == sources[f["article"]["id"]] for f in found)
+
+
 def test_rescan_follows_moved_and_edited_claims_and_marks_removed(
     desk: str, tmp_path: Path
 ) -> None:

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from claimtrack.cli import app
 from claimtrack.model import Claim, Metadata, ScanResult, Speaker
 from claimtrack.store import Filters, documents, matching, open_store, recovery
+from claimtrack.store.interface import SEARCH_THRESHOLD
 from claimtrack.store.matching import CANDIDATES
 from claimtrack.store.schema import SCHEMA
 from claimtrack.text import make_article
@@ -234,28 +235,27 @@ class ListMatcher(matching.WordMatcher):
         return list(held.items())
 
     def _best_claims(
-        self, asked: list[matching.Asked], wanted: int
-    ) -> list[tuple[int, dict[str, Any]]]:
+        self, asked: list[matching.Asked], wanted: int, limit: int, exclude: str | None
+    ) -> list[tuple[int, int, dict[str, Any]]]:
         best: dict[tuple[int, str], tuple[float, int]] = {}
         for query, form, share, count in asked:
             for claim in (c for c, f in self.forms if f == form):
                 best[query, claim] = max(best.get((query, claim), (0.0, 0)), (share, count))
         ranked = sorted(best, key=lambda k: (k[0], -best[k][0], -best[k][1], k[1]))
+        held = Counter(query for query, _ in best)
         places = Counter[int]()
         found = []
         for query, claim in ranked:
             places[query] += 1
             if places[query] <= wanted:
-                found.append((query, {"id": claim}))
+                found.append((query, held[query], {"id": claim}))
         return found
 
 
 def chosen_ids(matcher: ListMatcher, lookup: Any, wanted: int) -> list[str]:
     """The candidates ``find`` would score for one query, by id."""
     matcher._counts_of(lookup.all_terms)
-    rare = sorted(matcher._rare(lookup))
-    found = matching._Forms.of(matcher._forms_holding(rare), lookup.all_terms)
-    [chosen] = matcher._candidates([lookup], found, wanted)
+    [chosen] = matcher._candidates(matcher._rank_forms([lookup]), wanted, wanted, None)
     return sorted(item["id"] for item in chosen)
 
 
@@ -309,3 +309,62 @@ def every_claim_ranked(lookup: Any, forms: list[tuple[str, str]], wanted: int) -
     if len(best) <= wanted:
         return sorted(best)
     return sorted(sorted(best, key=lambda c: (-best[c][0], -best[c][1], c))[:wanted])
+
+
+def exhaustive_find(
+    claims: list[Any], text: str, limit: int, exclude: str | None = None
+) -> list[tuple[str, float]]:
+    """What ``find`` must give, from every live claim: the ``wanted`` sharing most words with
+    the query (ranked from all their forms, ties by the smallest id) scored, best first."""
+    lookup = matching._Lookup(matching.keys(text))
+    rows = [matching.row(c.to_json()) for c in claims if not c.removed]
+    best: dict[str, tuple[float, int]] = {}
+    for item in rows:
+        for form in (item["norm"], *item["clauses"]):
+            words = {matching._term(w) for w in form.split()} - {""}
+            for query in lookup.terms:
+                count = len(query & words)
+                rank = (count / min(len(query), len(words)), count)
+                if count >= min(matching.MIN_SHARED, len(query)) and rank > best.get(
+                    item["id"], (0.0, 0)
+                ):
+                    best[item["id"]] = rank
+    wanted = max(CANDIDATES, matching.PER_RESULT * limit)
+    chosen = set(sorted(best, key=lambda c: (-best[c][0], -best[c][1], c))[:wanted])
+    scored = [
+        (item, matching._score(lookup.queries, item, SEARCH_THRESHOLD))
+        for item in rows
+        if item["id"] in chosen and item["article"] != exclude
+    ]
+    found = sorted(
+        ((item, score) for item, score in scored if score),
+        key=lambda pair: (-pair[1], pair[0]["seen"] or "", pair[0]["id"]),
+    )
+    return [(item["id"], score) for item, score in found[:limit]]
+
+
+def test_search_and_similar_find_what_scoring_every_claim_would(desk: str) -> None:
+    """On both backends: the forms ranked where they are, the best claims read for them (at
+    most ``limit`` of one text), give what ranking and scoring every claim gives."""
+    rng = random.Random(17)
+    vocabulary = [word(rng) for _ in range(40)]
+    texts = [
+        " ".join(["The", *rng.sample(vocabulary, rng.randint(3, 9))])
+        + rng.choice([".", ", and they said so.", "; the count rose 12 percent."])
+        for _ in range(60)
+    ]
+    results = []
+    for n in range(30):  # a claim repeated in many articles, word for word or nearly
+        chosen = rng.sample(texts, 6) + [rng.choice(texts[:5]) for _ in range(4)]
+        results.append(article(list(dict.fromkeys(chosen)), f"Report {n}"))
+    store = open_store(desk)
+    store.save_scans(results)
+    claims = store.claims()
+    queries = [" ".join(rng.sample(vocabulary, n)) for n in (1, 2, 3, 6, 12)]
+    for query in [*rng.sample(texts, 12), *queries, f"Zanzibar {queries[2]} quokka"]:
+        for limit in (1, 3, 20):
+            expected = exhaustive_find(claims, query, limit)
+            assert [(m.id, m.score) for m in store.search(query, limit=limit)] == expected
+    for claim in rng.sample(claims, 10):
+        expected = exhaustive_find(claims, claim.claim or claim.text, 3, exclude=claim.article)
+        assert [(m.id, m.score) for m in store.similar(claim.id, limit=3)] == expected

@@ -409,7 +409,7 @@ def articles(
         if json:
             print_json(record)
             return
-        found = [entry for entry in store.articles() if entry.id == record.id]
+        found = store.articles([record.id])
     if json:
         print_json(found)
     else:
@@ -531,7 +531,7 @@ def _as_written(store: Store, found: list[Match]) -> list[ClaimMatch]:
     from claimtrack.store import ClaimMatch
 
     with store.session():
-        articles = {a.id: a for a in store.articles()} if found else {}
+        articles = {a.id: a for a in store.articles({item.article for item in found})}
         claims = [store.claim(item.id) for item in found]
     return [
         ClaimMatch(claim, articles.get(claim.article), item.score)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -127,11 +127,18 @@ def claim_doc(session: Session, claim_id: str, article_id: str) -> dict[str, Any
     return dict(doc)
 
 
-def catalog(session: Session) -> list[dict[str, Any]]:
-    """Every article's catalog entry, in the order they were first stored."""
-    return [
-        _loads(session, body) for (body,) in session.all("SELECT body FROM catalog ORDER BY seq")
-    ]
+def catalog(session: Session, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """Every article's catalog entry (or those of ``ids``), in the order they were first
+    stored."""
+    if ids is None:
+        found = session.all("SELECT body FROM catalog ORDER BY seq")
+    else:
+        wanted = sorted(ids)
+        found = session.all(
+            "SELECT body FROM catalog WHERE id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+            (orjson.dumps(wanted).decode(),),
+        )
+    return [_loads(session, body) for (body,) in found]
 
 
 def catalog_entry(session: Session, article_id: str) -> dict[str, Any] | None:

@@ -158,21 +158,28 @@ class EmbeddedStore:
     def configure(self, text: str | None) -> Config:
         """Check ``text``, then replace the folder's ``config.toml`` with it atomically (None:
         remove it)."""
-        path = self.path / CONFIG_FILE
         self._connection()  # a folder that is no database is refused before anything is written
+        config = self._checked(text)
+        self._put_settings(text)
+        self._config = config
+        return config
+
+    def _checked(self, text: str | None) -> Config:
+        """The settings ``text`` gives (None: the defaults), or ``UsageError``."""
+        return Config() if text is None else parse_config_text(text, str(self.path / CONFIG_FILE))
+
+    def _put_settings(self, text: str | None) -> None:
+        """Replace ``config.toml`` with ``text`` atomically (None: remove it)."""
+        path = self.path / CONFIG_FILE
         if text is None:
             path.unlink(missing_ok=True)
-            self._config = Config()
-            return self._config
-        config = parse_config_text(text, str(path))
+            return
         temporary = path.with_name(f".{CONFIG_FILE}.{os.getpid()}")
         try:
             temporary.write_text(text, encoding="utf-8")
             os.replace(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)
-        self._config = config
-        return config
 
     # -- scanning --------------------------------------------------------------------------
 
@@ -217,10 +224,10 @@ class EmbeddedStore:
                     break
         return found
 
-    def articles(self) -> list[ArticleRecord]:
-        """Every stored article (without text), in the order they were first stored."""
+    def articles(self, ids: Collection[str] | None = None) -> list[ArticleRecord]:
+        """Every stored article (or those of ``ids``), without text, in the order first stored."""
         with self._read() as session:
-            return [ArticleRecord.from_json(e) for e in catalog(session)]
+            return [ArticleRecord.from_json(e) for e in catalog(session, ids)]
 
     def article(self, prefix: str) -> ArticleRecord:
         """One article with its text, by id prefix or source."""
@@ -382,11 +389,30 @@ class EmbeddedStore:
                 yield stored_article(entry, docs_of(session, entry["id"]))
 
     def load(
-        self, articles: Iterable[StoredArticle], changes: Iterable[Change], replace: bool = False
+        self,
+        articles: Iterable[StoredArticle],
+        changes: Iterable[Change],
+        replace: bool = False,
+        settings: str | None = None,
     ) -> None:
-        """Write whole articles and history entries as given, in one transaction."""
-        with self._write() as session:
-            bulk.load(session, articles, changes, replace)
+        """Write whole articles and history entries as given, in one transaction, and the
+        folder's settings with it.
+
+        ``config.toml`` is a file beside the SQLite database, so it cannot join the
+        transaction: it is replaced once everything else is written, just before the commit,
+        and put back as it was if anything fails (a kill in between leaves the new settings
+        over the old content: on a copy into a new folder, an empty desk).
+        """
+        config = self._checked(settings)
+        before = self.settings()
+        try:
+            with self._write() as session:
+                bulk.load(session, articles, changes, replace)
+                self._put_settings(settings)
+        except BaseException:
+            self._put_settings(before)
+            raise
+        self._config = config
 
     # -- feeds ---------------------------------------------------------------------------------
 

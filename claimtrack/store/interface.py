@@ -144,8 +144,9 @@ class Store(Protocol):
         """Changes across the database (or of claims whose id starts with ``claim``), newest
         first."""
 
-    def articles(self) -> list[ArticleRecord]:
-        """Every stored article (without text), in the order they were first stored."""
+    def articles(self, ids: Collection[str] | None = None) -> list[ArticleRecord]:
+        """Every stored article (or those of ``ids`` that are stored), without text, in the
+        order they were first stored."""
 
     def article(self, prefix: str) -> ArticleRecord:
         """One article with its text, by id prefix or the source it was scanned from."""
@@ -245,15 +246,20 @@ class Store(Protocol):
         removed and stale ones too, rescans), in the order they were first stored."""
 
     def load(
-        self, articles: Iterable[StoredArticle], changes: Iterable[Change], replace: bool = False
+        self,
+        articles: Iterable[StoredArticle],
+        changes: Iterable[Change],
+        replace: bool = False,
+        settings: str | None = None,
     ) -> None:
-        """Write whole articles and history entries exactly as given, in one atomic change.
+        """Write whole articles and history entries exactly as given, and the desk's settings
+        (``settings``, as ``configure`` takes them: None for the defaults), in one atomic change.
 
         Ids, statuses, times, authors and decisions are kept as they are; ``changes`` come
         oldest first and keep that order (``log`` gives them back newest first). The derived
-        indexes (claim ids, matching, counts) are rebuilt. A database that already holds
-        articles or history is refused (``StoreError``) unless ``replace``, which empties it
-        first, within the same change.
+        indexes (claim ids, matching, counts) are rebuilt. ``settings`` is checked before
+        anything is written. A database that already holds articles or history is refused
+        (``StoreError``) unless ``replace``, which empties it first, within the same change.
         """
 
     # -- feeds (``watch``) -------------------------------------------------------------------

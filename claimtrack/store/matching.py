@@ -217,17 +217,27 @@ class _Forms:
 
 #: A rank: the share of the shorter text a form has in common with the query, and how many words.
 _Rank = tuple[float, int]
+#: A form ranked for a query: its rank, the form, and how many claims have it.
+Ranked = tuple[_Rank, str, int]
 #: A form asked for: the query's number in its batch, the form, and the form's rank (share, count).
 Asked = tuple[int, str, float, int]
 #: Given ``asked(query, form, share, n)``, each query's claims having a form asked for it, as
-#: ``ranked(query, claim, place)``: a claim ranks as its best such form, ties by the smallest id
-#: (SQL both backends run: ``{forms}`` joins their table of forms as ``f(claim, …)`` to
-#: ``a``; ``{by_id}`` orders claim ids byte by byte).
+#: ``ranked(query, claim, place, found)``: a claim ranks as its best such form, ties by the
+#: smallest id, of ``found`` claims in all; then ``chosen(query, found, claim, …, copy)``: the
+#: ``{wanted}`` best, numbered within what they say (``copy``: the same normalised claim and
+#: clauses, ``{said}``, so the same score; the earliest seen, then the smallest id, first),
+#: those of the article ``{exclude}`` apart. SQL both backends run: ``{forms}`` joins their
+#: table of forms as ``f(claim, …)`` to ``a``, ``{claims}`` their claims as ``c(claim, article,
+#: seen, …)`` to ``r``; ``{c}`` orders text byte by byte.
 BEST_CLAIMS = (
     "held AS (SELECT a.query, f.claim, a.share, a.n, row_number() OVER (PARTITION BY a.query,"
-    " f.claim ORDER BY a.share DESC, a.n DESC) AS best FROM asked a JOIN {forms}),"
+    " f.claim{c} ORDER BY a.share DESC, a.n DESC) AS best FROM asked a JOIN {forms}),"
     " ranked AS (SELECT query, claim, row_number() OVER (PARTITION BY query ORDER BY share DESC,"
-    " n DESC, {by_id}) AS place FROM held WHERE best = 1)"
+    " n DESC, claim{c}) AS place, count(*) OVER (PARTITION BY query) AS found FROM held"
+    " WHERE best = 1),"
+    " chosen AS (SELECT r.query, r.found, c.*, row_number() OVER (PARTITION BY r.query,"
+    " c.article = {exclude}, {said} ORDER BY COALESCE(c.seen, ''){c},"
+    " c.claim{c}) AS copy FROM ranked r JOIN {claims} WHERE r.place <= {wanted})"
 )
 
 
@@ -235,10 +245,11 @@ BEST_CLAIMS = (
 class WordMatcher:
     """Finding indexed claims alike to a text, over any backend's word index.
 
-    A backend reads its index through ``_read_counts``, ``_forms_holding`` and
-    ``_best_claims``. How many forms hold each word (the desk's vocabulary) is read once per
-    matcher (once it is not 0): the counts only choose which of a query's words to look up (any
-    choice finds every match), so a count that a batch makes stale costs time, never a match.
+    A backend reads its index through ``_read_counts``, ``_rank_forms`` (or the
+    ``_forms_holding`` it ranks in Python by default) and ``_best_claims``. How many forms hold
+    each word (the desk's vocabulary) is read once per matcher (once it is not 0): the counts
+    only choose which of a query's words to look up (any choice finds every match), so a count
+    that a batch makes stale costs time, never a match.
     """
 
     _counts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
@@ -273,11 +284,9 @@ class WordMatcher:
             ]
         lookups = [_Lookup(keys(text)) for text in texts]
         wanted = max(CANDIDATES, PER_RESULT * limit)
-        all_terms = set().union(*(q.all_terms for q in lookups))
-        self._counts_of(all_terms)
-        rare = sorted(set().union(*(self._rare(q) for q in lookups)))
-        forms = _Forms.of(self._forms_holding(rare) if rare else [], all_terms)
-        chosen = self._candidates(lookups, forms, wanted)
+        self._counts_of(set().union(*(q.all_terms for q in lookups)))
+        ranked = self._rank_forms(lookups)
+        chosen = self._candidates(ranked, wanted, limit, exclude_article)
         results = []
         for lookup, items in zip(lookups, chosen, strict=True):
             found = []
@@ -312,70 +321,58 @@ class WordMatcher:
         return looked_up
 
     def _candidates(
-        self, lookups: list[_Lookup], forms: _Forms, wanted: int
+        self, ranked: list[list[Ranked]], wanted: int, limit: int, exclude_article: str | None
     ) -> list[list[dict[str, Any]]]:
-        """For each query, the index rows of the claims sharing enough words with it: all, or
-        the ``wanted`` sharing most (ties: the smallest ids).
+        """For each query (its forms ``ranked``), the index rows of the claims sharing enough
+        words with it: all, or the ``wanted`` sharing most (ties: the smallest ids); of those,
+        at most ``limit`` of one text (and as many more of ``exclude_article``, which ``find``
+        leaves out).
 
-        A claim's rank is the best of its forms' (``_ranked``). Only the best forms are asked
-        for: enough of them, whole ties included, to hold ``wanted`` claims, more if forms
-        shared claims. Every claim they have then has its true rank (its best form was asked
-        for), and every claim they do not have ranks below them all.
+        A claim's rank is the best of its forms'. Only the best forms are asked for: enough of
+        them, whole ties included, to hold ``wanted`` claims, more if forms shared claims. Every
+        claim they have then has its true rank (its best form was asked for), and every claim
+        they do not have ranks below them all.
         """
-        ranked = [self._ranked(lookup, forms) for lookup in lookups]
-        reach = [0] * len(lookups)
-        target = [4 * wanted] * len(lookups)  # a claim's whole text and its clauses often all match
+        reach = [0] * len(ranked)
+        target = [4 * wanted] * len(ranked)  # a claim's whole text and its clauses often all match
         chosen: list[list[dict[str, Any]] | None] = [None if order else [] for order in ranked]
         while pending := [n for n, found in enumerate(chosen) if found is None]:
             for n in pending:
-                reach[n] = _reach(ranked[n], forms.sizes, target[n])
+                reach[n] = _reach(ranked[n], target[n])
             asked = [
-                (n, forms.text[number], share, count)
+                (n, form, share, count)
                 for n in pending
-                for (share, count), number in ranked[n][: reach[n]]
+                for (share, count), form, _ in ranked[n][: reach[n]]
             ]
             best: dict[int, list[dict[str, Any]]] = {n: [] for n in pending}
-            for n, item in self._best_claims(asked, wanted):
+            found: dict[int, int] = dict.fromkeys(pending, 0)
+            for n, held, item in self._best_claims(asked, wanted, limit, exclude_article):
                 best[n].append(item)
+                found[n] = held
             for n in pending:
-                if len(best[n]) >= wanted or reach[n] == len(ranked[n]):
+                if found[n] >= wanted or reach[n] == len(ranked[n]):
                     chosen[n] = best[n]
                 else:  # forms shared claims: ask for more forms than these forms' claims reach
-                    read = sum(forms.sizes[number] for _, number in ranked[n][: reach[n]])
-                    target[n] = read + wanted - len(best[n])
+                    read = sum(size for _, _, size in ranked[n][: reach[n]])
+                    target[n] = read + wanted - found[n]
         return [found or [] for found in chosen]
 
-    def _ranked(self, lookup: _Lookup, forms: _Forms) -> list[tuple[_Rank, int]]:
-        """The forms sharing enough words with the query, best first, with their rank.
+    def _rank_forms(self, lookups: list[_Lookup]) -> list[list[Ranked]]:
+        """For each query, the distinct indexed forms sharing enough words with it, best first.
 
         A form qualifies when it shares ``need`` words with one of the query's forms; its rank
         is the largest share of the shorter text it has in common with one of them, so a form
-        wholly inside the other (a score of 100) ranks first. The forms read are those holding
-        one of the query's rare words (``_rare``), which every qualifying form does; only those
-        sharing enough of the query's words are tested.
+        wholly inside the other (a score of 100) ranks first. Every qualifying form holds one of
+        the query's rare words (``_rare``). By default the forms holding them are read
+        (``_forms_holding``) and ranked here; a backend may rank them where they are.
         """
-        if not lookup.rare:
-            return []
-        tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in lookup.terms]
-        least = min(need for _, need, _ in tests)
-        shared = Counter(
-            itertools.chain.from_iterable(forms.holding.get(w, ()) for w in lookup.all_terms)
-        )
-        found: list[tuple[_Rank, int]] = []
-        for number, count in shared.items():
-            if count < least:
-                continue
-            form_words = forms.words[number]
-            rank: _Rank | None = None
-            for words, need, size in tests:
-                count = len(words & form_words)
-                share = (count / min(size, len(form_words)), count)
-                if count >= need and (rank is None or share > rank):
-                    rank = share
-            if rank is not None:
-                found.append((rank, number))
-        found.sort(key=lambda pair: (-pair[0][0], -pair[0][1], pair[1]))
-        return found
+        rare = sorted(set().union(*(self._rare(q) for q in lookups)))
+        words = set().union(*(q.all_terms for q in lookups))
+        forms = _Forms.of(self._forms_holding(rare) if rare else [], words)
+        return [
+            [(rank, forms.text[number], forms.sizes[number]) for rank, number in found]
+            for found in (_ranked(lookup, forms) for lookup in lookups)
+        ]
 
     def _counts_of(self, terms: set[str]) -> dict[str, int]:
         """How many indexed forms hold each of ``terms`` (read once per matcher, once not 0)."""
@@ -394,19 +391,53 @@ class WordMatcher:
         """Each distinct indexed form holding one of ``terms``, with how many claims have it."""
         raise NotImplementedError
 
-    def _best_claims(self, asked: list[Asked], wanted: int) -> list[tuple[int, dict[str, Any]]]:
+    def _best_claims(
+        self, asked: list[Asked], wanted: int, limit: int, exclude_article: str | None
+    ) -> list[tuple[int, int, dict[str, Any]]]:
         """For each query, the index rows of the ``wanted`` best claims having one of the forms
-        asked for it, as (query, row) pairs: a claim ranks as the best of those forms (share,
-        then count), ties by the smallest id."""
+        asked for it (a claim ranks as the best of those forms, share then count, ties by the
+        smallest id), at most ``limit`` of one text (and ``limit`` more of ``exclude_article``),
+        as (query, how many claims have the forms asked for it, row): ``BEST_CLAIMS``.
+
+        Those left out could never be found: the texts alike score alike, and ``find`` keeps
+        ``limit`` of them at most, the earliest seen (then the smallest ids) first.
+        """
         raise NotImplementedError
 
 
-def _reach(order: list[tuple[_Rank, int]], sizes: list[int], target: int) -> int:
+def _ranked(lookup: _Lookup, forms: _Forms) -> list[tuple[_Rank, int]]:
+    """The forms of ``forms`` sharing enough words with the query, best first, with their rank
+    (``WordMatcher._rank_forms``); only those sharing enough of the query's words are tested."""
+    if not lookup.rare:
+        return []
+    tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in lookup.terms]
+    least = min(need for _, need, _ in tests)
+    shared = Counter(
+        itertools.chain.from_iterable(forms.holding.get(w, ()) for w in lookup.all_terms)
+    )
+    found: list[tuple[_Rank, int]] = []
+    for number, count in shared.items():
+        if count < least:
+            continue
+        form_words = forms.words[number]
+        rank: _Rank | None = None
+        for words, need, size in tests:
+            count = len(words & form_words)
+            share = (count / min(size, len(form_words)), count)
+            if count >= need and (rank is None or share > rank):
+                rank = share
+        if rank is not None:
+            found.append((rank, number))
+    found.sort(key=lambda pair: (-pair[0][0], -pair[0][1], pair[1]))
+    return found
+
+
+def _reach(order: list[Ranked], target: int) -> int:
     """How many of the ranked forms ``order`` to read claims of: the fewest whose claims add up
     to ``target``, and the rest of the last one's tie."""
     total = 0
-    for at, (rank, number) in enumerate(order):
-        total += sizes[number]
+    for at, (rank, _, size) in enumerate(order):
+        total += size
         if total >= target:
             end = at + 1
             while end < len(order) and order[end][0] == rank:
@@ -468,17 +499,25 @@ class MatchIndex(WordMatcher):
             (" OR ".join(f'"{term}"' for term in terms),),
         )
 
-    def _best_claims(self, asked: list[Asked], wanted: int) -> list[tuple[int, dict[str, Any]]]:
+    def _best_claims(
+        self, asked: list[Asked], wanted: int, limit: int, exclude_article: str | None
+    ) -> list[tuple[int, int, dict[str, Any]]]:
         """For each query, the rows of the ``wanted`` best claims having a form asked for it."""
+        chosen = BEST_CLAIMS.format(
+            forms="match_forms f ON f.form = a.form",
+            claims="match_rows c ON c.claim = r.claim",
+            said="c.norm, c.clauses",
+            c="",
+            wanted="?",
+            exclude="?",
+        )
         found = self.session.all(
             "WITH asked(query, form, share, n) AS (SELECT value ->> 0, value ->> 1,"
-            " value ->> 2, value ->> 3 FROM json_each(?)),"
-            f" {BEST_CLAIMS.format(forms='match_forms f ON f.form = a.form', by_id='claim')}"
-            f" SELECT r.query, m.{_ROW.replace(', ', ', m.')} FROM ranked r"
-            " JOIN match_rows m ON m.claim = r.claim WHERE r.place <= ?",
-            (orjson.dumps(asked).decode(), wanted),
+            f" value ->> 2, value ->> 3 FROM json_each(?)), {chosen}"
+            f" SELECT query, found, {_ROW} FROM chosen WHERE copy <= ?",
+            (orjson.dumps(asked).decode(), exclude_article or "", wanted, limit),
         )
-        return [(int(r[0]), _row_of(r[1:])) for r in found]
+        return [(int(r[0]), int(r[1]), _row_of(r[2:])) for r in found]
 
     def _put(self, item: dict[str, Any]) -> None:
         claim_id = item["id"]

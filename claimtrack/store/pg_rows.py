@@ -7,14 +7,23 @@ logic both backends share (rescans, summaries, scoring matches) reads the same s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from claimtrack.errors import StoreError
 from claimtrack.store.contradictions import about_contradiction
 from claimtrack.store.documents import MIN_PREFIX, change_entry
-from claimtrack.store.matching import BEST_CLAIMS, Asked, WordMatcher, _term, row
+from claimtrack.store.matching import (
+    BEST_CLAIMS,
+    MIN_SHARED,
+    Asked,
+    Ranked,
+    WordMatcher,
+    _Lookup,
+    _term,
+    row,
+)
 from claimtrack.store.records import Summary
 
 #: The claim columns, in the order ``claim_values`` gives them.
@@ -244,15 +253,20 @@ def claim_values(doc: dict[str, Any]) -> tuple[Any, ...]:
 # -- articles ----------------------------------------------------------------------------------
 
 
-def catalog(tx: Tx, article: str | None = None) -> list[dict[str, Any]]:
-    """Every article's summary (or one's) as the embedded desk's catalog holds it: its record
-    with counts of live claims by status and type, in the order first stored."""
-    where, args = ("WHERE id = %s", (article,)) if article else ("", ())
+def catalog(tx: Tx, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """Every article's summary (or those of ``ids``) as the embedded desk's catalog holds it:
+    its record with counts of live claims by status and type, in the order first stored."""
+    chosen = ids is not None
+    args: tuple[Any, ...] = (sorted(ids),) if ids is not None else ()
     entries = {
         r["id"]: r
-        for r in tx.all(f"SELECT {_ARTICLE_FIELDS} FROM articles {where} ORDER BY seq", args)
+        for r in tx.all(
+            f"SELECT {_ARTICLE_FIELDS} FROM articles"
+            f" {'WHERE id = ANY(%s)' if chosen else ''} ORDER BY seq",
+            args,
+        )
     }
-    counted = "AND article = %s" if article else ""
+    counted = "AND article = ANY(%s)" if chosen else ""
     statuses: dict[str, Counter[str]] = {i: Counter() for i in entries}
     types: dict[str, Counter[str]] = {i: Counter() for i in entries}
     worthy: Counter[str] = Counter()
@@ -268,7 +282,7 @@ def catalog(tx: Tx, article: str | None = None) -> list[dict[str, Any]]:
         r["article"]: r["n"]
         for r in tx.all(
             "SELECT article, count(*) AS n FROM contradictions"
-            f" {'WHERE article = %s' if article else ''} GROUP BY article",
+            f" {'WHERE article = ANY(%s)' if chosen else ''} GROUP BY article",
             args,
         )
     }
@@ -374,8 +388,32 @@ def history(
 # -- matching ----------------------------------------------------------------------------------
 
 
+#: (``claims_said`` holds what choosing the claims reads: only those chosen are read whole.)
 _BEST_CLAIMS = BEST_CLAIMS.format(
-    forms="claim_forms f ON f.form_key = md5(a.form)", by_id='claim COLLATE "C"'
+    forms="claim_forms f ON f.form_key = md5(a.form)",
+    claims="(SELECT id AS claim, article, first_seen AS seen, said FROM claims"
+    " WHERE NOT removed) c ON c.claim = r.claim",
+    said="c.said",
+    c=' COLLATE "C"',
+    wanted="%s",
+    exclude="%s",
+)
+#: Each query form's qualifying distinct forms with their rank (``WordMatcher._rank_forms``),
+#: given ``q(query, terms, pairs, need, size)``: the full-text index finds the forms holding two
+#: of the words ``pairs`` asks for (``_pairs``), and the words they share with the query form
+#: are counted where they are (``ts_delete``), so only those forms are read.
+_RANK_FORMS = (
+    "WITH q AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::text[], %s::int[], %s::int[])"
+    " AS q(query, terms, pairs, need, size)),"
+    " shared AS (SELECT q.query, f.form, f.claims, s.n,"
+    " s.n::float8 / least(q.size, length(f.words)) AS share FROM q CROSS JOIN LATERAL"
+    " (SELECT form, claims, words FROM form_words"
+    " WHERE words @@ ANY(string_to_array(q.pairs, ',')::tsquery[])) AS f"
+    " CROSS JOIN LATERAL (SELECT length(f.words)"
+    " - length(ts_delete(f.words, string_to_array(q.terms, ' '))) AS n) AS s"
+    " WHERE s.n >= q.need)"
+    ' SELECT DISTINCT ON (query, form COLLATE "C") query, form, claims, n, share FROM shared'
+    ' ORDER BY query, form COLLATE "C", share DESC, n DESC'
 )
 
 
@@ -427,41 +465,71 @@ class ServerMatchIndex(WordMatcher):
         found = self.tx.all("SELECT term, forms FROM claim_vocab WHERE term = ANY(%s)", (terms,))
         return {r["term"]: int(r["forms"]) for r in found}
 
-    def _forms_holding(self, terms: list[str]) -> list[tuple[str, int]]:
-        query = " | ".join(_lexeme(term) for term in terms)
-        return [
-            (r["form"], int(r["claims"]))
-            for r in self.tx.all(
-                "SELECT form, claims FROM form_words WHERE words @@ %s::tsquery", (query,)
-            )
-        ]
+    def _rank_forms(self, lookups: list[_Lookup]) -> list[list[Ranked]]:
+        """The forms each query would rank (``WordMatcher._rank_forms``), ranked on the server:
+        only forms holding two of the query's rarer words are read (``_pairs``)."""
+        columns: tuple[list[Any], ...] = ([], [], [], [], [])
+        for number, lookup in enumerate(lookups):
+            counts = self._counts_of(lookup.all_terms)
+            for words in lookup.terms:
+                need = min(MIN_SHARED, len(words))
+                pairs = _pairs(
+                    sorted((w for w in words if counts[w]), key=lambda w: (counts[w], w)), need
+                )
+                if pairs:
+                    values = (number, " ".join(sorted(words)), ",".join(pairs), need, len(words))
+                    for column, value in zip(columns, values, strict=True):
+                        column.append(value)
+        ranked: list[list[Ranked]] = [[] for _ in lookups]
+        if columns[0]:
+            for r in self.tx.all(_RANK_FORMS, columns):
+                ranked[r["query"]].append(((r["share"], r["n"]), r["form"], int(r["claims"])))
+        for found in ranked:
+            found.sort(key=lambda item: (-item[0][0], -item[0][1]))
+        return ranked
 
-    def _best_claims(self, asked: list[Asked], wanted: int) -> list[tuple[int, dict[str, Any]]]:
+    def _best_claims(
+        self, asked: list[Asked], wanted: int, limit: int, exclude_article: str | None
+    ) -> list[tuple[int, int, dict[str, Any]]]:
         queries, forms, shares, counts = (list(column) for column in zip(*asked, strict=True))
         return [
             (
                 r["query"],
+                int(r["found"]),
                 {
-                    "id": r["id"],
+                    "id": r["claim"],
                     "article": r["article"],
                     "norm": r["norm"],
                     "clauses": r["clauses"],
                     "status": r["status"],
-                    "speaker": r["speaker_name"],
+                    "speaker": r["speaker"],
                     "type": r["type"],
-                    "seen": r["first_seen"],
+                    "seen": r["seen"],
                 },
             )
             for r in self.tx.all(
                 "WITH asked AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::float8[],"
-                " %s::int[]) AS a(query, form, share, n)),"
-                f" {_BEST_CLAIMS}"
-                " SELECT r.query, c.id, c.article, c.norm, c.clauses, c.status, c.speaker_name,"
-                " c.type, c.first_seen FROM ranked r JOIN claims c ON c.id = r.claim"
-                " WHERE r.place <= %s AND NOT c.removed",
-                (queries, forms, shares, counts, wanted),
+                f" %s::int[]) AS a(query, form, share, n)), {_BEST_CLAIMS}"
+                " SELECT h.query, h.found, c.id AS claim, c.article, c.norm, c.clauses, c.status,"
+                " c.speaker_name AS speaker, c.type, c.first_seen AS seen FROM chosen h"
+                " JOIN claims c ON c.id = h.claim WHERE h.copy <= %s",
+                (queries, forms, shares, counts, exclude_article or "", wanted, limit),
             )
         ]
+
+
+def _pairs(held: list[str], need: int) -> list[str]:
+    """``tsquery``s a form sharing ``need`` of a query's words ``held`` (those some form holds,
+    rarest first) matches one of: ``w & (x | y …)`` for each word and the commoner ones after
+    it, over all but the ``need - 2`` commonest (of ``need`` shared words, at most ``need - 2``
+    are among them, so two are among the rest); one word alone when ``need`` is 1; none when
+    fewer than ``need`` words are held."""
+    if len(held) < need:
+        return []
+    if need == 1:
+        return [_lexeme(term) for term in held]
+    rarer = [_lexeme(term) for term in held[: len(held) - need + 2]]
+    return [f"{word} & ({' | '.join(rarer[at + 1 :])})" for at, word in enumerate(rarer[:-1])]
 
 
 def _lexeme(term: str) -> str:

@@ -27,12 +27,17 @@ the same transaction, so that matching and the counts read few rows however many
 
 Migration 4 adds ``desk_settings``: at most one row, the text of the desk's settings in the form
 of a folder's ``config.toml`` (its statuses and ratings; ``claimtrack db config`` sets it).
+
+Migration 5 gives each claim the key of what it says (``said``: the digest of its normalised
+text and clauses, kept by the server) and an index holding, for each live claim, its article,
+when it was first seen and that key: matching chooses the claims it reads whole from the index
+alone (``matching.BEST_CLAIMS``).
 """
 
 from __future__ import annotations
 
 #: The newest migration this claimtrack knows.
-SCHEMA = 4
+SCHEMA = 5
 
 #: The order the dashboard reads waiting claims in: oldest first, most check-worthy first.
 WAITING_ORDER = '(COALESCE(first_seen, \'\') COLLATE "C"), score DESC, (id COLLATE "C")'
@@ -194,5 +199,12 @@ MIGRATIONS: dict[int, list[str]] = {
     4: [
         "CREATE TABLE desk_settings(one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),"
         " toml TEXT NOT NULL)",
+    ],
+    # What a claim says, as a key: claims saying the same score alike against any query.
+    5: [
+        "ALTER TABLE claims ADD COLUMN said TEXT GENERATED ALWAYS AS"
+        " (md5(norm || ' ' || clauses::text)) STORED",
+        "CREATE INDEX claims_said ON claims(id) INCLUDE (article, first_seen, said)"
+        " WHERE NOT removed",
     ],
 }

@@ -199,7 +199,8 @@ def claims_as_of(tx: Tx, moment: str, filters: Filters) -> list[ClaimRecord]:
     if wanted:
         where, args = where + " AND c.article = %s", [moment, wanted]
     status, removed = replay(history(tx, "at <= %s", (moment,)))
-    first = {e["id"]: e.get("first_scanned") or "" for e in catalog(tx, wanted)}
+    articles = catalog(tx, [wanted] if wanted else None)
+    first = {e["id"]: e.get("first_scanned") or "" for e in articles}
     selected = []
     for doc in claim_docs(tx, where, args):
         if first.get(doc["article"], "") > moment or doc["id"] in removed:
@@ -255,7 +256,7 @@ def remove_article(tx: Tx, key: str, who: str) -> dict[str, Any]:
     tx.run("SELECT pg_advisory_xact_lock(%s)", (SCAN_LOCK,))  # it changes the match index
     article_id = resolve_article(tx, key)
     tx.run("SELECT id FROM articles WHERE id = %s FOR UPDATE", (article_id,))
-    entry = catalog(tx, article_id)[0]
+    entry = catalog(tx, [article_id])[0]
     for doc in claim_docs(tx, "c.article = %s AND NOT c.removed", (article_id,), lock=True):
         record_change(tx, doc["id"], article_id, "removed", who, note="article removed")
     tx.run("DELETE FROM articles WHERE id = %s", (article_id,))  # claims and the rest cascade

@@ -109,13 +109,7 @@ class PostgresStore:
     def configure(self, text: str | None) -> Config:
         """Check ``text``, then replace the desk's settings with it in one transaction."""
         config = Config() if text is None else parse_config_text(text, self._where)
-
-        def change(tx: Tx) -> None:
-            tx.run("DELETE FROM desk_settings")
-            if text is not None:
-                tx.run("INSERT INTO desk_settings(toml) VALUES (%s)", (text,))
-
-        self._write(change)
+        self._write(lambda tx: _put_settings(tx, text))
         self._config = config
         return config
 
@@ -305,16 +299,16 @@ class PostgresStore:
             found = history(tx, where, args, newest_first=True, limit=limit)
         return [Change.from_json(e) for e in found]
 
-    def articles(self) -> list[ArticleRecord]:
-        """Every stored article (without text), in the order they were first stored."""
+    def articles(self, ids: Collection[str] | None = None) -> list[ArticleRecord]:
+        """Every stored article (or those of ``ids``), without text, in the order first stored."""
         with self._read() as tx:
-            return [ArticleRecord.from_json(e) for e in catalog(tx)]
+            return [ArticleRecord.from_json(e) for e in catalog(tx, ids)]
 
     def article(self, prefix: str) -> ArticleRecord:
         """One article with its text, by id prefix or source."""
         with self._read() as tx:
             article_id = resolve_article(tx, prefix)
-            entry = catalog(tx, article_id)[0]
+            entry = catalog(tx, [article_id])[0]
             return ArticleRecord.from_json(entry | {"text": article_text(tx, article_id)})
 
     def contradictions(self, article_id: str) -> list[ContradictionRecord]:
@@ -432,7 +426,7 @@ class PostgresStore:
     ) -> tuple[list[ArticleSection], int]:
         """The ``limit`` most recently updated articles (or the one given), and how many exist."""
         with self._read() as tx:
-            entries = catalog(tx, resolve_article(tx, article) if article else None)
+            entries = catalog(tx, [resolve_article(tx, article)] if article else None)
             latest = sorted(entries, key=lambda e: e.get("updated") or "", reverse=True)[:limit]
             sections = []
             for entry in latest:
@@ -523,11 +517,23 @@ class PostgresStore:
             yield from pg_bulk.stored_articles(tx)
 
     def load(
-        self, articles: Iterable[StoredArticle], changes: Iterable[Change], replace: bool = False
+        self,
+        articles: Iterable[StoredArticle],
+        changes: Iterable[Change],
+        replace: bool = False,
+        settings: str | None = None,
     ) -> None:
-        """Write whole articles and history entries as given, in one transaction."""
+        """Write whole articles, history entries and the desk's settings as given, in one
+        transaction."""
+        config = Config() if settings is None else parse_config_text(settings, self._where)
         wanted = list(changes)  # articles stream through once: a deadlock is not retried
-        self._write(lambda tx: pg_bulk.load(tx, self.location, articles, wanted, replace), 1)
+
+        def write(tx: Tx) -> None:
+            pg_bulk.load(tx, self.location, articles, wanted, replace)
+            _put_settings(tx, settings)
+
+        self._write(write, 1)
+        self._config = config
 
     # -- feeds ---------------------------------------------------------------------------------
 
@@ -566,6 +572,13 @@ class PostgresStore:
         return count
 
 
+def _put_settings(tx: Tx, text: str | None) -> None:
+    """Replace the desk's settings with ``text`` (None: none, the defaults)."""
+    tx.run("DELETE FROM desk_settings")
+    if text is not None:
+        tx.run("INSERT INTO desk_settings(toml) VALUES (%s)", (text,))
+
+
 def _with_statements(tx: Tx, docs: list[dict[str, Any]]) -> list[ContradictionRecord]:
     """Contradictions (as ``contradiction_docs`` reads them with their article) with their
     article's title and source and both statements' text and speaker, article by article in
@@ -574,7 +587,7 @@ def _with_statements(tx: Tx, docs: list[dict[str, Any]]) -> list[ContradictionRe
         return []
     ids = sorted({claim_id for d in docs for claim_id in d["claims"]})
     claims = {d["id"]: d for d in claim_docs(tx, "c.id = ANY(%s)", (ids,), attached=False)}
-    articles = {e["id"]: e for e in catalog(tx)}
+    articles = {e["id"]: e for e in catalog(tx, {d["article"] for d in docs})}
     order = {article_id: n for n, article_id in enumerate(articles)}
     records = []
     for doc in sorted(docs, key=lambda d: (order[d["article"]], d["a"]["start"], d["b"]["start"])):

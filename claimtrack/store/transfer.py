@@ -87,8 +87,9 @@ def copy_desk(
     """Copy everything ``source`` holds into ``target``; return both sides' fingerprints.
 
     ``target`` must be empty unless ``replace`` (its content is then replaced). The source is
-    read from one snapshot; the target is written in one change, takes the source's settings
-    (its statuses and ratings, or the defaults) and is then read back.
+    read from one snapshot; the target is written in one change, with the source's settings
+    (its statuses and ratings, or the defaults: the claims keep their statuses, so the target
+    takes the vocabulary they come from), and is then read back.
     """
     if source.location == target.location:
         raise StoreError(f"cannot copy {source.location} onto itself")
@@ -98,9 +99,7 @@ def copy_desk(
         settings = source.settings()
         if settings is not None:  # settings that do not parse: refused before anything is written
             parse_config_text(settings, f"the settings of {source.location}")
-        target.load(copied.tally(source.stored_articles()), changes, replace)
-    # The claims keep their statuses: the target takes the vocabulary they come from.
-    target.configure(settings)
+        target.load(copied.tally(source.stored_articles()), changes, replace, settings)
     copied.seal(changes)
     return copied, fingerprint(target)
 
