@@ -237,11 +237,11 @@ class ListMatcher(matching.WordMatcher):
     def _best_claims(
         self, asked: list[matching.Asked], wanted: int, limit: int, exclude: str | None
     ) -> list[tuple[int, int, dict[str, Any]]]:
-        best: dict[tuple[int, str], tuple[float, int]] = {}
-        for query, form, share, count in asked:
+        best: dict[tuple[int, str], int] = {}
+        for query, form, rank in asked:
             for claim in (c for c, f in self.forms if f == form):
-                best[query, claim] = max(best.get((query, claim), (0.0, 0)), (share, count))
-        ranked = sorted(best, key=lambda k: (k[0], -best[k][0], -best[k][1], k[1]))
+                best[query, claim] = min(best.get((query, claim), rank), rank)
+        ranked = sorted(best, key=lambda k: (k[0], best[k], k[1]))
         held = Counter(query for query, _ in best)
         places = Counter[int]()
         found = []

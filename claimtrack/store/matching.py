@@ -21,7 +21,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -219,9 +219,10 @@ class _Forms:
 _Rank = tuple[float, int]
 #: A form ranked for a query: its rank, the form, and how many claims have it.
 Ranked = tuple[_Rank, str, int]
-#: A form asked for: the query's number in its batch, the form, and the form's rank (share, count).
-Asked = tuple[int, str, float, int]
-#: Given ``asked(query, form, share, n)``, each query's claims having a form asked for it, as
+#: A form asked for: the query's number in its batch, the form, and where the form's rank (share,
+#: count) places it among the forms asked for that query (1 for the best; equal ranks, one place).
+Asked = tuple[int, str, int]
+#: Given ``asked(query, form, rank)``, each query's claims having a form asked for it, as
 #: ``ranked(query, claim, place, found)``: a claim ranks as its best such form, ties by the
 #: smallest id, of ``found`` claims in all; then ``chosen(query, found, claim, …, copy)``: the
 #: ``{wanted}`` best, numbered within what they say (``copy``: the same normalised claim and
@@ -230,11 +231,10 @@ Asked = tuple[int, str, float, int]
 #: table of forms as ``f(claim, …)`` to ``a``, ``{claims}`` their claims as ``c(claim, article,
 #: seen, …)`` to ``r``; ``{c}`` orders text byte by byte.
 BEST_CLAIMS = (
-    "held AS (SELECT a.query, f.claim, a.share, a.n, row_number() OVER (PARTITION BY a.query,"
-    " f.claim{c} ORDER BY a.share DESC, a.n DESC) AS best FROM asked a JOIN {forms}),"
-    " ranked AS (SELECT query, claim, row_number() OVER (PARTITION BY query ORDER BY share DESC,"
-    " n DESC, claim{c}) AS place, count(*) OVER (PARTITION BY query) AS found FROM held"
-    " WHERE best = 1),"
+    "held AS (SELECT a.query, f.claim, min(a.rank) AS rank FROM asked a JOIN {forms}"
+    " GROUP BY a.query, f.claim),"
+    " ranked AS (SELECT query, claim, row_number() OVER (PARTITION BY query ORDER BY rank,"
+    " claim{c}) AS place, count(*) OVER (PARTITION BY query) AS found FROM held),"
     " chosen AS (SELECT r.query, r.found, c.*, row_number() OVER (PARTITION BY r.query,"
     " c.article = {exclude}, {said} ORDER BY COALESCE(c.seen, ''){c},"
     " c.claim{c}) AS copy FROM ranked r JOIN {claims} WHERE r.place <= {wanted})"
@@ -340,9 +340,11 @@ class WordMatcher:
             for n in pending:
                 reach[n] = _reach(ranked[n], target[n])
             asked = [
-                (n, form, share, count)
+                (n, form, place)
                 for n in pending
-                for (share, count), form, _ in ranked[n][: reach[n]]
+                for (_, form, _), place in zip(
+                    ranked[n][: reach[n]], _places(ranked[n][: reach[n]]), strict=True
+                )
             ]
             best: dict[int, list[dict[str, Any]]] = {n: [] for n in pending}
             found: dict[int, int] = dict.fromkeys(pending, 0)
@@ -432,6 +434,17 @@ def _ranked(lookup: _Lookup, forms: _Forms) -> list[tuple[_Rank, int]]:
     return found
 
 
+def _places(order: list[Ranked]) -> Iterator[int]:
+    """Where each of the ranked forms ``order`` (best first) stands: 1 for the best, one place
+    for equal ranks."""
+    previous: _Rank | None = None
+    place = 0
+    for at, (rank, _, _) in enumerate(order):
+        if rank != previous:
+            place, previous = at + 1, rank
+        yield place
+
+
 def _reach(order: list[Ranked], target: int) -> int:
     """How many of the ranked forms ``order`` to read claims of: the fewest whose claims add up
     to ``target``, and the rest of the last one's tie."""
@@ -512,8 +525,8 @@ class MatchIndex(WordMatcher):
             exclude="?",
         )
         found = self.session.all(
-            "WITH asked(query, form, share, n) AS (SELECT value ->> 0, value ->> 1,"
-            f" value ->> 2, value ->> 3 FROM json_each(?)), {chosen}"
+            "WITH asked(query, form, rank) AS (SELECT value ->> 0, value ->> 1, value ->> 2"
+            f" FROM json_each(?)), {chosen}"
             f" SELECT query, found, {_ROW} FROM chosen WHERE copy <= ?",
             (orjson.dumps(asked).decode(), exclude_article or "", wanted, limit),
         )

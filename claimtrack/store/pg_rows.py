@@ -491,7 +491,7 @@ class ServerMatchIndex(WordMatcher):
     def _best_claims(
         self, asked: list[Asked], wanted: int, limit: int, exclude_article: str | None
     ) -> list[tuple[int, int, dict[str, Any]]]:
-        queries, forms, shares, counts = (list(column) for column in zip(*asked, strict=True))
+        queries, forms, ranks = (list(column) for column in zip(*asked, strict=True))
         return [
             (
                 r["query"],
@@ -508,12 +508,12 @@ class ServerMatchIndex(WordMatcher):
                 },
             )
             for r in self.tx.all(
-                "WITH asked AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::float8[],"
-                f" %s::int[]) AS a(query, form, share, n)), {_BEST_CLAIMS}"
+                "WITH asked AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::int[])"
+                f" AS a(query, form, rank)), {_BEST_CLAIMS}"
                 " SELECT h.query, h.found, c.id AS claim, c.article, c.norm, c.clauses, c.status,"
                 " c.speaker_name AS speaker, c.type, c.first_seen AS seen FROM chosen h"
                 " JOIN claims c ON c.id = h.claim WHERE h.copy <= %s",
-                (queries, forms, shares, counts, exclude_article or "", wanted, limit),
+                (queries, forms, ranks, exclude_article or "", wanted, limit),
             )
         ]
 

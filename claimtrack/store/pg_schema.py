@@ -31,7 +31,8 @@ of a folder's ``config.toml`` (its statuses and ratings; ``claimtrack db config`
 Migration 5 gives each claim the key of what it says (``said``: the digest of its normalised
 text and clauses, kept by the server) and an index holding, for each live claim, its article,
 when it was first seen and that key: matching chooses the claims it reads whole from the index
-alone (``matching.BEST_CLAIMS``).
+alone (``matching.BEST_CLAIMS``). It also gathers ``claim_tally`` into one slot and leaves room
+on its pages, so that its counter rows are updated in place instead of spreading over pages.
 """
 
 from __future__ import annotations
@@ -206,5 +207,12 @@ MIGRATIONS: dict[int, list[str]] = {
         " (md5(norm || ' ' || clauses::text)) STORED",
         "CREATE INDEX claims_said ON claims(id) INCLUDE (article, first_seen, said)"
         " WHERE NOT removed",
+        # Every change rewrites a counter row: with room on its page the new version stays
+        # there (a HOT update) and the old one is pruned, so the tally stays a few pages.
+        "CREATE TEMPORARY TABLE tally ON COMMIT DROP AS SELECT 0 AS slot, status, type,"
+        " sum(claims) AS claims FROM claim_tally GROUP BY status, type HAVING sum(claims) <> 0",
+        "TRUNCATE claim_tally",
+        "ALTER TABLE claim_tally SET (fillfactor = 10)",
+        "INSERT INTO claim_tally(slot, status, type, claims) SELECT * FROM tally",
     ],
 }
