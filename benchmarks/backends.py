@@ -53,12 +53,12 @@ from claimtrack.store import Store, open_store
 
 #: The Store calls compared, and the command behind each.
 CALLS = {
-    "mark": "verify",
-    "claim": "show",
+    "mark": "verify (mark)",
+    "claim": "show (claim)",
     "search": "search",
     "similar": "similar",
     "dashboard": "report (dashboard)",
-    "summary": "stats",
+    "summary": "stats (summary)",
 }
 KINDS = ("copies", "distinct")
 BACKENDS = ("embedded", "postgres")
@@ -339,7 +339,7 @@ def print_table(figures: dict[str, Any], console: Console) -> None:
                 times = [at[backend, size]["median_s"][call] for size in sizes]
                 cells += [f"{1000 * t:.1f} ms" for t in times]
                 cells.append(f"{times[-1] / times[0]:.2f}×")
-            table.add_row(f"{command} ({call})", *cells)
+            table.add_row(command, *cells)
         Console(width=160).print(table)
     console.log(f"load average: median {load['median']:.1f}")
 
