@@ -193,11 +193,10 @@ class _Lookup:
 
 @dataclass
 class _Forms:
-    """Distinct stored forms read in one lookup: their words, how many claims have each, and the
+    """Distinct stored forms read in one lookup: their text, how many claims have each, and the
     forms holding a word."""
 
     text: list[str] = field(default_factory=list)
-    words: list[frozenset[str]] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
     holding: dict[str, list[int]] = field(default_factory=dict)
 
@@ -205,14 +204,17 @@ class _Forms:
     def of(cls, rows: Iterable[tuple[str, int]], words: set[str]) -> _Forms:
         """Forms read as (form, how many claims have it), each split once; which hold ``words``."""
         forms = cls()
+        holding = forms.holding
         for number, (form, size) in enumerate(rows):
-            held = frozenset(form.split())
             forms.text.append(form)
-            forms.words.append(held)
             forms.sizes.append(size)
-            for word in held & words:
-                forms.holding.setdefault(word, []).append(number)
+            for word in words.intersection(form.split()):
+                holding.setdefault(word, []).append(number)
         return forms
+
+    def words(self, number: int) -> frozenset[str]:
+        """The words of one form (split again: only the forms worth ranking are asked for)."""
+        return frozenset(self.text[number].split())
 
 
 #: A rank: the share of the shorter text a form has in common with the query, and how many words.
@@ -421,7 +423,7 @@ def _ranked(lookup: _Lookup, forms: _Forms) -> list[tuple[_Rank, int]]:
     for number, count in shared.items():
         if count < least:
             continue
-        form_words = forms.words[number]
+        form_words = forms.words(number)
         rank: _Rank | None = None
         for words, need, size in tests:
             count = len(words & form_words)
