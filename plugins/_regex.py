@@ -1,5 +1,4 @@
-"""Regular expressions for the plugins: compiled when first used, case-insensitive ones faster,
-and ones that begin with a run of words searched in linear time.
+"""Regular expressions for the plugins: compiled when first used, case-insensitive ones faster.
 
 Compiling the plugins' patterns costs tens of milliseconds at every start, and a scan of short
 texts never uses many of them (the furniture rules need a second paragraph, relative dates a
@@ -16,13 +15,12 @@ space, digit), so word boundaries stay where they were. :class:`CaselessPattern`
 when :func:`lowered` allows it, and with ``IGNORECASE`` otherwise.
 
 No pattern may take more than linear time in the text it searches (tests/test_regex.py times
-each on adversarial runs): :class:`RunPattern` is for patterns that begin with a run.
+each on adversarial runs).
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -83,36 +81,3 @@ class CaselessPattern:
     def finditer(self, text: str, low: str | None) -> Iterator[re.Match[str]]:
         """Every match, as ``re.finditer`` gives them."""
         return self.exact.finditer(text) if low is None else self.lower.finditer(low)
-
-
-class RunPattern:
-    """A pattern that starts with a run (of capitalised words, say), searched in linear time.
-
-    A search tries a match at every offset, and a pattern that begins by reading a run reads the
-    rest of the run from each of them: a long run costs quadratic time. ``runs`` must match at
-    every offset a match can start at, and a start inside its match must reach no match that the
-    run's start does not reach too (the run's start can end its run wherever a later start can,
-    and what follows depends only on where the run ends). Then a failed start rules out the rest
-    of its run: :meth:`search` and :meth:`finditer` try one start per run and find what the
-    pattern's own methods find. ``pattern`` must not match the empty string.
-    """
-
-    def __init__(self, pattern: str, runs: str, flags: int = 0) -> None:
-        self.pattern = LazyPattern(pattern, flags)
-        self.runs = LazyPattern(runs, flags)
-
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        """The first match in ``text[pos:endpos]``, as ``re.Pattern.search`` finds it."""
-        while (run := self.runs.search(text, pos, endpos)) is not None:
-            found = self.pattern.match(text, run.start(), endpos)
-            if found is not None:
-                return found
-            pos = run.end()
-        return None
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """Every match, as ``re.finditer(pattern, text)`` gives them."""
-        pos = 0
-        while (found := self.search(text, pos)) is not None:
-            yield found
-            pos = found.end()

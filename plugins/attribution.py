@@ -15,8 +15,9 @@ A source that resolves to no entity ("officials said") keeps its words as the me
 name.
 
 Each claim also carries its frames as public data in ``details["attributions"]``: for every
-frame whose cue lies in the claim, the speaker and the cue's and content's offsets, so that
-later enrichers (splitting, restating, contradictions) read frames from the claim.
+frame whose cue lies in the claim, the speaker, the cue's and content's offsets and whether it
+reports speech or thought (``reported``), so that later enrichers (splitting, restating,
+contradictions) read frames from the claim.
 """
 
 from __future__ import annotations
@@ -178,6 +179,7 @@ def _record(frame: Frame, speaker: Speaker) -> dict[str, object]:
         **speaker.to_json(),
         "cue": [frame.cue.start, frame.cue.end],
         "content": [frame.content.start, frame.content.end],
+        "reported": frame.reported,
     }
 
 

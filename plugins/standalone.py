@@ -1,26 +1,33 @@
 """Stand-alone claims: split sentences holding several checkable parts, and restate each part.
 
-Splitting cuts a claim at clause boundaries only where both sides are clauses of their own, so
-that no part is a fragment:
+Both jobs read the article's spaCy parse (``article.doc``) and the attribution frames that the
+attribution plugin records on each claim (``details["attributions"]``, public data); neither
+matches words or verbs in the raw text.
 
-- ``; `` between two clauses that each have a finite verb;
-- `` where `` after a named place, when a clause follows ("… visited Moscow where a meeting …
-  took place");
-- `` and ``, ``, but ``, ``, while ``, ``, whereas `` when a subject and a finite verb follow
-  within a few words and the clause before has its own finite verb (so "X said that A and B were
-  …" is left whole: the verb after "that" is missing);
-- `` and said``/`` and added`` (one speaker, two statements).
+Splitting cuts a claim between clauses only, so that no part is a fragment:
 
-Each part keeps the sentence's extractor, type, score and check-worthiness, and records the
-sentence span in ``details["split_from"]`` so that sentence-level tools can map it back. It keeps
-the sentence's speaker too, unless it holds an attribution of its own ("…, but officials said
-B"): then it takes that one's speaker, as the attribution plugin found it for this article.
+- at ``;`` between two clauses that each have a subject and a finite verb;
+- before a ``where`` clause, with a subject and a finite verb, that follows a place the entity
+  recogniser names ("… visited Moscow where a meeting … took place");
+- at ``and`` or ``but`` joining two clauses that each have a subject and a finite verb, and at
+  ``, while`` / ``, whereas`` before such a clause, when the first is the sentence's main
+  clause or the clause its main verb reports (so "If prices rise and wages fall, …" stays
+  whole);
+- at ``and`` before a second verb of saying of the same subject, a cue of a recorded frame
+  ("She cited … and said that …": one speaker, two statements).
 
-The stand-alone ``claim`` text drops the attribution frame ("X said that", ", she added."),
-quotation marks and a joining conjunction; a ``where`` clause gets its place back ("… took place
-in Moscow"); a leading wire dateline is dropped. Relative dates are resolved against the
-article's publication date and kept visible: "last year [2014]". ``text``/``start``/``end`` stay
-the exact span. See docs/extraction.md.
+Each part needs four words. It keeps the sentence's extractor, type, score, check-worthiness and
+details, and records the sentence span in ``details["split_from"]`` so that sentence-level tools
+can map it back. It keeps the sentence's speaker too, unless it holds a recorded frame of its
+own ("…, but officials said B"): then it takes that frame's speaker.
+
+The stand-alone ``claim`` text drops the frame of a recorded attribution of speech or thought
+("X said that", ", she added.", "According to X,", "The report concluded that") where it
+asserts its content (not "asked whether", "did not say", "would hope"), quotation marks and a
+joining conjunction; a ``where`` clause gets its place back ("… took place in Moscow"); a
+leading wire dateline is dropped.
+Relative dates are resolved against the article's publication date and kept visible: "last year
+[2014]". ``text``/``start``/``end`` stay the exact span. See docs/extraction.md.
 
 A claim whose ``claim`` text was already restated (``Claim.restated``: its extractor, say a
 language model, wrote it) is left as it is: neither split nor rewritten.
@@ -28,79 +35,82 @@ language model, wrote it) is left as it is: neither split nor rewritten.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
-from itertools import accumulate, islice
+from itertools import accumulate
+from typing import TYPE_CHECKING
 
-from claimtrack import Article, Claim, Span, Speaker, hookimpl
+from claimtrack import Article, Claim, Quote, Span, Speaker, hookimpl
 from claimtrack_plugins._dates import parse_iso, resolve_dates
-from claimtrack_plugins._regex import CaselessPattern, LazyPattern, RunPattern, lowered
 
-_REPORTING = (
-    r"(?:said|says|told|tells|added|adds|stated|states|noted|notes|argued|argues|explained"
-    r"|insisted|insists|warned|warns|claimed|claims|stressed|stresses|announced|announces"
-    r"|confirmed|confirms|wrote|writes|continued|recalled|maintained|contended|asserted)"
-)
-# Finite verbs: auxiliaries, regular past tense and the irregular past forms news uses most.
-_FINITE = LazyPattern(
-    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|may|might|must|shall|did"
-    r"|does|do|am|(?-i:[a-z]{3,}ed)|took|made|met|won|lost|gave|held|began|became|came|went|got|left"
-    r"|led|ran|saw|sold|bought|built|brought|paid|spent|rose|fell|grew|told|said|says|thought"
-    r"|knew|found|kept|sent|set|won't|can't|isn't|aren't|wasn't|weren't|hasn't|haven't|didn't"
-    r"|doesn't|wants|plans|needs|seeks|holds|shows|remains|leads|trails|maintains|considers"
-    r"|believes|supports|opposes)\b",
-    re.IGNORECASE,
-)
-_SUBJECT_START = LazyPattern(
-    r"(?:the|a|an|this|these|those|his|her|its|their|our|my|your|he|she|it|they|we|i|you"
-    r"|some|many|most|all|both|each|no|several|[A-Z][\w’'.-]*|\d[\d,.%]*)\b"
-)
-_SUBJECT_WORDS = 6
-_MIN_WORDS = 4
-# Words after which the clause continues as a complement: the verb must come after them.
-_OPENER = CaselessPattern(
-    rf"\b(?:that|whether|if|because|when|who|which|while|although|since|{_REPORTING})\b|[:“\"]"
-)
-# Spaces are read from the first of a run, or from a comma before it: a start later in the run
-# would end where that one does, and trying each made a long run of spaces quadratic.
-_BOUNDARY = LazyPattern(
-    r"(?P<semi>;\s+)"
-    r"|(?P<where>(?:,|(?<!\s))\s++(?=where\s))"
-    r"|(?P<andsaid>(?:,|(?<!\s))\s++and\s++(?=" + _REPORTING + r"\b))"
-    r"|(?P<conj>(?:(?:,|(?<!\s))\s++and|,\s+but|,\s+while|,\s+whereas)\s+)"
-)
-# A place can start at any capital, also inside a word ("eBay"): tried at the first capital of a
-# word only, as a later one ends where it does (a word of capitals was quadratic).
-_PLACE = RunPattern(r"((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$", r"[A-Z][\w’'.-]*+")
-_PLACE_WORDS = 4
-_SPACES = LazyPattern(r"\s+")
-_NON_SPACE = LazyPattern(r"\S+")
+if TYPE_CHECKING:  # spaCy is imported by the scan, not by loading the plugins
+    from spacy.tokens import Doc, Token
 
-_WORD = r"[\w’'.-]+"
-_LEAD_FRAME = LazyPattern(
-    rf"^(?:(?:When|After being|Asked)\s[^,]{{3,140}},\s*)?"
-    rf"(?:{_WORD}\s+){{0,8}}?{_REPORTING}(?:\s+(?:reporters|journalists|{_WORD}\s+{_WORD}"
-    rf"(?:\s+{_WORD})?))??(?:\s+(?:on|last|this)\s+\w+)?(?:\s+that\b|\s*:|\s*,)?\s*"
-)
-# Spaces before "according" are read from the first of a run: a later start ends where it does.
-_ACCORDING = LazyPattern(
-    r"^According to [^,]{2,80},\s*|,?(?:(?<!\s)\s++)?according to [^,.]{2,80}(?=[.,]?$)"
-)
-# Up to eight words after the verb ("said the minister on Monday") are written as words joined by
-# spaces, not as ``(?:word\s*){1,8}``: the same strings, but that form can split one word in
-# exponentially many ways, and a sentence whose tail is not a frame took 0.2 s to reject. The
-# quotation marks and spaces before them are read whole, and a run of marks from its first (a
-# later start would end where it does; a run of 8,000 took 5 s).
-_TRAIL_FRAME = LazyPattern(
-    rf"(?:,\s*+[”\"'’]*+|(?<![”\"’])[”\"’]++\s*+,?)\s*+(?:(?:{_WORD}\s+){{0,8}}?{_REPORTING}"
-    rf"|{_REPORTING}\s+{_WORD}(?:\s+{_WORD}){{0,7}}?\s*)(?:\s+[^,.;“”\"]{{0,80}})?[.!]?[”\"’]*\s*$"
-)
-_LEAD_CONJ = LazyPattern(r"^(?:and|but|while|whereas|where)\s+", re.IGNORECASE)
-_DOUBLE_QUOTES = LazyPattern(r"[“”\"]|''")
-_SINGLE_QUOTED = LazyPattern(r"‘([^‘’]{1,200}?)’(?![A-Za-z])")
+#: The ``details`` key where the attribution plugin records a claim's frames.
+ATTRIBUTIONS = "attributions"
+#: Words (tokens other than punctuation) each part of a split needs.
+MIN_WORDS = 4
+#: Words a statement needs once its frame is dropped ("The report said nothing." is kept whole).
+MIN_STATEMENT_WORDS = 3
+#: Dependency labels of a clause's subject.
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+#: Entity labels of a place a ``where`` clause can follow.
+_PLACES = frozenset({"GPE", "LOC", "FAC"})
+#: Coordinators that join two asserted clauses ("or" offers alternatives, asserting neither).
+_JOINING = frozenset({"and", "but"})
+#: Subordinators that, after a comma, join two asserted clauses.
+_CONTRASTING = frozenset({"while", "whereas"})
+#: Dependencies through which a clause still belongs to the sentence's main assertion.
+_MAIN = frozenset({"ROOT", "conj", "ccomp", "parataxis"})
+#: A cue's dependents after it that say something besides the frame ("…, adding that …").
+_SAYING = frozenset({"ccomp", "xcomp", "conj", "advcl", "parataxis", "csubj"})
+#: Tags of question words ("how", "what", "which", "whose").
+_WH = frozenset({"WRB", "WP", "WDT", "WP$"})
+#: Dependents of a clause whose question word does not make the clause a question: its
+#: circumstances ("When asked …, she said …") and a clause as its subject ("What happened
+#: is …").
+_NOT_ASKING = frozenset({"advcl", "prep", "npadvmod", "csubj", "csubjpass"})
+#: Characters trimmed from the ends of a part's span.
+_TRIM = " \t\r\n,;"
+#: Dependencies of the words that may stand between a reported statement and its cue besides
+#: the source ("A, X often said", "A, other studies have shown").
+_BETWEEN = frozenset({"aux", "auxpass", "advmod", "npadvmod"})
+#: Punctuation dropped where a frame was cut out of a statement ("X — according to Y — Z").
+_CUT_PUNCT = frozenset({",", ";", ":", "—", "–", "--"})
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a claim: its span, the boundary that opens it (``None`` for the first;
+    ``semi``, ``where``, ``conj``, ``contrast``, ``andsaid``) and, for a ``where`` clause, the
+    place it refers to."""
+
+    kind: str | None
+    span: Span
+    place: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedFrame:
+    """An attribution frame as recorded on a claim (``details["attributions"]``)."""
+
+    cue: Span
+    content: Span
+    speaker: Speaker
+    reported: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    """A candidate boundary: tokens ``drop``–``opens`` are left out between the two parts."""
+
+    kind: str
+    drop: int  # first token of the boundary (the part before ends here)
+    opens: int  # first token of the part after
+    head: int  # the verb of the clause before (the ``;`` itself for a semicolon)
+    place: str | None = None
 
 
 @hookimpl
@@ -113,199 +123,586 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
         if claim.restated:
             out.append(claim)  # its extractor wrote the stand-alone text: keep it, and whole
             continue
-        parts = split_points(article.text, claim.start, claim.end)
+        frames = recorded_frames(claim)
+        parts = split_points(article, claim.span, frames)
         if len(parts) == 1:
-            out.append(_restated(article, furniture, claim, claim.span, None, published))
+            part = Part(None, claim.span)
+            out.append(_restated(article, furniture, claim, part, frames, published))
             continue
-        speakers = _part_speakers(article, claim, [span for _, span in parts])
-        for (kind, span), speaker in zip(parts, speakers, strict=True):
-            part = Claim.from_span(
-                article, span.start, span.end, speaker=speaker, type=claim.type,
+        speakers = _part_speakers(article, claim, frames, [part.span for part in parts])
+        for part, speaker in zip(parts, speakers, strict=True):
+            piece = Claim.from_span(
+                article, part.span.start, part.span.end, speaker=speaker, type=claim.type,
                 score=claim.score, checkworthy=claim.checkworthy, extractor=claim.extractor,
                 details={**claim.details, "split_from": [claim.start, claim.end]},
             )
-            out.append(_restated(article, furniture, part, span, kind, published))
+            out.append(_restated(article, furniture, piece, part, frames, published))
     return out
 
 
-def _part_speakers(article: Article, claim: Claim, spans: list[Span]) -> list[Speaker | None]:
-    """Each part's speaker: that of an attribution frame within the part, else the sentence's.
+def recorded_frames(claim: Claim) -> list[RecordedFrame]:
+    """The attribution frames recorded on ``claim`` (``details["attributions"]``); entries
+    that lack a cue, content or speaker offsets are skipped."""
+    recorded = claim.details.get(ATTRIBUTIONS)
+    if not isinstance(recorded, list):
+        return []
+    frames = []
+    for entry in recorded:
+        if not isinstance(entry, Mapping):
+            continue
+        try:
+            cue, content = Span(*entry["cue"]), Span(*entry["content"])
+            speaker = Speaker(entry.get("name"), entry["mention"], entry["start"], entry["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        frames.append(RecordedFrame(cue, content, speaker, entry.get("reported") is True))
+    return frames
 
-    The frames are public data on the claim, ``details["attributions"]`` (docs/plugins.md),
-    as the attribution plugin records them: "X said A, but officials said B" gives the part
-    "officials said B" the frame it holds. A part whose frame governs too little of it
-    ("He said:") keeps the sentence's speaker.
+
+def _part_speakers(
+    article: Article, claim: Claim, frames: list[RecordedFrame], spans: list[Span]
+) -> list[Speaker | None]:
+    """Each part's speaker: that of a recorded frame within the part, else the sentence's.
+
+    "X said A, but officials said B" gives the part "officials said B" the frame it holds. A
+    part whose frame governs too little of it ("He said:") keeps the sentence's speaker.
     """
-    frames = claim.details.get("attributions") or []
     speakers: list[Speaker | None] = []
     for span in spans:
         own = [
             frame
             for frame in frames
-            if span.start <= frame["cue"][0] < span.end
-            and len(
-                article.text[
-                    max(span.start, frame["content"][0]) : min(span.end, frame["content"][1])
-                ].split()
-            )
-            >= _MIN_WORDS
+            if span.start <= frame.cue.start < span.end
+            and _words_in(article, _overlap(frame.content, span)) >= MIN_WORDS
         ]
-        if not own:
-            speakers.append(claim.speaker)
-            continue
-        frame = own[0]
-        speakers.append(
-            Speaker(frame["name"], frame["mention"], frame["start"], frame["end"])
-        )
+        speakers.append(own[0].speaker if own else claim.speaker)
     return speakers
 
 
-def split_points(text: str, start: int, end: int) -> list[tuple[str | None, Span]]:
-    """The parts of ``text[start:end]``: (the boundary kind that opens it, its span)."""
-    piece = _Piece(text[start:end])
-    parts: list[tuple[str | None, Span]] = []
-    part_start, part_kind = 0, None
-    for match in _BOUNDARY.finditer(piece.text):
-        kind = match.lastgroup
-        if kind and _separate(kind, piece, part_start, match.start(), match.end()):
-            parts.append((part_kind, Span(start + part_start, start + match.start())))
-            part_start, part_kind = match.end(), kind
-    parts.append((part_kind, Span(start + part_start, end)))
-    return [(kind, _trim(text, span)) for kind, span in parts]
+def _overlap(a: Span, b: Span) -> Span:
+    return Span(max(a.start, b.start), max(max(a.start, b.start), min(a.end, b.end)))
 
 
-class _Piece:
-    """A sentence read once: its semicolons, finite verbs and openers, found by offset.
+def _words_in(article: Article, span: Span) -> int:
+    return len(article.text[span.start : span.end].split())
 
-    Every boundary asks about the clause before it and the one after; reading those from these
-    lists, not by searching slices, keeps a sentence of any length linear. Boundaries fall
-    between words, so a match inside a slice is a match of the whole text inside that range.
-    The lists are made when a boundary first asks: most sentences have none worth asking about.
+
+# --- Splitting -----------------------------------------------------------------------------
+
+
+def split_points(article: Article, span: Span, frames: Sequence[RecordedFrame] = ()) -> list[Part]:
+    """The parts of the claim at ``span``, in order; one part (the span) if it is not split.
+
+    ``frames`` are the claim's recorded frames: the cue of a reported one may open an
+    "and said" part.
     """
+    tokens = article.parsed(span)
+    doc = tokens.doc
+    first = next((t.i for t in tokens if t.idx >= span.start), tokens.end)
+    last = next((t.i + 1 for t in reversed(tokens) if t.idx + len(t) <= span.end), first)
+    if last <= first:
+        return [Part(None, span)]
+    cues = {frame.cue.start for frame in frames if frame.reported}
+    cuts = sorted(
+        (cut for t in doc[first:last] if (cut := _cut(t, first, last, cues)) is not None),
+        key=lambda c: c.drop,
+    )
+    if not cuts:
+        return [Part(None, span)]
+    # Words before each token, to count a side's words at once.
+    words = [0, *accumulate(0 if t.is_punct or t.is_space else 1 for t in doc[first:last])]
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def count(a: int, b: int) -> int:
+        return words[b - first] - words[a - first] if b > a else 0
 
-    @cached_property
-    def semicolons(self) -> list[int]:
-        """Offsets of the semicolons."""
-        return [m.start() for m in re.finditer(";", self.text)]
-
-    @cached_property
-    def finite_starts(self) -> list[int]:
-        """Start offsets of the finite verbs."""
-        return [m.start() for m in self._finite]
-
-    @cached_property
-    def finite_ends(self) -> list[int]:
-        """End offsets of the finite verbs."""
-        return [m.end() for m in self._finite]
-
-    @cached_property
-    def _finite(self) -> list[re.Match[str]]:
-        return list(_FINITE.finditer(self.text))
-
-    @cached_property
-    def opener_ends(self) -> list[int]:
-        """End offsets of the words after which a clause continues as a complement."""
-        return [m.end() for m in _OPENER.finditer(self.text, lowered(self.text))]
-
-    def clause_end(self, offset: int) -> int:
-        """The next semicolon from ``offset``, or the end: the most a split there could make."""
-        index = bisect_left(self.semicolons, offset)
-        return self.semicolons[index] if index < len(self.semicolons) else len(self.text)
-
-    def has_finite(self, start: int, end: int) -> bool:
-        """Whether a finite verb lies within ``start``–``end``."""
-        index = bisect_left(self.finite_starts, start)
-        return index < len(self.finite_starts) and self.finite_ends[index] <= end
-
-    def has_own_verb(self, start: int, end: int) -> bool:
-        """Whether the clause ``start``–``end`` has a finite verb after its last opener."""
-        index = bisect_right(self.opener_ends, end) - 1
-        opener_end = self.opener_ends[index] if index >= 0 else start
-        return self.has_finite(max(start, opener_end), end)
-
-    def words(self, start: int, end: int, most: int) -> list[str]:
-        """The first ``most`` whitespace-separated words of ``start``–``end``."""
-        return [m.group(0) for m in islice(_NON_SPACE.finditer(self.text, start, end), most)]
+    parts: list[Part] = []
+    opened, kind, place = first, None, None
+    for k, cut in enumerate(cuts):
+        if cut.drop < opened:
+            continue  # inside the boundary before
+        if cut.head < opened and not _has_clause(doc, opened, cut.drop):
+            continue  # the clause it joins lies in the part before ("A, B and C" keeps B)
+        following = next((c.drop for c in cuts[k + 1 :] if c.drop >= cut.opens), last)
+        if count(opened, cut.drop) < MIN_WORDS or count(cut.opens, following) < MIN_WORDS:
+            continue
+        if cut.kind == "semi" and not (
+            _has_clause(doc, opened, cut.drop) and _has_clause(doc, cut.opens, following)
+        ):
+            continue
+        parts.append(Part(kind, _token_span(article.text, doc, opened, cut.drop), place))
+        opened, kind, place = cut.opens, cut.kind, cut.place
+    if not parts:
+        return [Part(None, span)]
+    parts.append(Part(kind, _trim(article.text, Span(doc[opened].idx, span.end)), place))
+    first_part = parts[0]
+    parts[0] = Part(None, _trim(article.text, Span(span.start, first_part.span.end)))
+    return parts
 
 
-def _separate(kind: str, piece: _Piece, left: int, cut: int, right: int) -> bool:
-    """Whether the boundary ``cut``–``right`` splits the part opened at ``left`` in two."""
-    right_end = piece.clause_end(right)
-    if len(piece.words(left, cut, _MIN_WORDS)) < _MIN_WORDS:
-        return False
-    if len(piece.words(right, right_end, _MIN_WORDS)) < _MIN_WORDS:
-        return False
-    if kind == "andsaid":
-        return piece.has_finite(left, cut)
-    if kind == "where":
-        return _place_before(piece.text, cut) is not None and piece.has_finite(right, right_end)
-    if not piece.has_own_verb(left, cut):
-        return False
-    if kind == "semi":
-        return piece.has_finite(right, right_end)
-    subject = _SUBJECT_START.match(piece.text, right, right_end)
-    if not subject:
-        return False
-    words = piece.words(right, right_end, _SUBJECT_WORDS)
-    for index, word in enumerate(words[1:], start=1):
-        if _FINITE.fullmatch(word.strip(",.;:”’\"")):
-            # A comma or a second "and" before the verb means a list or an aside, not a subject.
-            before_verb = words[:index]
-            return not any(w.endswith(",") or w == "and" for w in before_verb)
+def _cut(token: Token, first: int, last: int, cues: set[int]) -> _Cut | None:
+    """The boundary ``token`` opens, if it is one (its sides are counted by the caller)."""
+    if token.text == ";":
+        return _Cut("semi", token.i, token.i + 1, token.i)
+    if token.lower_ == "where" and token.tag_ == "WRB":
+        return _where(token, first, last)
+    if token.dep_ not in ("conj", "advcl"):
+        return None
+    head = token.head
+    if not (first <= head.i < token.i and _is_clause(head) and _is_main(head)):
+        return None
+    opens = _clause_start(token)
+    if token.dep_ == "conj":
+        cc = token.doc[opens - 1]
+        if not (head.i < cc.i and cc.dep_ == "cc" and cc.lower_ in _JOINING):
+            return None
+        drop = cc.i - 1 if cc.nbor(-1).text == "," and cc.i - 1 > head.i else cc.i
+        if _is_clause(token) and _is_main(token) and not _subordinated(token):
+            return _Cut("conj", drop, opens, head.i)
+        # "… and said that …": the same subject's second statement, a cue right after "and".
+        if opens == token.i and cc.lower_ == "and" and token.idx in cues and _is_finite(token):
+            return _Cut("andsaid", drop, opens, head.i)
+        return None
+    if token.dep_ == "advcl" and _is_clause(token):
+        mark = token.doc[opens]
+        comma = opens - 1
+        if (
+            mark.dep_ == "mark"
+            and mark.head.i == token.i
+            and mark.lower_ in _CONTRASTING
+            and comma > head.i
+            and token.doc[comma].text == ","
+        ):
+            return _Cut("contrast", comma, opens + 1, head.i)
+    return None
+
+
+def _clause_start(token: Token) -> int:
+    """The first token of the clause ``token`` heads, its own coordinator and commas aside."""
+    start = token.left_edge.i
+    while start < token.i and (token.doc[start].dep_ == "cc" or token.doc[start].is_punct):
+        start += 1
+    return start
+
+
+def _where(token: Token, first: int, last: int) -> _Cut | None:
+    """A ``where`` clause with its own subject after a named place."""
+    clause = token.head
+    if not (token.i < clause.i < last and _is_clause(clause)):
+        return None
+    before = token.i - 1
+    while before >= first and token.doc[before].is_punct:
+        before -= 1
+    if before < first or token.doc[before].ent_type_ not in _PLACES:
+        return None
+    return _Cut("where", token.i, token.i, before, _entity_at(token.doc, before))
+
+
+def _entity_at(doc: Doc, index: int) -> str:
+    """The text of the named entity holding token ``index`` (read from the token's entity tags:
+    ``doc.ents`` would list every entity of the article at each call)."""
+    start = index
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = index + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end].text
+
+
+def _subordinated(token: Token) -> bool:
+    """Whether ``token``'s clause has a subordinator other than "that" ("much like …")."""
+    return any(c.dep_ == "mark" and c.lower_ != "that" for c in token.children)
+
+
+def _own_subject(token: Token) -> bool:
+    return any(child.dep_ in _SUBJECTS for child in token.children)
+
+
+def _is_finite(token: Token) -> bool:
+    """Whether ``token`` is a finite verb, or a verb with a finite auxiliary or a modal."""
+    return _finite_form(token) or any(
+        c.dep_ in ("aux", "auxpass") and _finite_form(c) for c in token.children
+    )
+
+
+def _finite_form(token: Token) -> bool:
+    return "Fin" in token.morph.get("VerbForm", []) or token.tag_ in ("VBD", "VBZ", "VBP", "MD")
+
+
+def _is_clause(token: Token) -> bool:
+    """Whether ``token`` heads a clause of its own: a finite verb with its own subject."""
+    return token.pos_ in ("VERB", "AUX") and _is_statement(token)
+
+
+def _is_statement(token: Token) -> bool:
+    """Whether ``token`` heads a finite clause with its own subject, as a verb or as the
+    predicate the parser made its head ("… was “unhinged”")."""
+    return _own_subject(token) and _is_finite(token)
+
+
+def _is_main(token: Token) -> bool:
+    """Whether ``token``'s clause belongs to the sentence's main assertion: the main verb, a
+    clause it reports, or one joined to either; not a condition, a relative clause, or a
+    question it reports ("… how valuable it is, and how …")."""
+    for _ in range(len(token.doc)):  # a tree is acyclic: this bounds the walk to the root
+        if _is_question(token):
+            return False
+        if token.dep_ == "ROOT" or token.head.i == token.i:
+            return True
+        if token.dep_ not in _MAIN:
+            return False
+        token = token.head
     return False
 
 
-def _place_before(text: str, end: int) -> str | None:
-    """The named place that ``text[:end]`` ends with (spaces and commas aside), if any.
+def _is_question(clause: Token) -> bool:
+    """Whether the clause ``clause`` heads opens with a question word or a subordinator other
+    than "that" ("whether …", "if …", "how swift …"), its own circumstances aside."""
+    start = _clause_start(clause)
+    word = clause.doc[start]
+    if word.dep_ == "mark" and word.head.i == clause.i:
+        return word.lower_ != "that"
+    if word.tag_ not in _WH:
+        return False
+    node = word.head
+    while node.i != clause.i:
+        # "When asked …, X said": a circumstance's question word; "What happened is …": a
+        # subject's. Neither makes the clause a question.
+        if node.dep_ in _NOT_ASKING or node.head.i == node.i:
+            return False
+        node = node.head
+    return True
 
-    A place is at most four words, so only the last few words are searched: the text before
-    them cannot change the match, and searching all of it would make long articles quadratic.
-    """
-    while end > 0 and text[end - 1] in " ,":
-        end -= 1
-    start, size = end, 64
-    while start > 0:
-        start = max(0, end - size)
-        runs = [m.end() for m in _SPACES.finditer(text, start, end)]
-        if len(runs) > _PLACE_WORDS:  # one more than a place has, and a trailing newline
-            start = runs[-_PLACE_WORDS - 1]
-            break
-        size *= 4
-    found = _PLACE.search(text, start, end)
-    return found.group(1) if found else None
+
+def _has_clause(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens ``start``–``end`` hold a clause with its subject among them."""
+    return any(
+        _is_clause(t) and any(start <= c.i < end for c in t.children if c.dep_ in _SUBJECTS)
+        for t in doc[start:end]
+    )
+
+
+def _token_span(text: str, doc: Doc, start: int, end: int) -> Span:
+    """The characters of tokens ``start``–``end`` of ``text``, trimmed."""
+    last = doc[end - 1]
+    return _trim(text, Span(doc[start].idx, last.idx + len(last.text)))
 
 
 def _trim(text: str, span: Span) -> Span:
     start, end = span.start, span.end
-    while start < end and text[start] in " \t\r\n,;":
+    while start < end and text[start] in _TRIM:
         start += 1
-    while end > start and text[end - 1] in " \t\r\n,;":
+    while end > start and text[end - 1] in _TRIM:
         end -= 1
     return Span(start, end)
+
+
+# --- Restating -----------------------------------------------------------------------------
 
 
 def _restated(
     article: Article,
     furniture: _Furniture,
     claim: Claim,
-    span: Span,
-    kind: str | None,
+    part: Part,
+    frames: Sequence[RecordedFrame],
     published: date | None,
 ) -> Claim:
-    body = _without_furniture(article, furniture, span)
-    place = None
-    if kind == "where":
-        place = _place_before(article.text, span.start)
-    statement = standalone_text(body, place)
+    start = _after_furniture(furniture, part.span)
+    statement = restate(article, Span(start, part.span.end), frames, part)
     dates: list[dict[str, str]] = []
     if published is not None:
         statement, dates = resolve_dates(statement, published)
     if dates:
         return claim.evolve(claim=statement, details={**claim.details, "dates": dates})
     return claim.evolve(claim=statement)
+
+
+def restate(
+    article: Article, span: Span, frames: Sequence[RecordedFrame] = (), part: Part | None = None
+) -> str:
+    """The stand-alone text of ``span``: without its attribution frames, quotation marks or a
+    joining word, capitalised and closed; a ``where`` part ends with its place. Dates are
+    left as written."""
+    doc = article.doc
+    kept = [t for t in article.parsed(span) if span.start <= t.idx and t.idx + len(t) <= span.end]
+    body: list[Token] = []
+    for sentence in _by_sentence(article, kept):
+        body.extend(doc[i] for i in _without_frames(article, sentence, frames))
+    body = _without_quotation_marks(body)
+    while body and _leading_filler(body[0], part):
+        body = body[1:]
+    text = _joined(article.text, body)
+    written = article.text[span.start : span.end]
+    if not text:
+        return " ".join(written.split())
+    if part is not None and part.place:
+        text += f" in {part.place}"
+    closing = "?" if written.rstrip().rstrip("”\"’").endswith("?") else "."
+    return text[0].upper() + text[1:] + closing
+
+
+def _by_sentence(article: Article, tokens: list[Token]) -> Iterator[list[int]]:
+    """The indices of ``tokens`` (in order) grouped by the article's sentence each starts in."""
+    sentences = article.sentences
+    group: list[int] = []
+    current = -1
+    for token in tokens:
+        index = bisect_right(sentences, token.idx, key=lambda s: s.end)
+        if index != current and group:
+            yield group
+            group = []
+        current = index
+        group.append(token.i)
+    if group:
+        yield group
+
+
+def _without_frames(
+    article: Article, tokens: list[int], frames: Sequence[RecordedFrame]
+) -> list[int]:
+    """``tokens`` (one sentence's, in order) without the words of the attribution frames that
+    can be dropped: the reported frame whose content covers most of them first, then any frame
+    within what is left ("He added that A, he said" → "A")."""
+    doc = article.doc
+    if not tokens:
+        return tokens
+    lo, hi = doc[tokens[0]].idx, doc[tokens[-1]].idx + len(doc[tokens[-1]])
+    quoted = {
+        i
+        for quote in _quotes_over(article, lo, hi)
+        for i in tokens
+        if quote.inner.start <= doc[i].idx < quote.inner.end
+    }
+    pending = [frame for frame in frames if frame.reported and lo <= frame.cue.start < hi]
+    speaker: Speaker | None = None
+    while pending:
+        present = set(tokens)
+        candidates = []
+        for frame in pending:
+            content = {i for i in tokens if frame.content.start <= doc[i].idx < frame.content.end}
+            if _word_count(doc, content) >= MIN_STATEMENT_WORDS:
+                candidates.append((len(content), frame.cue.start, frame, content))
+        for _, _, frame, content in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            found = _droppable(doc, frame, content, present, quoted)
+            if found is None:
+                continue
+            words, governs = found
+            # Once a frame is dropped, another speaker's frame that governs what is left
+            # ("Pence: Clinton thinks that …") is what the first one reports, and stays; the
+            # same speaker's ("He added that A, he said") and an aside go.
+            if speaker is not None and governs and not _same(frame.speaker, speaker):
+                continue
+            if words and _word_count(doc, present - words) >= MIN_STATEMENT_WORDS:
+                tokens = [i for i in tokens if i not in words]
+                speaker = speaker or frame.speaker
+                pending.remove(frame)
+                break
+        else:
+            break
+    return tokens
+
+
+def _same(a: Speaker, b: Speaker) -> bool:
+    """Whether two frames' speakers are one: the same name, or the same words if unnamed."""
+    if a.name or b.name:
+        return a.name == b.name
+    return (a.start, a.end) == (b.start, b.end)
+
+
+def _quotes_over(article: Article, start: int, end: int) -> list[Quote]:
+    """The article's quotations overlapping ``start``–``end`` (quotations do not overlap)."""
+    quotes = article.quotes
+    index = bisect_left(quotes, end, key=lambda q: q.start)
+    found = []
+    while index > 0 and quotes[index - 1].end > start:
+        index -= 1
+        found.append(quotes[index])
+    return found
+
+
+def _droppable(
+    doc: Doc, frame: RecordedFrame, content: set[int], tokens: set[int], quoted: set[int]
+) -> tuple[set[int], bool] | None:
+    """The frame's own words among ``tokens``, if dropping them leaves what it reports, and
+    whether it governs its content (else it is set into it).
+
+    The content must be a statement (not a question: "asked whether …"; if the frame governs
+    it, a finite clause with a subject, governed by a finite cue: not "consider the policy to
+    be …"), and the cue an assertion (not negated, "did not say", nor hypothetical, "would
+    hope"). The frame's words are its cue (which must be among ``tokens``), its source, the
+    "that" opening its content, and the cue's other dependents up to a comma after the cue:
+    what follows that comma is not the frame's ("…, scientists think, with warming oceans …"),
+    nor is another clause joined to the cue, nor are words inside quotation marks
+    (``quoted``), which are the speaker's. A frame that governs its content (a verb and its
+    clause) must hold every other word of ``tokens`` but those beyond its content ("X said A
+    on Friday"); one set into its content ("The plan, she said, failed", "According to X, …",
+    a headline label "X: …") leaves the rest.
+    """
+    span = doc.char_span(frame.cue.start, frame.cue.end, alignment_mode="expand")
+    if span is None or not len(span) or span[0].i not in tokens:
+        return None
+    cue = span[0]
+    if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in cue.children):
+        return None
+    subtree = {t.i for t in cue.subtree}
+    governs = any(t in content for t in subtree if t != cue.i)
+    roots = [doc[i] for i in content if doc[i].head.i not in content or doc[i].head.i == i]
+    if any(_is_question(root) for root in roots):
+        return None
+    if governs and not (_asserts(cue) and any(_is_statement(root) for root in roots)):
+        # "We consider the policy to be …", "demanding Obama make a pledge": no statement of
+        # its own; a bare participle for a main verb is a misparse
+        return None
+    if not (governs or cue.is_punct or cue.lower_ == "according") and not (
+        cue.head.i in content and _own_subject(cue.head)
+    ):
+        # A verb set into a clause that is not its content ("McConnell, the leader, who said
+        # …"), or that lacks a subject. "According to X" and a label are set in wherever the
+        # parser hangs them.
+        return None
+    source = _source_words(doc, frame, cue, subtree)
+    if source is None:
+        return None
+    own = {cue.i, *source}
+    after = min(content) > cue.i
+    if cue.is_punct:  # a headline or transcript label: everything before its colon
+        own.update(range(cue.sent.start, cue.i))
+    commas = [c.i for c in cue.children if c.i > cue.i and c.text == ","]
+    joined = [c for c in cue.children if c.dep_ == "conj"]
+    besides: set[int] = set()  # another clause joined to the cue ("… and added …")
+    for child in cue.children:
+        below = {t.i for t in child.subtree}
+        if below & content:
+            continue
+        if child.dep_ == "conj" or (child.dep_ == "cc" and any(c.i > child.i for c in joined)):
+            besides |= below
+            continue
+        if child.i > cue.i and (child.dep_ in _SAYING or any(c < child.i for c in commas)):
+            continue  # said besides the frame, or after its closing comma
+        if (child.i > max(content)) if after else (child.i < min(content)):
+            continue  # beyond its content ("… replacing the lines … with plastic piping")
+        own |= below
+    own -= content if cue.is_punct else content | quoted  # a label is never quoted speech
+    if not governs:
+        own = _run_around(doc, cue.i, own)
+    opening = doc[min(content)]
+    if opening.dep_ == "mark" and opening.lower_ == "that" and opening.head.i in content:
+        own.add(opening.i)  # "said that A": the "that" goes with the frame
+    if governs and not after:
+        # "A, X said", "A, X often said": only the source, auxiliaries and adverbs between
+        between = [doc[i] for i in range(max(content) + 1, cue.i) if i not in source]
+        if any(not t.is_punct and t.dep_ not in _BETWEEN for t in between):
+            return None
+    if governs:
+        for i in tokens - own - content:
+            beyond = i > max(content) if after else i < min(content)
+            if not doc[i].is_punct and (i in besides or not beyond):
+                return None
+    return own & tokens, governs
+
+
+def _run_around(doc: Doc, cue: int, words: set[int]) -> set[int]:
+    """The words of ``words`` in one run with the cue (punctuation may come between): an
+    aside is a stretch of its own, and a word the parser hung on it from afar ("To understand
+    the real Dred Scott, Chief Justice Roberts said, …") is not its."""
+    run = {cue}
+    for step in (-1, 1):
+        i = cue + step
+        while 0 <= i < len(doc) and (i in words or (doc[i].is_punct and i + step in words)):
+            run.add(i)
+            i += step
+    return run & words | {cue}
+
+
+def _asserts(cue: Token) -> bool:
+    """Whether the cue verb is finite, or a past participle with an active subject (the
+    tagger's "worried" for "worried"), not a bare "saying" the parser made a main verb."""
+    if _is_finite(cue):
+        return True
+    return cue.tag_ == "VBN" and any(c.dep_ == "nsubj" for c in cue.children)
+
+
+def _source_words(
+    doc: Doc, frame: RecordedFrame, cue: Token, subtree: set[int]
+) -> set[int] | None:
+    """The words of the frame's source: its speaker's mention and the phrase it heads ("Mr.
+    McHugh", "Scott Pruitt, the Republican attorney general of Oklahoma"), if they belong to
+    the frame: they depend on the cue or stand right next to it ("“…,” said the spokesman").
+    None when the cue is inside that phrase: a relative clause on its source describes it."""
+    start, end = frame.speaker.start, frame.speaker.end
+    if start is None or end is None:
+        return set()
+    words = {d.i for t in cue.sent if start <= t.idx < end for d in t.subtree}
+    if cue.i in words and not cue.is_punct:
+        return None  # a relative clause on its source ("Obama, who said …, told …")
+    words.discard(cue.i)
+    if not words or words <= subtree:
+        return words
+    gap = range(max(words) + 1, cue.i) if max(words) < cue.i else range(cue.i + 1, min(words))
+    return words if all(doc[i].is_punct for i in gap) else set()
+
+
+def _without_quotation_marks(body: list[Token]) -> list[Token]:
+    """``body`` without double quotation marks and without paired single ones (‘…’); an
+    apostrophe ("countries’ relations") is a word's, not a mark."""
+    marks: set[int] = set()
+    opening: int | None = None
+    for token in body:
+        if not token.is_quote or token.dep_ == "case":
+            continue
+        if token.text in ("‘", "’", "'", "‚"):
+            if token.text == "‘":
+                opening = token.i
+            elif token.text == "’" and opening is not None:
+                marks.update((opening, token.i))
+                opening = None
+            continue
+        marks.add(token.i)
+    return [token for token in body if token.i not in marks]
+
+
+def _leading_filler(token: Token, part: Part | None) -> bool:
+    """Whether ``token``, opening a statement, is left out: punctuation (but an opening
+    bracket), a joining conjunction ("And …", "But …"), a ``where`` part's "where", the "that"
+    of a second reported clause ("… said A, but that B")."""
+    if token.is_punct and not token.is_left_punct:
+        return True
+    if token.dep_ == "cc" or (token.pos_ == "CCONJ" and token.dep_ != "preconj"):
+        return True  # not "Neither … nor …"
+    if part is None or part.kind is None:
+        return False
+    if part.kind == "where":
+        return token.lower_ == "where"
+    return token.dep_ == "mark" and token.lower_ == "that"
+
+
+def _joined(text: str, body: list[Token]) -> str:
+    """The words of tokens ``body`` of ``text``: as written where they follow each other
+    (quotation marks aside), else joined by a space, the punctuation left at the cut dropped."""
+    pieces: list[str] = []
+    previous: Token | None = None
+    for token in body:
+        if previous is None:
+            pieces.append(token.text)
+        elif token.i == previous.i + 1 or all(
+            token.doc[j].is_quote for j in range(previous.i + 1, token.i)
+        ):
+            gap = text[previous.idx + len(previous) : token.idx]
+            pieces.append("".join(c for c in gap if c.isspace()) + token.text)
+        else:
+            if token.text in _CUT_PUNCT:
+                continue  # the comma after the words left out
+            while pieces and pieces[-1].strip() in _CUT_PUNCT:
+                pieces.pop()
+            pieces.append(" " + token.text)
+        previous = token
+    joined = " ".join("".join(pieces).split())
+    return joined.strip(" ,;:").rstrip(" .!?,;:")
+
+
+def _word_count(doc: Doc, tokens: Sequence[int] | set[int]) -> int:
+    return sum(1 for i in tokens if not doc[i].is_punct and not doc[i].is_space)
 
 
 class _Furniture:
@@ -329,42 +726,11 @@ class _Furniture:
         return [self.spans[i] for i in sorted(found)]
 
 
-def _without_furniture(article: Article, furniture: _Furniture, span: Span) -> str:
-    """The span's text, less any furniture at its start (a wire dateline)."""
+def _after_furniture(furniture: _Furniture, span: Span) -> int:
+    """Where the span's text starts once furniture at its start (a wire dateline) is left out."""
     start = span.start
     # Only furniture overlapping the span can move its start.
     for piece in furniture.overlapping(span.start, span.end):
         if piece.start <= start < piece.end < span.end:
             start = piece.end
-    return article.text[start : span.end]
-
-
-def standalone_text(text: str, place: str | None = None) -> str:
-    """``text`` restated without conjunction, attribution frame or quote marks.
-
-    ``place`` is the named place a ``where`` clause refers to; it is appended ("in Moscow").
-    Dates are left as written.
-    """
-    body = _LEAD_CONJ.sub("", " ".join(text.split()))
-    body = _strip_frames(body)
-    body = _SINGLE_QUOTED.sub(r"\1", _DOUBLE_QUOTES.sub("", body)).strip(" ,;:")
-    body = body.rstrip(" .!,;:")
-    if not body:
-        return " ".join(text.split())
-    if place:
-        body += f" in {place}"
-    closing = "?" if text.rstrip().rstrip("”\"’").endswith("?") else "."
-    return body[0].upper() + body[1:] + closing
-
-
-def _strip_frames(body: str) -> str:
-    """Drop "X said (that)", "According to X," and a trailing ", X said." when enough remains."""
-    for pattern in (_ACCORDING, _TRAIL_FRAME, _LEAD_FRAME):
-        candidate = pattern.sub("", body, count=1).strip(" ,")
-        if candidate != body and _is_statement(candidate):
-            body = candidate
-    return body
-
-
-def _is_statement(text: str) -> bool:
-    return len(text.split()) >= _MIN_WORDS - 1
+    return start

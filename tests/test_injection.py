@@ -19,7 +19,7 @@ from claimtrack.terminal import clean, safe
 runner = CliRunner()
 
 HOSTILE = (
-    "[bold red]Mayor[/bold red] said the port moved 40 million tonnes in 2021. "
+    "The mayor said the [bold red]port[/bold red] moved 40 million tonnes in 2021. "
     "The council spent \x1b[31m$3 million\x1b[0m on roads last year, the report said.\n\n"
     '=HYPERLINK("http://evil.example","click") cost taxpayers 12 per cent more in 2022.\n\n'
     "Officials said unemployment fell to 4\u202e% in March 2023, down from 6 per cent.\n\n"

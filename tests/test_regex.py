@@ -14,8 +14,8 @@ import pytest
 
 import claimtrack
 import claimtrack_plugins
-from claimtrack_plugins import _lexicon, _regex, standalone
-from claimtrack_plugins._regex import CaselessPattern, LazyPattern, RunPattern, lowered
+from claimtrack_plugins import _lexicon, _regex
+from claimtrack_plugins._regex import CaselessPattern, LazyPattern, lowered
 
 SAMPLES = [
     "The Port said 13,000 TONNES were moved last Year, up from twelve thousand.",
@@ -101,38 +101,6 @@ def test_lazy_pattern_compiles_on_first_use(monkeypatch: pytest.MonkeyPatch) -> 
         _ = lazy._private
 
 
-RUN_SAMPLES = [
-    "Bashar al-Assad Smith met AB-CD Smith, Xy-Z. Smith and O'Neil Jones on Monday.",
-    "The Peterson Institute for International Economics and Pew Research Center's survey.",
-    "A'A'A'Aa Bb A-B-C. D eBay iPhone Moscow where x MOSCOW Aa",
-    "Aa Bb Cc Dd Ee Ff study; a Congressional Budget Office report by Aa Bb Cc",
-    "",
-    "A",
-    "Aa",
-    "Aa Bb",
-    "a'Bb Cc",
-    "AT&T Corp of the Aa",
-    "X.  Y.\tZz Ww",
-]
-
-
-@pytest.mark.parametrize("pattern", [standalone._PLACE])
-def test_run_pattern_finds_what_its_pattern_finds(pattern: RunPattern) -> None:
-    plain = re.compile(*pattern.pattern._source)
-    for text in RUN_SAMPLES:
-        found = [(m.span(), m.groups()) for m in pattern.finditer(text)]
-        assert found == [(m.span(), m.groups()) for m in plain.finditer(text)], text
-
-
-def test_run_pattern_searches_a_window() -> None:
-    place, plain = standalone._PLACE, re.compile(*standalone._PLACE.pattern._source)
-    for text in RUN_SAMPLES:
-        for end in range(len(text) + 1):
-            for start in range(0, end + 1, 3):
-                found, expected = place.search(text, start, end), plain.search(text, start, end)
-                assert (found and found.span()) == (expected and expected.span()), text[start:end]
-
-
 # --- Every pattern in the project runs in linear time on adversarial text (issue 7, item 4) ---
 
 #: Strings repeated to the test's sizes: runs that make a backtracking pattern re-read its input.
@@ -173,8 +141,6 @@ def _compiled(value: object) -> list[tuple[str, object]]:
         return [("", re.compile(*value._source))]
     if isinstance(value, CaselessPattern):
         return [(".lower", re.compile(*value.lower._source)), *_compiled(value.exact)]
-    if isinstance(value, RunPattern):
-        return [("", value)]
     items = value.items() if isinstance(value, dict) else None
     if isinstance(value, list | tuple):
         items = enumerate(value)
@@ -241,7 +207,7 @@ PATTERNS = all_patterns()
 
 
 def test_every_pattern_is_found() -> None:
-    assert len(PATTERNS) > 100
+    assert len(PATTERNS) > 80  # a floor that shows the search works; fewer patterns is better
     for name in (*WINDOWED, "claimtrack.text._BOUNDARY", "claimtrack.store.matching._WORD"):
         assert name in PATTERNS, name
     for prefix in ANCHORED:

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from datetime import date
 
-from claimtrack import Claim, Metadata, Speaker
+from claimtrack import Claim, Metadata, Span, Speaker
 from claimtrack.text import make_article
 from claimtrack_plugins import attribution
 from claimtrack_plugins._dates import resolve_dates
-from claimtrack_plugins.standalone import claimtrack_enrich_claims, split_points, standalone_text
+from claimtrack_plugins.standalone import claimtrack_enrich_claims, recorded_frames, split_points
 
 PUBLISHED = date(2015, 1, 17)  # a Saturday
 
 
 def _parts(sentence: str) -> list[str]:
-    return [sentence[s.start : s.end] for _kind, s in split_points(sentence, 0, len(sentence))]
+    parts = split_points(make_article(sentence, "t.txt"), Span(0, len(sentence)))
+    return [sentence[part.span.start : part.span.end] for part in parts]
+
+
+def _scanned(text: str) -> list[Claim]:
+    """Each sentence of ``text`` as a claim, attributed and then restated, as a scan does."""
+    article = make_article(text, "t.txt")
+    claims = [Claim.from_span(article, s.start, s.end) for s in article.sentences]
+    return claimtrack_enrich_claims(article, attribution.claimtrack_enrich_claims(article, claims))
+
+
+def _restated(text: str) -> list[str]:
+    return [claim.claim for claim in _scanned(text)]
 
 
 def test_semicolon_and_where_split_into_three_claims() -> None:
@@ -46,15 +58,34 @@ def test_coordinated_nouns_and_reported_lists_are_not_split() -> None:
         assert _parts(sentence) == [sentence]
 
 
+def test_a_condition_or_a_reported_question_is_not_split() -> None:
+    for sentence in (
+        "If prices rise and wages fall, workers will suffer across the country.",
+        "Mexico must show how valuable the relationship is, and how costly it would be to end.",
+    ):
+        assert _parts(sentence) == [sentence]
+
+
+def test_a_contrast_and_a_second_reported_clause_split() -> None:
+    assert _parts(
+        "Exports rose 5 percent in the first quarter, while imports fell 3 percent in June."
+    ) == ["Exports rose 5 percent in the first quarter", "imports fell 3 percent in June."]
+    assert _restated(
+        "Officials said the company would close two plants, and that three hundred workers "
+        "would lose their jobs."
+    ) == ["The company would close two plants.", "Three hundred workers would lose their jobs."]
+
+
 def test_split_parts_keep_speaker_and_map_to_their_sentence() -> None:
     text = "Officials said talks were held in June and a set of measures agreed to cut tariffs."
     article = make_article(text, "t.txt", Metadata(published="2015-01-17"))
-    speaker = Speaker("Jane Roe", "Officials", 0, 9)
-    claim = Claim.from_span(article, 0, len(text), speaker=speaker, score=0.8)
+    claim = Claim.from_span(article, 0, len(text), score=0.8)
+    [claim] = attribution.claimtrack_enrich_claims(article, [claim])
+    assert claim.speaker is not None and claim.speaker.mention == "Officials"
     parts = claimtrack_enrich_claims(article, [claim])
     assert len(parts) == 2
     for part in parts:
-        assert part.speaker == speaker and part.score == 0.8
+        assert part.speaker == claim.speaker and part.score == 0.8
         assert article.text[part.start : part.end] == part.text
         assert list(part.details["split_from"]) == [0, len(text)]
         assert claim.start <= part.start < part.end <= claim.end
@@ -90,22 +121,53 @@ def test_where_clause_gets_its_place_back() -> None:
 
 
 def test_attribution_frames_and_quote_marks_are_dropped() -> None:
-    assert standalone_text("She added: “We received the minister in the capital.") == (
-        "We received the minister in the capital."
-    )
-    assert standalone_text(
-        "Exports rose in every quarter, the ministry’s spokesperson said on Friday."
-    ) == "Exports rose in every quarter."
-    assert standalone_text("According to the ministry, exports rose in every quarter.") == (
-        "Exports rose in every quarter."
-    )
-    assert standalone_text("They called it a ‘zero sum game’ in the end.") == (
-        "They called it a zero sum game in the end."
-    )
+    assert _restated(
+        "She added: “We received the minister in the capital.”\n\n"
+        "Exports rose in every quarter, the ministry’s spokesperson said on Friday.\n\n"
+        "According to the ministry, exports rose in every quarter.\n\n"
+        "They called it a ‘zero sum game’ in the end.\n"
+    ) == [
+        "We received the minister in the capital.",
+        "Exports rose in every quarter.",
+        "Exports rose in every quarter.",
+        "They called it a zero sum game in the end.",
+    ]
 
 
 def test_a_frame_is_kept_when_too_little_would_remain() -> None:
-    assert standalone_text("The report said nothing.") == "The report said nothing."
+    assert _restated("The report said nothing.") == ["The report said nothing."]
+
+
+def test_the_frame_dropped_is_the_one_recorded_whatever_its_verb() -> None:
+    # "concluded" is a cue the attribution engine learned, in no list of this plugin
+    assert _restated("The report concluded that the American safety net was ineffective.") == [
+        "The American safety net was ineffective."
+    ]
+
+
+def test_a_frame_set_into_the_sentence_is_cut_out_of_it() -> None:
+    assert _restated(
+        "The plan, she said on Friday, failed to pass the Senate.\n\n"
+        "Exports, according to the ministry, rose in every quarter.\n"
+    ) == ["The plan failed to pass the Senate.", "Exports rose in every quarter."]
+
+
+def test_a_frame_that_does_not_assert_its_content_is_kept() -> None:
+    kept = [
+        "She asked whether the plan had failed in the Senate.",  # a question
+        "He did not say that the plan had failed in the Senate.",  # negated
+        "Many voters would hope that the plan had failed in the Senate.",  # hypothetical
+        "We consider the foreign policy to be a zero sum game.",  # no finite clause
+        "Mr. Obama, who said that the plan would work, told his advisers to prepare it.",
+    ]
+    assert _restated("\n\n".join(kept)) == kept
+
+
+def test_without_recorded_frames_the_text_is_restated_whole() -> None:
+    text = "Officials said talks were held in June."
+    article = make_article(text, "t.txt")
+    [claim] = claimtrack_enrich_claims(article, [Claim.from_span(article, 0, len(text))])
+    assert claim.claim == text and recorded_frames(claim) == []
 
 
 def test_relative_dates_are_resolved_and_kept_visible() -> None:
