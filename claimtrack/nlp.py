@@ -23,7 +23,8 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache, partial
 from importlib.util import find_spec
 from pathlib import Path
@@ -109,7 +110,8 @@ def load_model(name: str | None = None) -> Language:
     except ImportError as exc:  # pragma: no cover - spaCy is a dependency
         raise ModelError(f"spaCy is not installed: {exc}") from exc
     try:
-        nlp = _load(spacy, name)
+        with _msgpack_decoders_listed_once():
+            nlp = _load(spacy, name)
     except (OSError, ImportError, ValueError, KeyError) as exc:
         raise ModelError(f"cannot load the spaCy pipeline {name!r}: {exc}") from exc
     if "parser" not in nlp.pipe_names or "ner" not in nlp.pipe_names:
@@ -150,6 +152,37 @@ def _load(spacy: ModuleType, name: str) -> Language:
     data["infix_finditer"] = _quotation_mark_infixes(nlp).pattern
     nlp.tokenizer.from_bytes(srsly.msgpack_dumps(data), exclude=["vocab"])
     return nlp
+
+
+@contextmanager
+def _msgpack_decoders_listed_once() -> Iterator[None]:
+    """While a pipeline loads, srsly's msgpack decoders are listed once, not at every read.
+
+    ``srsly.msgpack_loads`` asks catalogue for its decoders at each call, and catalogue walks
+    every function of every registry to answer; thinc reads a pipeline's weights in ~130 such
+    calls (~4 % of a scan's start-up, once spaCy's functions are registered). The list is made
+    again whenever catalogue's registry grows (a pipeline's own code may register a decoder as
+    it loads), and srsly asks catalogue itself again afterwards.
+    """
+    import catalogue
+    from srsly import msgpack
+
+    decoders = msgpack.msgpack_decoders
+    listed: dict[str, Any] = {}
+    size = -1
+
+    def get_all() -> dict[str, Any]:
+        nonlocal listed, size
+        if len(catalogue.REGISTRY) != size:
+            listed = type(decoders).get_all(decoders)
+            size = len(catalogue.REGISTRY)
+        return dict(listed)
+
+    setattr(decoders, "get_all", get_all)  # noqa: B010 - shadows the method on this registry
+    try:
+        yield
+    finally:
+        delattr(decoders, "get_all")
 
 
 def _pipeline_folder(name: str) -> Path | None:

@@ -37,6 +37,22 @@ def stderr() -> Console:
     return _console(sys.stderr, stderr=True, **_settings())
 
 
+def stderr_is_terminal() -> bool:
+    """Whether :func:`stderr` writes to a terminal, as rich decides it.
+
+    rich calls a stream a terminal when ``TTY_COMPATIBLE=1`` or a non-empty ``FORCE_COLOR``
+    says so, else when the stream is a tty; when none of these holds the answer is no, given
+    without importing rich (~30 ms of CPU at every scan of several files into a pipe).
+    """
+    if not (
+        sys.stderr.isatty()
+        or os.environ.get("TTY_COMPATIBLE") == "1"
+        or os.environ.get("FORCE_COLOR")
+    ):
+        return False
+    return stderr().is_terminal
+
+
 def _settings() -> dict[str, str | None]:
     """The environment a console reads when it is made (width, colour)."""
     return {name.lower(): os.environ.get(name) for name in _READ}

@@ -85,3 +85,40 @@ def test_version_prints_the_installed_version_and_exits() -> None:
     result = runner.invoke(app, ["--version"], prog_name="claimtrack")
     assert result.exit_code == 0
     assert result.output == f"claimtrack {version('claimtrack')}\n"
+
+
+def test_a_json_scan_of_several_files_into_a_pipe_does_not_import_rich(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    files = []
+    for n in range(2):
+        files.append(tmp_path / f"a{n}.txt")
+        files[-1].write_text(f"Bus fares rose {n + 3} per cent in 2022.\n", encoding="utf-8")
+    loaded = loaded_modules("scan", "--json", "--no-store", *map(str, files), db=tmp_path)
+    assert "spacy" in loaded and "rich.console" not in loaded
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {},
+        {"FORCE_COLOR": "1"},
+        {"FORCE_COLOR": ""},
+        {"TTY_COMPATIBLE": "1"},
+        {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"},
+    ],
+)
+def test_stderr_is_a_terminal_when_rich_says_so(
+    environ: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from claimtrack import terminal
+
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert terminal.stderr_is_terminal() == Console(stderr=True).is_terminal

@@ -195,6 +195,29 @@ def _printed(script: str) -> list[str]:
     return done.stdout.split()
 
 
+def test_msgpack_decoders_are_listed_again_when_one_is_registered_while_loading() -> None:
+    import catalogue
+    from srsly import msgpack
+
+    decoders = msgpack.msgpack_decoders
+    key = (*decoders.namespace, "claimtrack_test_decoder")
+
+    def decode(obj: Any, chain: Any = None) -> Any:
+        return obj
+
+    try:
+        with nlp._msgpack_decoders_listed_once():
+            before = decoders.get_all()
+            assert decoders.get_all() == before
+            decoders.register("claimtrack_test_decoder", func=decode)
+            after = decoders.get_all()
+    finally:
+        catalogue.REGISTRY.pop(key, None)
+    assert "claimtrack_test_decoder" not in before and after["claimtrack_test_decoder"] is decode
+    assert "get_all" not in vars(decoders)  # srsly asks catalogue itself again
+    assert decoders.get_all() == before
+
+
 def test_attributes_are_the_ones_spacys_attribute_ruler_gives() -> None:
     text = (
         "She ain't gonna sell it, let's say. The U.S. firms' tags:  two  spaces \n\nand more. "

@@ -324,10 +324,10 @@ class _progress:
     def __init__(self, total: int, tables: bool) -> None:
         import sys
 
-        from claimtrack.terminal import stderr
+        from claimtrack.terminal import stderr_is_terminal
 
         self.total = total
-        self.enabled = total > 1 and stderr().is_terminal and not (tables and sys.stdout.isatty())
+        self.enabled = total > 1 and stderr_is_terminal() and not (tables and sys.stdout.isatty())
         self.bar: Any = None
 
     def __enter__(self) -> Callable[[int], None]:
