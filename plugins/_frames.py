@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -55,7 +55,8 @@ class Frame:
     or thought (a clause the cue governs or is set into, "according to", a headline label):
     only such a frame makes its source a claim's speaker. ``aside`` marks a cue set into the
     clause it reports ("The plan, she said, failed"; "according to"; a headline label) rather
-    than governing it."""
+    than governing it. ``quoted`` marks a cue inside a quotation: the quoted speaker's own frame
+    ("“I think the plant will close,” she said"), which cites no one for the article."""
 
     cue: Span
     source: int
@@ -64,6 +65,7 @@ class Frame:
     according: bool = False
     label: bool = False
     aside: bool = False
+    quoted: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -115,19 +117,20 @@ def _own_source(cue: Token, source: Token) -> bool:
 
 
 def find_frames(doc: Doc, sentence: DocSpan, quoted: Sequence[Quote]) -> Iterator[Frame]:
-    """The frames of one sentence of ``doc``; cues inside a quotation are the quoted speaker's
-    words, not the article's attributions, and are skipped."""
+    """The frames of one sentence of ``doc``. A cue inside a quotation is the quoted speaker's
+    own, not the article's attribution: its frame is read as if that quotation were plain text,
+    and marked :attr:`Frame.quoted`."""
     for token in sentence:
-        if _in_quote(token.idx, quoted):
-            continue
+        holding = [q for q in quoted if q.inner.start <= token.idx < q.inner.end]
+        others = [q for q in quoted if q not in holding] if holding else quoted
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             frame = _according(token, sentence)
         elif is_cue(token) and token.pos_ in ("VERB", "AUX"):
-            frame = _verb_frame(token, sentence, quoted)
+            frame = _verb_frame(token, sentence, others)
         else:
             continue
         if frame is not None:
-            yield frame
+            yield replace(frame, quoted=True) if holding else frame
     label = headline_label(sentence)
     if label is not None:
         yield label

@@ -16,8 +16,11 @@ name.
 
 Each claim also carries its frames as public data in ``details["attributions"]``: for every
 frame whose cue lies in the claim, the speaker, the cue's and content's offsets and whether it
-reports speech or thought (``reported``), so that later enrichers (splitting, restating,
-contradictions) read frames from the claim.
+reports speech or thought (``reported``; false for a stance or an act, "denounced the plan"), so
+that later enrichers (splitting, restating, contradictions, check-worthiness) read frames from
+the claim. A frame inside a quotation, the quoted speaker's own ("“I think it will close,” she
+said"), is recorded too, with ``quoted`` true and its source's word unresolved as the mention:
+it gives no claim a speaker, but tells the check-worthiness scorer what the quotation reports.
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ class Attribution:
     cues: tuple[int, ...]  # where each frame's cue starts, for bisection
     #: Paragraph index → (where its transcript label "PENCE: …" ends, the label's speaker).
     turns: dict[int, tuple[int, Speaker]]
+    #: The frames inside quotations (the quoted speakers' own), recorded on the claims only,
+    #: each with its source's words, unresolved; and where their cues start.
+    quoted: tuple[tuple[Frame, Speaker], ...] = ()
+    quoted_cues: tuple[int, ...] = ()
 
 
 def attribute(article: Article) -> Attribution:
@@ -55,6 +62,7 @@ def attribute(article: Article) -> Attribution:
     doc = article.doc
     resolver = Resolver(doc)
     found: list[tuple[Frame, Speaker]] = []
+    inner: list[tuple[Frame, Speaker]] = []
     quotes = article.quotes
     opens = [q.start for q in quotes]
     for sentence in article.sentences:
@@ -63,6 +71,11 @@ def attribute(article: Article) -> Attribution:
         near = quotes[first : bisect_left(opens, sentence.end)]
         frames = sorted(find_frames(doc, tokens, near), key=lambda f: doc[f.source].idx)
         for frame in frames:
+            if frame.quoted:  # the quoted speaker's own frame: it cites no one for the article
+                source = doc[frame.source]
+                mention = Speaker(None, source.text, source.idx, source.idx + len(source.text))
+                inner.append((frame, mention))
+                continue
             governed = None if frame.aside else frame.content
             speaker = resolver.speaker(doc[frame.source], governed)
             if not frame.label:
@@ -83,7 +96,9 @@ def attribute(article: Article) -> Attribution:
         there = article.sentence_at(frame.cue.start)
         if frame.label and there is not None:
             turns.setdefault(there.paragraph, (frame.cue.start, speaker))
-    return Attribution(tuple(found), by_quote, cues, turns)
+    inner.sort(key=lambda item: item[0].cue.start)
+    inner_cues = tuple(frame.cue.start for frame, _ in inner)
+    return Attribution(tuple(found), by_quote, cues, turns, tuple(inner), inner_cues)
 
 
 def _attached(
@@ -144,9 +159,16 @@ def _holding_quote(quotes: Sequence[Quote], span: Span) -> Quote | None:
 
 
 def frames_in(found: Attribution, span: Span) -> list[tuple[Frame, Speaker]]:
-    """The frames whose cue lies in ``span``."""
+    """The frames whose cue lies in ``span`` (the quoted speakers' own left out)."""
     lo, hi = bisect_left(found.cues, span.start), bisect_left(found.cues, span.end)
     return list(found.frames[lo:hi])
+
+
+def quoted_frames_in(found: Attribution, span: Span) -> list[tuple[Frame, Speaker]]:
+    """The frames inside quotations whose cue lies in ``span``."""
+    lo = bisect_left(found.quoted_cues, span.start)
+    hi = bisect_left(found.quoted_cues, span.end)
+    return list(found.quoted[lo:hi])
 
 
 def speaker_for(article: Article, found: Attribution, span: Span) -> Speaker | None:
@@ -180,6 +202,7 @@ def _record(frame: Frame, speaker: Speaker) -> dict[str, object]:
         "cue": [frame.cue.start, frame.cue.end],
         "content": [frame.content.start, frame.content.end],
         "reported": frame.reported,
+        **({"quoted": True} if frame.quoted else {}),
     }
 
 
@@ -191,7 +214,13 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
     found = attribute(article)
     out = []
     for claim in claims:
-        frames = [_record(frame, speaker) for frame, speaker in frames_in(found, claim.span)]
+        frames = [
+            _record(frame, speaker)
+            for frame, speaker in sorted(
+                frames_in(found, claim.span) + quoted_frames_in(found, claim.span),
+                key=lambda item: item[0].cue.start,
+            )
+        ]
         details = {**claim.details, ATTRIBUTIONS: frames} if frames else claim.details
         out.append(claim.evolve(speaker=speaker_for(article, found, claim.span), details=details))
     return out

@@ -9,17 +9,17 @@ about the claim's sentence, read from the parse the other plugins share and neve
 - the tags of the clause: tense (past, present, perfect), modal verbs, comparatives and
   superlatives, negation, who the subject is (first person, second person, a named entity, a
   pronoun or a noun), whether the main verb has a subject at all (commands, fragments);
-- hedges, opinion words and cognition verbs ("think", "hope"), questions, quotation marks and
-  the length in words;
+- hedges and opinion words, questions, quotation marks and the length in words;
 - the language model's own representation of the clause: the mean of the rows of
   ``doc.tensor`` (the pipeline's contextual token vectors) over its tokens.
 
-Reporting frames are read from the dependency tree: when the main verb is a speech or cognition
-verb with a clausal complement ("X said (that) ...", "'...,' X said", "I think ..."), or the
-clause holds "according to X", the claim is scored on the reported content, with a feature that
-names the frame (speech, cognition, first-person cognition, "according to"). So "X said the
-economy lost 2 million jobs" is scored on the jobs, and a quoted opinion is not lifted by the
-attorney general of Oklahoma who said it.
+Reporting frames come from the one attribution engine: the attribution plugin records each
+claim's frames as public data (``details["attributions"]``), and a span that holds the cue of
+one reporting speech or thought ("X said (that) ...", "'...,' X said", "I think ...",
+"according to X") is scored on the reported content, with features that name the frame (its
+cue's lemma, "according", first person). So "X said the economy lost 2 million jobs" is scored
+on the jobs, and a quoted opinion is not lifted by the attorney general of Oklahoma who said
+it. Without the attribution plugin (disabled), every claim is scored whole.
 
 The weights are learned by ``scripts/train_checkworthy.py`` on CheckThat! 2024 / ClaimBuster
 debate sentences and the labelled news sets, with the threshold chosen by grouped
@@ -47,10 +47,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from claimtrack import DEFAULT_THRESHOLD, Article, Claim, Span, hookimpl
-from claimtrack.text import make_article
 from claimtrack_plugins._encoder import configured_encoder, encode
 
 if TYPE_CHECKING:
@@ -62,21 +61,6 @@ THRESHOLD: float = DEFAULT_THRESHOLD
 #: The ``details`` key that keeps the score a claim had before this plugin rescored it.
 EXTRACTOR_SCORE = "extractor_score"
 
-#: Verbs whose clausal complement is what was said.
-SPEECH_VERBS = frozenset(
-    {
-        *("say", "tell", "add", "state", "claim", "note", "argue", "assert", "explain", "write"),
-        *("report", "announce", "insist", "warn", "acknowledge", "admit", "confirm", "reveal"),
-        *("testify", "predict", "promise", "deny", "estimate", "conclude", "contend", "maintain"),
-        *("declare", "stress", "emphasize", "emphasise", "allege", "charge", "complain"),
-        *("respond", "reply", "continue", "tweet", "post", "recall"),
-    }
-)
-#: Verbs whose clausal complement is what someone thinks.
-COGNITION_VERBS = frozenset(
-    {"think", "believe", "feel", "hope", "wish", "want", "guess", "suppose", "expect", "fear"}
-)
-_FRAME_VERBS = SPEECH_VERBS | COGNITION_VERBS
 _HEDGES = frozenset(
     {
         *("may", "might", "could", "perhaps", "maybe", "probably", "possibly", "likely", "seem"),
@@ -124,47 +108,103 @@ def _length(n_words: int) -> str:
     return "len:<40" if n_words < 40 else "len:40+"
 
 
+#: The ``details`` key where the attribution plugin records a claim's frames (public data,
+#: docs/attribution.md).
+ATTRIBUTIONS = "attributions"
+#: Words a frame's content needs in the scored span to be scored alone (as the attribution
+#: plugin asks of a frame before it gives a claim its speaker: "He said:" reports nothing).
+MIN_CONTENT_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A reported-speech or reported-thought frame of the article, as the attribution plugin
+    recorded it on a claim: where its cue is, what it reports, and who its source's words are."""
+
+    cue: Span
+    content: Span
+    mention: str
+
+
+def recorded_reports(claims: Iterable[Claim]) -> tuple[Report, ...]:
+    """The reporting frames recorded on ``claims`` (``details["attributions"]``), each once,
+    in reading order. Frames of a stance or an act ("denounced the plan") are left out, and so
+    are records that are not well formed (a user's enricher may write anything there)."""
+    found: set[Report] = set()
+    for claim in claims:
+        recorded = claim.details.get(ATTRIBUTIONS)
+        if not isinstance(recorded, list):
+            continue
+        for frame in recorded:
+            if not isinstance(frame, dict) or frame.get("reported") is not True:
+                continue
+            cue, content, mention = frame.get("cue"), frame.get("content"), frame.get("mention")
+            if _offsets(cue) and _offsets(content):
+                found.add(Report(Span(*cue), Span(*content), str(mention or "")))
+    return tuple(sorted(found, key=lambda r: (r.cue.start, r.content.start, r.content.end)))
+
+
+def _offsets(value: object) -> TypeGuard[list[int]]:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in value)
+        and 0 <= value[0] <= value[1]
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Content:
-    """What a sentence says, without its reporting frame: the tokens and the frame's kind."""
+    """What a span says, without its reporting frame: the tokens, and the features that name
+    the frame (none when the span reports no one)."""
 
     tokens: tuple[Token, ...]
-    frame: str | None  # "speech", "cognition", "cognition1p", "speech1p", "according" or None
+    frame: tuple[str, ...] = ()
 
 
-def reported_content(span: DocSpan) -> Content:
-    """The reported content of ``span`` when its main verb frames a report, else all of it.
+def reported_content(span: DocSpan, reports: Sequence[Report] = ()) -> Content:
+    """The reported content of ``span``, else all of it.
 
-    A frame is a speech or cognition verb at the root with a clausal complement of at least
-    three tokens ("X said that ...", "'...,' X said", "I think ..."): the content is the
-    complement's subtree. "According to X" is cut out of the clause it qualifies.
+    Of the ``reports`` (:func:`recorded_reports`) that frame the span's main clause (the cue is
+    the root of its sentence's tree, or is "according to" or a headline's "Name:") and whose cue
+    lies in ``span``, the one whose content covers most of it (at least
+    :data:`MIN_CONTENT_WORDS` words) gives the content: the span's tokens inside it. A frame
+    deeper in the tree reports a part of the span ("the things that I said we would do, …"),
+    not what the span says. The frame is named by its cue's lemma ("frame:say",
+    "frame:think"), "frame:according" or "frame:label", plus "frame" and, when the source's
+    words are "I" or "we", "frame:1p".
     """
-    start, end = span.start, span.end
-    for token in span:
-        lemma = token.lemma_.lower()
-        if token.dep_ == "ROOT" and lemma in _FRAME_VERBS and token.pos_ in ("VERB", "AUX"):
-            clauses = [
-                c for c in token.children if c.dep_ in ("ccomp", "parataxis") and start <= c.i < end
-            ]
-            if clauses:
-                clause = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
-                content = tuple(t for t in clause.subtree if start <= t.i < end)
-                if len(content) >= 3:
-                    kind = "cognition" if lemma in COGNITION_VERBS else "speech"
-                    subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
-                    if subject is not None and subject.lower_ in _FIRST_PERSON:
-                        kind += "1p"
-                    return Content(content, kind)
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < end
-            and span.doc[token.i + 1].lower_ == "to"
-        ):
-            cut = {t.i for t in token.subtree}
-            content = tuple(t for t in span if t.i not in cut)
-            if len(content) >= 3:
-                return Content(content, "according")
-    return Content(tuple(span), None)
+    best: tuple[tuple[Token, ...], str, Report] | None = None
+    for report in reports:
+        if not span.start_char <= report.cue.start < span.end_char:
+            continue
+        kind = _main_frame(span.doc, report)
+        if kind is None:
+            continue
+        inside = tuple(t for t in span if report.content.start <= t.idx < report.content.end)
+        if sum(1 for t in inside if not (t.is_punct or t.is_space)) < MIN_CONTENT_WORDS:
+            continue
+        if best is None or len(inside) > len(best[0]):
+            best = (inside, kind, report)
+    if best is None:
+        return Content(tuple(span))
+    tokens, kind, report = best
+    names = ["frame", "frame:" + kind]
+    if report.mention.strip().lower() in _FIRST_PERSON:
+        names.append("frame:1p")
+    return Content(tokens, tuple(names))
+
+
+def _main_frame(doc: Any, report: Report) -> str | None:
+    """What a frame's cue is ("according", "label" or the cue verb's lemma) when it frames its
+    sentence's main clause; None for a frame deeper in the tree."""
+    cue = doc.char_span(report.cue.start, report.cue.end, alignment_mode="expand")
+    words = [t for t in cue or () if not t.is_punct]
+    if not words:
+        return "label"
+    if words[0].lower_ == "according":
+        return "according"
+    return words[0].lemma_.lower() if words[0].dep_ == "ROOT" else None
 
 
 def _entity_labels(span: DocSpan, first: int, last: int) -> list[str]:
@@ -190,7 +230,8 @@ def _entity_labels(span: DocSpan, first: int, last: int) -> list[str]:
 def features(span: DocSpan, content: Content | None = None) -> list[str]:
     """The sparse feature names of a sentence (or any span of a parsed article).
 
-    ``content`` is ``reported_content(span)`` when the caller has it already.
+    ``content`` is the span's :func:`reported_content`; without it the whole span is scored,
+    as if it reported no one.
     """
     content = content or reported_content(span)
     tokens = content.tokens
@@ -214,8 +255,7 @@ def features(span: DocSpan, content: Content | None = None) -> list[str]:
         names.extend(_token_signals(token))
     if any(t.text == "?" for t in tokens):
         names.append("question")
-    if content.frame:
-        names.append("frame:" + content.frame)
+    names.extend(content.frame)
     if any(t.text in _QUOTES for t in span):
         names.append("quoted")
     names.append(_length(sum(1 for t in span if not (t.is_punct or t.is_space))))
@@ -248,15 +288,14 @@ def _token_signals(token: Token) -> Iterable[str]:
         yield "hedge"
     if lemma in _OPINION:
         yield "opinion"
-    if lemma in COGNITION_VERBS and token.pos_ == "VERB":
-        yield "cognition"
 
 
 def representation(span: DocSpan, content: Content | None = None) -> list[float] | None:
     """The mean of ``doc.tensor`` over the content tokens of ``span`` (None without a tensor).
 
     ``doc.tensor`` holds the pipeline's contextual token vectors (96 numbers a token for
-    ``en_core_web_sm``); ``content`` is ``reported_content(span)`` when the caller has it.
+    ``en_core_web_sm``); ``content`` is the span's :func:`reported_content` (default: all of
+    it).
     """
     tensor = span.doc.tensor
     rows = [t.i for t in (content or reported_content(span)).tokens if not t.is_space]
@@ -284,9 +323,10 @@ class Model:
     encoder: str | None = None
     encoder_weights: tuple[float, ...] = ()
 
-    def logit(self, span: DocSpan) -> float:
-        """The model's raw score of ``span`` before the sigmoid."""
-        content = reported_content(span)
+    def logit(self, span: DocSpan, reports: Sequence[Report] = ()) -> float:
+        """The model's raw score of ``span`` before the sigmoid, read on its content among
+        the article's ``reports`` (:func:`reported_content`)."""
+        content = reported_content(span, reports)
         get = self.weights.get
         value = self.intercept + sum(get(name, 0.0) for name in set(features(span, content)))
         vector = representation(span, content)
@@ -351,22 +391,6 @@ def is_checkworthy(score: float) -> bool:
     return score >= THRESHOLD
 
 
-def score_text(text: str) -> float:
-    """Check-worthiness of ``text`` scanned as a document of its own, in [0, 1].
-
-    The text is segmented and parsed as ``claimtrack scan`` would; a text of several sentences
-    is scored as the claims of a document, and the highest score is returned.
-    """
-    article = make_article(text, "<text>")
-    claims = [
-        Claim.from_span(article, s.start, s.end, checkworthy=None)
-        for s in article.sentences
-        if article.slice(s).strip()
-    ]
-    scored = claimtrack_enrich_claims(article, claims)
-    return max((c.score for c in scored), default=0.0)
-
-
 def claim_logits(
     article: Article, claims: Sequence[Claim], scorer: Model | None = None
 ) -> dict[int, float]:
@@ -374,10 +398,13 @@ def claim_logits(
     (default :func:`active_model`).
 
     A claim is scored on its sentence; a claim cut from a longer sentence on the mean of its own
-    logit and its sentence's. Each distinct span is scored once per article (and, with a
-    sentence encoder, all of an article's spans are encoded in one batch).
+    logit and its sentence's. A span is read on its reported content, from the frames the
+    attribution plugin recorded on the claims (:func:`recorded_reports`). Each distinct span is
+    scored once per article (and, with a sentence encoder, all of an article's spans are
+    encoded in one batch).
     """
     scorer = scorer or active_model()
+    reports = recorded_reports(claims)
     wanted: dict[int, list[tuple[int, int]]] = {}
     for i, claim in enumerate(claims):
         if not claim.text.strip():
@@ -395,7 +422,7 @@ def claim_logits(
     values: dict[tuple[int, int], float] = {}
     for start, end in distinct:
         span = article.parsed(Span(start, end))
-        values[start, end] = scorer.logit(span) if span is not None else scorer.intercept
+        values[start, end] = scorer.logit(span, reports) if span is not None else scorer.intercept
     if scorer.encoder is not None:
         texts = [article.text[start:end].strip() for start, end in distinct]
         weights = scorer.encoder_weights

@@ -303,14 +303,18 @@ def _quotation(
 
 def _frames(claim: Claim) -> list[tuple[int, tuple[int, int]]]:
     """The attribution frames on a claim (public data, ``details["attributions"]``, recorded by
-    the attribution plugin): each cue's start and its content's offsets."""
+    the attribution plugin): each cue's start and its content's offsets. A quoted speaker's own
+    frame (``quoted``) is not the article's attribution and is left out."""
     recorded = claim.details.get("attributions")
     if not isinstance(recorded, list):
         return []
     return [
         (frame["cue"][0], (frame["content"][0], frame["content"][1]))
         for frame in recorded
-        if isinstance(frame, dict) and "cue" in frame and "content" in frame
+        if isinstance(frame, dict)
+        and "cue" in frame
+        and "content" in frame
+        and not frame.get("quoted")
     ]
 
 

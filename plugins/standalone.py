@@ -142,13 +142,14 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
 
 def recorded_frames(claim: Claim) -> list[RecordedFrame]:
     """The attribution frames recorded on ``claim`` (``details["attributions"]``); entries
-    that lack a cue, content or speaker offsets are skipped."""
+    that lack a cue, content or speaker offsets are skipped, and so is a quoted speaker's own
+    frame (``quoted``: "“I think …,” she said"), which is not the article's attribution."""
     recorded = claim.details.get(ATTRIBUTIONS)
     if not isinstance(recorded, list):
         return []
     frames = []
     for entry in recorded:
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, Mapping) or entry.get("quoted"):
             continue
         try:
             cue, content = Span(*entry["cue"]), Span(*entry["content"])

@@ -1,8 +1,10 @@
 """Train, cross-validate and ship the check-worthiness model (plugins/data/checkworthy.json).
 
-Features come from ``claimtrack_plugins.checkworthiness`` (``features`` and ``representation``)
-on the same spaCy parse a scan makes (``claimtrack.nlp.parse`` with the core's sentences), so
-training and runtime agree exactly. The model is an L2 logistic regression (scikit-learn) on:
+Features come from ``claimtrack_plugins.checkworthiness`` (``features`` and ``representation``
+on each sentence's ``reported_content``) after the same steps a scan takes (the core's
+sentences and parse, the furniture plugin, the attribution plugin's frames on every candidate
+sentence), so training and runtime agree exactly. The model is an L2 logistic regression
+(scikit-learn) on:
 
 - CheckThat! 2024 task 1 English train, dev and dev-test (= ClaimBuster debate sentences, whose
   three-way verdicts down-weight the "unimportant factual" negatives: ``--ufs-weight``);
@@ -33,16 +35,25 @@ import pickle
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 
-from claimtrack.nlp import parse
+from claimtrack import Claim
+from claimtrack.pipeline import merge_spans
 from claimtrack.text import make_article
-from claimtrack_plugins.checkworthiness import NEIGHBOURS, features, representation
+from claimtrack_plugins.attribution import claimtrack_enrich_claims as attribute
+from claimtrack_plugins.checkworthiness import (
+    NEIGHBOURS,
+    Content,
+    features,
+    recorded_reports,
+    reported_content,
+    representation,
+)
 from claimtrack_plugins.furniture import claimtrack_find_furniture
 
 SEED = 13
@@ -84,31 +95,33 @@ class Data:
     documents: list[Document] = field(default_factory=list)
 
 
-def _vector(span: object) -> np.ndarray:
-    found = representation(span)  # type: ignore[arg-type]
+def _vector(span: object, content: Content) -> np.ndarray:
+    found = representation(span, content)  # type: ignore[arg-type]
     return np.asarray(found if found is not None else [], dtype="float32")
 
 
 def _sentence_units(data: Data, text: str, source: str, group: str) -> tuple[Document, list]:
-    """Parse ``text`` as a scan does; one unit per sentence that is not furniture."""
+    """Scan ``text`` as ``claimtrack scan`` does, up to the scorer: the core's sentences, the
+    furniture plugin, one candidate claim per other sentence, the attribution plugin's frames
+    on them; one unit per candidate, read on its reported content as the scorer reads it."""
     article = make_article(text, source)
-    doc = parse(text, article.sentences)
-    article_furniture = claimtrack_find_furniture(article)
-    furnished = type(article)(
-        text=article.text,
-        source=source,
-        sentences=article.sentences,
-        furniture=tuple(sorted(article_furniture, key=lambda s: (s.start, s.end))),
-    )
+    article = replace(article, furniture=merge_spans(claimtrack_find_furniture(article)))
+    candidates = [
+        Claim.from_span(article, s.start, s.end, checkworthy=None)
+        for s in article.sentences
+        if article.slice(s).strip() and not article.is_furniture(s)
+    ]
+    reports = recorded_reports(attribute(article, candidates))
     document = Document(source, group)
     spans = []
-    for sentence in article.sentences:
-        if not article.slice(sentence).strip() or furnished.is_furniture(sentence):
-            continue
-        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        data.units.append(Unit(features(span), _vector(span), source, group, span.text))
+    for claim in candidates:
+        span = article.parsed(claim.span)
+        content = reported_content(span, reports)
+        data.units.append(
+            Unit(features(span, content), _vector(span, content), source, group, span.text)
+        )
         document.units.append(len(data.units) - 1)
-        spans.append((sentence.start, sentence.end))
+        spans.append((claim.start, claim.end))
     return document, spans
 
 

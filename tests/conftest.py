@@ -18,6 +18,19 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
+def score_text() -> Callable[[str], float]:
+    """Check-worthiness of a text scanned as a document of its own, as ``claimtrack scan``
+    scores it (the bundled plugins, the attribution plugin's frames included): the highest
+    claim score, 0.0 when it yields no claim."""
+    from claimtrack.testing import run_plugins
+
+    def score(text: str) -> float:
+        return max((c.score for c in run_plugins(text, bundled=True).claims), default=0.0)
+
+    return score
+
+
+@pytest.fixture
 def harbour_path() -> Path:
     """A short news article with a byline, quotes, a speaker, a footer and comments."""
     return FIXTURES / "harbour.txt"

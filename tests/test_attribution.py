@@ -209,6 +209,31 @@ def test_every_claim_is_returned_in_order_with_its_frames() -> None:
     assert STORY[slice(*frames[0]["cue"])] == "said"
 
 
+def test_a_frame_records_whether_it_reports_speech() -> None:
+    text = "Smith said the plant employs 300 people. Jones denounced the plan to close it.\n"
+    article = _article(text)
+    claims = [Claim.from_span(article, s.start, s.end) for s in article.sentences]
+    said, denounced = (
+        c.details[attribution.ATTRIBUTIONS]
+        for c in attribution.claimtrack_enrich_claims(article=article, claims=claims)
+    )
+    assert [f["reported"] for f in said] == [True]
+    assert [f["reported"] for f in denounced] == [False]
+
+
+def test_a_quoted_speakers_own_frame_is_recorded_but_names_no_one() -> None:
+    text = "“I think the plant will close next year,” Mirela Okafor said on Monday.\n"
+    article = _article(text)
+    claims = [Claim.from_span(article, s.start, s.end) for s in article.sentences]
+    (claim,) = attribution.claimtrack_enrich_claims(article=article, claims=claims)
+    assert claim.speaker is not None and claim.speaker.name == "Mirela Okafor"
+    inner, outer = claim.details[attribution.ATTRIBUTIONS]
+    assert text[slice(*inner["cue"])] == "think" and inner["quoted"] is True
+    assert inner["name"] is None and inner["mention"] == "I" and inner["reported"] is True
+    assert text[slice(*inner["content"])] == "the plant will close next year"
+    assert text[slice(*outer["cue"])] == "said" and "quoted" not in outer
+
+
 def test_a_split_part_takes_the_speaker_of_its_own_frame() -> None:
     text = (
         "Mayor Ana Lindqvist said the bridge was built for 40 million kronor, but the city "

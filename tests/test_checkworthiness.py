@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from claimtrack import DEFAULT_THRESHOLD, Claim, Speaker
@@ -21,27 +23,27 @@ NOT_FACTS = [
 ]
 
 
-def test_facts_score_above_opinions_and_questions() -> None:
-    lowest_fact = min(cw.score_text(s) for s in FACTS)
-    highest_other = max(cw.score_text(s) for s in NOT_FACTS)
+def test_facts_score_above_opinions_and_questions(score_text: Callable[[str], float]) -> None:
+    lowest_fact = min(score_text(s) for s in FACTS)
+    highest_other = max(score_text(s) for s in NOT_FACTS)
     assert lowest_fact > highest_other
 
 
 @pytest.mark.parametrize("sentence", FACTS + NOT_FACTS + ["", "   ", "?", "1", "A" * 5000])
-def test_score_in_unit_interval(sentence: str) -> None:
-    assert 0.0 <= cw.score_text(sentence) <= 1.0
+def test_score_in_unit_interval(sentence: str, score_text: Callable[[str], float]) -> None:
+    assert 0.0 <= score_text(sentence) <= 1.0
 
 
-def test_deterministic() -> None:
-    assert [cw.score_text(s) for s in FACTS] == [cw.score_text(s) for s in FACTS]
+def test_deterministic(score_text: Callable[[str], float]) -> None:
+    assert [score_text(s) for s in FACTS] == [score_text(s) for s in FACTS]
 
 
-def test_threshold_decision() -> None:
+def test_threshold_decision(score_text: Callable[[str], float]) -> None:
     assert cw.THRESHOLD == DEFAULT_THRESHOLD
     assert cw.is_checkworthy(cw.THRESHOLD)
     assert not cw.is_checkworthy(cw.THRESHOLD - 1e-9)
-    assert all(cw.is_checkworthy(cw.score_text(s)) for s in FACTS)
-    assert not any(cw.is_checkworthy(cw.score_text(s)) for s in NOT_FACTS)
+    assert all(cw.is_checkworthy(score_text(s)) for s in FACTS)
+    assert not any(cw.is_checkworthy(score_text(s)) for s in NOT_FACTS)
 
 
 def test_the_model_file_is_small_and_complete() -> None:
@@ -117,4 +119,3 @@ def test_the_hook_uses_the_articles_parse_once(monkeypatch: pytest.MonkeyPatch) 
     cw.claimtrack_enrich_claims(article, claims)
     cw.claimtrack_enrich_claims(article, claims)
     assert len(calls) == 1
-

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from claimtrack import Claim
+from claimtrack import Article, Claim, Span
 from claimtrack.text import make_article
+from claimtrack_plugins import attribution
 from claimtrack_plugins import checkworthiness as cw
 
 
@@ -50,7 +53,7 @@ def test_hook_smooths_in_reading_order() -> None:
     assert [by_id[c.id] for c in claims] == expected
 
 
-def test_neighbours_lift_a_claim_among_facts() -> None:
+def test_neighbours_lift_a_claim_among_facts(score_text: Callable[[str], float]) -> None:
     middle = "The plan was approved."
     facts = "Unemployment fell to 4.2 percent in March 2015. {} The state spent $3 billion."
     opinions = "I think we need a leader. {} What are you going to do about it?"
@@ -60,7 +63,16 @@ def test_neighbours_lift_a_claim_among_facts() -> None:
         claims = [Claim.from_span(article, s.start, s.end) for s in article.sentences]
         return cw.claimtrack_enrich_claims(article, claims)[1].score
 
-    assert middle_score(facts) > cw.score_text(middle) > middle_score(opinions)
+    assert middle_score(facts) > score_text(middle) > middle_score(opinions)
+
+
+def _reported(text: str) -> cw.Content:
+    """The reported content of ``text``'s first sentence, from the frames the attribution plugin
+    records on it, as a scan gives them to the scorer."""
+    article = make_article(text, "t.txt")
+    claims = [Claim.from_span(article, s.start, s.end, checkworthy=None) for s in article.sentences]
+    reports = cw.recorded_reports(attribution.claimtrack_enrich_claims(article, claims))
+    return cw.reported_content(article.parsed(article.sentences[0]), reports)
 
 
 @pytest.mark.parametrize(
@@ -69,30 +81,97 @@ def test_neighbours_lift_a_claim_among_facts() -> None:
         (
             "Smith said that the plant employs 300 people.",
             "that the plant employs 300 people",
-            "speech",
+            ("frame", "frame:say"),
         ),
-        ("The plant employs 300 people, Smith said.", "The plant employs 300 people", "speech"),
-        ("I think the plant employs 300 people.", "the plant employs 300 people", "cognition1p"),
+        (
+            "The plant employs 300 people, Smith said.",
+            "The plant employs 300 people",
+            ("frame", "frame:say"),
+        ),
+        (
+            "I think the plant employs 300 people.",
+            "the plant employs 300 people",
+            ("frame", "frame:think", "frame:1p"),
+        ),
         (
             "According to the council, the plant employs 300 people.",
             "the plant employs 300 people.",
-            "according",
+            ("frame", "frame:according"),
         ),
-        ("The plant employs 300 people.", "The plant employs 300 people.", None),
+        ("The plant employs 300 people.", "The plant employs 300 people.", ()),
+        # Half the CheckThat! sentences are quoted: a quoted speaker's own frame counts.
+        (
+            '"Yes, I think we need more troops."',
+            "we need more troops",
+            ("frame", "frame:think", "frame:1p"),
+        ),
+        # A frame deeper in the tree reports a part of the sentence, not what it says.
+        (
+            "All of the things that I said we would do, we have done.",
+            "All of the things that I said we would do, we have done.",
+            (),
+        ),
+        # A stance, not a report: the attribution engine records it, the scorer reads it all.
+        (
+            "Smith denounced the plan to close the plant.",
+            "Smith denounced the plan to close the plant.",
+            (),
+        ),
     ],
 )
-def test_reporting_frames_are_read_from_the_dependency_tree(
-    text: str, content: str, frame: str | None
+def test_reporting_frames_come_from_the_attribution_engine(
+    text: str, content: str, frame: tuple[str, ...]
 ) -> None:
-    found = cw.reported_content(_sentence(text))
+    found = _reported(text)
     words = " ".join(t.text for t in found.tokens)
     assert words.replace(" ,", ",").replace(" .", ".").strip(" ,") == content
     assert found.frame == frame
 
 
-def test_a_reported_fact_is_scored_on_its_content_not_its_frame() -> None:
-    fact = cw.score_text("Smith said the plant employs 300 people.")
-    framed_opinion = cw.score_text(
+def _claim_with(article: Article, records: object) -> Claim:
+    sentence = article.sentences[0]
+    return Claim.from_span(
+        article, sentence.start, sentence.end, details={cw.ATTRIBUTIONS: records}
+    )
+
+
+def test_the_scorer_reads_the_frames_recorded_on_the_claims() -> None:
+    text = "Smith said the plant employs 300 people."
+    article = make_article(text, "t.txt")
+    said, content = text.index("said"), text.index("the plant")
+    frame = {"name": "Smith", "mention": "Smith", "start": 0, "end": 5}
+    reported = {**frame, "cue": [said, said + 4], "content": [content, len(text) - 1]}
+    claim = _claim_with(article, [{**reported, "reported": True}])
+    (report,) = cw.recorded_reports([claim])
+    assert report == cw.Report(Span(said, said + 4), Span(content, len(text) - 1), "Smith")
+    span = article.parsed(claim.span)
+    model = cw.model()
+    assert cw.claim_logits(article, [claim]) == {0: pytest.approx(model.logit(span, [report]))}
+    assert model.logit(span, [report]) != pytest.approx(model.logit(span))
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        None,
+        "said",
+        [{"cue": [10, 14], "content": [15, 40], "reported": False}],  # a stance
+        [{"cue": [10, 14], "content": [15, 40]}],  # written before ``reported`` was recorded
+        [{"cue": "said", "content": [15, 40], "reported": True}],
+        [{"cue": [14, 10], "content": [15, 40], "reported": True}],
+        [{"cue": [True, 14], "content": [15, 40], "reported": True}],
+    ],
+)
+def test_a_record_that_reports_nothing_well_formed_is_ignored(records: object) -> None:
+    article = make_article("Smith said the plant employs 300 people.", "t.txt")
+    assert cw.recorded_reports([_claim_with(article, records)]) == ()
+
+
+def test_a_reported_fact_is_scored_on_its_content_not_its_frame(
+    score_text: Callable[[str], float],
+) -> None:
+    fact = score_text("Smith said the plant employs 300 people.")
+    framed_opinion = score_text(
         "“It is a disgrace,” Jane Smith, the attorney general of Oklahoma, said on Monday."
     )
     assert fact > cw.THRESHOLD > framed_opinion

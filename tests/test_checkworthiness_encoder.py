@@ -6,6 +6,7 @@ import math
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib.util import find_spec
 
 import pytest
@@ -72,8 +73,8 @@ def test_the_default_scorer_does_not_load_the_encoder() -> None:
     # (spaCy's thinc imports torch itself when it is installed; the encoder's libraries are not.)
     code = (
         "import sys\n"
-        "from claimtrack_plugins.checkworthiness import score_text\n"
-        "score_text('The state spent $3 billion on prisons last year.')\n"
+        "from claimtrack.testing import run_plugins\n"
+        "run_plugins('The state spent $3 billion on prisons last year.', bundled=True)\n"
         "assert 'sentence_transformers' not in sys.modules, 'encoder imported'\n"
     )
     env = {k: v for k, v in os.environ.items() if k != _encoder.ENCODER_VARIABLE}
@@ -90,19 +91,21 @@ def test_the_encoder_loads_offline_and_gives_unit_vectors() -> None:
 
 
 @needs_extra
-def test_the_encoder_scorer_orders_facts_above_opinions(minilm: None) -> None:
+def test_the_encoder_scorer_orders_facts_above_opinions(
+    minilm: None, score_text: Callable[[str], float]
+) -> None:
     assert cw.active_model().encoder == "minilm"
-    lowest_fact = min(cw.score_text(s) for s in FACTS)
-    assert lowest_fact > max(cw.score_text(s) for s in NOT_FACTS)
+    lowest_fact = min(score_text(s) for s in FACTS)
+    assert lowest_fact > max(score_text(s) for s in NOT_FACTS)
     assert cw.is_checkworthy(lowest_fact)
 
 
 @needs_extra
 def test_the_encoder_scorer_is_deterministic_and_differs_from_the_default(
-    monkeypatch: pytest.MonkeyPatch, minilm: None
+    monkeypatch: pytest.MonkeyPatch, minilm: None, score_text: Callable[[str], float]
 ) -> None:
     text = " ".join(FACTS + NOT_FACTS)
-    first = cw.score_text(text)
-    assert cw.score_text(text) == first
+    first = score_text(text)
+    assert score_text(text) == first
     monkeypatch.delenv(_encoder.ENCODER_VARIABLE)
-    assert cw.score_text(text) != first
+    assert score_text(text) != first
