@@ -44,6 +44,11 @@ _SETTING = frozenset({"advcl", "prep", "npadvmod", "advmod", "mark"})
 _IN_PHRASE = frozenset({"det", "compound", "amod", "poss", "nmod", "nummod", "case", "predet"})
 #: Verbs whose subject "it" cites nobody ("it seems", "it appears", "it is said").
 _IMPERSONAL = frozenset({"seem", "appear", "be"})
+#: Cues whose source rejects what they report ("denied that …", "disputed that …"): the
+#: reported words are not the source's claim, so no rewrite may state them as one.
+DENYING = frozenset(
+    {"deny", "dispute", "reject", "refute", "rebut", "doubt", "dismiss", "contest", "disagree"}
+)
 #: Entity labels that can be a source on their own.
 SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 

@@ -23,9 +23,9 @@ own ("…, but officials said B"): then it takes that frame's speaker.
 
 The stand-alone ``claim`` text drops the frame of a recorded attribution of speech or thought
 ("X said that", ", she added.", "According to X,", "The report concluded that") where it
-asserts its content (not "asked whether", "did not say", "would hope"), quotation marks and a
-joining conjunction; a ``where`` clause gets its place back ("… took place in Moscow"); a
-leading wire dateline is dropped.
+asserts its content (not "asked whether", "did not say", "would hope", "denied that"),
+quotation marks and a joining conjunction; a ``where`` clause gets its place back ("… took
+place in Moscow"); a leading wire dateline is dropped.
 Relative dates are resolved against the article's publication date and kept visible: "last year
 [2014]". ``text``/``start``/``end`` stay the exact span. See docs/extraction.md.
 
@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 
 from claimtrack import Article, Claim, Quote, Span, Speaker, hookimpl
 from claimtrack_plugins._dates import parse_iso, resolve_dates
+from claimtrack_plugins._frames import DENYING
 
 if TYPE_CHECKING:  # spaCy is imported by the scan, not by loading the plugins
     from spacy.tokens import Doc, Token
@@ -528,23 +529,25 @@ def _droppable(
     """The frame's own words among ``tokens``, if dropping them leaves what it reports, and
     whether it governs its content (else it is set into it).
 
-    The content must be a statement (not a question: "asked whether …"; if the frame governs
-    it, a finite clause with a subject, governed by a finite cue: not "consider the policy to
-    be …"), and the cue an assertion (not negated, "did not say", nor hypothetical, "would
-    hope"). The frame's words are its cue (which must be among ``tokens``), its source, the
-    "that" opening its content, and the cue's other dependents up to a comma after the cue:
-    what follows that comma is not the frame's ("…, scientists think, with warming oceans …"),
-    nor is another clause joined to the cue, nor are words inside quotation marks
-    (``quoted``), which are the speaker's. A frame that governs its content (a verb and its
-    clause) must hold every other word of ``tokens`` but those beyond its content ("X said A
-    on Friday"); one set into its content ("The plan, she said, failed", "According to X, …",
-    a headline label "X: …") leaves the rest.
+    The content must be a statement (not a question: "asked whether …"; if the frame governs it,
+    a finite clause with a subject, governed by a finite cue: not "consider the policy to be
+    …"), and the cue an assertion (not negated, "did not say", nor denying, "denied that", nor
+    hypothetical, "would hope"). The frame's words are its cue (which must be among ``tokens``),
+    its source, the "that" opening its content, and the cue's other dependents up to a comma
+    after the cue: what follows that comma is not the frame's ("…, scientists think, with
+    warming oceans …"), nor is another clause joined to the cue, nor are words inside quotation
+    marks (``quoted``), which are the speaker's. A frame that governs its content (a verb and
+    its clause) must hold every other word of ``tokens`` but those beyond its content ("X said A
+    on Friday"); one set into its content ("The plan, she said, failed", "According to X, …", a
+    headline label "X: …") leaves the rest.
     """
     span = doc.char_span(frame.cue.start, frame.cue.end, alignment_mode="expand")
     if span is None or not len(span) or span[0].i not in tokens:
         return None
     cue = span[0]
-    if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in cue.children):
+    if cue.lemma_ in DENYING or any(
+        c.dep_ == "neg" or (c.dep_ == "aux" and c.tag_ == "MD") for c in cue.children
+    ):
         return None
     subtree = {t.i for t in cue.subtree}
     governs = any(t in content for t in subtree if t != cue.i)

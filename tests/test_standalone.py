@@ -157,6 +157,8 @@ def test_a_frame_that_does_not_assert_its_content_is_kept() -> None:
         "She asked whether the plan had failed in the Senate.",  # a question
         "He did not say that the plan had failed in the Senate.",  # negated
         "Many voters would hope that the plan had failed in the Senate.",  # hypothetical
+        "The minister denied that the health budget was cut last year.",  # a denial
+        "Sara Kahn disputed that the bridge cost 30 million euros.",  # a named source's denial
         "We consider the foreign policy to be a zero sum game.",  # no finite clause
         "Mr. Obama, who said that the plan would work, told his advisers to prepare it.",
     ]
