@@ -16,7 +16,7 @@ second on this 2-core machine); ``--no-encode`` uses the cached ones only, and a
 one is left out of the encoder's fit and scored by the default model alone in the table.
 
 usage: python scripts/train_checkworthy_encoder.py --shared ../shared --cache UNITS
-           --vectors VECTORS [--debate-folds 3] [--no-encode] [--no-write]
+           --vectors VECTORS [--debate-folds 3] [--no-encode] [--no-write] [--blend W]
 Needs the train and transformer extras (``pip install torch==2.13.0 -e '.[train,transformer]'``).
 """
 
@@ -90,6 +90,7 @@ def main() -> None:
     ap.add_argument("--vectors", type=Path, required=True, help="embeddings cached by text")
     ap.add_argument("--no-encode", action="store_true", help="use the cached embeddings only")
     ap.add_argument("--encoder-C", type=float, default=0.01, help="inverse L2 (encoder)")
+    ap.add_argument("--blend", type=float, help="ship this blend weight rather than the best")
     a = ap.parse_args()
     np.random.seed(SEED)
 
@@ -108,7 +109,7 @@ def main() -> None:
     encoder_args = argparse.Namespace(**{**vars(a), "C": a.encoder_C})
     extra = np.where(have, raw_out_of_fold(data, e, encoder_args), 0.0)
     tried = []
-    for blend in (0.0, *BLENDS):
+    for blend in sorted({0.0, *BLENDS, *([a.blend] if a.blend is not None else [])}):
         logits = smoothed(data, base + blend * extra, a.neighbour_weight)
         cut = threshold(data, logits)
         f1 = {f: prf(*_scores(data, logits, f)[:2], cut)[2] for f in (*FAMILIES, "ct24-dev-test")}
@@ -120,6 +121,8 @@ def main() -> None:
         t for t in tried[1:] if all(t[2][f] >= default[f] - TOLERANCE for f in GUARDED)
     ] or tried[:1]
     blend, cut, _ = max(kept, key=lambda t: np.mean([t[2][f] for f in FAMILIES]))
+    if a.blend is not None:
+        blend, cut, _ = next(t for t in tried if t[0] == a.blend)
     logits = smoothed(data, base + blend * extra, a.neighbour_weight)
     print(f"cut {cut:.3f}; blend {blend}, encoder C {a.encoder_C}")
     print("\n".join(table(data, logits, cut)))
