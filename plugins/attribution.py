@@ -14,13 +14,14 @@ its span whose content covers most of it; else it is the journalist's own (speak
 A source that resolves to no entity ("officials said") keeps its words as the mention, with no
 name.
 
-Each claim also carries its frames as public data in ``details["attributions"]``: for every
-frame whose cue lies in the claim, the speaker, the cue's and content's offsets and whether it
-reports speech or thought (``reported``; false for a stance or an act, "denounced the plan"), so
-that later enrichers (splitting, restating, contradictions, check-worthiness) read frames from
-the claim. A frame inside a quotation, the quoted speaker's own ("“I think it will close,” she
-said"), is recorded too, with ``quoted`` true and its source's word unresolved as the mention:
-it gives no claim a speaker, but tells the check-worthiness scorer what the quotation reports.
+Each claim also carries its frames as public data in ``details["attributions"]``
+(:mod:`claimtrack_plugins._recorded`): for every frame whose cue lies in the claim, the
+speaker, the cue's and content's offsets and whether it reports speech or thought
+(``reported``; false for a stance or an act, "denounced the plan"), so that later enrichers
+(splitting, restating, contradictions, check-worthiness) read frames from the claim. A frame
+inside a quotation, the quoted speaker's own ("“I think it will close,” she said"), is
+recorded too, with ``quoted`` true and its source's word unresolved as the mention: it gives
+no claim a speaker, but tells the check-worthiness scorer what the quotation reports.
 """
 
 from __future__ import annotations
@@ -32,9 +33,8 @@ from dataclasses import dataclass
 from claimtrack import Article, Claim, Quote, Span, Speaker, hookimpl
 from claimtrack_plugins._frames import Frame, find_frames
 from claimtrack_plugins._mentions import Resolver
+from claimtrack_plugins._recorded import ATTRIBUTIONS, RecordedFrame, record
 
-#: The ``details`` key holding a claim's attribution frames.
-ATTRIBUTIONS = "attributions"
 #: Words a sentence needs besides its frame to carry a claim of its own ("He said:" has none).
 _MIN_CONTENT_WORDS = 3
 #: Characters (about eight words) allowed between a quotation and a cue that claims it without
@@ -196,16 +196,6 @@ def speaker_for(article: Article, found: Attribution, span: Span) -> Speaker | N
     return best[1] if best else None
 
 
-def _record(frame: Frame, speaker: Speaker) -> dict[str, object]:
-    return {
-        **speaker.to_json(),
-        "cue": [frame.cue.start, frame.cue.end],
-        "content": [frame.content.start, frame.content.end],
-        "reported": frame.reported,
-        **({"quoted": True} if frame.quoted else {}),
-    }
-
-
 @hookimpl(tryfirst=True)
 def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[Claim]:
     """Set each claim's speaker (None for the journalist's own statements) and its frames."""
@@ -215,7 +205,7 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
     out = []
     for claim in claims:
         frames = [
-            _record(frame, speaker)
+            record(RecordedFrame(frame.cue, frame.content, speaker, frame.reported, frame.quoted))
             for frame, speaker in sorted(
                 frames_in(found, claim.span) + quoted_frames_in(found, claim.span),
                 key=lambda item: item[0].cue.start,

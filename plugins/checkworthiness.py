@@ -47,10 +47,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 from claimtrack import DEFAULT_THRESHOLD, Article, Claim, Span, hookimpl
 from claimtrack_plugins._encoder import configured_encoder, encode
+from claimtrack_plugins._recorded import RecordedFrame, recorded_frames
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as DocSpan
@@ -108,49 +109,16 @@ def _length(n_words: int) -> str:
     return "len:<40" if n_words < 40 else "len:40+"
 
 
-#: The ``details`` key where the attribution plugin records a claim's frames (public data,
-#: docs/attribution.md).
-ATTRIBUTIONS = "attributions"
 #: Words a frame's content needs in the scored span to be scored alone (as the attribution
 #: plugin asks of a frame before it gives a claim its speaker: "He said:" reports nothing).
 MIN_CONTENT_WORDS = 3
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """A reported-speech or reported-thought frame of the article, as the attribution plugin
-    recorded it on a claim: where its cue is, what it reports, and who its source's words are."""
-
-    cue: Span
-    content: Span
-    mention: str
-
-
-def recorded_reports(claims: Iterable[Claim]) -> tuple[Report, ...]:
+def recorded_reports(claims: Iterable[Claim]) -> tuple[RecordedFrame, ...]:
     """The reporting frames recorded on ``claims`` (``details["attributions"]``), each once,
-    in reading order. Frames of a stance or an act ("denounced the plan") are left out, and so
-    are records that are not well formed (a user's enricher may write anything there)."""
-    found: set[Report] = set()
-    for claim in claims:
-        recorded = claim.details.get(ATTRIBUTIONS)
-        if not isinstance(recorded, list):
-            continue
-        for frame in recorded:
-            if not isinstance(frame, dict) or frame.get("reported") is not True:
-                continue
-            cue, content, mention = frame.get("cue"), frame.get("content"), frame.get("mention")
-            if _offsets(cue) and _offsets(content):
-                found.add(Report(Span(*cue), Span(*content), str(mention or "")))
+    in reading order. Frames of a stance or an act ("denounced the plan") are left out."""
+    found = {frame for claim in claims for frame in recorded_frames(claim) if frame.reported}
     return tuple(sorted(found, key=lambda r: (r.cue.start, r.content.start, r.content.end)))
-
-
-def _offsets(value: object) -> TypeGuard[list[int]]:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(x, int) and not isinstance(x, bool) for x in value)
-        and 0 <= value[0] <= value[1]
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +130,7 @@ class Content:
     frame: tuple[str, ...] = ()
 
 
-def reported_content(span: DocSpan, reports: Sequence[Report] = ()) -> Content:
+def reported_content(span: DocSpan, reports: Sequence[RecordedFrame] = ()) -> Content:
     """The reported content of ``span``, else all of it.
 
     Of the ``reports`` (:func:`recorded_reports`) that frame the span's main clause (the cue is
@@ -174,7 +142,7 @@ def reported_content(span: DocSpan, reports: Sequence[Report] = ()) -> Content:
     "frame:think"), "frame:according" or "frame:label", plus "frame" and, when the source's
     words are "I" or "we", "frame:1p".
     """
-    best: tuple[tuple[Token, ...], str, Report] | None = None
+    best: tuple[tuple[Token, ...], str, RecordedFrame] | None = None
     for report in reports:
         if not span.start_char <= report.cue.start < span.end_char:
             continue
@@ -190,12 +158,12 @@ def reported_content(span: DocSpan, reports: Sequence[Report] = ()) -> Content:
         return Content(tuple(span))
     tokens, kind, report = best
     names = ["frame", "frame:" + kind]
-    if report.mention.strip().lower() in _FIRST_PERSON:
+    if (report.speaker.mention or "").strip().lower() in _FIRST_PERSON:
         names.append("frame:1p")
     return Content(tokens, tuple(names))
 
 
-def _main_frame(doc: Any, report: Report) -> str | None:
+def _main_frame(doc: Any, report: RecordedFrame) -> str | None:
     """What a frame's cue is ("according", "label" or the cue verb's lemma) when it frames its
     sentence's main clause; None for a frame deeper in the tree."""
     cue = doc.char_span(report.cue.start, report.cue.end, alignment_mode="expand")
@@ -323,7 +291,7 @@ class Model:
     encoder: str | None = None
     encoder_weights: tuple[float, ...] = ()
 
-    def logit(self, span: DocSpan, reports: Sequence[Report] = ()) -> float:
+    def logit(self, span: DocSpan, reports: Sequence[RecordedFrame] = ()) -> float:
         """The model's raw score of ``span`` before the sigmoid, read on its content among
         the article's ``reports`` (:func:`reported_content`)."""
         content = reported_content(span, reports)

@@ -54,6 +54,7 @@ from claimtrack import (
 from ._facts import Event, Figure, events
 from ._lexicon import Frame, Lexicon, load_lexicon
 from ._numbers import DatePoint
+from ._recorded import recorded_frames
 from ._regex import LazyPattern
 from ._wording import (
     PRONOUNS,
@@ -302,19 +303,13 @@ def _quotation(
 
 
 def _frames(claim: Claim) -> list[tuple[int, tuple[int, int]]]:
-    """The attribution frames on a claim (public data, ``details["attributions"]``, recorded by
-    the attribution plugin): each cue's start and its content's offsets. A quoted speaker's own
-    frame (``quoted``) is not the article's attribution and is left out."""
-    recorded = claim.details.get("attributions")
-    if not isinstance(recorded, list):
-        return []
+    """The attribution frames recorded on a claim (:mod:`claimtrack_plugins._recorded`): each
+    cue's start and its content's offsets. A quoted speaker's own frame (``quoted``) is not the
+    article's attribution and is left out."""
     return [
-        (frame["cue"][0], (frame["content"][0], frame["content"][1]))
-        for frame in recorded
-        if isinstance(frame, dict)
-        and "cue" in frame
-        and "content" in frame
-        and not frame.get("quoted")
+        (frame.cue.start, (frame.content.start, frame.content.end))
+        for frame in recorded_frames(claim)
+        if not frame.quoted
     ]
 
 

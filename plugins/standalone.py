@@ -36,7 +36,7 @@ language model, wrote it) is left as it is: neither split nor rewritten.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
@@ -45,12 +45,11 @@ from typing import TYPE_CHECKING
 from claimtrack import Article, Claim, Quote, Span, Speaker, hookimpl
 from claimtrack_plugins._dates import parse_iso, resolve_dates
 from claimtrack_plugins._frames import DENYING
+from claimtrack_plugins._recorded import RecordedFrame, recorded_frames
 
 if TYPE_CHECKING:  # spaCy is imported by the scan, not by loading the plugins
     from spacy.tokens import Doc, Token
 
-#: The ``details`` key where the attribution plugin records a claim's frames.
-ATTRIBUTIONS = "attributions"
 #: Words (tokens other than punctuation) each part of a split needs.
 MIN_WORDS = 4
 #: Words a statement needs once its frame is dropped ("The report said nothing." is kept whole).
@@ -94,16 +93,6 @@ class Part:
 
 
 @dataclass(frozen=True, slots=True)
-class RecordedFrame:
-    """An attribution frame as recorded on a claim (``details["attributions"]``)."""
-
-    cue: Span
-    content: Span
-    speaker: Speaker
-    reported: bool
-
-
-@dataclass(frozen=True, slots=True)
 class _Cut:
     """A candidate boundary: tokens ``drop``–``opens`` are left out between the two parts."""
 
@@ -124,7 +113,8 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
         if claim.restated:
             out.append(claim)  # its extractor wrote the stand-alone text: keep it, and whole
             continue
-        frames = recorded_frames(claim)
+        # A quoted speaker's own frame ("“I think …,” she said") is not the article's attribution.
+        frames = [frame for frame in recorded_frames(claim) if not frame.quoted]
         parts = split_points(article, claim.span, frames)
         if len(parts) == 1:
             part = Part(None, claim.span)
@@ -139,26 +129,6 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
             )
             out.append(_restated(article, furniture, piece, part, frames, published))
     return out
-
-
-def recorded_frames(claim: Claim) -> list[RecordedFrame]:
-    """The attribution frames recorded on ``claim`` (``details["attributions"]``); entries
-    that lack a cue, content or speaker offsets are skipped, and so is a quoted speaker's own
-    frame (``quoted``: "“I think …,” she said"), which is not the article's attribution."""
-    recorded = claim.details.get(ATTRIBUTIONS)
-    if not isinstance(recorded, list):
-        return []
-    frames = []
-    for entry in recorded:
-        if not isinstance(entry, Mapping) or entry.get("quoted"):
-            continue
-        try:
-            cue, content = Span(*entry["cue"]), Span(*entry["content"])
-            speaker = Speaker(entry.get("name"), entry["mention"], entry["start"], entry["end"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        frames.append(RecordedFrame(cue, content, speaker, entry.get("reported") is True))
-    return frames
 
 
 def _part_speakers(

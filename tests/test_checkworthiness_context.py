@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from claimtrack import Article, Claim, Span
+from claimtrack import Article, Claim, Span, Speaker
 from claimtrack.text import make_article
 from claimtrack_plugins import attribution
 from claimtrack_plugins import checkworthiness as cw
+from claimtrack_plugins._recorded import ATTRIBUTIONS
 
 
 def _sentence(text: str):  # type: ignore[no-untyped-def]
@@ -131,7 +132,7 @@ def test_reporting_frames_come_from_the_attribution_engine(
 def _claim_with(article: Article, records: object) -> Claim:
     sentence = article.sentences[0]
     return Claim.from_span(
-        article, sentence.start, sentence.end, details={cw.ATTRIBUTIONS: records}
+        article, sentence.start, sentence.end, details={ATTRIBUTIONS: records}
     )
 
 
@@ -143,7 +144,8 @@ def test_the_scorer_reads_the_frames_recorded_on_the_claims() -> None:
     reported = {**frame, "cue": [said, said + 4], "content": [content, len(text) - 1]}
     claim = _claim_with(article, [{**reported, "reported": True}])
     (report,) = cw.recorded_reports([claim])
-    assert report == cw.Report(Span(said, said + 4), Span(content, len(text) - 1), "Smith")
+    assert (report.cue, report.content) == (Span(said, said + 4), Span(content, len(text) - 1))
+    assert report.speaker == Speaker("Smith", "Smith", 0, 5) and not report.quoted
     span = article.parsed(claim.span)
     model = cw.model()
     assert cw.claim_logits(article, [claim]) == {0: pytest.approx(model.logit(span, [report]))}

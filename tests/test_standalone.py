@@ -8,7 +8,8 @@ from claimtrack import Claim, Metadata, Span, Speaker
 from claimtrack.text import make_article
 from claimtrack_plugins import attribution
 from claimtrack_plugins._dates import resolve_dates
-from claimtrack_plugins.standalone import claimtrack_enrich_claims, recorded_frames, split_points
+from claimtrack_plugins._recorded import recorded_frames
+from claimtrack_plugins.standalone import claimtrack_enrich_claims, split_points
 
 PUBLISHED = date(2015, 1, 17)  # a Saturday
 
