@@ -49,7 +49,8 @@ def record(frame: RecordedFrame) -> dict[str, object]:
 
 def recorded_frames(claim: Claim) -> list[RecordedFrame]:
     """The frames recorded on ``claim``, in the order recorded; entries without well-formed
-    cue and content offsets, or with a speaker field of the wrong type, are skipped."""
+    cue and content offsets, or with a speaker whose words or offsets are not (both offsets
+    or neither), are skipped."""
     recorded = claim.details.get(ATTRIBUTIONS)
     if not isinstance(recorded, list):
         return []
@@ -63,8 +64,8 @@ def recorded_frames(claim: Claim) -> list[RecordedFrame]:
         if (
             cue is None
             or content is None
-            or not all(_optional(value, str) for value in (name, mention))
-            or not all(_optional(value, int) for value in (start, end))
+            or not all(value is None or isinstance(value, str) for value in (name, mention))
+            or ((start, end) != (None, None) and _span([start, end]) is None)
         ):
             continue
         speaker = Speaker(name, mention, start, end)
@@ -84,7 +85,3 @@ def _span(value: object) -> Span | None:
         return Span(value[0], value[1])
     return None
 
-
-def _optional(value: object, kind: type) -> bool:
-    """Whether ``value`` is None or of ``kind`` (a bool is not an int here)."""
-    return value is None or (isinstance(value, kind) and not isinstance(value, bool))

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 from claimtrack import Article, Claim, Quote, Span, Speaker, hookimpl
 from claimtrack_plugins._dates import parse_iso, resolve_dates
 from claimtrack_plugins._frames import DENYING
-from claimtrack_plugins._recorded import RecordedFrame, recorded_frames
+from claimtrack_plugins._recorded import ATTRIBUTIONS, RecordedFrame, record, recorded_frames
 
 if TYPE_CHECKING:  # spaCy is imported by the scan, not by loading the plugins
     from spacy.tokens import Doc, Token
@@ -66,6 +66,8 @@ _CONTRASTING = frozenset({"while", "whereas"})
 _MAIN = frozenset({"ROOT", "conj", "ccomp", "parataxis"})
 #: A cue's dependents after it that say something besides the frame ("…, adding that …").
 _SAYING = frozenset({"ccomp", "xcomp", "conj", "advcl", "parataxis", "csubj"})
+#: Entity labels of a time.
+_WHEN = frozenset({"DATE", "TIME"})
 #: Tags of question words ("how", "what", "which", "whose").
 _WH = frozenset({"WRB", "WP", "WDT", "WP$"})
 #: Dependents of a clause whose question word does not make the clause a question: its
@@ -113,8 +115,9 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
         if claim.restated:
             out.append(claim)  # its extractor wrote the stand-alone text: keep it, and whole
             continue
+        recorded = recorded_frames(claim)
         # A quoted speaker's own frame ("“I think …,” she said") is not the article's attribution.
-        frames = [frame for frame in recorded_frames(claim) if not frame.quoted]
+        frames = [frame for frame in recorded if not frame.quoted]
         parts = split_points(article, claim.span, frames)
         if len(parts) == 1:
             part = Part(None, claim.span)
@@ -125,29 +128,34 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
             piece = Claim.from_span(
                 article, part.span.start, part.span.end, speaker=speaker, type=claim.type,
                 score=claim.score, checkworthy=claim.checkworthy, extractor=claim.extractor,
-                details={**claim.details, "split_from": [claim.start, claim.end]},
+                details=_part_details(claim, recorded, part.span),
             )
             out.append(_restated(article, furniture, piece, part, frames, published))
     return out
 
 
+def _part_details(claim: Claim, recorded: list[RecordedFrame], span: Span) -> dict[str, object]:
+    """A part's details: the claim's, with only the frames whose cue lies in the part (the
+    attribution plugin's rule for any claim) and where the part was split from."""
+    details = {key: value for key, value in claim.details.items() if key != ATTRIBUTIONS}
+    own = [record(frame) for frame in recorded if span.start <= frame.cue.start < span.end]
+    return details | ({ATTRIBUTIONS: own} if own else {}) | {"split_from": [claim.start, claim.end]}
+
+
 def _part_speakers(
     article: Article, claim: Claim, frames: list[RecordedFrame], spans: list[Span]
 ) -> list[Speaker | None]:
-    """Each part's speaker: that of a recorded frame within the part, else the sentence's.
+    """Each part's speaker: that of the reported frame whose cue lies in the part (of several,
+    the one whose content covers most of it), else the sentence's.
 
-    "X said A, but officials said B" gives the part "officials said B" the frame it holds. A
-    part whose frame governs too little of it ("He said:") keeps the sentence's speaker.
+    "Officials said A, but economists said B" gives each part the frame it holds, however
+    short what it reports ("The governor said taxes rose; …").
     """
     speakers: list[Speaker | None] = []
     for span in spans:
-        own = [
-            frame
-            for frame in frames
-            if span.start <= frame.cue.start < span.end
-            and _words_in(article, _overlap(frame.content, span)) >= MIN_WORDS
-        ]
-        speakers.append(own[0].speaker if own else claim.speaker)
+        own = [f for f in frames if f.reported and span.start <= f.cue.start < span.end]
+        best = max(own, key=lambda f: _words_in(article, _overlap(f.content, span)), default=None)
+        speakers.append(best.speaker if best else claim.speaker)
     return speakers
 
 
@@ -556,6 +564,8 @@ def _droppable(
             continue  # said besides the frame, or after its closing comma
         if (child.i > max(content)) if after else (child.i < min(content)):
             continue  # beyond its content ("… replacing the lines … with plastic piping")
+        if after and child.i < cue.i and child.i not in source and _sets_the_scene(doc, child):
+            return None  # "In 2014, the ministry said A": A may be 2014's; the frame stays
         own |= below
     own -= content if cue.is_punct else content | quoted  # a label is never quoted speech
     if not governs:
@@ -574,6 +584,16 @@ def _droppable(
             if not doc[i].is_punct and (i in besides or not beyond):
                 return None
     return own & tokens, governs
+
+
+def _sets_the_scene(doc: Doc, child: Token) -> bool:
+    """Whether a dependent of the cue before it gives a time ("In 2014") or a circumstance
+    with a subject of its own ("After the plant closed", "If the talks fail"): the parse
+    cannot tell whether it belongs to the saying or to what is said, and dropping it with the
+    frame would lose it. "When asked …" and "In a statement" are the saying's."""
+    if child.dep_ == "advcl" and any(c.dep_ in _SUBJECTS for c in child.children):
+        return True
+    return any(t.ent_type_ in _WHEN for t in child.subtree)
 
 
 def _run_around(doc: Doc, cue: int, words: set[int]) -> set[int]:

@@ -51,6 +51,9 @@ GOOD = {"name": "Smith", "mention": "Smith", "start": 30, "end": 35, "cue": [36,
         [{**GOOD, "content": [0, 28], "name": 7}],
         [{**GOOD, "content": [0, 28], "start": "30"}],
         [{**GOOD, "content": [0, 28], "end": True}],
+        [{**GOOD, "content": [0, 28], "end": None}],  # one offset of the speaker's two
+        [{**GOOD, "content": [0, 28], "start": -1}],
+        [{**GOOD, "content": [0, 28], "start": 35, "end": 30}],
     ],
 )
 def test_a_record_that_is_not_well_formed_is_skipped(records: object) -> None:

@@ -114,6 +114,40 @@ def test_split_parts_take_the_speaker_of_their_own_attribution() -> None:
     assert [p.speaker for p in claimtrack_enrich_claims(other, [claim])] == [given, given]
 
 
+def test_a_part_takes_its_own_frame_however_little_it_reports() -> None:
+    scanned = _scanned(
+        "Officials said prices rose sharply, but economists said wages fell by 2 percent.\n\n"
+        "The governor said taxes rose; the mayor said that spending fell by 2 percent.\n"
+    )
+    speakers = [(c.claim, c.speaker.mention if c.speaker else None) for c in scanned]
+    assert speakers[0] == ("Prices rose sharply.", "Officials")
+    assert speakers[1][1] == "economists"
+    assert speakers[2] == ("The governor said taxes rose.", "The governor")
+    assert speakers[3][1] == "the mayor"
+
+
+def test_split_parts_carry_only_the_frames_in_them() -> None:
+    text = "Officials said prices rose sharply, but economists said wages fell by 2 percent."
+    first, second = _scanned(text)
+    ((own,), (theirs,)) = recorded_frames(first), recorded_frames(second)
+    assert own.cue.start == text.index("said") and own.speaker.mention == "Officials"
+    assert theirs.cue.start == text.rindex("said") and theirs.speaker.mention == "economists"
+    assert first.details["split_from"] == second.details["split_from"] == [0, len(text)]
+
+
+def test_frames_a_user_wrote_badly_leave_the_split_and_text_alone() -> None:
+    text = "Talks were held in June and a set of measures agreed to cut tariffs."
+    article = make_article(text, "t.txt")
+    junk = [{"cue": "said"}, {"cue": [5, 2], "content": [0, 9]}, 7, {"start": -1, "end": 3}]
+    claim = Claim.from_span(article, 0, len(text), details={"attributions": junk})
+    parts = claimtrack_enrich_claims(article, [claim])
+    assert [p.claim for p in parts] == [
+        "Talks were held in June.",
+        "A set of measures agreed to cut tariffs.",
+    ]
+    assert all("attributions" not in p.details for p in parts)
+
+
 def test_where_clause_gets_its_place_back() -> None:
     text = "The minister recently visited Lisbon where a meeting of the joint commission met."
     article = make_article(text, "t.txt")
@@ -164,6 +198,19 @@ def test_a_frame_that_does_not_assert_its_content_is_kept() -> None:
         "Mr. Obama, who said that the plan would work, told his advisers to prepare it.",
     ]
     assert _restated("\n\n".join(kept)) == kept
+
+
+def test_a_time_or_circumstance_before_the_frame_keeps_it() -> None:
+    # The parse cannot tell whether "In 2014" dates the saying or the exports: both stay.
+    kept = [
+        "In 2014, the ministry said exports fell by 5 percent.",
+        "After the plant closed in 2014, Smith said unemployment doubled in the county.",
+        "Because the dam failed, officials said 300 homes were flooded.",
+    ]
+    assert _restated("\n\n".join(kept)) == kept
+    assert _restated("In a statement, the ministry said exports fell by 5 percent.") == [
+        "Exports fell by 5 percent."
+    ]
 
 
 def test_without_recorded_frames_the_text_is_restated_whole() -> None:
