@@ -168,8 +168,8 @@ def _main_frame(doc: Any, report: RecordedFrame) -> str | None:
     sentence's main clause; None for a frame deeper in the tree."""
     cue = doc.char_span(report.cue.start, report.cue.end, alignment_mode="expand")
     words = [t for t in cue or () if not t.is_punct]
-    if not words:
-        return "label"
+    if not words:  # a headline or transcript label's colon ("Pence: …"); else nothing read
+        return "label" if cue is not None and cue.text == ":" else None
     if words[0].lower_ == "according":
         return "according"
     return words[0].lemma_.lower() if words[0].dep_ == "ROOT" else None
@@ -389,8 +389,7 @@ def claim_logits(
     distinct = sorted({key for keys in wanted.values() for key in keys})
     values: dict[tuple[int, int], float] = {}
     for start, end in distinct:
-        span = article.parsed(Span(start, end))
-        values[start, end] = scorer.logit(span, reports) if span is not None else scorer.intercept
+        values[start, end] = scorer.logit(article.parsed(Span(start, end)), reports)
     if scorer.encoder is not None:
         texts = [article.text[start:end].strip() for start, end in distinct]
         weights = scorer.encoder_weights

@@ -92,6 +92,8 @@ def main() -> None:
     ap.add_argument("--encoder-C", type=float, default=0.01, help="inverse L2 (encoder)")
     ap.add_argument("--blend", type=float, help="ship this blend weight rather than the best")
     a = ap.parse_args()
+    if a.blend is not None and a.blend <= 0:
+        ap.error("--blend must be above 0 (0 is the default scorer alone)")
     np.random.seed(SEED)
 
     data = load(a.shared, a.cache)

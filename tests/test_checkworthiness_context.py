@@ -169,6 +169,16 @@ def test_a_record_that_reports_nothing_well_formed_is_ignored(records: object) -
     assert cw.recorded_reports([_claim_with(article, records)]) == ()
 
 
+@pytest.mark.parametrize("cue", [[5, 6], [400, 404]])  # a space; past the end of the text
+def test_a_recorded_cue_over_no_word_names_no_frame(cue: list[int]) -> None:
+    text = "Smith said the plant employs 300 people."
+    article = make_article(text, "t.txt")
+    record = {"cue": cue, "content": [11, len(text) - 1], "reported": True}
+    claim = _claim_with(article, [record])
+    (report,) = cw.recorded_reports([claim])
+    assert cw.reported_content(article.parsed(claim.span), [report]).frame == ()
+
+
 def test_a_reported_fact_is_scored_on_its_content_not_its_frame(
     score_text: Callable[[str], float],
 ) -> None:
