@@ -1,6 +1,8 @@
 """What a desk keeps counted follows every change, on both backends: its vocabulary (how many
-indexed forms hold each word, which matching looks texts up by) and its live claims by status
-and type (the dashboard and ``stats``). The team desk's migration 3 counts an older desk."""
+indexed forms hold each word: the team desk counts them, and looks texts up by their rarest
+words; the embedded desk lists the distinct forms holding each word, and counts the words they
+share with a text from those lists) and its live claims by status and type (the dashboard and
+``stats``). The team desk's migration 3 counts an older desk."""
 
 from __future__ import annotations
 
@@ -38,7 +40,11 @@ def vocabulary(store: Store, terms: set[str]) -> dict[str, int]:
     else:
         assert isinstance(store, EmbeddedStore)
         with store._open(write=False) as session:
-            found = MatchIndex(session)._read_counts(sorted(terms))
+            index = MatchIndex(session)
+            holding = index._postings(sorted(terms))
+            forms = index._forms_of(sorted(set().union(*holding.values())))
+        # the distinct forms listed under each word, each as many times as claims have it
+        found = {term: sum(forms[n][1] for n in numbers) for term, numbers in holding.items()}
     return {term: found.get(term, 0) for term in terms}
 
 

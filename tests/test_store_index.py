@@ -19,7 +19,7 @@ from claimtrack.model import Claim, Metadata, ScanResult, Speaker
 from claimtrack.store import Filters, documents, matching, open_store, recovery
 from claimtrack.store.interface import SEARCH_THRESHOLD
 from claimtrack.store.matching import CANDIDATES
-from claimtrack.store.schema import SCHEMA
+from claimtrack.store.schema import MIGRATIONS, SCHEMA
 from claimtrack.text import make_article
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -56,6 +56,24 @@ def sql(root: Path, statement: str, *args: Any) -> list[Any]:
     """Run one statement on a database behind claimtrack's back (to damage it)."""
     with sqlite3.connect(root / "claimtrack.sqlite") as conn:
         return conn.execute(statement, args).fetchall()
+
+
+def word_lists(root: Path) -> set[tuple[str, str]]:
+    """The embedded desk's lists of the distinct forms holding each word, as (word, form)."""
+    held = sql(root, "SELECT w.word, t.form FROM match_words w JOIN match_texts t ON t.id = w.text")
+    forms = sql(root, "SELECT form FROM match_texts")
+    assert len(forms) == len({form for _, form in held})  # every form is listed, once
+    return set(held)
+
+
+def live_word_lists(store: Any) -> set[tuple[str, str]]:
+    """What ``word_lists`` must be: each word of each form of the live claims."""
+    held = set()
+    for claim in store.claims():
+        for form in matching.keys(claim.claim or claim.text):
+            terms = " ".join(matching._term(w) for w in form.split())
+            held |= {(word, terms) for word in terms.split()}
+    return held
 
 
 def test_schema_1_database_is_upgraded_on_first_use(tmp_path: Path) -> None:
@@ -104,6 +122,35 @@ def test_a_database_made_by_the_json_folder_claimtrack_upgrades_without_loss(
     assert recovery.check(root).ok
     again = run("db", "upgrade", "--db", str(root))
     assert again.exit_code == 0 and "up to date" in again.stdout
+
+
+def test_a_schema_4_desk_gets_its_word_lists_from_its_forms(tmp_path: Path) -> None:
+    """Migration 5 replaces the FTS5 index of schema 4 with the lists of the forms holding each
+    word, made from the forms the desk holds: matching finds what it found."""
+    root = tmp_path / "db"
+    rng = random.Random(23)
+    vocabulary = [word(rng) for _ in range(30)]
+    texts = [" ".join(["The", *rng.sample(vocabulary, rng.randint(3, 8))]) + "." for _ in range(40)]
+    store = open_store(root)
+    store.save_scans([article(rng.sample(texts, 6), f"Report {n}") for n in range(12)])
+    queries = rng.sample(texts, 8)
+    found = [[(m.id, m.score) for m in store.search(q, limit=3)] for q in queries]
+    held = word_lists(root)
+    store.close()
+    with sqlite3.connect(root / "claimtrack.sqlite") as conn:  # back to schema 4's layout
+        conn.executescript(
+            "DROP TABLE match_texts; DROP TABLE match_words;"
+            + ";".join(s for s in MIGRATIONS[3] if "match_fts" in s)
+            + "; INSERT INTO match_fts(match_fts) VALUES ('rebuild');"
+            " UPDATE meta SET value = '4' WHERE key = 'schema';"
+        )
+    assert sql(root, "SELECT count(*) FROM match_vocab WHERE term = ?", vocabulary[0])[0][0] > 0
+    store = open_store(root)
+    assert [[(m.id, m.score) for m in store.search(q, limit=3)] for q in queries] == found
+    assert word_lists(root) == held == live_word_lists(store)
+    assert sql(root, "SELECT name FROM sqlite_master WHERE name LIKE 'match_fts%'") == []
+    assert sql(root, "SELECT value FROM meta WHERE key = 'schema'") == [(str(SCHEMA),)]
+    assert recovery.check(root).ok
 
 
 def test_reindex_repairs_damaged_indexes_and_counts(db_path: Path) -> None:
@@ -162,6 +209,7 @@ def test_rescans_keep_the_match_index_in_step(
         text.replace("12 percent", "13 percent").replace(replaced, "A ferry line opens in June.")
     )
     assert match_problems(tmp_path / "db") == []
+    assert word_lists(tmp_path / "db") == live_word_lists(store)  # the dropped forms are gone
     found = store.search("cargo volumes rose 13 percent in the first quarter")
     # The number changed, so the verdict was reopened: the index says so too.
     assert found[0].id == first[0]["id"] and found[0].status == "unverified"
@@ -221,18 +269,23 @@ def test_dashboard_lists_the_oldest_pending_claims_best_first_across_articles(
 
 
 class ListMatcher(matching.WordMatcher):
-    """A word index kept in a list of (claim id, form)."""
+    """A word index kept in a list of (claim id, form); a distinct form's number is its place
+    among the distinct forms."""
 
     def __init__(self, forms: list[tuple[str, str]]) -> None:
         super().__init__()
         self.forms = forms
+        self.distinct = list(Counter(form for _, form in forms).items())
 
-    def _read_counts(self, terms: list[str]) -> dict[str, int]:
-        return {t: sum(t in form.split() for _, form in self.forms) for t in terms}
+    def _postings(self, words: list[str]) -> dict[str, list[int]]:
+        holding: dict[str, list[int]] = {}
+        for number, (form, _) in enumerate(self.distinct):
+            for word in set(words) & set(form.split()):
+                holding.setdefault(word, []).append(number)
+        return holding
 
-    def _forms_holding(self, terms: list[str]) -> list[tuple[str, int]]:
-        held = Counter(form for _, form in self.forms if set(terms) & set(form.split()))
-        return list(held.items())
+    def _forms_of(self, numbers: list[int]) -> dict[int, tuple[str, int]]:
+        return {number: self.distinct[number] for number in numbers}
 
     def _best_claims(
         self, asked: list[matching.Asked], wanted: int, limit: int, exclude: str | None
@@ -254,7 +307,6 @@ class ListMatcher(matching.WordMatcher):
 
 def chosen_ids(matcher: ListMatcher, lookup: Any, wanted: int) -> list[str]:
     """The candidates ``find`` would score for one query, by id."""
-    matcher._counts_of(lookup.all_terms)
     [chosen] = matcher._candidates(matcher._rank_forms([lookup]), wanted, wanted, None)
     return sorted(item["id"] for item in chosen)
 

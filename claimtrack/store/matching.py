@@ -1,18 +1,18 @@
-"""Finding the same claim across articles: normalised text, a full-text index and fuzzy scores.
+"""Finding the same claim across articles: normalised text, an index of words and fuzzy scores.
 
 Each live claim has a row in ``match_rows`` (article, normalised claim text and clauses,
 status, speaker, type, when first seen) and one row per form (the whole claim, then each clause
-long enough) in ``match_forms``, indexed word by word by SQLite FTS5 (``match_fts``).
+long enough) in ``match_forms``. Each distinct form is also kept once in ``match_texts``, and
+``match_words`` lists the distinct forms holding each word (one row per word and form).
 
-A lookup asks the full-text index for the forms holding the rarest of its query's words (a form
-sharing ``MIN_SHARED`` words with the query shares one of the ``len(words) - MIN_SHARED + 1``
-rarest), keeps the claims sharing enough words with it, ranks them by how much of the shorter
-text (whole or clause) they share, and scores the best ones with rapidfuzz ``token_set_ratio``
-(0–100) over normalised text. The claims of a scanned article are looked up together
-(``find_many``): one full-text query for all their rare words, one read of the rows scored,
-each stored form's words split once; each claim's result is what a lookup of it alone gives.
-Scores ignore word order, extra words on either side and simple inflections, so a repeated claim
-is found in a longer sentence. Nothing here reads the articles.
+A lookup reads, for every word of its query, the distinct forms holding it, counts the query's
+words each form holds, and ranks the forms sharing enough words with one of the query's forms
+by how much of the shorter text (whole or clause) they share; the claims of the best forms are
+scored with rapidfuzz ``token_set_ratio`` (0–100) over normalised text. The claims of a scanned
+article are looked up together (``find_many``): each word's forms are read once for all of
+them, and only the forms sharing enough words are read whole; each claim's result is what a
+lookup of it alone gives. Scores ignore word order, extra words on either side and simple
+inflections, so a repeated claim is found in a longer sentence. Nothing here reads the articles.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ MIN_SHARED = 3
 #: that is more; best word overlap first. A lookup reads the rows of these only.
 CANDIDATES = 20
 PER_RESULT = 6
-#: Texts looked up together (``find_many``): one full-text query and one read of rows each.
+#: Texts looked up together (``find_many``): one read of their words' forms and of rows each.
 BATCH = 64
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _STOPWORDS = frozenset(
@@ -175,46 +175,18 @@ def _term(word: str) -> str:
 
 @dataclass
 class _Lookup:
-    """One text being looked up: its normalised forms, their words as the index holds them, and
-    the words it is looked up by."""
+    """One text being looked up: its normalised forms and their words as the index holds them."""
 
     forms: list[str]
     terms: list[set[str]] = field(init=False)
     all_terms: set[str] = field(init=False)
     queries: list[tuple[str, set[str]]] = field(init=False)
-    rare: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.queries = [(query, set(query.split())) for query in self.forms]
         found = ({_term(w) for w in form.split()} - {""} for form in self.forms)
         self.terms = [words for words in found if words]
         self.all_terms = set().union(*self.terms)
-
-
-@dataclass
-class _Forms:
-    """Distinct stored forms read in one lookup: their text, how many claims have each, and the
-    forms holding a word."""
-
-    text: list[str] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)
-    holding: dict[str, list[int]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, rows: Iterable[tuple[str, int]], words: set[str]) -> _Forms:
-        """Forms read as (form, how many claims have it), each split once; which hold ``words``."""
-        forms = cls()
-        holding = forms.holding
-        for number, (form, size) in enumerate(rows):
-            forms.text.append(form)
-            forms.sizes.append(size)
-            for word in words.intersection(form.split()):
-                holding.setdefault(word, []).append(number)
-        return forms
-
-    def words(self, number: int) -> frozenset[str]:
-        """The words of one form (split again: only the forms worth ranking are asked for)."""
-        return frozenset(self.text[number].split())
 
 
 #: A rank: the share of the shorter text a form has in common with the query, and how many words.
@@ -247,14 +219,9 @@ BEST_CLAIMS = (
 class WordMatcher:
     """Finding indexed claims alike to a text, over any backend's word index.
 
-    A backend reads its index through ``_read_counts``, ``_rank_forms`` (or the
-    ``_forms_holding`` it ranks in Python by default) and ``_best_claims``. How many forms hold
-    each word (the desk's vocabulary) is read once per matcher (once it is not 0): the counts
-    only choose which of a query's words to look up (any choice finds every match), so a count
-    that a batch makes stale costs time, never a match.
+    A backend reads its index through ``_rank_forms`` (or the ``_postings`` and ``_forms_of``
+    it ranks in Python by default) and ``_best_claims``.
     """
-
-    _counts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
 
     def find(
         self,
@@ -273,9 +240,9 @@ class WordMatcher:
         limit: int = 20,
         exclude_article: str | None = None,
     ) -> list[list[tuple[dict[str, Any], float]]]:
-        """``find`` for each of ``texts``, with one read of the vocabulary, one full-text lookup
-        and (mostly) one read of the best claims for each ``BATCH`` of them (a scanned
-        article's claims are matched together)."""
+        """``find`` for each of ``texts``, with one read of their words' forms and (mostly) one
+        read of the best claims for each ``BATCH`` of them (a scanned article's claims are
+        matched together)."""
         if len(texts) > BATCH:
             return [
                 found
@@ -286,7 +253,6 @@ class WordMatcher:
             ]
         lookups = [_Lookup(keys(text)) for text in texts]
         wanted = max(CANDIDATES, PER_RESULT * limit)
-        self._counts_of(set().union(*(q.all_terms for q in lookups)))
         ranked = self._rank_forms(lookups)
         chosen = self._candidates(ranked, wanted, limit, exclude_article)
         results = []
@@ -305,22 +271,6 @@ class WordMatcher:
             found.sort(key=lambda pair: (-pair[1], pair[0]["seen"] or "", pair[0]["id"]))
             results.append(found[:limit])
         return results
-
-    def _rare(self, lookup: _Lookup) -> set[str]:
-        """The words to look a query up by: of each of its forms, the ``len(words) - need + 1``
-        rarest (a form sharing ``need`` words with it holds one of them), none when the one word
-        every match must hold is in no stored form."""
-        counts = self._counts_of(set().union(*lookup.terms))
-        looked_up: set[str] = set()
-        for words in lookup.terms:
-            need = min(MIN_SHARED, len(words))
-            ordered = sorted(words, key=lambda w: (counts[w], w))
-            rare = ordered[: len(ordered) - need + 1]
-            if len(rare) == 1 and not counts[rare[0]]:
-                continue
-            looked_up.update(term for term in rare if counts[term])
-        lookup.rare = looked_up
-        return looked_up
 
     def _candidates(
         self, ranked: list[list[Ranked]], wanted: int, limit: int, exclude_article: str | None
@@ -366,33 +316,34 @@ class WordMatcher:
 
         A form qualifies when it shares ``need`` words with one of the query's forms; its rank
         is the largest share of the shorter text it has in common with one of them, so a form
-        wholly inside the other (a score of 100) ranks first. Every qualifying form holds one of
-        the query's rare words (``_rare``). By default the forms holding them are read
-        (``_forms_holding``) and ranked here; a backend may rank them where they are.
+        wholly inside the other (a score of 100) ranks first. By default the forms holding each
+        of the queries' words are read once (``_postings``), the words each form shares with a
+        query are counted here, and only the forms sharing as many as the least ``need`` of its
+        forms are read whole (``_forms_of``) and ranked; a backend may rank them where they are.
         """
-        rare = sorted(set().union(*(self._rare(q) for q in lookups)))
-        words = set().union(*(q.all_terms for q in lookups))
-        forms = _Forms.of(self._forms_holding(rare) if rare else [], words)
+        words = sorted(set().union(*(q.all_terms for q in lookups)))
+        holding = self._postings(words) if words else {}
+        shared: list[list[int]] = []
+        for lookup in lookups:
+            least = min((min(MIN_SHARED, len(terms)) for terms in lookup.terms), default=0)
+            counted = Counter(
+                itertools.chain.from_iterable(holding.get(w, ()) for w in lookup.all_terms)
+            )
+            shared.append([form for form, count in counted.items() if least <= count])
+        read = sorted(set().union(*shared))
+        forms = self._forms_of(read) if read else {}
         return [
-            [(rank, forms.text[number], forms.sizes[number]) for rank, number in found]
-            for found in (_ranked(lookup, forms) for lookup in lookups)
+            _ranked(lookup, [forms[number] for number in found])
+            for lookup, found in zip(lookups, shared, strict=True)
         ]
 
-    def _counts_of(self, terms: set[str]) -> dict[str, int]:
-        """How many indexed forms hold each of ``terms`` (read once per matcher, once not 0)."""
-        unknown = sorted(terms - self._counts.keys())
-        if unknown:
-            read = self._read_counts(unknown)
-            # A word in no claim yet may be in the next one this session stores.
-            self._counts.update((term, count) for term, count in read.items() if count)
-        return {term: self._counts.get(term, 0) for term in terms}
-
-    def _read_counts(self, terms: list[str]) -> dict[str, int]:
-        """How many indexed forms hold each of ``terms`` (the desk's vocabulary)."""
+    def _postings(self, words: list[str]) -> dict[str, list[int]]:
+        """For each of ``words`` some indexed form holds, the numbers of the distinct forms
+        holding it."""
         raise NotImplementedError
 
-    def _forms_holding(self, terms: list[str]) -> list[tuple[str, int]]:
-        """Each distinct indexed form holding one of ``terms``, with how many claims have it."""
+    def _forms_of(self, numbers: list[int]) -> dict[int, tuple[str, int]]:
+        """Distinct indexed forms by number, as (form, how many claims have it)."""
         raise NotImplementedError
 
     def _best_claims(
@@ -409,30 +360,22 @@ class WordMatcher:
         raise NotImplementedError
 
 
-def _ranked(lookup: _Lookup, forms: _Forms) -> list[tuple[_Rank, int]]:
-    """The forms of ``forms`` sharing enough words with the query, best first, with their rank
-    (``WordMatcher._rank_forms``); only those sharing enough of the query's words are tested."""
-    if not lookup.rare:
-        return []
+def _ranked(lookup: _Lookup, forms: Iterable[tuple[str, int]]) -> list[Ranked]:
+    """Of ``forms`` (form, how many claims have it), those sharing enough words with the query,
+    best first, with their rank (``WordMatcher._rank_forms``); equal ranks in the forms' order."""
     tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in lookup.terms]
-    least = min(need for _, need, _ in tests)
-    shared = Counter(
-        itertools.chain.from_iterable(forms.holding.get(w, ()) for w in lookup.all_terms)
-    )
-    found: list[tuple[_Rank, int]] = []
-    for number, count in shared.items():
-        if count < least:
-            continue
-        form_words = forms.words(number)
+    found: list[Ranked] = []
+    for form, size in forms:
+        form_words = set(form.split())
         rank: _Rank | None = None
-        for words, need, size in tests:
+        for words, need, length in tests:
             count = len(words & form_words)
-            share = (count / min(size, len(form_words)), count)
+            share = (count / min(length, len(form_words)), count)
             if count >= need and (rank is None or share > rank):
                 rank = share
         if rank is not None:
-            found.append((rank, number))
-    found.sort(key=lambda pair: (-pair[0][0], -pair[0][1], pair[1]))
+            found.append((rank, form, size))
+    found.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))
     return found
 
 
@@ -477,15 +420,28 @@ class MatchIndex(WordMatcher):
         self.session.run("UPDATE match_rows SET status = ? WHERE claim = ?", (status, claim_id))
 
     def drop(self, claim_ids: Iterable[str]) -> None:
-        """Remove claims that are no longer in their article."""
+        """Remove claims that are no longer in their article (and the forms no claim has)."""
         for claim_id in set(claim_ids):
+            forms = self.session.all(
+                "SELECT DISTINCT form FROM match_forms WHERE claim = ?", (claim_id,)
+            )
             self.session.run("DELETE FROM match_rows WHERE claim = ?", (claim_id,))
             self.session.run("DELETE FROM match_forms WHERE claim = ?", (claim_id,))
+            for (form,) in forms:
+                if self.session.one("SELECT 1 FROM match_forms WHERE form = ?", (form,)):
+                    continue
+                found = self.session.one("SELECT id FROM match_texts WHERE form = ?", (form,))
+                if found is not None:
+                    self.session.many(
+                        "DELETE FROM match_words WHERE word = ? AND text = ?",
+                        [(word, found[0]) for word in set(form.split())],
+                    )
+                    self.session.run("DELETE FROM match_texts WHERE id = ?", (found[0],))
 
     def clear(self) -> None:
         """Empty the index (before a rebuild)."""
-        self.session.run("DELETE FROM match_rows")
-        self.session.run("DELETE FROM match_forms")
+        for table in ("match_rows", "match_forms", "match_texts", "match_words"):
+            self.session.run(f"DELETE FROM {table}")
 
     def speakers(self, statuses: Iterable[str]) -> Counter[str]:
         """Live claims per speaker among claims with one of ``statuses``."""
@@ -498,21 +454,24 @@ class MatchIndex(WordMatcher):
         )
         return Counter(dict(found))
 
-    def _read_counts(self, terms: list[str]) -> dict[str, int]:
-        """How many indexed forms hold each of ``terms`` (FTS5's own vocabulary)."""
-        counts = {}
-        for term in terms:
-            found = self.session.one("SELECT doc FROM match_vocab WHERE term = ?", (term,))
-            counts[term] = int(found[0]) if found else 0
-        return counts
-
-    def _forms_holding(self, terms: list[str]) -> list[tuple[str, int]]:
-        """Each distinct form holding one of ``terms``, with how many claims have it."""
-        return self.session.all(
-            "SELECT f.form, count(*) FROM match_fts JOIN match_forms f"
-            " ON f.id = match_fts.rowid WHERE match_fts MATCH ? GROUP BY f.form",
-            (" OR ".join(f'"{term}"' for term in terms),),
+    def _postings(self, words: list[str]) -> dict[str, list[int]]:
+        """For each of ``words`` some indexed form holds, the ids of the distinct forms holding
+        it (``match_words``, in one read: a JSON array per word)."""
+        found = self.session.all(
+            "SELECT word, json_group_array(text) FROM match_words"
+            " WHERE word IN (SELECT value FROM json_each(?)) GROUP BY word",
+            (orjson.dumps(words).decode(),),
         )
+        return {word: orjson.loads(ids) for word, ids in found}
+
+    def _forms_of(self, numbers: list[int]) -> dict[int, tuple[str, int]]:
+        """Distinct forms by id, as (form, how many claims have it)."""
+        found = self.session.all(
+            "SELECT t.id, t.form, (SELECT count(*) FROM match_forms f WHERE f.form = t.form)"
+            " FROM match_texts t WHERE t.id IN (SELECT value FROM json_each(?))",
+            (orjson.dumps(numbers).decode(),),
+        )
+        return {number: (form, size) for number, form, size in found}
 
     def _best_claims(
         self, asked: list[Asked], wanted: int, limit: int, exclude_article: str | None
@@ -550,11 +509,19 @@ class MatchIndex(WordMatcher):
                 orjson.dumps(item.get("clauses", [])).decode(),
             ),
         )
+        forms = [
+            " ".join(_term(w) for w in form.split())
+            for form in (item["norm"], *item.get("clauses", ()))
+            if form
+        ]
         self.session.many(
             "INSERT INTO match_forms(claim, form) VALUES (?, ?)",
-            [
-                (claim_id, " ".join(_term(w) for w in form.split()))
-                for form in (item["norm"], *item.get("clauses", ()))
-                if form
-            ],
+            [(claim_id, form) for form in forms],
         )
+        for form in dict.fromkeys(forms):
+            added = self.session.run("INSERT OR IGNORE INTO match_texts(form) VALUES (?)", (form,))
+            if added.rowcount == 1:  # a form no claim had: list it under each of its words
+                self.session.many(
+                    "INSERT INTO match_words(word, text) VALUES (?, ?)",
+                    [(word, added.lastrowid) for word in set(form.split())],
+                )

@@ -425,6 +425,7 @@ class ServerMatchIndex(WordMatcher):
     def __init__(self, tx: Tx) -> None:
         super().__init__()
         self.tx = tx
+        self._counts: dict[str, int] = {}
 
     def add(self, docs: Iterable[dict[str, Any]]) -> None:
         """Index the forms of new (or edited) claims, replacing any they had (one statement
@@ -461,7 +462,20 @@ class ServerMatchIndex(WordMatcher):
         )
         return Counter({r["speaker_name"]: r["n"] for r in found})
 
+    def _counts_of(self, terms: set[str]) -> dict[str, int]:
+        """How many indexed forms hold each of ``terms`` (the desk's vocabulary), read once per
+        matcher (once it is not 0): the counts only choose which of a query's words to look up
+        (any choice finds every match), so a count that a batch makes stale costs time, never a
+        match."""
+        unknown = sorted(terms - self._counts.keys())
+        if unknown:
+            read = self._read_counts(unknown)
+            # A word in no claim yet may be in the next one this session stores.
+            self._counts.update((term, count) for term, count in read.items() if count)
+        return {term: self._counts.get(term, 0) for term in terms}
+
     def _read_counts(self, terms: list[str]) -> dict[str, int]:
+        """How many indexed forms hold each of ``terms`` (``claim_vocab``)."""
         found = self.tx.all("SELECT term, forms FROM claim_vocab WHERE term = ANY(%s)", (terms,))
         return {r["term"]: int(r["forms"]) for r in found}
 
@@ -469,6 +483,7 @@ class ServerMatchIndex(WordMatcher):
         """The forms each query would rank (``WordMatcher._rank_forms``), ranked on the server:
         only forms holding two of the query's rarer words are read (``_pairs``)."""
         columns: tuple[list[Any], ...] = ([], [], [], [], [])
+        self._counts_of(set().union(*(q.all_terms for q in lookups)))  # one read for them all
         for number, lookup in enumerate(lookups):
             counts = self._counts_of(lookup.all_terms)
             for words in lookup.terms:

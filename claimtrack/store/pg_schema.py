@@ -18,8 +18,8 @@ Migration 2 adds the indexes that keep the dashboard's waiting claims and the co
 and type cheap on a large desk. Migration 3 adds what triggers keep in step with every change, in
 the same transaction, so that matching and the counts read few rows however many claims repeat:
 
-- ``claim_vocab``: the desk's vocabulary, how many forms in ``claim_forms`` hold each word (the
-  embedded desk's ``match_vocab``; matching looks a text up by its rarest words);
+- ``claim_vocab``: the desk's vocabulary, how many forms in ``claim_forms`` hold each word
+  (matching looks a text up by its rarest words);
 - ``form_words``: each distinct form once, with its words as a ``tsvector`` under a GIN index and
   how many claims have it (full-text search finds distinct forms, then the claims of the best);
 - ``claim_tally``: live claims by status and type, in a few slots (chosen by the server process)

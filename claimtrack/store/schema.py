@@ -10,8 +10,9 @@ Tables of ``claimtrack.sqlite``:
   order articles were first stored, so that listings never open the documents;
 - ``claim_ids``: claim id → article id (a claim is found by an id prefix with one range scan);
 - ``history``: every change, append-only, in order (``claimtrack log``, ``history``, ``undo``);
-- ``match_rows``, ``match_forms`` and the FTS5 index ``match_fts``: the index that finds
-  repeated claims (see ``matching.py``);
+- ``match_rows``, ``match_forms``, ``match_texts`` (each distinct form once) and
+  ``match_words`` (the distinct forms holding each word): the index that finds repeated claims
+  (see ``matching.py``; until schema 5, an FTS5 index ``match_fts`` in place of the last two);
 - ``feed_items``: the feed items ``watch`` has scanned, with the article each became.
 
 Schema versions 1 and 2 were folders of JSON files; ``legacy.py`` upgrades them.
@@ -23,7 +24,7 @@ from claimtrack.errors import StoreError
 from claimtrack.store.engine import Session
 
 #: Version of the database layout (1 and 2: folders of JSON files; 3 and on: SQLite).
-SCHEMA = 4
+SCHEMA = 5
 
 #: The migrations, by the version they bring the database to: each a list of statements.
 MIGRATIONS: dict[int, list[str]] = {
@@ -56,6 +57,24 @@ MIGRATIONS: dict[int, list[str]] = {
     ],
     # Matching reads the claims of a few distinct forms (``matching.WordMatcher``).
     4: ["CREATE INDEX match_forms_form ON match_forms(form)"],
+    # Matching counts the words each distinct form shares with a query from a list of the forms
+    # holding each word, read whole (FTS5 gave the forms holding a word, one row per claim, and
+    # the words shared were counted by reading the forms).
+    5: [
+        "DROP TRIGGER match_forms_added",
+        "DROP TRIGGER match_forms_dropped",
+        "DROP TABLE match_vocab",
+        "DROP TABLE match_fts",
+        "CREATE TABLE match_texts(id INTEGER PRIMARY KEY, form TEXT NOT NULL UNIQUE)",
+        "CREATE TABLE match_words(word TEXT NOT NULL, text INTEGER NOT NULL,"
+        " PRIMARY KEY(word, text)) WITHOUT ROWID",
+        "INSERT OR IGNORE INTO match_texts(form) SELECT form FROM match_forms ORDER BY id",
+        "WITH RECURSIVE split(text, word, rest) AS (SELECT id, '', form || ' ' FROM match_texts"
+        " UNION ALL SELECT text, substr(rest, 1, instr(rest, ' ') - 1),"
+        " substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest != '')"
+        " INSERT OR IGNORE INTO match_words(word, text) SELECT word, text FROM split"
+        " WHERE word != ''",
+    ],
 }
 
 
