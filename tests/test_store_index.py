@@ -246,6 +246,35 @@ def test_common_words_and_many_copies_still_find_the_best_matches(
     assert len(scored) == CANDIDATES  # 300 claims share those words; only the best few are scored
 
 
+def test_only_forms_sharing_enough_words_are_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word many claims hold costs its list of forms, not a read of each of them."""
+    rng = random.Random(29)
+    store = open_store(tmp_path / "db")
+    common = [
+        article([f"The minister {word(rng)} {word(rng)} {word(rng)}." for _ in range(8)], f"A {n}")
+        for n in range(20)
+    ]  # 160 claims sharing one word with the query
+    target = "The minister opened the harbour bridge in Karachi"
+    repeats = article([f"{target} on Monday.", "The harbour bridge opened."], "B")
+    store.save_scans([*common, repeats])
+    read: list[str] = []
+    forms_of = matching.MatchIndex._forms_of
+
+    def reading(index: matching.MatchIndex, numbers: list[int]) -> dict[int, tuple[str, int]]:
+        found = forms_of(index, numbers)
+        read.extend(form for form, _ in found.values())
+        return found
+
+    monkeypatch.setattr(matching.MatchIndex, "_forms_of", reading)
+    found = store.search(target, limit=5)
+    assert found and {m.article for m in found} == {repeats.article.id}
+    query = matching._Lookup(matching.keys(target)).all_terms
+    assert read and all(len(query & set(form.split())) >= matching.MIN_SHARED for form in read)
+    assert len(read) <= 3  # the two claims' forms, not the 160 holding "minister"
+
+
 def test_dashboard_lists_the_oldest_pending_claims_best_first_across_articles(
     desk: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
