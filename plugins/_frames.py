@@ -49,6 +49,8 @@ _IMPERSONAL = frozenset({"seem", "appear", "be"})
 DENYING = frozenset(
     {"deny", "dispute", "reject", "refute", "rebut", "doubt", "dismiss", "contest", "disagree"}
 )
+#: Prepositions that credit a work to its author ("a study by X", "a video from X").
+_AUTHORED = frozenset({"by", "from"})
 #: Entity labels that can be a source on their own.
 SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
@@ -130,8 +132,14 @@ def find_frames(doc: Doc, sentence: DocSpan, quoted: Sequence[Quote]) -> Iterato
         others = [q for q in quoted if q not in holding] if holding else quoted
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             frame = _according(token, sentence)
-        elif is_cue(token) and token.pos_ in ("VERB", "AUX"):
+        elif token.pos_ in ("VERB", "AUX") and (is_cue(token) or _may_find(token)):
             frame = _verb_frame(token, sentence, others)
+            if frame is not None and _finding(token) and _authored(doc[frame.source]):
+                # "A 2014 study by Justin Levitt found 31 incidents": a work reports what it
+                # finds, its object as much as a clause.
+                frame = replace(frame, reported=True)
+            elif not is_cue(token):
+                continue
         else:
             continue
         if frame is not None:
@@ -139,6 +147,39 @@ def find_frames(doc: Doc, sentence: DocSpan, quoted: Sequence[Quote]) -> Iterato
     label = headline_label(sentence)
     if label is not None:
         yield label
+
+
+def _may_find(token: Token) -> bool:
+    """Whether ``token`` is a word that cues an attribution when it governs a clause, here
+    governing a direct object instead ("found 31 incidents")."""
+    key = f"{token.lemma_.lower()}/{token.pos_}"
+    return key in clause_cue_lemmas() and _finding(token)
+
+
+def _finding(cue: Token) -> bool:
+    """Whether the cue governs what was found or shown as its direct object ("found 31
+    incidents", "references four cases"), not whom it addresses or asks ("asked NBC's Lester
+    Holt to fact check"), and no clause of its own."""
+    objects = [c for c in cue.children if c.dep_ == "dobj"]
+    if not objects or any(c.dep_ in ("ccomp", "xcomp", "dative") for c in cue.children):
+        return False
+    return not any(o.ent_type_ in SOURCE_ENTITIES or o.tag_ == "PRP" for o in objects)
+
+
+def _authored(source: Token) -> bool:
+    """Whether the source is a work credited to someone the article names by "by" or "from"
+    ("a 2014 study by Loyola Law School professor Justin Levitt", "a web video by the
+    Republican National Committee"). A possessor or a name before the noun is no author ("the
+    Trump campaign", "Clinton allies": people, whose acts the journalist reports), nor is
+    whoever leads a group through a participle ("states led by West Virginia")."""
+    if source.pos_ != "NOUN" or source.ent_type_:
+        return False
+    return any(
+        g.dep_ == "pobj" and g.ent_type_ in SOURCE_ENTITIES
+        for c in source.children
+        if c.dep_ == "prep" and c.lower_ in _AUTHORED
+        for g in c.children
+    )
 
 
 def _in_quote(offset: int, quoted: Sequence[Quote]) -> bool:

@@ -430,3 +430,19 @@ def test_according_to_a_source_the_parser_read_as_a_verb() -> None:
 def test_a_date_or_a_product_speaks_for_no_one() -> None:
     text = "Friday's ruling said the state law was unconstitutional and could not be enforced.\n"
     assert _name_of(text, "Friday's ruling") is None
+
+
+def test_a_work_speaks_for_its_author_in_what_it_found() -> None:
+    text = "A 2019 survey by the Harbour Authority found 40 leaking pipes in the old docks.\n"
+    assert _name_of(text, "A 2019 survey") == "Harbour Authority"
+    text = "A study from Northfield University found 31 cases of fraud among a billion votes.\n"
+    assert _name_of(text, "A study") == "Northfield University"
+
+
+def test_an_act_with_an_object_is_the_journalists() -> None:
+    assert _speaker("The Okafor campaign opened an office in Leeds on Monday.\n", "The") is None
+    text = "Twelve towns led by Rotherham are challenging the rules in court.\n"
+    assert _speaker(text, "Twelve towns") is None
+    text = "A report by the Harbour Authority asked Mirela Okafor to resign.\n"
+    assert _speaker(text, "A report") is None
+
