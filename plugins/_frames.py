@@ -147,6 +147,9 @@ def find_frames(doc: Doc, sentence: DocSpan, quoted: Sequence[Quote]) -> Iterato
     label = headline_label(sentence)
     if label is not None:
         yield label
+    signed = signature(sentence, quoted)
+    if signed is not None:
+        yield signed
 
 
 def _may_find(token: Token) -> bool:
@@ -396,6 +399,37 @@ def headline_label(sentence: DocSpan) -> Frame | None:
         label=True,
         aside=True,
     )
+
+
+def signature(sentence: DocSpan, quoted: Sequence[Quote]) -> Frame | None:
+    """ "“…” ― Krystal Correa": a quotation that opens its sentence, then a dash and a name
+    that closes the sentence (a pull quote, a reader's answer, an epigraph signed by its
+    speaker). The name is the source and the quotation the content. A dash after a quotation
+    that only ends a sentence ("… insisted he was “still the No. 1 force.”--Kim Hjelmgaard",
+    a byline) signs nothing: the quotation must be all that the dash follows."""
+    doc = sentence.doc
+    for token in sentence:
+        if token.text.strip("-—―–") != "":  # the tagger may not call "―" punctuation
+            continue
+        quote = next((q for q in quoted if 0 <= token.idx - q.end <= 2), None)
+        if quote is None:
+            continue
+        opening = doc.char_span(quote.start, quote.start + 1, alignment_mode="expand")
+        if opening is None or not opening[0].is_sent_start:
+            return None
+        words = [t for t in doc[token.i + 1 : sentence.end] if not (t.is_punct or t.is_space)]
+        if not words or len(words) > 5:
+            return None
+        if not all(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in words):
+            return None  # "Julie A. Diaz Martinez": an initial may be tagged a noun
+        return Frame(
+            Span(token.idx, token.idx + len(token.text)),
+            words[-1].i,
+            quote.inner,
+            reported=True,
+            aside=True,
+        )
+    return None
 
 
 def _extent(token: Token) -> Span:

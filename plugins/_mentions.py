@@ -428,7 +428,10 @@ def _clean(entity: DocSpan) -> DocSpan:
     start, end = entity.start, entity.end
     doc = entity.doc
     while start < end and (
-        doc[start].lower_ == "the" or doc[start].is_punct or doc[start].is_space
+        doc[start].lower_ == "the"
+        or doc[start].is_punct
+        or doc[start].is_space
+        or not any(c.isalnum() for c in doc[start].text)  # "― Julie A. Diaz Martinez"
     ):
         start += 1
     while end > start and (

@@ -111,9 +111,14 @@ def _attached(
     lo = first.start if first else quote.start
     hi = last.end if last else quote.end
     best: tuple[int, Speaker] | None = None
-    for frame, speaker in found[bisect_left(cues, lo) : bisect_left(cues, hi)]:
+    # A dash and a name right after the closing mark sign it ("“…” ― Krystal Correa"), in
+    # the sentence after the quotation's last or in that sentence.
+    signed = bisect_left(cues, max(hi, quote.end + 3))
+    for frame, speaker in found[bisect_left(cues, lo) : signed]:
         if quote.inner.start <= frame.cue.start < quote.inner.end and not frame.label:
             continue  # the quoted speaker's words; a transcript label opens a turn in quotes
+        if frame.cue.start >= hi and frame.content != quote.inner:
+            continue  # a frame after the quotation's sentences claims it only by signing it
         covered = _overlap(frame.content, quote.inner)
         gap = min(abs(frame.cue.start - quote.end), abs(quote.start - frame.cue.end))
         close = gap <= _NEAR
@@ -188,6 +193,8 @@ def speaker_for(article: Article, found: Attribution, span: Span) -> Speaker | N
         if quote is not None and quote.inner.start <= frame.cue.start < quote.inner.end:
             continue
         covered = _overlap(frame.content, span)
+        if not covered:
+            continue  # what it reports lies outside the claim ("― Krystal Correa" signs a quote)
         if len(article.text[frame.content.start : frame.content.end].split()) < _MIN_CONTENT_WORDS:
             continue
         rank = covered + (len(span) if frame.according else 0)

@@ -446,3 +446,28 @@ def test_an_act_with_an_object_is_the_journalists() -> None:
     text = "A report by the Harbour Authority asked Mirela Okafor to resign.\n"
     assert _speaker(text, "A report") is None
 
+
+SIGNED = (
+    "Readers wrote in after the vote.\n\n"
+    "“The port never closes at night. The cranes run until dawn.” ― Mirela Okafor\n"
+    "“We lost our jobs when the docks closed.” — Tom Reyes\n"
+)
+
+
+def test_a_quotation_signed_with_a_dash_is_its_signers() -> None:
+    assert _name_of(SIGNED, "“The port") == "Mirela Okafor"
+    assert _name_of(SIGNED, "The cranes") == "Mirela Okafor"
+    assert _name_of(SIGNED, "“We lost") == "Tom Reyes"
+
+
+def test_the_signature_itself_is_no_ones_claim() -> None:
+    assert _speaker(SIGNED, "― Mirela") is None
+
+
+def test_a_byline_after_a_quotation_signs_nothing() -> None:
+    text = (
+        'The prime minister said he would "form a stable government," and insisted that his '
+        'party was "still the first force in Spain."--Kim Hjelmgaard.\n'
+    )
+    speaker = _speaker(text, "The prime minister")
+    assert speaker is not None and speaker.mention == "The prime minister"
