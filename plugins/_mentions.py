@@ -259,7 +259,9 @@ class Resolver:
         return role
 
     def _organisation_holding(self, words: str) -> str | None:
-        """The longest organisation the article names whose name holds ``words`` in order."""
+        """The longest organisation the article names whose name holds all of ``words``, in
+        any order ("Environmental Protection Department" officials speak for the "Department of
+        Environmental Protection")."""
         if words not in self.holding:
             found = [name for name in self.organisations if _holds(name, words)]
             self.holding[words] = max(found, key=len) if found else None
@@ -467,6 +469,6 @@ def _mention(head: Token) -> DocSpan:
 
 
 def _holds(long: str, short: str) -> bool:
-    """Whether every word of ``short`` is in ``long``, in order."""
-    words = iter(long.lower().split())
+    """Whether every word of ``short`` is a word of ``long``."""
+    words = set(long.lower().split())
     return all(word in words for word in short.lower().split())

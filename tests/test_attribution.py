@@ -471,3 +471,11 @@ def test_a_byline_after_a_quotation_signs_nothing() -> None:
     )
     speaker = _speaker(text, "The prime minister")
     assert speaker is not None and speaker.mention == "The prime minister"
+
+
+def test_an_organisation_named_in_another_word_order_is_its_full_name() -> None:
+    text = (
+        "The Department of Environmental Protection runs the city's water system.\n\n"
+        "Environmental Protection Department officials said the pipes hold up well.\n"
+    )
+    assert _name_of(text, "Environmental") == "Department of Environmental Protection"
