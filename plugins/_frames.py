@@ -63,7 +63,9 @@ class Frame:
     only such a frame makes its source a claim's speaker. ``aside`` marks a cue set into the
     clause it reports ("The plan, she said, failed"; "according to"; a headline label) rather
     than governing it. ``quoted`` marks a cue inside a quotation: the quoted speaker's own frame
-    ("“I think the plant will close,” she said"), which cites no one for the article."""
+    ("“I think the plant will close,” she said"), which cites no one for the article.
+    ``closing`` marks a frame that closes its sentence after a comma and reports all before it
+    with a word that usually cues ("…, he said.", "…, the Journal reports.")."""
 
     cue: Span
     source: int
@@ -73,6 +75,7 @@ class Frame:
     label: bool = False
     aside: bool = False
     quoted: bool = False
+    closing: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -238,7 +241,8 @@ def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame
     cue_span = Span(cue.idx, cue.idx + len(cue.text))
     trailing = _trailing_content(cue, source, sentence)
     if trailing is not None:  # "…, the source added.", "…, said Ms. Aslam."
-        return Frame(cue_span, source.i, trailing, reported=True)
+        closing = _is_strong_cue(cue)
+        return Frame(cue_span, source.i, trailing, reported=True, closing=closing)
     clauses = [c for c in cue.children if c.dep_ == "ccomp" or _unmarked_clause(cue, c)]
     if clauses:  # "X said (that) …", "…, X said"
         return Frame(cue_span, source.i, _covering(clauses), reported=True)

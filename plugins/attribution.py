@@ -30,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claimtrack import Article, Claim, Quote, Span, Speaker, hookimpl
+from claimtrack import Article, Claim, Quote, Sentence, Span, Speaker, hookimpl
 from claimtrack_plugins._frames import Frame, find_frames
 from claimtrack_plugins._mentions import Resolver
 from claimtrack_plugins._recorded import ATTRIBUTIONS, RecordedFrame, record
@@ -200,7 +200,44 @@ def speaker_for(article: Article, found: Attribution, span: Span) -> Speaker | N
         rank = covered + (len(span) if frame.according else 0)
         if best is None or rank > best[0]:
             best = (rank, speaker)
+    if best is None and quote is None and here is not None:
+        return _continued(article, found, here)
     return best[1] if best else None
+
+
+def _continued(article: Article, found: Attribution, here: Sentence) -> Speaker | None:
+    """The speaker of a paraphrase run on: a sentence with no frame or quotation of its own,
+    right after one that a frame closes or "according to" attributes in the same paragraph
+    ("Simply put, more freeze-thaw cycles result in more potholes, he said. Currently, the
+    department has 25 crews repairing potholes."), or after such a sentence run on. A sentence
+    about the source itself stays the journalist's: one whose subject is a name, a pronoun or
+    a thing of someone's ("Mr. Clarke also bought …", "His support for …"), or the source's own
+    noun ("… according to a CBS poll. The new poll has a margin of error …")."""
+    index = bisect_left(article.sentences, here.start, key=lambda s: s.start)
+    if not index or frames_in(found, here) or quoted_frames_in(found, here):
+        return None
+    before = article.sentences[index - 1]
+    if before.paragraph != here.paragraph:
+        return None
+    if any(q.start < here.end and here.start < q.end for q in article.quotes):
+        return None
+    root = article.parsed(here).root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if subject is None or subject.pos_ != "NOUN" or subject.ent_type_:
+        return None
+    if any(c.dep_ == "poss" and (c.pos_ == "PRON" or c.ent_type_) for c in subject.children):
+        return None
+    frames = [
+        frame
+        for frame, speaker in frames_in(found, before)
+        if frame.reported and speaker.name and (frame.closing or frame.according)
+    ]
+    if any(article.doc[frame.source].lemma_ == subject.lemma_ for frame in frames):
+        return None
+    if not frames and _continued(article, found, before) is None:
+        return None
+    speaker = speaker_for(article, found, before)
+    return speaker if speaker is not None and speaker.name else None
 
 
 @hookimpl(tryfirst=True)

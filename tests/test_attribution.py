@@ -479,3 +479,40 @@ def test_an_organisation_named_in_another_word_order_is_its_full_name() -> None:
         "Environmental Protection Department officials said the pipes hold up well.\n"
     )
     assert _name_of(text, "Environmental") == "Department of Environmental Protection"
+
+
+RUN_ON = (
+    "Mirela Okafor runs the harbour.\n\n"
+    "Freight traffic rose 12 percent in March, Okafor said. Currently, the harbour has 25 "
+    "cranes in service. During the peak season, that number can reach 40.\n\n"
+    "The port was founded in 1870.\n"
+)
+
+
+def test_a_paraphrase_runs_on_after_a_frame_closing_the_sentence() -> None:
+    assert _name_of(RUN_ON, "Currently") == "Mirela Okafor"
+    assert _name_of(RUN_ON, "During the peak") == "Mirela Okafor"
+
+
+def test_a_paraphrase_does_not_run_into_the_next_paragraph() -> None:
+    assert _speaker(RUN_ON, "The port was") is None
+    text = (
+        "Mirela Okafor runs the harbour.\n\n"
+        "Freight traffic rose 12 percent in March, Okafor said.\n\n"
+        "The harbour has 25 cranes in service.\n"
+    )
+    assert _speaker(text, "The harbour has") is None
+
+
+def test_a_sentence_about_the_source_is_the_journalists() -> None:
+    text = (
+        "Mirela Okafor runs the harbour.\n\n"
+        "Freight traffic rose 12 percent in March, Okafor said. Her office has moved to the "
+        "old customs house.\n"
+    )
+    assert _speaker(text, "Her office") is None
+    text = (
+        "Freight traffic rose 12 percent in March, according to a survey by the Harbour "
+        "Authority. The survey has a margin of error of three points.\n"
+    )
+    assert _speaker(text, "The survey has") is None
