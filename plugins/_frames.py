@@ -51,6 +51,8 @@ DENYING = frozenset(
 )
 #: Prepositions that credit a work to its author ("a study by X", "a video from X").
 _AUTHORED = frozenset({"by", "from"})
+#: Entity labels of who can author a work (a place is where it comes from).
+_AUTHORS = frozenset({"PERSON", "ORG", "NORP"})
 #: Entity labels that can be a source on their own.
 SOURCE_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
@@ -177,11 +179,12 @@ def _authored(source: Token) -> bool:
     ("a 2014 study by Loyola Law School professor Justin Levitt", "a web video by the
     Republican National Committee"). A possessor or a name before the noun is no author ("the
     Trump campaign", "Clinton allies": people, whose acts the journalist reports), nor is
-    whoever leads a group through a participle ("states led by West Virginia")."""
+    whoever leads a group through a participle ("states led by West Virginia"), nor a place
+    ("SurveyMonkey data from Iowa")."""
     if source.pos_ != "NOUN" or source.ent_type_:
         return False
     return any(
-        g.dep_ == "pobj" and g.ent_type_ in SOURCE_ENTITIES
+        g.dep_ == "pobj" and g.ent_type_ in _AUTHORS
         for c in source.children
         if c.dep_ == "prep" and c.lower_ in _AUTHORED
         for g in c.children

@@ -447,6 +447,11 @@ def test_an_act_with_an_object_is_the_journalists() -> None:
     assert _speaker(text, "A report") is None
 
 
+def test_a_place_a_work_comes_from_is_not_its_author() -> None:
+    text = "Survey data from Leeds showed a sharp fall in freight traffic last year.\n"
+    assert _speaker(text, "Survey data") is None
+
+
 SIGNED = (
     "Readers wrote in after the vote.\n\n"
     "“The port never closes at night. The cranes run until dawn.” ― Mirela Okafor\n"
