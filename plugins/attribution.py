@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from claimtrack import Article, Claim, Quote, Sentence, Span, Speaker, hookimpl
 from claimtrack_plugins._frames import Frame, find_frames
@@ -55,6 +55,9 @@ class Attribution:
     #: each with its source's words, unresolved; and where their cues start.
     quoted: tuple[tuple[Frame, Speaker], ...] = ()
     quoted_cues: tuple[int, ...] = ()
+    #: Sentence index → the speaker its paraphrase runs on from (:func:`_continued`), filled
+    #: as sentences are asked about, each once.
+    runs: dict[int, Speaker | None] = field(default_factory=dict)
 
 
 def attribute(article: Article) -> Attribution:
@@ -212,14 +215,34 @@ def _continued(article: Article, found: Attribution, here: Sentence) -> Speaker 
     department has 25 crews repairing potholes."), or after such a sentence run on. A sentence
     about the source itself stays the journalist's: one whose subject is a name, a pronoun or
     a thing of someone's ("Mr. Clarke also bought …", "His support for …"), or the source's own
-    noun ("… according to a CBS poll. The new poll has a margin of error …")."""
-    index = bisect_left(article.sentences, here.start, key=lambda s: s.start)
-    if not index or frames_in(found, here) or quoted_frames_in(found, here):
+    noun ("… according to a CBS poll. The new poll has a margin of error …").
+
+    A run is followed forward from the first sentence of the paragraph not yet settled, so
+    each sentence is settled once, whatever the length of the paragraph."""
+    sentences = article.sentences
+    index = bisect_left(sentences, here.start, key=lambda s: s.start)
+    start = index
+    while (
+        start not in found.runs
+        and start > 0
+        and start - 1 not in found.runs
+        and sentences[start - 1].paragraph == here.paragraph
+    ):
+        start -= 1
+    for i in range(start, index + 1):
+        if i not in found.runs:
+            found.runs[i] = _run_on(article, found, i)
+    return found.runs[index]
+
+
+def _run_on(article: Article, found: Attribution, index: int) -> Speaker | None:
+    """:func:`_continued` for the sentence at ``index``, the one before it settled."""
+    if not index:
         return None
-    before = article.sentences[index - 1]
-    if before.paragraph != here.paragraph:
+    here, before = article.sentences[index], article.sentences[index - 1]
+    if before.paragraph != here.paragraph or frames_in(found, here):
         return None
-    if any(q.start < here.end and here.start < q.end for q in article.quotes):
+    if quoted_frames_in(found, here) or _overlaps_a_quote(article.quotes, here):
         return None
     root = article.parsed(here).root
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
@@ -234,10 +257,17 @@ def _continued(article: Article, found: Attribution, here: Sentence) -> Speaker 
     ]
     if any(article.doc[frame.source].lemma_ == subject.lemma_ for frame in frames):
         return None
-    if not frames and _continued(article, found, before) is None:
+    if not frames and found.runs.get(index - 1) is None:
         return None
     speaker = speaker_for(article, found, before)
     return speaker if speaker is not None and speaker.name else None
+
+
+def _overlaps_a_quote(quotes: Sequence[Quote], span: Span) -> bool:
+    """Whether a quotation overlaps ``span`` (quotations are in order and do not overlap, so
+    the last one opening before its end is the one to look at)."""
+    index = bisect_left(quotes, span.end, key=lambda q: q.start)
+    return index > 0 and quotes[index - 1].end > span.start
 
 
 @hookimpl(tryfirst=True)

@@ -521,3 +521,12 @@ def test_a_sentence_about_the_source_is_the_journalists() -> None:
         "Authority. The survey has a margin of error of three points.\n"
     )
     assert _speaker(text, "The survey has") is None
+
+
+def test_a_run_on_through_a_long_paragraph_is_followed_without_recursion() -> None:
+    # 1,200 sentences in one paragraph (more than Python's recursion limit): each settled once.
+    opening = "Mirela Okafor runs the harbour.\n\nFreight traffic rose 12 percent, Okafor said. "
+    text = opening + " ".join(f"The crane number {i} was repaired in March." for i in range(1200))
+    speakers = _speakers(text)
+    assert len(speakers) == 1202
+    assert all(s is not None and s.name == "Mirela Okafor" for _, s in speakers[2:])
