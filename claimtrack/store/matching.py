@@ -362,7 +362,7 @@ class WordMatcher:
 
 def _ranked(lookup: _Lookup, forms: Iterable[tuple[str, int]]) -> list[Ranked]:
     """Of ``forms`` (form, how many claims have it), those sharing enough words with the query,
-    best first, with their rank (``WordMatcher._rank_forms``); equal ranks in the forms' order."""
+    best first, with their rank (``WordMatcher._rank_forms``); equal ranks by their text."""
     tests = [(words, min(MIN_SHARED, len(words)), len(words)) for words in lookup.terms]
     found: list[Ranked] = []
     for form, size in forms:
