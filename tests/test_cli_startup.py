@@ -6,41 +6,72 @@ import ast
 import os
 import subprocess
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+import typer
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from claimtrack.cli import app, build_app, modules
+from claimtrack.cli import SETTINGS, app, built, registrations
 
 runner = CliRunner()
-MODULES = modules()
-ALL_COMMANDS = [name for names in MODULES.values() for name in names]
+COMMANDS = list(registrations())
 
 
-@pytest.mark.parametrize("module", list(MODULES))
-def test_modules_table_names_what_each_module_registers(module: str) -> None:
-    group = get_command(build_app(MODULES[module][0]))
-    assert sorted(group.commands) == sorted(MODULES[module])  # type: ignore[attr-defined]
+def eager_app() -> typer.Typer:
+    """The whole command line built the plain typer way, every command converted up front."""
+    whole = typer.Typer(name="claimtrack", help=app.info.help, no_args_is_help=True, **SETTINGS)
+    whole.callback()(app.registered_callback.callback)  # type: ignore[union-attr]
+    for module in dict.fromkeys(module for module, _ in registrations().values()):
+        import_module(f"claimtrack.commands.{module}").register(whole)
+    return whole
 
 
-def test_the_whole_app_has_every_command() -> None:
-    for whole in (app, build_app(), build_app("--help")):
-        group = get_command(whole)
-        assert sorted(group.commands) == sorted(ALL_COMMANDS)  # type: ignore[attr-defined]
+def test_every_module_builds_the_commands_it_registers() -> None:
+    by_module: dict[str, list[str]] = {}
+    for name, (module, _) in registrations().items():
+        by_module.setdefault(module, []).append(name)
+    for module, names in by_module.items():
+        assert sorted(built(module)) == sorted(names), module
 
 
-@pytest.mark.parametrize("command", ALL_COMMANDS)
-def test_a_command_alone_has_the_same_help_as_in_the_whole_app(command: str) -> None:
-    alone = runner.invoke(build_app(command), [command, "--help"], prog_name="claimtrack")
-    whole = runner.invoke(app, [command, "--help"], prog_name="claimtrack")
+def test_the_app_lists_and_resolves_every_command() -> None:
+    group = get_command(app)
+    context = group.make_context("claimtrack", ["--help"], resilient_parsing=True)
+    assert group.list_commands(context) == COMMANDS  # type: ignore[attr-defined]
+    for name in COMMANDS:
+        assert group.get_command(context, name).name == name  # type: ignore[attr-defined]
+
+
+def test_the_help_lists_the_commands_as_typer_would_having_built_them_all() -> None:
+    lazy = runner.invoke(app, ["--help"], prog_name="claimtrack")
+    eager = runner.invoke(eager_app(), ["--help"], prog_name="claimtrack")
+    assert lazy.exit_code == eager.exit_code == 0
+    # The eager app has no completion options: compare the command listing.
+    assert lazy.output.split("Commands:")[1] == eager.output.split("Commands:")[1]
+    assert all(f"  {name} " in lazy.output for name in COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_command_built_alone_has_the_same_help_as_built_with_all(command: str) -> None:
+    alone = runner.invoke(app, [command, "--help"], prog_name="claimtrack")
+    whole = runner.invoke(eager_app(), [command, "--help"], prog_name="claimtrack")
     assert alone.exit_code == whole.exit_code == 0
     assert alone.output == whole.output
 
 
+def test_the_help_builds_no_command_and_a_run_builds_only_its_module() -> None:
+    built.cache_clear()
+    assert runner.invoke(app, ["--help"], prog_name="claimtrack").exit_code == 0
+    assert built.cache_info().currsize == 0
+    assert runner.invoke(app, ["db", "--help"], prog_name="claimtrack").exit_code == 0
+    assert built.cache_info().currsize == 1
+
+
 def test_a_mistyped_command_still_gets_a_suggestion() -> None:
-    result = runner.invoke(build_app("scna"), ["scna"], prog_name="claimtrack")
+    result = runner.invoke(app, ["scna"], prog_name="claimtrack")
     assert result.exit_code == 2 and "scan" in result.output
 
 
