@@ -141,31 +141,14 @@ _ROW = "claim, article, status, speaker, type, seen, norm, clauses"
 
 def as_match(item: dict[str, Any], score: float) -> Match:
     """An index row found by ``find``, with its score, as the record ``search`` returns."""
-    return Match(
-        id=item["id"],
-        article=item["article"],
-        norm=item["norm"],
-        status=item["status"],
-        score=score,
-        clauses=tuple(item.get("clauses", ())),
-        speaker=item.get("speaker"),
-        type=item.get("type"),
-        seen=item.get("seen"),
-    )
+    return Match(score=score, **item | {"clauses": tuple(item["clauses"])})
 
 
 def _row_of(found: tuple[Any, ...]) -> dict[str, Any]:
-    claim, article, status, speaker, type_, seen, norm, clauses = found
-    return {
-        "id": claim,
-        "article": article,
-        "norm": norm,
-        "clauses": orjson.loads(clauses),
-        "status": status,
-        "speaker": speaker,
-        "type": type_,
-        "seen": seen,
-    }
+    """An index row as ``row`` makes it, from the columns ``_ROW`` names."""
+    names = ("id", "article", "status", "speaker", "type", "seen", "norm", "clauses")
+    item = dict(zip(names, found, strict=True))
+    return item | {"clauses": orjson.loads(item["clauses"])}
 
 
 def _term(word: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +25,18 @@ from claimtrack.store.matching import (
     _term,
     row,
 )
-from claimtrack.store.records import Summary
+from claimtrack.store.records import Evidence, Summary
 
 #: The claim columns, in the order ``claim_values`` gives them.
 CLAIM_COLUMNS = (
     "id, article, start_at, end_at, text, claim, score, checkworthy, type, status, speaker,"
     " speaker_name, extractor, details, removed, first_seen, updated, norm, clauses"
 )
+#: A claim's columns under the names of its document (``ClaimRecord.to_json``).
 _CLAIM_READ = (
-    "SELECT c.id, c.article, c.start_at, c.end_at, c.text, c.claim, c.score, c.checkworthy,"
-    " c.type, c.status, c.speaker, c.extractor, c.details, c.removed, c.first_seen, c.updated"
-    " FROM claims c"
+    'SELECT c.id, c.article, c.start_at AS start, c.end_at AS "end", c.text, c.claim, c.score,'
+    " c.checkworthy, c.type, c.speaker, c.extractor, c.status, c.details, c.removed,"
+    " c.first_seen, c.updated FROM claims c"
 )
 _ARTICLE_FIELDS = (
     "id, source, sha256, title, published, publisher, author, url, scanned, updated, first_scanned"
@@ -124,14 +126,14 @@ def claim_docs(
     clause = f" WHERE {where}" if where else ""
     if lock:
         rows = tx.all(f"{_CLAIM_READ}{clause} ORDER BY c.id FOR NO KEY UPDATE", args)
-        rows.sort(key=lambda r: (r["article"], r["start_at"], r["end_at"]))
+        rows.sort(key=lambda r: (r["article"], r["start"], r["end"]))
     else:
         rows = tx.all(
             f"{_CLAIM_READ} JOIN articles a ON a.id = c.article{clause}"
             " ORDER BY a.seq, c.start_at, c.end_at",
             args,
         )
-    docs = [_claim_doc(r) for r in rows]
+    docs = [r | {"notes": [], "evidence": [], "links": []} for r in rows]
     if attached and docs:
         _attach(tx, docs)
     return docs
@@ -143,30 +145,6 @@ def claim_doc(tx: Tx, claim_id: str, lock: bool = False) -> dict[str, Any]:
     if not found:
         raise StoreError(f"no claim with id {claim_id}")
     return found[0]
-
-
-def _claim_doc(r: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": r["id"],
-        "article": r["article"],
-        "start": r["start_at"],
-        "end": r["end_at"],
-        "text": r["text"],
-        "claim": r["claim"],
-        "score": r["score"],
-        "checkworthy": r["checkworthy"],
-        "type": r["type"],
-        "speaker": r["speaker"],
-        "extractor": r["extractor"],
-        "status": r["status"],
-        "details": r["details"],
-        "removed": r["removed"],
-        "first_seen": r["first_seen"],
-        "updated": r["updated"],
-        "notes": [],
-        "evidence": [],
-        "links": [],
-    }
 
 
 def _attach(tx: Tx, docs: list[dict[str, Any]]) -> None:
@@ -182,7 +160,7 @@ def _attach(tx: Tx, docs: list[dict[str, Any]]) -> None:
         " FROM evidence WHERE claim = ANY(%s) ORDER BY seq",
         (ids,),
     ):
-        by_id[r.pop("claim")]["evidence"].append(evidence_doc(r))
+        by_id[r.pop("claim")]["evidence"].append(Evidence(**r).to_json())
     for r in tx.all(
         "SELECT claim, other, other_article, score FROM claim_links WHERE claim = ANY(%s)"
         " ORDER BY seq",
@@ -192,35 +170,12 @@ def _attach(tx: Tx, docs: list[dict[str, Any]]) -> None:
         by_id[r["claim"]]["links"].append(link)
 
 
-def evidence_doc(r: dict[str, Any]) -> dict[str, Any]:
-    """An evidence row as the embedded desk stores it (the target under ``url`` or ``file``)."""
-    doc = {"id": r["id"], "kind": r["kind"], "file" if r["kind"] == "file" else "url": r["target"]}
-    doc |= {k: r[k] for k in ("title", "publisher", "date", "stance")}
-    if r["kind"] == "claimreview":
-        doc |= {"rating": r["rating"], "status": r["status"]}
-    return doc
-
-
 def add_evidence_rows(tx: Tx, claim_id: str, items: Iterable[dict[str, Any]]) -> None:
-    """Attach evidence items (as ``verdicts`` makes them, with their ids) to a claim."""
+    """Attach evidence items (as ``Evidence.to_json`` gives them, with their ids) to a claim."""
     tx.many(
-        "INSERT INTO evidence(id, claim, kind, target, title, publisher, date, stance, rating,"
+        "INSERT INTO evidence(claim, id, kind, target, title, publisher, date, stance, rating,"
         " status) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        [
-            (
-                item["id"],
-                claim_id,
-                item.get("kind") or "url",
-                item.get("file") if item.get("kind") == "file" else item.get("url") or "",
-                item.get("title"),
-                item.get("publisher"),
-                item.get("date"),
-                item.get("stance") or "context",
-                item.get("rating"),
-                item.get("status"),
-            )
-            for item in items
-        ],
+        [(claim_id, *astuple(Evidence.from_json(item))) for item in items],
     )
 
 
@@ -507,30 +462,15 @@ class ServerMatchIndex(WordMatcher):
         self, asked: list[Asked], wanted: int, limit: int, exclude_article: str | None
     ) -> list[tuple[int, int, dict[str, Any]]]:
         queries, forms, ranks = (list(column) for column in zip(*asked, strict=True))
-        return [
-            (
-                r["query"],
-                int(r["found"]),
-                {
-                    "id": r["claim"],
-                    "article": r["article"],
-                    "norm": r["norm"],
-                    "clauses": r["clauses"],
-                    "status": r["status"],
-                    "speaker": r["speaker"],
-                    "type": r["type"],
-                    "seen": r["seen"],
-                },
-            )
-            for r in self.tx.all(
-                "WITH asked AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::int[])"
-                f" AS a(query, form, rank)), {_BEST_CLAIMS}"
-                " SELECT h.query, h.found, c.id AS claim, c.article, c.norm, c.clauses, c.status,"
-                " c.speaker_name AS speaker, c.type, c.first_seen AS seen FROM chosen h"
-                " JOIN claims c ON c.id = h.claim WHERE h.copy <= %s",
-                (queries, forms, ranks, exclude_article or "", wanted, limit),
-            )
-        ]
+        found = self.tx.all(
+            "WITH asked AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::int[])"
+            f" AS a(query, form, rank)), {_BEST_CLAIMS}"
+            " SELECT h.query, h.found, c.id, c.article, c.norm, c.clauses, c.status,"
+            " c.speaker_name AS speaker, c.type, c.first_seen AS seen FROM chosen h"
+            " JOIN claims c ON c.id = h.claim WHERE h.copy <= %s",
+            (queries, forms, ranks, exclude_article or "", wanted, limit),
+        )
+        return [(r.pop("query"), int(r.pop("found")), r) for r in found]
 
 
 def _pairs(held: list[str], need: int) -> list[str]:

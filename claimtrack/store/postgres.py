@@ -609,21 +609,12 @@ def _current_links(tx: Tx, claim_ids: list[str]) -> dict[str, list[Link]]:
     """The live claims each of ``claim_ids`` repeats, with their current state."""
     found: dict[str, list[Link]] = {}
     for r in tx.all(
-        "SELECT l.claim AS of, l.other, l.other_article, l.score, c.status, c.claim, c.text,"
-        " c.speaker->>'name' AS speaker, c.first_seen FROM claim_links l JOIN claims c"
+        "SELECT l.claim AS of, l.other AS id, l.other_article AS article, l.score, c.status,"
+        " COALESCE(NULLIF(c.claim, ''), c.text) AS claim, c.speaker->>'name' AS speaker,"
+        " c.first_seen FROM claim_links l JOIN claims c"
         " ON c.id = l.other AND c.article = l.other_article"
         " WHERE l.claim = ANY(%s) AND NOT c.removed ORDER BY l.seq",
         (claim_ids,),
     ):
-        found.setdefault(r["of"], []).append(
-            Link(
-                id=r["other"],
-                article=r["other_article"],
-                score=r["score"],
-                status=r["status"],
-                claim=r["claim"] or r["text"],
-                speaker=r["speaker"],
-                first_seen=r["first_seen"],
-            )
-        )
+        found.setdefault(r.pop("of"), []).append(Link(**r))
     return found
