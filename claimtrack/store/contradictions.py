@@ -13,13 +13,14 @@ from typing import Any
 
 from tinydb import Query
 
-from claimtrack.errors import StoreError, UsageError
+from claimtrack.errors import UsageError
 from claimtrack.store import documents
 from claimtrack.store.documents import (
-    MIN_PREFIX,
     ArticleDocs,
     catalog,
     docs_of,
+    id_prefix,
+    only_id,
     record_change,
     resolve_article,
 )
@@ -186,14 +187,6 @@ def _contradiction_records(
 
 def _resolve_contradiction(known: dict[str, str], prefix: str) -> tuple[str, str]:
     """(contradiction id, article id) for a unique id prefix; raise ``StoreError`` otherwise."""
-    prefix = prefix.strip().lower()
-    if len(prefix) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
-        raise StoreError(
-            f"{prefix!r} is not a contradiction id (give at least {MIN_PREFIX} hex digits)"
-        )
-    found = sorted(c for c in known if c.startswith(prefix))
-    if not found:
-        raise StoreError(f"no contradiction with id {prefix}")
-    if len(found) > 1:
-        raise StoreError(f"contradiction id {prefix} is ambiguous: {', '.join(found[:5])}")
-    return found[0], known[found[0]]
+    prefix = id_prefix(prefix, "contradiction")
+    found = only_id(prefix, sorted(c for c in known if c.startswith(prefix)), "contradiction")
+    return found, known[found]

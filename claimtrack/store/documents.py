@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -30,6 +29,7 @@ from claimtrack.store.records import (
     Rescan,
     StoredArticle,
 )
+from claimtrack.store.scan_plan import stored_source
 from claimtrack.store.schema import article_group
 
 #: Fewest hex digits of an id a command accepts.
@@ -83,40 +83,57 @@ def stored_article(entry: dict[str, Any], docs: ArticleDocs) -> StoredArticle:
     )
 
 
-def resolve(session: Session, prefix: str) -> tuple[str, str]:
-    """(claim id, article id) for a unique id prefix; raise ``StoreError`` otherwise."""
+def id_prefix(prefix: str, what: str = "claim") -> str:
+    """``prefix`` lower-cased, if it can name a claim (or a contradiction): at least
+    ``MIN_PREFIX`` hex digits; ``StoreError`` otherwise."""
     prefix = prefix.strip().lower()
     if len(prefix) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
-        raise StoreError(f"{prefix!r} is not a claim id (give at least {MIN_PREFIX} hex digits)")
-    found = session.all(
-        "SELECT id, article FROM claim_ids WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
-        (prefix, prefix + "g"),
-    )
+        raise StoreError(f"{prefix!r} is not a {what} id (give at least {MIN_PREFIX} hex digits)")
+    return prefix
+
+
+def only_id(prefix: str, found: Sequence[str], what: str = "claim") -> str:
+    """The one id of ``found`` (in order) that ``prefix`` names; ``StoreError`` for none or
+    several."""
     if not found:
-        raise StoreError(f"no claim with id {prefix}")
+        raise StoreError(f"no {what} with id {prefix}")
     if len(found) > 1:
-        ids = ", ".join(row[0] for row in found[:5])
-        raise StoreError(f"claim id {prefix} is ambiguous: {ids}")
-    return found[0][0], found[0][1]
+        raise StoreError(f"{what} id {prefix} is ambiguous: {', '.join(found[:5])}")
+    return found[0]
+
+
+def only_article(key: str, found: Iterable[str]) -> str:
+    """The one article id of ``found`` that ``key`` names; ``StoreError`` for none or several."""
+    ids = sorted(set(found))
+    if not ids:
+        raise StoreError(f"no article {key!r} in the database")
+    if len(ids) > 1:
+        raise StoreError(f"article {key!r} is ambiguous: {', '.join(ids[:5])}")
+    return ids[0]
+
+
+def resolve(session: Session, prefix: str) -> tuple[str, str]:
+    """(claim id, article id) for a unique id prefix; raise ``StoreError`` otherwise."""
+    prefix = id_prefix(prefix)
+    found = dict(
+        session.all(
+            "SELECT id, article FROM claim_ids WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+            (prefix, prefix + "g"),
+        )
+    )
+    claim_id = only_id(prefix, list(found))
+    return claim_id, found[claim_id]
 
 
 def resolve_article(session: Session, key: str) -> str:
     """An article id from an id prefix or the source it was scanned from."""
-    absolute = str(Path(key).resolve()) if key != "-" else key
     exact = session.all(
-        "SELECT id FROM catalog WHERE id = ? OR source IN (?, ?)", (key, key, absolute)
+        "SELECT id FROM catalog WHERE id = ? OR source IN (?, ?)", (key, key, stored_source(key))
     )
-    found = [r[0] for r in exact] or [
-        r[0]
-        for r in session.all(
-            "SELECT id FROM catalog WHERE id >= ? AND id < ?", (key.lower(), key.lower() + "g")
-        )
-    ]
-    if not found:
-        raise StoreError(f"no article {key!r} in the database")
-    if len(set(found)) > 1:
-        raise StoreError(f"article {key!r} is ambiguous: {', '.join(sorted(set(found))[:5])}")
-    return str(found[0])
+    found = exact or session.all(
+        "SELECT id FROM catalog WHERE id >= ? AND id < ?", (key.lower(), key.lower() + "g")
+    )
+    return only_article(key, (r[0] for r in found))
 
 
 def claim_doc(session: Session, claim_id: str, article_id: str) -> dict[str, Any]:

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import astuple
-from pathlib import Path
 from typing import Any
 
 from claimtrack.errors import StoreError
 from claimtrack.store.contradictions import about_contradiction
-from claimtrack.store.documents import MIN_PREFIX, change_entry
+from claimtrack.store.documents import change_entry, id_prefix, only_article, only_id
 from claimtrack.store.matching import (
     BEST_CLAIMS,
     MIN_SHARED,
@@ -26,6 +25,7 @@ from claimtrack.store.matching import (
     row,
 )
 from claimtrack.store.records import Evidence, Summary
+from claimtrack.store.scan_plan import stored_source
 
 #: The claim columns, in the order ``claim_values`` gives them.
 CLAIM_COLUMNS = (
@@ -82,37 +82,28 @@ def jsonb(value: Any) -> Any:
 
 def resolve(tx: Tx, prefix: str) -> tuple[str, str]:
     """(claim id, article id) for a unique id prefix; raise ``StoreError`` otherwise."""
-    prefix = prefix.strip().lower()
-    if len(prefix) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in prefix):
-        raise StoreError(f"{prefix!r} is not a claim id (give at least {MIN_PREFIX} hex digits)")
-    found = tx.all(
-        "SELECT id, article FROM claims WHERE id >= %s AND id < %s ORDER BY id LIMIT 6",
-        (prefix, prefix + "g"),
-    )
-    if not found:
-        raise StoreError(f"no claim with id {prefix}")
-    if len(found) > 1:
-        raise StoreError(f"claim id {prefix} is ambiguous: {', '.join(r['id'] for r in found[:5])}")
-    return found[0]["id"], found[0]["article"]
+    prefix = id_prefix(prefix)
+    found = {
+        r["id"]: r["article"]
+        for r in tx.all(
+            "SELECT id, article FROM claims WHERE id >= %s AND id < %s ORDER BY id LIMIT 6",
+            (prefix, prefix + "g"),
+        )
+    }
+    claim_id = only_id(prefix, list(found))
+    return claim_id, found[claim_id]
 
 
 def resolve_article(tx: Tx, key: str) -> str:
     """An article id from an id prefix or the source it was scanned from."""
-    absolute = str(Path(key).resolve()) if key != "-" else key
     exact = tx.all(
-        "SELECT id FROM articles WHERE id = %s OR source IN (%s, %s)", (key, key, absolute)
+        "SELECT id FROM articles WHERE id = %s OR source IN (%s, %s)",
+        (key, key, stored_source(key)),
     )
-    found = [r["id"] for r in exact] or [
-        r["id"]
-        for r in tx.all(
-            "SELECT id FROM articles WHERE id >= %s AND id < %s", (key.lower(), key.lower() + "g")
-        )
-    ]
-    if not found:
-        raise StoreError(f"no article {key!r} in the database")
-    if len(set(found)) > 1:
-        raise StoreError(f"article {key!r} is ambiguous: {', '.join(sorted(set(found))[:5])}")
-    return str(found[0])
+    found = exact or tx.all(
+        "SELECT id FROM articles WHERE id >= %s AND id < %s", (key.lower(), key.lower() + "g")
+    )
+    return only_article(key, (r["id"] for r in found))
 
 
 def claim_docs(
