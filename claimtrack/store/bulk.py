@@ -15,22 +15,9 @@ from claimtrack.errors import StoreError
 from claimtrack.store.engine import Session
 from claimtrack.store.records import Change, StoredArticle
 from claimtrack.store.recovery import rebuild
+from claimtrack.store.scan_plan import ARTICLE_FIELDS
 from claimtrack.store.schema import article_group
 
-#: The fields of an article's own record (the rest of ``ArticleRecord`` is the catalog's).
-_RECORD = [
-    "id",
-    "source",
-    "sha256",
-    "title",
-    "published",
-    "publisher",
-    "author",
-    "url",
-    "scanned",
-    "updated",
-    "text",
-]
 #: The tables a load writes; emptied first when it replaces a database.
 _TABLES = [
     "documents",
@@ -65,7 +52,7 @@ def load(
             (entry["id"], entry["sha256"], entry["source"], orjson.dumps(entry)),
         )
         tables = {
-            "article": {"1": {k: record.get(k) for k in _RECORD}},
+            "article": {"1": {k: record.get(k) for k in [*ARTICLE_FIELDS, "text"]}},
             "claims": _numbered(c.to_json() for c in stored.claims),
             "contradictions": _numbered(c.to_json() for c in stored.contradictions),
             "rescans": _numbered(r.to_json() for r in stored.rescans),

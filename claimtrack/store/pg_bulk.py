@@ -10,10 +10,12 @@ from collections.abc import Iterable, Iterator
 
 from claimtrack.errors import StoreError
 from claimtrack.store.pg_rows import (
+    ARTICLE_INSERT,
     CLAIM_COLUMNS,
     ServerMatchIndex,
     Tx,
     add_evidence_rows,
+    add_note_rows,
     append_history,
     article_text,
     catalog,
@@ -21,7 +23,12 @@ from claimtrack.store.pg_rows import (
     claim_values,
     jsonb,
 )
-from claimtrack.store.pg_scans import ARTICLE_COLUMNS, SCAN_LOCK, contradiction_docs
+from claimtrack.store.pg_scans import (
+    CONTRADICTION_INSERT,
+    SCAN_LOCK,
+    contradiction_docs,
+    contradiction_values,
+)
 from claimtrack.store.records import (
     ArticleRecord,
     Change,
@@ -30,6 +37,7 @@ from claimtrack.store.records import (
     Rescan,
     StoredArticle,
 )
+from claimtrack.store.scan_plan import ARTICLE_FIELDS
 
 
 def stored_articles(tx: Tx) -> Iterator[StoredArticle]:
@@ -75,10 +83,9 @@ def load(
     for stored in articles:
         record = stored.article.to_json()
         tx.run(
-            f"INSERT INTO articles({', '.join(ARTICLE_COLUMNS)}, first_scanned, text)"
-            f" VALUES ({', '.join(['%s'] * (len(ARTICLE_COLUMNS) + 2))})",
+            ARTICLE_INSERT,
             (
-                *(record.get(k) for k in ARTICLE_COLUMNS),
+                *(record.get(k) for k in ARTICLE_FIELDS),
                 record.get("first_scanned"),
                 stored.article.text or "",
             ),
@@ -90,39 +97,15 @@ def load(
         )
         for doc in docs:
             add_evidence_rows(tx, doc["id"], doc["evidence"])
-        tx.many(
-            "INSERT INTO notes(id, claim, text, by, at) VALUES (%s, %s, %s, %s, %s)",
-            [(n["id"], d["id"], n["text"], n["by"], n["at"]) for d in docs for n in d["notes"]],
-        )
+        add_note_rows(tx, ((d["id"], n) for d in docs for n in d["notes"]))
         tx.many(
             "INSERT INTO claim_links(claim, other, other_article, score) VALUES (%s, %s, %s, %s)",
             [(d["id"], k["id"], k["article"], k["score"]) for d in docs for k in d["links"]],
         )
         index.add(d for d in docs if not d["removed"])
         tx.many(
-            "INSERT INTO contradictions(id, article, claim_a, claim_b, a, b, kind, explanation,"
-            " extractor, decision, decision_note, decided_by, decided_at, stale, first_seen,"
-            " updated) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                (
-                    c.id,
-                    stored.article.id,
-                    *c.claims,
-                    jsonb({"start": c.a.start, "end": c.a.end}),
-                    jsonb({"start": c.b.start, "end": c.b.end}),
-                    c.kind,
-                    c.explanation,
-                    c.extractor,
-                    c.decision,
-                    c.decision_note,
-                    c.decided_by,
-                    c.decided_at,
-                    c.stale,
-                    c.first_seen,
-                    c.updated,
-                )
-                for c in stored.contradictions
-            ],
+            CONTRADICTION_INSERT,
+            [contradiction_values(c.to_json(), stored.article.id) for c in stored.contradictions],
         )
         tx.many(
             "INSERT INTO rescans(article, body) VALUES (%s, %s)",

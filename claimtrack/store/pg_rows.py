@@ -25,7 +25,7 @@ from claimtrack.store.matching import (
     row,
 )
 from claimtrack.store.records import Evidence, Summary
-from claimtrack.store.scan_plan import stored_source
+from claimtrack.store.scan_plan import ARTICLE_FIELDS, stored_source
 
 #: The claim columns, in the order ``claim_values`` gives them.
 CLAIM_COLUMNS = (
@@ -38,8 +38,10 @@ _CLAIM_READ = (
     " c.checkworthy, c.type, c.speaker, c.extractor, c.status, c.details, c.removed,"
     " c.first_seen, c.updated FROM claims c"
 )
-_ARTICLE_FIELDS = (
-    "id, source, sha256, title, published, publisher, author, url, scanned, updated, first_scanned"
+#: Writing an article's row: its record's fields, when it was first scanned, and its text.
+ARTICLE_INSERT = (
+    f"INSERT INTO articles({', '.join(ARTICLE_FIELDS)}, first_scanned, text)"
+    f" VALUES ({', '.join(['%s'] * (len(ARTICLE_FIELDS) + 2))})"
 )
 
 
@@ -170,6 +172,14 @@ def add_evidence_rows(tx: Tx, claim_id: str, items: Iterable[dict[str, Any]]) ->
     )
 
 
+def add_note_rows(tx: Tx, notes: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """Attach notes (claim id, note as ``verdicts`` makes it, with its id) to their claims."""
+    tx.many(
+        "INSERT INTO notes(id, claim, text, by, at) VALUES (%s, %s, %s, %s, %s)",
+        [(n["id"], claim_id, n["text"], n["by"], n["at"]) for claim_id, n in notes],
+    )
+
+
 def claim_values(doc: dict[str, Any]) -> tuple[Any, ...]:
     """A claim document as the values of ``CLAIM_COLUMNS``."""
     forms = row(doc)
@@ -207,7 +217,7 @@ def catalog(tx: Tx, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
     entries = {
         r["id"]: r
         for r in tx.all(
-            f"SELECT {_ARTICLE_FIELDS} FROM articles"
+            f"SELECT {', '.join(ARTICLE_FIELDS)}, first_scanned FROM articles"
             f" {'WHERE id = ANY(%s)' if chosen else ''} ORDER BY seq",
             args,
         )

@@ -19,6 +19,7 @@ from claimtrack.model import ScanResult
 from claimtrack.store import documents
 from claimtrack.store.interface import LINK_THRESHOLD, current_user
 from claimtrack.store.pg_rows import (
+    ARTICLE_INSERT,
     CLAIM_COLUMNS,
     ServerMatchIndex,
     Tx,
@@ -29,25 +30,13 @@ from claimtrack.store.pg_rows import (
     record_contradiction,
 )
 from claimtrack.store.scan_plan import (
+    ARTICLE_FIELDS,
     article_record,
     plan_contradictions,
     plan_scan,
     stored_source,
 )
 
-#: The article record's fields, in the order ``articles`` is written.
-ARTICLE_COLUMNS = (
-    "id",
-    "source",
-    "sha256",
-    "title",
-    "published",
-    "publisher",
-    "author",
-    "url",
-    "scanned",
-    "updated",
-)
 #: The advisory lock that serialises storing scans (any fixed number unlikely to clash).
 SCAN_LOCK = 0x636C61696D
 
@@ -84,14 +73,11 @@ def _save_scan(
     stamp = documents.now()
     record = article_record(article, article_id, source, stamp)
     tx.run(
-        "INSERT INTO articles(id, source, sha256, title, published, publisher, author, url,"
-        " scanned, updated, first_scanned, text) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-        " %s, %s) ON CONFLICT (id) DO UPDATE SET source = excluded.source, sha256 ="
-        " excluded.sha256, title = excluded.title, published = excluded.published, publisher ="
-        " excluded.publisher, author = excluded.author, url = excluded.url, scanned ="
-        " excluded.scanned, updated = excluded.updated, text = excluded.text",
+        f"{ARTICLE_INSERT} ON CONFLICT (id) DO UPDATE SET"
+        f" ({', '.join(ARTICLE_FIELDS[1:])}, text) ="
+        f" ({', '.join(f'excluded.{name}' for name in ARTICLE_FIELDS[1:])}, excluded.text)",
         (
-            *(record[k] for k in ARTICLE_COLUMNS),
+            *(record[k] for k in ARTICLE_FIELDS),
             entry["first_scanned"] if entry else stamp,
             article.text,
         ),
@@ -174,22 +160,8 @@ def save_contradictions(
     stamp = documents.now()
     who = current_user()
     tx.many(
-        "INSERT INTO contradictions(id, article, claim_a, claim_b, a, b, kind, explanation,"
-        " extractor, first_seen) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        [
-            (
-                doc["id"],
-                article_id,
-                *doc["claims"],
-                jsonb(doc["a"]),
-                jsonb(doc["b"]),
-                doc["kind"],
-                doc["explanation"],
-                doc.get("extractor") or "",
-                stamp,
-            )
-            for doc in plan.added
-        ],
+        CONTRADICTION_INSERT,
+        [contradiction_values(doc | {"first_seen": stamp}, article_id) for doc in plan.added],
     )
     for before, doc in plan.found_again:
         if before["stale"]:
@@ -217,6 +189,33 @@ def save_contradictions(
             (stamp, before["id"]),
         )
         record_contradiction(tx, before, article_id, "contradiction stale", who, note=why)
+
+
+#: Writing a contradiction's row, with the values ``contradiction_values`` gives.
+CONTRADICTION_INSERT = (
+    "INSERT INTO contradictions(id, article, claim_a, claim_b, a, b, kind, explanation, extractor,"
+    " decision, decision_note, decided_by, decided_at, stale, first_seen, updated)"
+    f" VALUES ({', '.join(['%s'] * 16)})"
+)
+
+
+def contradiction_values(doc: dict[str, Any], article_id: str) -> tuple[Any, ...]:
+    """A contradiction (as ``ContradictionRecord.to_json`` gives it; undecided and live when it
+    says nothing of that) as the values of ``CONTRADICTION_INSERT``."""
+    return (
+        doc["id"],
+        article_id,
+        *doc["claims"],
+        jsonb(doc["a"]),
+        jsonb(doc["b"]),
+        doc["kind"],
+        doc["explanation"],
+        doc.get("extractor") or "",
+        *(doc.get(k) for k in ("decision", "decision_note", "decided_by", "decided_at")),
+        bool(doc.get("stale")),
+        doc.get("first_seen"),
+        doc.get("updated"),
+    )
 
 
 def contradiction_docs(

@@ -22,6 +22,7 @@ from claimtrack.store.pg_rows import (
     ServerMatchIndex,
     Tx,
     add_evidence_rows,
+    add_note_rows,
     catalog,
     claim_doc,
     claim_docs,
@@ -92,7 +93,7 @@ def mark(
         items = [_attached(item, claim_id) for item in evidence]
         add_evidence_rows(tx, claim_id, items)
         if note:
-            _add_note_row(tx, claim_id, _note(claim_id, note, who))
+            add_note_rows(tx, [(claim_id, _note(claim_id, note, who))])
         tx.run(
             "UPDATE claims SET status = %s, updated = %s WHERE id = %s", (status, stamp, claim_id)
         )
@@ -130,7 +131,7 @@ def add_note(tx: Tx, prefix: str, text: str, who: str) -> dict[str, Any]:
     claim_id, article_id = resolve(tx, prefix)
     claim_doc(tx, claim_id, lock=True)
     note = _note(claim_id, text, who)
-    _add_note_row(tx, claim_id, note)
+    add_note_rows(tx, [(claim_id, note)])
     tx.run("UPDATE claims SET updated = %s WHERE id = %s", (documents.now(), claim_id))
     return record_change(tx, claim_id, article_id, "note", who, note=text, item=note["id"])
 
@@ -261,13 +262,6 @@ def remove_article(tx: Tx, key: str, who: str) -> dict[str, Any]:
         record_change(tx, doc["id"], article_id, "removed", who, note="article removed")
     tx.run("DELETE FROM articles WHERE id = %s", (article_id,))  # claims and the rest cascade
     return entry
-
-
-def _add_note_row(tx: Tx, claim_id: str, note: dict[str, Any]) -> None:
-    tx.run(
-        "INSERT INTO notes(id, claim, text, by, at) VALUES (%s, %s, %s, %s, %s)",
-        (note["id"], claim_id, note["text"], note["by"], note["at"]),
-    )
 
 
 def _touch(tx: Tx, articles: Iterable[str], stamp: str) -> None:

@@ -21,6 +21,19 @@ from claimtrack.model import Article, ScanResult
 
 #: How alike (rapidfuzz ratio, 0–100) an edited sentence must be to keep its claim's id.
 EDIT_THRESHOLD = 85.0
+#: The fields of an article's own record (``article_record``), as both backends store them.
+ARTICLE_FIELDS = [
+    "id",
+    "source",
+    "sha256",
+    "title",
+    "published",
+    "publisher",
+    "author",
+    "url",
+    "scanned",
+    "updated",
+]
 
 
 @dataclass
