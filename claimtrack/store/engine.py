@@ -93,23 +93,16 @@ class RowStorage(Storage):
 class Session:
     """One SQLite transaction on a database and the TinyDB document groups it opened."""
 
-    def __init__(self, root: Path, conn: sqlite3.Connection, write: bool) -> None:
+    def __init__(self, root: Path, conn: sqlite3.Connection) -> None:
         self.root = root
         self.conn = conn
-        self.write = write
         self._groups: dict[str, tuple[TinyDB, RowStorage]] = {}
 
     def group(self, name: str) -> TinyDB:
         """The TinyDB database of a document group (empty if it does not exist yet)."""
         if name not in self._groups:
-            holder: dict[str, RowStorage] = {}
-
-            def storage() -> RowStorage:
-                holder["s"] = RowStorage(self, name)
-                return holder["s"]
-
-            db = TinyDB(storage=storage)
-            self._groups[name] = (db, holder["s"])
+            storage = RowStorage(self, name)
+            self._groups[name] = (TinyDB(storage=lambda: storage), storage)
         return self._groups[name][0]
 
     def peek(self, name: str) -> Tables | None:
@@ -145,17 +138,18 @@ class Session:
 
     def run(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         """Execute one statement, naming the database if SQLite finds it damaged."""
-        try:
+        with self._naming_damage():
             return self.conn.execute(sql, args)
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and not _is_corrupt(exc):
-                raise
-            damaged(self.root, exc)
 
     def many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """Execute one statement for each of ``rows``."""
-        try:
+        with self._naming_damage():
             self.conn.executemany(sql, rows)
+
+    @contextmanager
+    def _naming_damage(self) -> Iterator[None]:
+        try:
+            yield
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and not _is_corrupt(exc):
                 raise
@@ -187,7 +181,7 @@ def transaction(root: Path, conn: sqlite3.Connection, write: bool) -> Iterator[S
         if _is_busy(exc):
             _busy(root, lock_timeout())
         damaged(root, exc)
-    session = Session(root, conn, write)
+    session = Session(root, conn)
     try:
         yield session
         if write:

@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from claimtrack.errors import StoreError
-from claimtrack.store.documents import ArticleDocs, catalog, put_entry, summarise
+from claimtrack.store.documents import ArticleDocs, catalog, now, put_entry, summarise
 from claimtrack.store.engine import DB_FILE, Session, connect, database_file, transaction
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.schema import SCHEMA, article_group, migrate, version
@@ -124,7 +124,7 @@ def restore(root: Path) -> Restored:
     conn = connect(root)
     try:
         with transaction(root, conn, write=True) as session:
-            migrate(session, datetime.now(UTC).isoformat(timespec="seconds"))
+            migrate(session, now())
             articles = _restore_rows(session, rows)
             claims = rebuild(session)
             changes = session.one("SELECT COUNT(*) FROM history")[0]
