@@ -12,22 +12,16 @@ from typing import Any
 import orjson
 
 from claimtrack.errors import StoreError
+from claimtrack.store.documents import append_history, put_entry
 from claimtrack.store.engine import Session
 from claimtrack.store.records import Change, StoredArticle
 from claimtrack.store.recovery import rebuild
 from claimtrack.store.scan_plan import ARTICLE_FIELDS
 from claimtrack.store.schema import article_group
 
-#: The tables a load writes; emptied first when it replaces a database.
-_TABLES = [
-    "documents",
-    "catalog",
-    "claim_ids",
-    "history",
-    "match_rows",
-    "match_forms",
-    "feed_items",
-]
+#: The tables a load writes; emptied first when it replaces a database (``rebuild`` empties and
+#: fills the derived ones).
+_TABLES = ("documents", "catalog", "history", "feed_items")
 
 
 def load(
@@ -47,10 +41,7 @@ def load(
     for stored in articles:
         record = stored.article.to_json()
         entry = {k: v for k, v in record.items() if k != "text"}
-        session.run(
-            "INSERT INTO catalog(id, sha256, source, body) VALUES (?, ?, ?, ?)",
-            (entry["id"], entry["sha256"], entry["source"], orjson.dumps(entry)),
-        )
+        put_entry(session, entry)
         tables = {
             "article": {"1": {k: record.get(k) for k in [*ARTICLE_FIELDS, "text"]}},
             "claims": _numbered(c.to_json() for c in stored.claims),
@@ -61,10 +52,7 @@ def load(
             "INSERT INTO documents(name, body) VALUES (?, ?)",
             (article_group(entry["id"]), orjson.dumps(tables)),
         )
-    session.many(
-        "INSERT INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
-        [(c.id, c.claim, c.article, c.at, orjson.dumps(c.to_json())) for c in changes],
-    )
+    append_history(session, (change.to_json() for change in changes))
     rebuild(session)
 
 

@@ -48,11 +48,7 @@ def dashboard(session: Session, config: Config, limit: int) -> Dashboard:
     }
     entries = catalog(session)
     speakers = MatchIndex(session).speakers(faulted)
-    recent = []
-    for entry in history(session, newest_first=True):
-        recent.append(Change.from_json(entry))
-        if len(recent) >= limit:
-            break
+    recent = [Change.from_json(e) for e in history(session, newest_first=True, limit=limit)]
     return Dashboard(
         summary=summary(entries),
         speakers=tuple(speakers.most_common(limit)),

@@ -226,11 +226,16 @@ def record_change(
 ) -> dict[str, Any]:
     """Append a history entry (the history is never rewritten); return it."""
     entry = change_entry(claim_id, article_id, action, by, **fields)
-    session.run(
-        "INSERT INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
-        (entry["id"], claim_id, article_id, entry["at"], orjson.dumps(entry)),
-    )
+    append_history(session, [entry])
     return entry
+
+
+def append_history(session: Session, entries: Iterable[dict[str, Any]]) -> None:
+    """Append history entries (as ``Change.to_json`` gives them), in the order given."""
+    session.many(
+        "INSERT INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
+        [(e["id"], e["claim"], e["article"], e["at"], orjson.dumps(e)) for e in entries],
+    )
 
 
 def change_entry(
@@ -250,11 +255,18 @@ def change_entry(
 
 
 def history(
-    session: Session, where: str = "", args: tuple[Any, ...] = (), newest_first: bool = False
+    session: Session,
+    where: str = "",
+    args: tuple[Any, ...] = (),
+    newest_first: bool = False,
+    limit: int | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """History entries (``where``: an SQL condition on claim, article or at), in order."""
+    """History entries (``where``: an SQL condition on claim, article or at), in order, the
+    first ``limit`` of them (all when None or 0)."""
     order = "DESC" if newest_first else "ASC"
-    sql = f"SELECT body FROM history {'WHERE ' + where if where else ''} ORDER BY seq {order}"
+    clause = f"WHERE {where}" if where else ""
+    bound = f"LIMIT {int(limit)}" if limit else ""
+    sql = f"SELECT body FROM history {clause} ORDER BY seq {order} {bound}"
     for (body,) in session.run(sql, args):
         yield _loads(session, body)
 

@@ -216,13 +216,9 @@ class EmbeddedStore:
     def log(self, limit: int | None = None, claim: str | None = None) -> list[Change]:
         """Changes across the database, newest first."""
         where, args = ("claim >= ? AND claim < ?", (claim, claim + "g")) if claim else ("", ())
-        found = []
         with self._read() as session:
-            for entry in history(session, where, args, newest_first=True):
-                found.append(Change.from_json(entry))
-                if limit and len(found) >= limit:
-                    break
-        return found
+            found = history(session, where, args, newest_first=True, limit=limit)
+            return [Change.from_json(entry) for entry in found]
 
     def articles(self, ids: Collection[str] | None = None) -> list[ArticleRecord]:
         """Every stored article (or those of ``ids``), without text, in the order first stored."""
