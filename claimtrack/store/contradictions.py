@@ -8,7 +8,7 @@ every decision is also a change in the history (action ``contradiction decided``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from tinydb import Query
@@ -111,12 +111,13 @@ def decide(
             Query().id == contradiction_id,
         )
         entries.append(
-            record_contradiction(
+            record_change(
                 session,
-                dict(doc),
+                contradiction_id,
                 article_id,
                 "contradiction decided",
                 who,
+                **about_contradiction(doc),
                 previous=doc.get("decision"),
                 decision=value,
                 note=note,
@@ -125,22 +126,9 @@ def decide(
     return entries
 
 
-def record_contradiction(
-    session: Session,
-    doc: dict[str, Any],
-    article_id: str,
-    action: str,
-    by: str,
-    **fields: Any,
-) -> dict[str, Any]:
-    """A history entry about a contradiction: its id stands where a claim's would."""
-    return record_change(
-        session, doc["id"], article_id, action, by, **about_contradiction(doc), **fields
-    )
-
-
 def about_contradiction(doc: dict[str, Any]) -> dict[str, Any]:
-    """What a history entry about a contradiction says of it."""
+    """What a history entry about a contradiction says of it (its id stands where a claim's
+    would)."""
     return {"contradiction": doc["id"], "kind": doc["kind"], "claims": doc["claims"]}
 
 
@@ -167,22 +155,25 @@ def _contradiction_records(
     """Stored contradictions with their article and both statements' text and speaker."""
     claims = {d["id"]: d for d in stored.claims}
     text = stored.record.get("text", "")
-    records = []
-    for doc in sorted(docs, key=lambda d: (d["a"]["start"], d["b"]["start"])):
-        sides = {}
-        for side, claim_id in zip(("a", "b"), doc["claims"], strict=True):
-            claim = claims.get(claim_id) or {}
-            span = doc[side]
-            sides[side] = span | {
-                "text": claim.get("text") or text[span["start"] : span["end"]],
-                "speaker": (claim.get("speaker") or {}).get("name"),
-            }
-        records.append(
-            dict(doc)
-            | sides
-            | {"article": entry["id"], "title": entry.get("title"), "source": entry.get("source")}
-        )
-    return records
+    where = {"article": entry["id"], "title": entry.get("title"), "source": entry.get("source")}
+    return [
+        with_statements(doc, claims, lambda: text) | where
+        for doc in sorted(docs, key=lambda d: (d["a"]["start"], d["b"]["start"]))
+    ]
+
+
+def with_statements(
+    doc: dict[str, Any], claims: Mapping[str, dict[str, Any]], text: Callable[[], str]
+) -> dict[str, Any]:
+    """A contradiction with its two statements' ``text`` and ``speaker`` under ``a`` and ``b``:
+    its claims' (``claims``, by id), else its spans of the article's text (``text()``)."""
+    sides = {}
+    for side, claim_id in zip(("a", "b"), doc["claims"], strict=True):
+        claim = claims.get(claim_id) or {}
+        span = doc[side]
+        said = claim.get("text") or text()[span["start"] : span["end"]]
+        sides[side] = span | {"text": said, "speaker": (claim.get("speaker") or {}).get("name")}
+    return dict(doc) | sides
 
 
 def _resolve_contradiction(known: dict[str, str], prefix: str) -> tuple[str, str]:

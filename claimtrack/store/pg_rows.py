@@ -12,7 +12,6 @@ from dataclasses import astuple
 from typing import Any
 
 from claimtrack.errors import StoreError
-from claimtrack.store.contradictions import about_contradiction
 from claimtrack.store.documents import change_entry, id_prefix, only_article, only_id
 from claimtrack.store.matching import (
     BEST_CLAIMS,
@@ -306,15 +305,6 @@ def append_history(tx: Tx, entries: Sequence[dict[str, Any]]) -> None:
             )
             for entry in entries
         ],
-    )
-
-
-def record_contradiction(
-    tx: Tx, doc: dict[str, Any], article_id: str, action: str, by: str, **fields: Any
-) -> dict[str, Any]:
-    """A history entry about a contradiction: its id stands where a claim's would."""
-    return record_change(
-        tx, doc["id"], article_id, action, by, **about_contradiction(doc), **fields
     )
 
 

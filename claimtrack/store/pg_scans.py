@@ -17,6 +17,7 @@ from claimtrack.config import Config
 from claimtrack.contract import scan_json
 from claimtrack.model import ScanResult
 from claimtrack.store import documents
+from claimtrack.store.contradictions import about_contradiction
 from claimtrack.store.interface import LINK_THRESHOLD, current_user
 from claimtrack.store.pg_rows import (
     ARTICLE_INSERT,
@@ -27,7 +28,6 @@ from claimtrack.store.pg_rows import (
     claim_values,
     jsonb,
     record_change,
-    record_contradiction,
 )
 from claimtrack.store.scan_plan import (
     ARTICLE_FIELDS,
@@ -165,7 +165,8 @@ def save_contradictions(
     )
     for before, doc in plan.found_again:
         if before["stale"]:
-            record_contradiction(tx, before | doc, article_id, "contradiction found again", who)
+            about = about_contradiction(before | doc)
+            record_change(tx, doc["id"], article_id, "contradiction found again", who, **about)
         tx.run(
             "UPDATE contradictions SET a = %s, b = %s, explanation = %s, extractor = %s,"
             " stale = FALSE, updated = CASE WHEN stale THEN %s ELSE updated END WHERE id = %s",
@@ -188,7 +189,8 @@ def save_contradictions(
             "UPDATE contradictions SET stale = TRUE, updated = %s WHERE id = %s",
             (stamp, before["id"]),
         )
-        record_contradiction(tx, before, article_id, "contradiction stale", who, note=why)
+        about = about_contradiction(before)
+        record_change(tx, before["id"], article_id, "contradiction stale", who, **about, note=why)
 
 
 #: Writing a contradiction's row, with the values ``contradiction_values`` gives.

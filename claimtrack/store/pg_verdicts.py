@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 from claimtrack.config import INITIAL_STATUS, Config
 from claimtrack.errors import UsageError
 from claimtrack.store import documents
-from claimtrack.store.contradictions import OPEN, _resolve_contradiction, check_decision
+from claimtrack.store.contradictions import (
+    OPEN,
+    _resolve_contradiction,
+    about_contradiction,
+    check_decision,
+)
 from claimtrack.store.interface import LINK_THRESHOLD, Filters
 from claimtrack.store.pg_rows import (
     ServerMatchIndex,
@@ -28,7 +33,6 @@ from claimtrack.store.pg_rows import (
     claim_docs,
     history,
     record_change,
-    record_contradiction,
     resolve,
     resolve_article,
 )
@@ -238,12 +242,13 @@ def decide_contradictions(
             (value, kept_note, who, stamp, contradiction_id),
         )
         entries.append(
-            record_contradiction(
+            record_change(
                 tx,
-                doc,
+                contradiction_id,
                 article_id,
                 "contradiction decided",
                 who,
+                **about_contradiction(doc),
                 previous=doc["decision"],
                 decision=value,
                 note=note,

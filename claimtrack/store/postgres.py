@@ -14,12 +14,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from claimtrack.config import Config, parse_config_text
 from claimtrack.errors import StoreError
 from claimtrack.sandbox import forbidden_writer
 from claimtrack.store import documents, pg_bulk, pg_scans, pg_verdicts
+from claimtrack.store.contradictions import OPEN, check_decision, with_statements
 from claimtrack.store.engine import LOCK_TIMEOUT_ENV, lock_timeout
 from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
 from claimtrack.store.locations import redact, scrub
@@ -52,6 +54,7 @@ from claimtrack.store.records import (
     StoredArticle,
     Summary,
 )
+from claimtrack.store.schema import newer_schema
 
 if TYPE_CHECKING:
     from claimtrack.exchange import Review
@@ -138,10 +141,7 @@ class PostgresStore:
             if current == 0 and self._migrate:
                 self._created = self.upgrade()[1] > 0
             elif current > SCHEMA:
-                raise StoreError(
-                    f"database {self.location} has schema {current}, newer than this claimtrack "
-                    f"understands ({SCHEMA}); upgrade claimtrack"
-                )
+                raise newer_schema(self.location, current, SCHEMA)
             elif current < SCHEMA and self._migrate:
                 raise StoreError(
                     f"database {self.location} has schema {current}; this claimtrack needs "
@@ -178,10 +178,7 @@ class PostgresStore:
             found = tx.one("SELECT max(version) AS v FROM schema_version")
             current = int(found["v"] or 0) if found else 0
             if current > SCHEMA:
-                raise StoreError(
-                    f"database {self.location} has schema {current}, newer than this "
-                    f"claimtrack understands ({SCHEMA}); upgrade claimtrack"
-                )
+                raise newer_schema(self.location, current, SCHEMA)
             pending = sorted(n for n in MIGRATIONS if n > current)
             for number in pending:
                 for statement in MIGRATIONS[number]:
@@ -325,8 +322,6 @@ class PostgresStore:
         include_stale: bool = False,
     ) -> list[ContradictionRecord]:
         """Contradictions across articles (or of one), with both statements."""
-        from claimtrack.store.contradictions import OPEN, check_decision
-
         if decision is not None:
             check_decision(decision)
         where, args = ["TRUE"], []
@@ -592,16 +587,9 @@ def _with_statements(tx: Tx, docs: list[dict[str, Any]]) -> list[ContradictionRe
     records = []
     for doc in sorted(docs, key=lambda d: (order[d["article"]], d["a"]["start"], d["b"]["start"])):
         entry = articles[doc["article"]]
-        sides = {}
-        for side, claim_id in zip(("a", "b"), doc["claims"], strict=True):
-            claim = claims.get(claim_id) or {}
-            span = doc[side]
-            text = (
-                claim.get("text") or article_text(tx, doc["article"])[span["start"] : span["end"]]
-            )
-            sides[side] = span | {"text": text, "speaker": (claim.get("speaker") or {}).get("name")}
+        found = with_statements(doc, claims, partial(article_text, tx, doc["article"]))
         where = {"title": entry.get("title"), "source": entry.get("source")}
-        records.append(ContradictionRecord.from_json(doc | sides | where))
+        records.append(ContradictionRecord.from_json(found | where))
     return records
 
 

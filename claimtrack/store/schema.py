@@ -78,6 +78,14 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 
+def newer_schema(location: str, found: int, known: int) -> StoreError:
+    """The error for a database (of either backend) made by a newer claimtrack."""
+    return StoreError(
+        f"database {location} has schema {found}, newer than this claimtrack understands "
+        f"({known}); upgrade claimtrack"
+    )
+
+
 def article_group(article_id: str) -> str:
     """The document group of one article."""
     return f"article/{article_id}"
@@ -98,10 +106,7 @@ def migrate(session: Session, created: str) -> bool:
     """
     current = version(session)
     if current > SCHEMA:
-        raise StoreError(
-            f"database {session.root} has schema {current}, newer than this claimtrack "
-            f"understands ({SCHEMA}); upgrade claimtrack"
-        )
+        raise newer_schema(str(session.root), current, SCHEMA)
     for number in sorted(n for n in MIGRATIONS if n > current):
         for statement in MIGRATIONS[number]:
             session.run(statement)
