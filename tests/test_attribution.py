@@ -530,3 +530,27 @@ def test_a_run_on_through_a_long_paragraph_is_followed_without_recursion() -> No
     speakers = _speakers(text)
     assert len(speakers) == 1202
     assert all(s is not None and s.name == "Mirela Okafor" for _, s in speakers[2:])
+
+
+def test_a_work_renamed_by_a_new_noun_is_its_owners() -> None:
+    text = (
+        "Rents rose fastest in the poorest districts, according to a recent Harbour Institute "
+        "survey of landlords. The study found that tenants paid 14 percent more than a year ago.\n"
+    )
+    assert _name_of(text, "The study found") == "Harbour Institute"
+
+
+def test_a_title_after_a_work_is_not_the_work() -> None:
+    text = (
+        "Rents rose fastest in the poorest districts, according to a recent Harbour Institute "
+        "survey of landlords. The senator said that tenants paid 14 percent more than last year.\n"
+    )
+    assert _name_of(text, "The senator said") is None
+
+
+def test_a_person_named_beside_a_noun_is_not_a_work() -> None:
+    text = (
+        "Abdullah Zahed waited at the gate. His wife, Breshna Alawee, said that the camp was full. "
+        "The couple worried that the border would close before winter.\n"
+    )
+    assert _name_of(text, "The couple worried") != "Breshna Alawee"
