@@ -213,6 +213,10 @@ class Resolver:
                 entity = self.entity_at[token.i]
                 return self.full_name(entity), entity.label_
         role = self._role(head)
+        if role[1] == "PERSON" and head.tag_ == "NNS":
+            # A plural is a group, not the one person introduced with the word: "Minyon Moore,
+            # an adviser" … "his advisers said"
+            role = (None, "")
         if role[0] and role[1] == "PERSON":  # "the GOP nominee": the person it introduced
             return role
         # A name inside the noun phrase. A possessor speaks for what it owns ("Ivana Trump's

@@ -554,3 +554,12 @@ def test_a_person_named_beside_a_noun_is_not_a_work() -> None:
         "The couple worried that the border would close before winter.\n"
     )
     assert _name_of(text, "The couple worried") != "Breshna Alawee"
+
+
+def test_a_plural_role_is_not_the_one_person_introduced_with_it() -> None:
+    text = (
+        "Minyon Moore, an adviser to the governor, said that the campaign would go on. "
+        "His advisers said that the budget would be cut in the spring.\n"
+    )
+    assert _name_of(text, "Minyon Moore") == "Minyon Moore"
+    assert _name_of(text, "His advisers") is None
