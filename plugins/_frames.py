@@ -230,6 +230,10 @@ def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame
     if _after_quote(cue, quoted) and (source is None or _in_quote(source.idx, quoted)):
         # No subject, or one inside the quotation: the parser's mistake for "“…,” said X".
         source = _inverted_subject(cue, sentence)
+    elif source is not None and _in_quote(source.idx, quoted):
+        # A quoted title after the cue taken for its subject ("“…,” Flynn, a top Trump
+        # surrogate, said on “Fox and Friends.”"): the source is the noun phrase before the cue.
+        source = _phrase_before(cue, sentence, quoted) or source
     if source is not None and not _own_source(cue, source) and not _is_strong_cue(cue):
         # A word that cues only now and then ("make sure …") cites its own subject, not one
         # borrowed from the verb it hangs on.
@@ -302,6 +306,29 @@ def _after_quote(cue: Token, quoted: Sequence[Quote]) -> bool:
 def _inverted_subject(cue: Token, sentence: DocSpan) -> Token | None:
     """The noun phrase right after a cue ("said James Acton", "said the spokesman")."""
     return _phrase_at(sentence, cue.i + 1)
+
+
+def _phrase_before(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Token | None:
+    """The head of the noun phrase ending right before a cue, outside any quotation, with the
+    name an apposition set off by commas describes ("Flynn, a top Trump surrogate, said")."""
+    index = cue.i - 1
+    while index >= sentence.start and sentence.doc[index].text == ",":
+        index -= 1
+    if index < sentence.start:
+        return None
+    token = sentence.doc[index]
+    while token.dep_ in _IN_PHRASE and sentence.start <= token.head.i < sentence.end:
+        if token.head.i < token.i or token.head.i >= cue.i:
+            break
+        token = token.head
+    while token.dep_ == "appos" and sentence.start <= token.head.i < token.i:
+        if _in_quote(token.head.idx, quoted):
+            break
+        token = token.head
+    if _in_quote(token.idx, quoted) or token.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    # An object is not who speaks ("retired in Cambridge, Mass., said", "after the debate,").
+    return None if token.dep_ in _OBJECTS or token.dep_ == "pobj" else token
 
 
 def _phrase_at(sentence: DocSpan, start: int) -> Token | None:

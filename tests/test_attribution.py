@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from claimtrack import Article, Claim, Speaker
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from claimtrack import Article, Claim, Quote, Span, Speaker
 from claimtrack.testing import run_plugins
 from claimtrack.text import make_article
 from claimtrack_plugins import attribution
+from claimtrack_plugins._frames import find_frames
 
 
 def _article(text: str) -> Article:
@@ -563,3 +567,71 @@ def test_a_plural_role_is_not_the_one_person_introduced_with_it() -> None:
     )
     assert _name_of(text, "Minyon Moore") == "Minyon Moore"
     assert _name_of(text, "His advisers") is None
+
+
+def _parsed(analysis: list[tuple[str, str, int, str, str]]) -> tuple[Doc, list[Quote]]:
+    """A sentence as the parser read it, from (word, space after, head, dependency, part of
+    speech) rows, with its quotations: the parse's own mistakes, written out."""
+    words = [w for w, _, _, _, _ in analysis]
+    doc = Doc(
+        Vocab(),
+        words=words,
+        spaces=[s == " " for _, s, _, _, _ in analysis],
+        heads=[h for _, _, h, _, _ in analysis],
+        deps=[d for _, _, _, d, _ in analysis],
+        pos=[p for _, _, _, _, p in analysis],
+        lemmas=["say" if w == "said" else w.lower() for w in words],
+    )
+    opens = [t.idx for t in doc if t.text == "“"]
+    closes = [t.idx + 1 for t in doc if t.text == "”"]
+    quotes = [Quote(a, b, inner=Span(a + 1, b - 1)) for a, b in zip(opens, closes, strict=True)]
+    return doc, quotes
+
+
+#: "“The plan failed,” Delgado, a council member, said on “Bread and Butter.”" as the parser
+#: read a sentence like it: the name hung on a word of the quotation, and the programme's
+#: quoted title taken for the subject of "said".
+_QUOTED_TITLE = [
+    ("“", "", 3, "punct", "PUNCT"),
+    ("The", " ", 2, "det", "DET"),
+    ("plan", " ", 3, "nsubj", "NOUN"),
+    ("failed", "", 12, "ccomp", "VERB"),
+    (",", "", 3, "punct", "PUNCT"),
+    ("”", " ", 6, "punct", "PUNCT"),
+    ("Delgado", "", 2, "appos", "PROPN"),
+    (",", " ", 6, "punct", "PUNCT"),
+    ("a", " ", 10, "det", "DET"),
+    ("council", " ", 10, "compound", "NOUN"),
+    ("member", "", 6, "appos", "NOUN"),
+    (",", " ", 12, "punct", "PUNCT"),
+    ("said", " ", 12, "ROOT", "VERB"),
+    ("on", " ", 12, "prep", "ADP"),
+    ("“", "", 12, "punct", "PUNCT"),
+    ("Bread", " ", 12, "nsubj", "PROPN"),
+    ("and", " ", 15, "cc", "CCONJ"),
+    ("Butter", "", 15, "conj", "PROPN"),
+    (".", "", 12, "punct", "PUNCT"),
+    ("”", "", 12, "punct", "PUNCT"),
+]
+
+
+def test_a_quoted_title_after_the_cue_is_not_its_source() -> None:
+    doc, quotes = _parsed(_QUOTED_TITLE)
+    (frame,) = find_frames(doc, doc[:], quotes)
+    assert doc[frame.source].text == "Delgado"
+
+
+def test_a_place_before_the_cue_is_not_its_source() -> None:
+    # "“The plan failed,” retired in Dover, said on “Bread and Butter.”": no subject outside
+    # the quotations, and the words before the cue are no one
+    rows = [(w, s, h - 2 if h >= 12 else h, d, p) for w, s, h, d, p in _QUOTED_TITLE]
+    rows[5:12] = [
+        ("”", " ", 6, "punct", "PUNCT"),
+        ("retired", " ", 3, "conj", "VERB"),
+        ("in", " ", 6, "prep", "ADP"),
+        ("Dover", "", 7, "pobj", "PROPN"),
+        (",", " ", 10, "punct", "PUNCT"),
+    ]
+    doc, quotes = _parsed(rows)
+    assert doc.text == "“The plan failed,” retired in Dover, said on “Bread and Butter.”"
+    assert [doc[f.source].text for f in find_frames(doc, doc[:], quotes)] == ["Bread"]
