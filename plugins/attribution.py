@@ -29,11 +29,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from claimtrack import Article, Claim, Quote, Sentence, Span, Speaker, hookimpl
 from claimtrack_plugins._frames import Frame, find_frames
 from claimtrack_plugins._mentions import Resolver
 from claimtrack_plugins._recorded import ATTRIBUTIONS, RecordedFrame, record
+
+if TYPE_CHECKING:  # spaCy is imported by the scan, not by loading the plugins
+    from spacy.tokens import Token
 
 #: Words a sentence needs besides its frame to carry a claim of its own ("He said:" has none).
 _MIN_CONTENT_WORDS = 3
@@ -190,22 +194,48 @@ def speaker_for(article: Article, found: Attribution, span: Span) -> Speaker | N
     if quote is not None and quote in found.quotes:
         return found.quotes[quote]
     best: tuple[int, Speaker] | None = None
+    candidates: list[tuple[Frame, Speaker]] = []
     for frame, speaker in frames_in(found, span):
         if not frame.reported:
             continue
         if quote is not None and quote.inner.start <= frame.cue.start < quote.inner.end:
             continue
-        covered = _overlap(frame.content, span)
-        if not covered:
+        if not _overlap(frame.content, span):
             continue  # what it reports lies outside the claim ("― Krystal Correa" signs a quote)
         if len(article.text[frame.content.start : frame.content.end].split()) < _MIN_CONTENT_WORDS:
             continue
+        candidates.append((frame, speaker))
+    cues = {_cue_token(article, frame).i for frame, _ in candidates}
+    for frame, speaker in candidates:
+        if not frame.aside and _sets_the_scene(_cue_token(article, frame), cues):
+            continue  # "When Patriot signaled that …, Mr. Barrett said, “we were floored.”"
+        covered = _overlap(frame.content, span)
         rank = covered + (len(span) if frame.according else 0)
         if best is None or rank > best[0]:
             best = (rank, speaker)
     if best is None and quote is None and here is not None:
         return _continued(article, found, here)
     return best[1] if best else None
+
+
+def _cue_token(article: Article, frame: Frame) -> Token:
+    """The token a frame's cue starts at."""
+    doc = article.doc
+    index = bisect_right(doc, frame.cue.start, key=lambda t: t.idx) - 1
+    return doc[max(index, 0)]
+
+
+def _sets_the_scene(cue: Token, cues: set[int]) -> bool:
+    """Whether ``cue`` lies in a subordinate clause of circumstance (time, reason, condition:
+    "when …", "after …", "because …") of another cue among ``cues``: that cue's frame is the
+    sentence's attribution, as in "When Patriot signaled that it would sell, Mr. Barrett said,
+    “we were floored.”" """
+    token = cue
+    while token.head.i != token.i:
+        if token.dep_ == "advcl" and token.head.i in cues and token.head.i != cue.i:
+            return any(c.dep_ == "mark" or c.tag_ == "WRB" for c in token.children)
+        token = token.head
+    return False
 
 
 def _continued(article: Article, found: Attribution, here: Sentence) -> Speaker | None:

@@ -635,3 +635,17 @@ def test_a_place_before_the_cue_is_not_its_source() -> None:
     doc, quotes = _parsed(rows)
     assert doc.text == "“The plan failed,” retired in Dover, said on “Bread and Butter.”"
     assert [doc[f.source].text for f in find_frames(doc, doc[:], quotes)] == ["Bread"]
+
+
+def test_a_frame_setting_the_scene_of_another_is_not_the_claims() -> None:
+    text = (
+        "When the ministry announced that the plant would close by the end of the year, "
+        "Ms. Delgado said the town would fight it.\n"
+    )
+    assert _name_of(text, "When the ministry") == "Delgado"
+
+
+def test_an_as_clause_still_attributes_its_sentence() -> None:
+    text = "The video does not show whether the driver was armed, as police have said.\n"
+    speaker = _speaker(text, "The video")
+    assert speaker is not None and speaker.mention == "police"
