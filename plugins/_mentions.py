@@ -46,6 +46,8 @@ _TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 #: Sentences back that a pronoun may reach for a name mentioned, and for a speaker.
 _PRONOUN_REACH = 3
 _SPEAKER_REACH = 8
+#: Dependencies that open another clause than the one a word's verb heads.
+_OWN_CLAUSE_ENDS = frozenset({"ccomp", "parataxis", "advcl", "relcl", "conj", "acl", "csubj"})
 #: Prepositions linking a noun to who it belongs to ("a report by X", "the spokesman for X").
 _OWNER_PREPOSITIONS = frozenset({"by", "from", "of", "for", "at"})
 
@@ -76,6 +78,7 @@ class Resolver:
                 self.entity_at[token.i] = entity
         self.gender: dict[str, str] = {}
         self.full = self._full_names(entities)
+        self._own_possessives(entities)
         # A name modifying a common noun ("the Obama administration") is not who "he" is.
         self.named = [
             Named(e.start_char, self.full_name(e), e.label_, self.sentence_index(e.start))
@@ -112,6 +115,32 @@ class Resolver:
             if title in _TITLES:
                 self.gender[words[-1].text.lower()] = _TITLES[title]
         return full
+
+    def _own_possessives(self, entities: list[DocSpan]) -> None:
+        """Learn a person's gender from "his" or "her" in the clause the person is the subject
+        of, in a sentence that names no one else ("Anthony Weiner … was unable to put down his
+        phone"): a possessive there is the subject's own. A title ("Mr.", "Ms.") told first."""
+        people: dict[int, list[DocSpan]] = {}
+        for entity in entities:
+            if entity.label_ == "PERSON":
+                people.setdefault(self.sentence_index(entity.start), []).append(entity)
+        for found in people.values():
+            if len({_clean(e).text.split()[-1].lower() for e in found}) != 1:
+                continue
+            person = found[0]
+            if person.root.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            verb = person.root.head
+            genders = {
+                _PRONOUN_GENDER[t.lower_]
+                for t in verb.subtree
+                if t.tag_ == "PRP$"
+                and t.lower_ in _PRONOUN_GENDER
+                and t.i >= person.end
+                and _in_clause(t, verb)
+            }
+            if len(genders) == 1:
+                self.gender.setdefault(_clean(person).text.split()[-1].lower(), genders.pop())
 
     def full_name(self, entity: DocSpan) -> str:
         """The longest form of an entity's name in the article."""
@@ -456,6 +485,16 @@ def titles() -> frozenset[str]:
     learned from news by ``scripts/train_name_titles.py`` (``data/titles.json``)."""
     data = resources.files("claimtrack_plugins").joinpath("data/titles.json").read_text("utf-8")
     return frozenset(json.loads(data)["titles"])
+
+
+def _in_clause(token: Token, verb: Token) -> bool:
+    """Whether ``token`` belongs to ``verb``'s own clause, not to a clause it reports, describes
+    or joins ("said she would", "who said", "and she said")."""
+    while token.i != verb.i:
+        if token.dep_ in _OWN_CLAUSE_ENDS:
+            return False
+        token = token.head
+    return True
 
 
 def _personal(noun: Token) -> bool:

@@ -649,3 +649,19 @@ def test_an_as_clause_still_attributes_its_sentence() -> None:
     text = "The video does not show whether the driver was armed, as police have said.\n"
     speaker = _speaker(text, "The video")
     assert speaker is not None and speaker.mention == "police"
+
+
+def test_a_possessive_in_a_persons_own_clause_tells_their_gender() -> None:
+    text = (
+        "Maria Lopez opened her shop on the quay in 1990. James Carter sells fish at the market. "
+        "Lopez said that the market had grown. He said that the rent had doubled since May.\n"
+    )
+    assert _name_of(text, "He said") == "James Carter"
+
+
+def test_a_possessive_in_a_reported_clause_tells_nothing() -> None:
+    text = (
+        "James Carter said that her rent had doubled. Maria Lopez sells fish at the market. "
+        "Carter said that the market had grown. He said that the rent was too high.\n"
+    )
+    assert _name_of(text, "He said") == "James Carter"
