@@ -54,7 +54,7 @@ class ScanPlan:
     gone: list[str] = field(default_factory=list)
     #: History entries to append, in order: (claim id, action, fields).
     changes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-    #: What a rescan of changed text did (``rescan_entry``), or None.
+    #: What a rescan of changed text did (as ``Rescan.to_json`` gives it), or None.
     rescan: dict[str, Any] | None = None
 
 
@@ -102,7 +102,9 @@ def plan_scan(
                 {"id": claim_id, "before": before["text"], "after": claim.text}
                 | {"reopened": reopened[0] if reopened else None}
             )
-        moved.extend(moved_entry(claim_id, before, span, span in edited))
+        was = [before["start"], before["end"]]
+        if was != list(span) or before.get("removed") or span in edited:
+            moved.append({"id": claim_id, "from": was, "to": list(span), "edited": span in edited})
         plan.statuses[claim_id] = status
         plan.kept[claim_id] = before | fields | {"status": status}
         if span in edited or before.get("removed"):
@@ -112,9 +114,15 @@ def plan_scan(
             cid for cid, doc in old.items() if cid not in plan.kept and not doc.get("removed")
         ]
         plan.changes += [(cid, "removed", {"note": "text changed"}) for cid in plan.gone]
-        plan.rescan = rescan_entry(
-            stamp, article.sha256, plan.new_docs, moved, plan.gone, plan.kept, edits
-        )
+        plan.rescan = {
+            "at": stamp,
+            "sha256": article.sha256,
+            "added": [d["id"] for d in plan.new_docs],
+            "moved": moved,
+            "removed": list(plan.gone),
+            "kept": sorted(set(plan.kept) - {m["id"] for m in moved}),
+            "edited": edits,
+        }
     return plan
 
 
@@ -163,39 +171,6 @@ def reopening(
         "note": f"reopened: the text changed ({reason})",
         "text_before": before["text"],
         "text_after": text,
-    }
-
-
-def moved_entry(
-    claim_id: str, before: dict[str, Any], span: tuple[int, int], edited: bool
-) -> list[dict[str, Any]]:
-    """The rescan's ``moved`` entry for a kept claim, if it moved, came back or was edited."""
-    if (before["start"], before["end"]) == span and not before.get("removed") and not edited:
-        return []
-    return [
-        {"id": claim_id, "from": [before["start"], before["end"]], "to": list(span)}
-        | {"edited": edited}
-    ]
-
-
-def rescan_entry(
-    stamp: str,
-    sha256: str,
-    new_docs: Sequence[dict[str, Any]],
-    moved: Sequence[dict[str, Any]],
-    gone: Sequence[str],
-    kept: Collection[str],
-    edits: Sequence[dict[str, Any]],
-) -> dict[str, Any]:
-    """What a rescan of a changed text did to the article's claims, as both backends keep it."""
-    return {
-        "at": stamp,
-        "sha256": sha256,
-        "added": [d["id"] for d in new_docs],
-        "moved": list(moved),
-        "removed": list(gone),
-        "kept": sorted(set(kept) - {m["id"] for m in moved}),
-        "edited": list(edits),
     }
 
 
