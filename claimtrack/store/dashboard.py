@@ -7,7 +7,7 @@ the dashboard lists.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from claimtrack.config import Config
@@ -42,10 +42,7 @@ def dashboard(session: Session, config: Config, limit: int) -> Dashboard:
     the ``limit`` oldest claims still awaiting a verdict, an article's most check-worthy first,
     and how many there are; the latest changes.
     """
-    pending = {s.name for s in config.statuses if not s.reviewed}
-    faulted = {
-        s.name for s in config.statuses if s.rating is not None and s.rating < config.best_rating
-    }
+    pending, faulted = review_statuses(config)
     entries = catalog(session)
     speakers = MatchIndex(session).speakers(faulted)
     recent = [Change.from_json(e) for e in history(session, newest_first=True, limit=limit)]
@@ -61,6 +58,16 @@ def dashboard(session: Session, config: Config, limit: int) -> Dashboard:
         ),
         recent=tuple(recent),
     )
+
+
+def review_statuses(config: Config) -> tuple[list[str], list[str]]:
+    """The statuses awaiting a verdict, and those rating a claim below the top of the scale
+    (the dashboard's disputed speakers), on both backends."""
+    pending = [s.name for s in config.statuses if not s.reviewed]
+    faulted = [
+        s.name for s in config.statuses if s.rating is not None and s.rating < config.best_rating
+    ]
+    return pending, faulted
 
 
 def latest_articles(
@@ -81,7 +88,7 @@ def latest_articles(
 
 
 def _oldest_pending(
-    session: Session, entries: Sequence[dict[str, Any]], pending: set[str], limit: int
+    session: Session, entries: Sequence[dict[str, Any]], pending: Collection[str], limit: int
 ) -> list[ClaimRecord]:
     """The ``limit`` live claims with a status in ``pending`` first seen earliest, the most
     check-worthy first among claims seen at once (an article's claims are seen together).

@@ -22,6 +22,7 @@ from claimtrack.errors import StoreError
 from claimtrack.sandbox import forbidden_writer
 from claimtrack.store import documents, pg_bulk, pg_scans, pg_verdicts
 from claimtrack.store.contradictions import OPEN, check_decision, with_statements
+from claimtrack.store.dashboard import review_statuses
 from claimtrack.store.engine import LOCK_TIMEOUT_ENV, lock_timeout
 from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
 from claimtrack.store.locations import redact, scrub
@@ -390,13 +391,7 @@ class PostgresStore:
 
     def dashboard(self, limit: int = 10) -> Dashboard:
         """The report's overview."""
-        config = self.config
-        pending = [s.name for s in config.statuses if not s.reviewed]
-        faulted = [
-            s.name
-            for s in config.statuses
-            if s.rating is not None and s.rating < config.best_rating
-        ]
+        pending, faulted = review_statuses(self.config)
         with self._read() as tx:
             counts = summary(tx)
             speakers = ServerMatchIndex(tx).speakers(faulted)
