@@ -138,22 +138,23 @@ class Session:
 
     def run(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         """Execute one statement, naming the database if SQLite finds it damaged."""
-        with self._naming_damage():
+        try:
             return self.conn.execute(sql, args)
+        except sqlite3.DatabaseError as exc:
+            self._failed(exc)
 
     def many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """Execute one statement for each of ``rows``."""
-        with self._naming_damage():
-            self.conn.executemany(sql, rows)
-
-    @contextmanager
-    def _naming_damage(self) -> Iterator[None]:
         try:
-            yield
+            self.conn.executemany(sql, rows)
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and not _is_corrupt(exc):
-                raise
-            damaged(self.root, exc)
+            self._failed(exc)
+
+    def _failed(self, exc: sqlite3.DatabaseError) -> NoReturn:
+        """Name the database if ``exc`` says it is damaged; else raise ``exc`` as it is."""
+        if isinstance(exc, sqlite3.OperationalError) and not _is_corrupt(exc):
+            raise exc
+        damaged(self.root, exc)
 
     def flush(self) -> None:
         """Write every document group changed in this session."""

@@ -145,10 +145,17 @@ def as_match(item: dict[str, Any], score: float) -> Match:
 
 
 def _row_of(found: tuple[Any, ...]) -> dict[str, Any]:
-    """An index row as ``row`` makes it, from the columns ``_ROW`` names."""
-    names = ("id", "article", "status", "speaker", "type", "seen", "norm", "clauses")
-    item = dict(zip(names, found, strict=True))
-    return item | {"clauses": orjson.loads(item["clauses"])}
+    claim, article, status, speaker, type_, seen, norm, clauses = found
+    return {
+        "id": claim,
+        "article": article,
+        "norm": norm,
+        "clauses": orjson.loads(clauses),
+        "status": status,
+        "speaker": speaker,
+        "type": type_,
+        "seen": seen,
+    }
 
 
 def _term(word: str) -> str:
