@@ -387,11 +387,16 @@ class _Lemmas:
     the whole parse. This gives the same lemmas from a table of the forms seen so far, which
     saves the more, the more a process scans (a tenth of the lemmatizer's time on 84 articles),
     and makes the lemmatizer's word lists sets (it searches them once per candidate form).
+
+    The table keeps each lemma's text, not its hash: a lemma first met in a memory zone leaves
+    the string store with the zone, and is added again for each document that has it. spaCy's
+    own table of the lemmas it computed (``lemmatizer.cache``, which this one makes redundant
+    and which nothing bounds) is emptied after each batch.
     """
 
     def __init__(self, lemmatizer: Lemmatizer) -> None:
         self.lemmatizer = lemmatizer
-        self.lemmas: dict[tuple[int, int, int], int] = {}
+        self.lemmas: dict[tuple[int, int, int], str] = {}
         # spaCy looks each candidate lemma up in its list of the words of a part of speech
         # (57,000 nouns), nine tenths of a lemma's cost: a set gives the same answers.
         index = lemmatizer.lookups.get_table("lemma_index", {})
@@ -416,12 +421,13 @@ class _Lemmas:
                 key = (orth, pos, morph)
                 found = self.lemmas.get(key)
                 if found is None:
-                    found = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                    found = self.lemmatizer.lemmatize(doc[i])[0]
                     if len(self.lemmas) >= MAX_REMEMBERED:
                         self.lemmas.clear()
                     self.lemmas[key] = found
-                lemmas[i, 0] = found
+                lemmas[i, 0] = strings.add(found)
             doc.from_array([LEMMA], lemmas)  # type: ignore[arg-type]  # Ints2d
+        self.lemmatizer.cache.clear()
         return docs
 
 
