@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -174,6 +175,8 @@ class Article:
         Parsed on first use and kept: every plugin gets the same ``Doc``. Its sentences are
         ``self.sentences`` (a tree never crosses them) and its offsets index ``self.text``
         (``token.idx``, ``span.start_char``). See :mod:`claimtrack.nlp` for the pipeline used.
+        A scan's parse is dropped when the scan ends (:func:`parse_zone`); asked for again
+        afterwards, the article is parsed again.
         """
         kept = self._parse
         if kept.doc is None or kept.sentences != self.sentences:
@@ -243,6 +246,26 @@ def parse_together(articles: Sequence[Article]) -> None:
         if doc is not None:
             article._parse.doc = doc
             article._parse.sentences = article.sentences
+
+
+@contextmanager
+def parse_zone(articles: Sequence[Article]) -> Iterator[None]:
+    """A block in which ``articles`` are parsed and read, and after which spaCy keeps nothing
+    of them: the words their parse added to its vocabulary are forgotten
+    (:func:`claimtrack.nlp.memory_zone`) and their parses are dropped, so that a later
+    :attr:`~Article.doc` parses again rather than read a ``Doc`` whose words are gone.
+
+    Articles parsed inside the block but not named are the caller's to drop.
+    """
+    from claimtrack.nlp import memory_zone
+
+    with memory_zone([article.text for article in articles]):
+        try:
+            yield
+        finally:
+            for article in articles:
+                article._parse.doc = None
+                article._parse.sentences = ()
 
 
 @dataclass(frozen=True, slots=True)

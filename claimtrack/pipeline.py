@@ -1,7 +1,13 @@
 """One scan: load → segment → analyse → furniture → extract → enrich → relate, each plugin
 isolated. The analysis is the article's spaCy parse (``Article.doc``), made once per scanned
 article before the plugins run, so that no plugin's time limit pays for it; a scan of many
-sources parses them in batches (:func:`scan_many`)."""
+sources parses them in batches (:func:`scan_many`).
+
+The parse and the plugins' work on it happen inside a memory zone
+(:func:`claimtrack.model.parse_zone`): once an article (or a batch) is scanned, spaCy forgets
+the words it met and the parse is dropped, so a long scan's memory does not grow with its
+corpus. A :class:`ScanResult` holds plain data only; its ``article.doc`` parses again if asked.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from claimtrack.model import (
     Sentence,
     Span,
     parse_together,
+    parse_zone,
 )
 from claimtrack.plugins import PluginHost, time_limits
 from claimtrack.text import make_article
@@ -127,32 +134,42 @@ def scan_many(
 
 
 def _scan_batch(host: PluginHost, batch: list[Article | str]) -> Iterator[Outcome]:
-    parse_together([item for item in batch if isinstance(item, Article)])
-    for item in batch:
-        if isinstance(item, str):
-            yield "unreadable", item
-            continue
-        try:
-            yield "ok", scan_article(host, item)
-        except ArticleError as exc:
-            yield "unreadable", str(exc)
+    """Scan a batch in one memory zone; its outcomes are handed out once the zone is closed
+    (a generator paused inside the zone would keep it open for whatever its consumer parses)."""
+    articles = [item for item in batch if isinstance(item, Article)]
+    outcomes: list[Outcome] = []
+    with parse_zone(articles):
+        parse_together(articles)
+        for item in batch:
+            if isinstance(item, str):
+                outcomes.append(("unreadable", item))
+                continue
+            try:
+                outcomes.append(("ok", scan_article(host, item)))
+            except ArticleError as exc:
+                outcomes.append(("unreadable", str(exc)))
+    yield from outcomes
 
 
 def scan_article(host: PluginHost, article: Article) -> ScanResult:
     """Run every plugin stage on a segmented article and return what they found.
 
-    Raise ``ArticleError`` if the article is over a limit (:func:`within_limits`).
+    The parse and every plugin's work happen in a memory zone (:func:`parse_zone`): the
+    result holds no spaCy object, and its article's parse is dropped (``result.article.doc``
+    parses the text again). Raise ``ArticleError`` if the article is over a limit
+    (:func:`within_limits`).
     """
     article = within_limits(article)
-    article.doc  # noqa: B018 - the analysis stage: one parse, before any plugin's time limit
     host.take_failures()
     token = _HOST.set(host)
     try:
-        with time_limits():
-            article = replace(article, furniture=_furniture(host, article))
-            claims = _extract(host, article)
-            claims = _enrich(host, article, claims)
-            contradictions = _relate(host, article, claims)
+        with parse_zone([article]):
+            article.doc  # noqa: B018 - the analysis stage: one parse, before any plugin's limit
+            with time_limits():
+                article = replace(article, furniture=_furniture(host, article))
+                claims = _extract(host, article)
+                claims = _enrich(host, article, claims)
+                contradictions = _relate(host, article, claims)
     finally:
         _HOST.reset(token)
     return ScanResult(
