@@ -55,8 +55,9 @@ def claimtrack_extract_claims(article: Article) -> Iterable[Claim] | None:
 
     Called once per article for every extractor. ``article.doc`` is the article's spaCy parse
     (tokens, sentences, entities, dependency trees; parsed once and shared by every plugin) and
-    ``article.parsed(span)`` the tokens of a span; their offsets index ``article.text``. Make
-    each claim with
+    ``article.parsed(span)`` the tokens of a span; their offsets index ``article.text``. Both
+    are valid during this article's scan only: keep ``str`` and offsets, never a spaCy object,
+    beyond it (docs/plugins.md). Make each claim with
     ``Claim.from_span(article, start, end, type=..., score=...)``; the core sets ``extractor`` to
     the plugin's name. Yield check-worthy and not check-worthy candidates alike: ``scan`` shows
     the check-worthy ones and ``scan --all`` shows both. ``checkworthy`` is yours to decide: a
