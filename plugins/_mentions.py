@@ -88,16 +88,8 @@ class Resolver:
         self.named_starts = [n.start for n in self.named]
         self.roles = self._roles(entities)
         self.owners = self._owners()
-        #: The first mention of each common noun ("the study" after "a survey" is new).
-        self.first_mention: dict[str, int] = {}
-        for token in doc:
-            if token.pos_ == "NOUN":
-                self.first_mention.setdefault(token.lemma_.lower(), token.i)
         #: Speakers found so far, in text order: (offset, sentence, speaker, label).
         self.spoken: list[tuple[int, int, Speaker, str]] = []
-        #: The latest source that was a thing of someone's ("a Reuters survey"): its sentence,
-        #: and its owner's name and label.
-        self.latest_work: tuple[int, str, str] | None = None
 
     # --- names ---------------------------------------------------------------------------
 
@@ -225,8 +217,6 @@ class Resolver:
         )
         if name:
             self.spoken.append((head.idx, self.sentence_index(head.i), speaker, label))
-            if self._is_a_work(head, label):
-                self.latest_work = (self.sentence_index(head.i), name, label)
             gender = _PRONOUN_GENDER.get(head.lower_)
             if gender and label == "PERSON":
                 self.gender.setdefault(name.split()[-1].lower(), gender)
@@ -294,41 +284,12 @@ class Resolver:
         owner = self._owner(head)
         if owner is not None:
             return owner
-        work = self._work_renamed(head) if role[0] is None else None
-        if work is not None:
-            return work
         if head.pos_ == "PROPN":  # a name the recogniser missed: its proper nouns as written
             words = _untitled(head.doc[min(t.i for t in mention if t.pos_ == "PROPN") : head.i + 1])
             full = self.full.get(words.text.lower())
             name = self._with_others(head, full or words.text)
             return name, "PERSON" if full or len(words) > 1 else "ORG"
         return role
-
-    def _is_a_work(self, head: Token, label: str) -> bool:
-        """Whether a source named ``label`` is a thing of someone's rather than a person named
-        by it: a common noun naming an organisation or group ("the appeals court"), or owned by
-        a person ("a 2014 study by Justin Levitt"), not a person set beside it ("his wife,
-        Breshna Alawee") or introduced with it ("the spokesperson")."""
-        if head.pos_ != "NOUN" or head.i in self.entity_at or _personal(head):
-            return False
-        if label != "PERSON":
-            return True
-        beside = any(c.dep_ == "appos" and c.i in self.entity_at for c in head.rights)
-        return not beside and self._role(head)[1] != "PERSON"
-
-    def _work_renamed(self, head: Token) -> tuple[str, str] | None:
-        """The owner of the work a source names under a new word: a definite singular noun the
-        article has not used before, in the sentence of a source that was a thing of someone's
-        or the next ("… according to a recent Reuters survey of voter lists. The study found
-        …": the survey, a bridging reference). A person's title ("the senator") is no work."""
-        work = self.latest_work
-        if work is None or head.pos_ != "NOUN" or head.tag_ != "NN" or _personal(head):
-            return None
-        if self.first_mention.get(head.lemma_.lower()) != head.i:
-            return None
-        if not any(_definite(c) for c in head.children if c.dep_ == "det"):
-            return None
-        return (work[1], work[2]) if self.sentence_index(head.i) - work[0] <= 1 else None
 
     def _organisation_holding(self, words: str) -> str | None:
         """The longest organisation the article names whose name holds all of ``words``, in
@@ -495,17 +456,6 @@ def _in_clause(token: Token, verb: Token) -> bool:
             return False
         token = token.head
     return True
-
-
-def _personal(noun: Token) -> bool:
-    """Whether a noun is a title a person bears ("the senator", "the judge")."""
-    return noun.lower_ in titles()
-
-
-def _definite(determiner: Token) -> bool:
-    """Whether a determiner makes its noun definite ("the", "this"), as the tagger marks it."""
-    morph = determiner.morph
-    return "Def" in morph.get("Definite", []) or "Dem" in morph.get("PronType", [])
 
 
 def _untitled(words: DocSpan) -> DocSpan:
