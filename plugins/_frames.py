@@ -230,7 +230,7 @@ def _verb_frame(cue: Token, sentence: DocSpan, quoted: Sequence[Quote]) -> Frame
     if _after_quote(cue, quoted) and (source is None or _in_quote(source.idx, quoted)):
         # No subject, or one inside the quotation: the parser's mistake for "“…,” said X".
         source = _inverted_subject(cue, sentence)
-    elif source is not None and _in_quote(source.idx, quoted):
+    elif source is not None and source.i > cue.i and _in_quote(source.idx, quoted):
         # A quoted title after the cue taken for its subject ("“…,” Flynn, a top Trump
         # surrogate, said on “Fox and Friends.”"): the source is the noun phrase before the cue.
         source = _phrase_before(cue, sentence, quoted) or source

@@ -110,17 +110,22 @@ class Resolver:
 
     def _own_possessives(self, entities: list[DocSpan]) -> None:
         """Learn a person's gender from "his" or "her" in the clause the person is the subject
-        of, in a sentence that names no one else ("Anthony Weiner … was unable to put down his
-        phone"): a possessive there is the subject's own. A title ("Mr.", "Ms.") told first."""
-        people: dict[int, list[DocSpan]] = {}
+        of, in a sentence that names no one else and after sentences that named no one else
+        (within ``_PRONOUN_REACH``): a possessive there is the subject's own ("Anthony Weiner …
+        was unable to put down his phone"), where after "Donald Trump spoke …", "Hillary Clinton
+        attacked his record" is Trump's. A title ("Mr.", "Ms.") told first."""
+        people: dict[int, set[str]] = {}
+        subjects: dict[int, DocSpan] = {}
         for entity in entities:
             if entity.label_ == "PERSON":
-                people.setdefault(self.sentence_index(entity.start), []).append(entity)
-        for found in people.values():
-            if len({_clean(e).text.split()[-1].lower() for e in found}) != 1:
-                continue
-            person = found[0]
-            if person.root.dep_ not in ("nsubj", "nsubjpass"):
+                sentence = self.sentence_index(entity.start)
+                people.setdefault(sentence, set()).add(_clean(entity).text.split()[-1].lower())
+                subjects.setdefault(sentence, entity)
+        for sentence, person in subjects.items():
+            nearby = set().union(
+                *(people.get(s, set()) for s in range(sentence - _PRONOUN_REACH, sentence + 1))
+            )
+            if len(nearby) != 1 or person.root.dep_ not in ("nsubj", "nsubjpass"):
                 continue
             verb = person.root.head
             genders = {
@@ -132,7 +137,7 @@ class Resolver:
                 and _in_clause(t, verb)
             }
             if len(genders) == 1:
-                self.gender.setdefault(_clean(person).text.split()[-1].lower(), genders.pop())
+                self.gender.setdefault(nearby.pop(), genders.pop())
 
     def full_name(self, entity: DocSpan) -> str:
         """The longest form of an entity's name in the article."""

@@ -10,7 +10,8 @@ to the latest suitable speaker, role nouns and documents to the entity introduce
 A quotation takes the speaker of a frame whose content it is ("“…,” she said", "She added:
 “…”") and otherwise continues the attribution just before it in the same or the previous
 paragraph. A claim takes the speaker of the quotation holding most of it; else of the frame in
-its span whose content covers most of it; else it is the journalist's own (speaker None).
+its span whose content covers most of it, unless that frame's cue sets the scene of another's
+("When X announced …, Y said …" is Y's); else it is the journalist's own (speaker None).
 A source that resolves to no entity ("officials said") keeps its words as the mention, with no
 name.
 
@@ -226,10 +227,10 @@ def _cue_token(article: Article, frame: Frame) -> Token:
 
 
 def _sets_the_scene(cue: Token, cues: set[int]) -> bool:
-    """Whether ``cue`` lies in a subordinate clause of circumstance (time, reason, condition:
-    "when …", "after …", "because …") of another cue among ``cues``: that cue's frame is the
-    sentence's attribution, as in "When Patriot signaled that it would sell, Mr. Barrett said,
-    “we were floored.”" """
+    """Whether the first adverbial clause above ``cue`` that hangs on another cue among
+    ``cues`` opens with a subordinating word ("when …", "after …", "because …", "although …"):
+    that cue's frame is then the sentence's attribution, as in "When Patriot signaled that it
+    would sell, Mr. Barrett said, “we were floored.”" """
     token = cue
     while token.head.i != token.i:
         if token.dep_ == "advcl" and token.head.i in cues and token.head.i != cue.i:

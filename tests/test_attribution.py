@@ -660,3 +660,12 @@ def test_a_possessive_in_a_reported_clause_tells_nothing() -> None:
         "Carter said that the market had grown. He said that the rent was too high.\n"
     )
     assert _name_of(text, "He said") == "James Carter"
+
+
+def test_a_possessive_after_another_person_is_named_tells_nothing() -> None:
+    # "his" may be the person named just before: Clinton learns no gender from it
+    text = (
+        "Donald Trump spoke in Ohio on Monday. Hillary Clinton attacked his record on trade in a "
+        "speech in Iowa. She said that the tariffs would hurt farmers.\n"
+    )
+    assert _name_of(text, "She said") == "Hillary Clinton"

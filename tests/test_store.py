@@ -10,7 +10,7 @@ import pytest
 from claimtrack.errors import StoreError, UsageError
 from claimtrack.pipeline import scan_article
 from claimtrack.plugins import load_plugins
-from claimtrack.store import Filters, Link, Store, open_store
+from claimtrack.store import Evidence, Filters, Link, Store, open_store
 from claimtrack.text import make_article
 
 TEXT = (
@@ -77,6 +77,26 @@ def test_mark_records_history_with_who_when_and_why(desk: str) -> None:
     )
     [item] = store.claim(claim_id).evidence
     assert (item.kind, item.target) == ("url", "https://example.org/a")
+
+
+def test_the_log_gives_the_latest_changes_up_to_its_limit(desk: str) -> None:
+    store = open_store(desk)
+    claims = stored(store)
+    for claim in claims[:3]:
+        store.mark([claim["id"]], "verified")
+    assert len(store.log()) == 3
+    assert [c.claim for c in store.log(limit=2)] == [claims[2]["id"], claims[1]["id"]]
+    assert store.log(limit=0) == []
+
+
+def test_evidence_read_without_a_stance_is_context(desk: str) -> None:
+    store = open_store(desk)
+    claim = stored(store)[0]["id"]
+    item = Evidence.from_json({"id": "e1", "url": "https://example.org/r", "stance": None})
+    assert item.stance == "context"
+    store.add_evidence(claim, item)
+    (shown,) = store.claim(claim).evidence
+    assert shown.stance == "context"
 
 
 def test_unknown_status_and_unknown_id_change_nothing(desk: str) -> None:

@@ -262,10 +262,10 @@ def history(
     limit: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """History entries (``where``: an SQL condition on claim, article or at), in order, the
-    first ``limit`` of them (all when None or 0)."""
+    first ``limit`` of them (all when None)."""
     order = "DESC" if newest_first else "ASC"
     clause = f"WHERE {where}" if where else ""
-    bound = f"LIMIT {int(limit)}" if limit else ""
+    bound = "" if limit is None else f"LIMIT {max(int(limit), 0)}"
     sql = f"SELECT body FROM history {clause} ORDER BY seq {order} {bound}"
     for (body,) in session.run(sql, args):
         yield _loads(session, body)

@@ -142,7 +142,7 @@ class Store(Protocol):
 
     def log(self, limit: int | None = None, claim: str | None = None) -> list[Change]:
         """Changes across the database (or of claims whose id starts with ``claim``), newest
-        first."""
+        first: the latest ``limit`` of them (all when None)."""
 
     def articles(self, ids: Collection[str] | None = None) -> list[ArticleRecord]:
         """Every stored article (or those of ``ids`` that are stored), without text, in the

@@ -315,11 +315,11 @@ def history(
     newest_first: bool = False,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """History entries (``where``: a condition on the row), in order; ``before``, ``after`` and
-    ``note`` only when they hold something."""
+    """History entries (``where``: a condition on the row), in order, the first ``limit`` of
+    them (all when None); ``before``, ``after`` and ``note`` only when they hold something."""
     order = "DESC" if newest_first else "ASC"
     clause = f"WHERE {where}" if where else ""
-    bound = f"LIMIT {int(limit)}" if limit else ""
+    bound = "" if limit is None else f"LIMIT {max(int(limit), 0)}"
     found = []
     for r in tx.all(
         f"SELECT id, at, by, claim, article, action, before, after, note, details FROM history"

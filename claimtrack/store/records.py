@@ -51,7 +51,8 @@ class Evidence:
         """Read an evidence item as ``to_json`` writes it."""
         kind = doc.get("kind") or "url"
         target = doc.get("file") if kind == "file" else doc.get("url")
-        return cls(**_known(cls, doc) | {"kind": kind, "target": target or ""})
+        stance = doc.get("stance") or "context"
+        return cls(**_known(cls, doc) | {"kind": kind, "target": target or "", "stance": stance})
 
     def to_json(self) -> dict[str, Any]:
         """The item as JSON: the target under ``url`` or ``file``."""
