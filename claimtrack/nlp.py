@@ -77,8 +77,10 @@ _LOCK = threading.Lock()
 #: vocabulary: ~40 news articles).
 WARM_CHARS = 200_000
 
-#: The open memory zone: how many blocks are in it, and what closes it (see :func:`memory_zone`).
-_ZONE_LOCK = threading.Lock()
+#: The open memory zone: how many blocks are in it, and what closes it (see :func:`memory_zone`);
+#: the condition is notified when it closes. ``_THREAD.depth``: the blocks this thread is in.
+_ZONE_CHANGE = threading.Condition()
+_THREAD = threading.local()
 _zone_depth = 0
 _zone_exit: ExitStack | None = None
 _warmed = 0
@@ -313,14 +315,14 @@ def memory_zone(texts: Sequence[str] = ()) -> Iterator[None]:
     ``texts``, those the block will parse, are tokenised first outside the zone until the
     process has so tokenised :data:`WARM_CHARS` characters (:func:`_warm`). Blocks nest, and
     threads may overlap theirs: inner and overlapping blocks join the open zone, which closes
-    when the last of them ends. A parse made outside any block while another thread is inside
-    one is not safe (its new words would be forgotten with the zone's).
+    when the last of them ends. A parse by a thread in no block waits for the zone to close
+    (:func:`_outside_zones`), so that its words outlive it.
     """
     global _zone_depth, _zone_exit
     nlp = load_model()
     # Built before the zone: the strings the lemma and attribute tables add must outlive it.
     _steps(nlp)
-    with _ZONE_LOCK:
+    with _ZONE_CHANGE:
         if _zone_depth == 0:
             with _LOCK:  # the vocabulary changes hands between parses, never during one
                 _warm(nlp, texts)
@@ -328,15 +330,31 @@ def memory_zone(texts: Sequence[str] = ()) -> Iterator[None]:
                 zone.enter_context(nlp.memory_zone())
             _zone_exit = zone
         _zone_depth += 1
+    _THREAD.depth = getattr(_THREAD, "depth", 0) + 1
     try:
         yield
     finally:
-        with _ZONE_LOCK:
+        _THREAD.depth -= 1
+        with _ZONE_CHANGE:
             _zone_depth -= 1
             if _zone_depth == 0 and _zone_exit is not None:
                 zone, _zone_exit = _zone_exit, None
                 with _LOCK:
                     zone.close()
+                _ZONE_CHANGE.notify_all()
+
+
+@contextmanager
+def _outside_zones() -> Iterator[None]:
+    """Around a parse: in a thread that is in no :func:`memory_zone` block, wait until no zone
+    is open and keep one from opening until the parse is done, so that the parse's words are
+    not forgotten with another thread's zone. In a block, nothing to do."""
+    if getattr(_THREAD, "depth", 0):
+        yield
+        return
+    with _ZONE_CHANGE:
+        _ZONE_CHANGE.wait_for(lambda: _zone_depth == 0)
+        yield
 
 
 def _warm(nlp: Language, texts: Sequence[str]) -> None:
@@ -372,7 +390,7 @@ def parse(text: str, sentences: Sequence[Span] = ()) -> Doc:
     parser decides.
     """
     nlp = load_model()
-    with _LOCK:  # a spaCy pipeline is not safe to call from two threads at once
+    with _outside_zones(), _LOCK:  # a spaCy pipeline is not safe to call from two threads at once
         return _analyse_one(nlp, _prepared(nlp, text, sentences))
 
 
@@ -387,7 +405,7 @@ def parse_many(texts: Sequence[tuple[str, Sequence[Span]]]) -> list[Doc | None]:
     parse those one by one, which reports a failing text's own error.
     """
     nlp = load_model()
-    with _LOCK:
+    with _outside_zones(), _LOCK:
         try:
             docs = [_prepared(nlp, text, sentences) for text, sentences in texts]
             short = iter(_analyse(nlp, [doc for doc in docs if len(doc) <= CHUNK_TOKENS]))

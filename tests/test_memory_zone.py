@@ -4,7 +4,9 @@ the plugins inside a memory zone, and what a scan returns is plain data that out
 from __future__ import annotations
 
 import pickle
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,3 +120,30 @@ def test_zones_nest_and_close_with_the_outermost(no_warming: None) -> None:
         assert outer.doc[0].text == "Zrvoqux" and "Zrmibex" in strings
     assert not nlp.in_memory_zone()
     assert "Zrvoqux" not in strings and "Zrmibex" not in strings
+
+
+def test_a_parse_outside_any_block_outlives_another_threads_zone() -> None:
+    inside, done = threading.Event(), threading.Event()
+    parsed: list[Any] = []
+
+    def zone() -> None:
+        with nlp.memory_zone():
+            inside.set()
+            done.wait(5)
+
+    def outside() -> None:
+        parsed.append(nlp.parse(_article(9_001)))
+
+    holder = threading.Thread(target=zone)
+    holder.start()
+    inside.wait(5)
+    parser = threading.Thread(target=outside)
+    parser.start()
+    parser.join(0.5)  # waits for the zone to close rather than parse into it
+    done.set()
+    holder.join(5)
+    parser.join(30)
+    assert not nlp.in_memory_zone()
+    (doc,) = parsed
+    # Read after the other thread's zone closed: the words are still there.
+    assert doc[0].text == _invented(90_010) and doc[0].lemma_
