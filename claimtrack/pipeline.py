@@ -20,6 +20,8 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from claimtrack.errors import ArticleError
 from claimtrack.model import (
     CLAIM_TYPES,
@@ -286,6 +288,7 @@ def _extract(host: PluginHost, article: Article) -> list[Claim]:
                 continue
             if not claim.extractor:
                 claim = Claim.evolve(claim, extractor=name)
+            (claim,) = _json_details(host, name, "claimtrack_extract_claims", [claim])
             by_span.setdefault((claim.start, claim.end), claim)
     _check_claims(article, len(by_span), "")
     return list(by_span.values())
@@ -295,25 +298,9 @@ def _enrich(host: PluginHost, article: Article, claims: list[Claim]) -> list[Cla
     """Run the enrichers in turn, each on the previous one's output."""
     hook = "claimtrack_enrich_claims"
     for name, function, argnames in host.implementations(hook):
-        ok, result = host.call_one(
-            hook,
-            name,
-            function,
-            argnames,
-            "enrich",
-            (),
-            {"article": article, "claims": tuple(claims)},
-        )
-        if not ok or result is None:
-            continue
-        items = list(_iterable(host, name, result, hook))
-        enriched = [
-            claim for item in items if (claim := _valid_claim(host, name, article, item, hook))
-        ]
-        if len(enriched) != len(items) or not _listlike(result):
-            continue  # a faulty enricher's output is dropped whole: the claims stay as they were
-        _check_claims(article, len(enriched), f" after {name}")
-        claims = [c if c.extractor else Claim.evolve(c, extractor=name) for c in enriched]
+        claims = _enriched(host, name, function, argnames, article, claims)
+        # Checked whatever the enricher returned: it may have changed the claims it was given.
+        claims = _json_details(host, name, hook, claims)
     # A claim whose extractor left the decision to a scorer that did not run is decided here.
     return [
         c if c.checkworthy is not None else Claim.evolve(c, checkworthy=c.decided_checkworthy)
@@ -356,6 +343,53 @@ def _iterable(host: PluginHost, name: str, result: Any, hook: str) -> Iterable[A
 
 def _listlike(result: Any) -> bool:
     return isinstance(result, Iterable) and not isinstance(result, (str, bytes, dict))
+
+
+def _enriched(
+    host: PluginHost,
+    name: str,
+    function: Any,
+    argnames: list[str],
+    article: Article,
+    claims: list[Claim],
+) -> list[Claim]:
+    """One enricher's claims, or ``claims`` as they were if its output is faulty."""
+    hook = "claimtrack_enrich_claims"
+    ok, result = host.call_one(
+        hook, name, function, argnames, "enrich", (), {"article": article, "claims": tuple(claims)}
+    )
+    if not ok or result is None:
+        return claims
+    items = list(_iterable(host, name, result, hook))
+    enriched = [claim for item in items if (claim := _valid_claim(host, name, article, item, hook))]
+    if len(enriched) != len(items) or not _listlike(result):
+        return claims  # a faulty enricher's output is dropped whole: the claims stay as they were
+    _check_claims(article, len(enriched), f" after {name}")
+    return [c if c.extractor else Claim.evolve(c, extractor=name) for c in enriched]
+
+
+def _json_details(host: PluginHost, name: str, hook: str, claims: list[Claim]) -> list[Claim]:
+    """The claims with only the details JSON can hold (the store keeps them as JSON): a plugin
+    that put anything else there, such as a spaCy token that would also outlive its parse, is
+    recorded as failing, and those entries are dropped."""
+    checked = []
+    for claim in claims:
+        if _is_json(claim.details):
+            checked.append(claim)
+            continue
+        kept = {k: v for k, v in claim.details.items() if isinstance(k, str) and _is_json(v)}
+        dropped = ", ".join(sorted(repr(k) for k in claim.details.keys() - kept.keys()))
+        host.record(name, f"{hook}: details {dropped} of a claim are not JSON data, dropped")
+        checked.append(Claim.evolve(claim, details=kept))
+    return checked
+
+
+def _is_json(value: Any) -> bool:
+    try:
+        orjson.dumps(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _valid_claim(

@@ -69,6 +69,20 @@ PLUGINS = {
             claim = store.claims()[0].id
             store.mark([claim], "false", note="plugin was here")
     """,
+    "keeps_token": """
+        @hookimpl
+        def claimtrack_enrich_claims(article, claims):
+            for claim in claims:  # in place, into the claims it was given
+                claim.details["token"] = article.doc[0]
+    """,
+    "token_details": """
+        from claimtrack import Claim
+
+        @hookimpl
+        def claimtrack_enrich_claims(article, claims):
+            root = article.doc[0]
+            return [Claim.evolve(c, details={**c.details, 1: "x", "root": root}) for c in claims]
+    """,
     "mutates": """
         @hookimpl
         def claimtrack_extract_claims(article):
@@ -105,7 +119,17 @@ def baseline(db_path: Path, harbour_path: Path) -> dict:  # type: ignore[type-ar
 
 
 @pytest.mark.parametrize(
-    "name", ["raises", "wrong_type", "wrong_items", "outside", "bad_enricher", "mutates"]
+    "name",
+    [
+        "raises",
+        "wrong_type",
+        "wrong_items",
+        "outside",
+        "bad_enricher",
+        "keeps_token",
+        "token_details",
+        "mutates",
+    ],
 )
 def test_misbehaving_plugin_is_reported_and_others_kept(
     name: str,
