@@ -5,6 +5,11 @@ A plugin is a module (or object) with functions named after these hooks and deco
 spec lists. The core calls each plugin's implementation on its own: a plugin that raises or
 returns something malformed is reported by name and skipped, and the other plugins' results are
 kept. Plugins must not print, touch the store or change the objects they are given.
+
+Every hook given an article runs inside that article's scan: its parse (``article.doc``) and
+every spaCy object or string hash taken from it are valid until the scan ends, so a plugin keeps
+only plain data (``str``, numbers, offsets) beyond it, in its caches and in ``Claim.details``,
+which holds JSON data only (docs/plugins.md).
 """
 
 from __future__ import annotations
