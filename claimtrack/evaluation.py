@@ -58,8 +58,14 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def average_precision(ranked: Sequence[int]) -> float:
@@ -153,29 +159,37 @@ def score_gold(host: PluginHost, gold_path: Path) -> Record:
     contradictions_found = [
         item["id"]
         for item in gold["contradictions"]
-        if any(_pair_match(c, tuple(item["span_a"]), tuple(item["span_b"]))
-               for c in record["contradictions"])
+        if any(
+            _pair_match(c, tuple(item["span_a"]), tuple(item["span_b"]))
+            for c in record["contradictions"]
+        )
     ]
     meta = record["article"]
-    return scanner.stamp({
-        "article": gold["article"],
-        "must_recall": round(sum(i in found for i in must) / len(must), 4) if must else 0.0,
-        "must_missing": [i for i in must if i not in found],
-        "speaker_accuracy": round(len(speakers_ok) / len(found), 4) if found else 0.0,
-        "speaker_wrong": [i for i in found if i not in speakers_ok],
-        "not_claims_reported": false_claims,
-        "claims_reported": len(claims),
-        "contradictions_found": contradictions_found,
-        "contradictions_missing": [
-            item["id"] for item in gold["contradictions"] if item["id"] not in contradictions_found
-        ],
-        "contradictions_reported": len(record["contradictions"]),
-        "metadata_ok": {
-            key: str(meta.get(key) or "").strip() == str(value)
-            for key, value in gold["metadata"].items()
-        },
-        "offset_errors": sum(text[c["start"] : c["end"]] != c["text"] for c in record["claims"]),
-    })
+    return scanner.stamp(
+        {
+            "article": gold["article"],
+            "must_recall": round(sum(i in found for i in must) / len(must), 4) if must else 0.0,
+            "must_missing": [i for i in must if i not in found],
+            "speaker_accuracy": round(len(speakers_ok) / len(found), 4) if found else 0.0,
+            "speaker_wrong": [i for i in found if i not in speakers_ok],
+            "not_claims_reported": false_claims,
+            "claims_reported": len(claims),
+            "contradictions_found": contradictions_found,
+            "contradictions_missing": [
+                item["id"]
+                for item in gold["contradictions"]
+                if item["id"] not in contradictions_found
+            ],
+            "contradictions_reported": len(record["contradictions"]),
+            "metadata_ok": {
+                key: str(meta.get(key) or "").strip() == str(value)
+                for key, value in gold["metadata"].items()
+            },
+            "offset_errors": sum(
+                text[c["start"] : c["end"]] != c["text"] for c in record["claims"]
+            ),
+        }
+    )
 
 
 def _pair_match(found: Record, gold_a: Span, gold_b: Span) -> bool:
@@ -194,8 +208,11 @@ def score_checkthat(host: PluginHost, tsv: Path, limit: int | None = None) -> Re
     """
     with open(tsv, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    _require(rows and {"Sentence_id", "Text", "class_label"} <= rows[0].keys(), tsv,
-             "a TSV with Sentence_id, Text and class_label columns")
+    _require(
+        rows and {"Sentence_id", "Text", "class_label"} <= rows[0].keys(),
+        tsv,
+        "a TSV with Sentence_id, Text and class_label columns",
+    )
     rows = rows[:limit]
     scanner = Scanner(host)
     tp = fp = fn = 0
@@ -231,8 +248,11 @@ def score_transcripts(host: PluginHost, folder: Path) -> Record:
         documents = []
         for file in files:
             with open(file, encoding="utf-8", newline="") as handle:
-                rows = [r for r in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-                        if len(r) >= 4]
+                rows = [
+                    r
+                    for r in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+                    if len(r) >= 4
+                ]
             text, lines = "", []
             for row in rows:
                 start = len(text)
@@ -258,13 +278,15 @@ def score_transcripts(host: PluginHost, folder: Path) -> Record:
         precisions.append(average_precision(ranked))
         r_precisions.append(sum(ranked[:positives]) / positives if positives else 0.0)
         per_transcript[name] = round(precisions[-1], 4)
-    return scanner.stamp({
-        "folder": folder.name,
-        "transcripts": len(files),
-        "map": round(sum(precisions) / len(precisions), 4),
-        "r_precision": round(sum(r_precisions) / len(r_precisions), 4),
-        "per_transcript_ap": per_transcript,
-    })
+    return scanner.stamp(
+        {
+            "folder": folder.name,
+            "transcripts": len(files),
+            "map": round(sum(precisions) / len(precisions), 4),
+            "r_precision": round(sum(r_precisions) / len(r_precisions), 4),
+            "per_transcript_ap": per_transcript,
+        }
+    )
 
 
 def score_news(host: PluginHost, gold_dir: Path, text_dir: Path | None = None) -> Record:
@@ -297,15 +319,18 @@ def score_news(host: PluginHost, gold_dir: Path, text_dir: Path | None = None) -
                 if row["speaker"] != "author":
                     named_n += 1
                     named_ok += row["speaker"] in names
-    return scanner.stamp(prf(tp, fp, fn) | {
-        "articles": len(paths),
-        "agreed_sentences": agreed,
-        "furniture_reported": furniture,
-        "speaker_accuracy": round(speaker_ok / speaker_n, 4) if speaker_n else 0.0,
-        "speaker_n": speaker_n,
-        "named_speaker_accuracy": round(named_ok / named_n, 4) if named_n else 0.0,
-        "named_speaker_n": named_n,
-    })
+    return scanner.stamp(
+        prf(tp, fp, fn)
+        | {
+            "articles": len(paths),
+            "agreed_sentences": agreed,
+            "furniture_reported": furniture,
+            "speaker_accuracy": round(speaker_ok / speaker_n, 4) if speaker_n else 0.0,
+            "speaker_n": speaker_n,
+            "named_speaker_accuracy": round(named_ok / named_n, 4) if named_n else 0.0,
+            "named_speaker_n": named_n,
+        }
+    )
 
 
 def _news_gold(gold_dir: Path) -> dict[str, list[Record]]:
@@ -324,12 +349,14 @@ def _news_gold(gold_dir: Path) -> dict[str, list[Record]]:
             speaker = None
             if a_cfs and b_cfs and norm_name(a.get("speaker")) == norm_name(b.get("speaker")):
                 speaker = norm_name(a.get("speaker"))
-            rows.append({
-                "span": (sentence["start"], sentence["end"]),
-                "gold": a_cfs if a_cfs == b_cfs else None,
-                "furniture": a["label"] == "FURN" and b["label"] == "FURN",
-                "speaker": speaker,
-            })
+            rows.append(
+                {
+                    "span": (sentence["start"], sentence["end"]),
+                    "gold": a_cfs if a_cfs == b_cfs else None,
+                    "furniture": a["label"] == "FURN" and b["label"] == "FURN",
+                    "speaker": speaker,
+                }
+            )
         articles[sentences["article"]] = rows
     return articles
 
@@ -375,17 +402,20 @@ def score_polnear(host: PluginHost, split: Path, limit: int | None = None) -> Re
             )
     precision = prf(n_predicted_ok, n_predicted - n_predicted_ok, 0)["precision"]
     recall = n_source_ok / n_source if n_source else 0.0
-    figures = scanner.stamp({
-        "split": split.name,
-        "articles": len(pairs),
-        "gold_relations": n_gold,
-        "content_coverage": round(n_covered / n_gold, 4) if n_gold else 0.0,
-        "claimer_recall": round(recall, 4),
-        "claimer_precision": round(precision, 4),
-        "claimer_f1": round(2 * precision * recall / (precision + recall), 4)
-        if precision + recall else 0.0,
-        "claims_with_speaker": n_predicted,
-    })
+    figures = scanner.stamp(
+        {
+            "split": split.name,
+            "articles": len(pairs),
+            "gold_relations": n_gold,
+            "content_coverage": round(n_covered / n_gold, 4) if n_gold else 0.0,
+            "claimer_recall": round(recall, 4),
+            "claimer_precision": round(precision, 4),
+            "claimer_f1": round(2 * precision * recall / (precision + recall), 4)
+            if precision + recall
+            else 0.0,
+            "claims_with_speaker": n_predicted,
+        }
+    )
     figures["articles_per_s"] = round(len(pairs) / scanner.seconds, 2) if scanner.seconds else 0.0
     return figures
 
@@ -406,11 +436,13 @@ def parse_ann(path: Path) -> list[Record]:
     for relation in relations:
         content = spans.get(relation.get("Content", ""))
         if content and content[1] - content[0] >= MIN_CONTENT:
-            out.append({
-                "content": content,
-                "source": spans.get(relation.get("Source", "")),
-                "cue": spans.get(relation.get("Cue", "")),
-            })
+            out.append(
+                {
+                    "content": content,
+                    "source": spans.get(relation.get("Source", "")),
+                    "cue": spans.get(relation.get("Cue", "")),
+                }
+            )
     return out
 
 

@@ -55,6 +55,8 @@ def evidence_lines(record: Mapping[str, Any]) -> list[str]:
         f"{e.get('stance') or 'context'}: {e.get('url') or e.get('file') or ''}"
         for e in record.get("evidence", [])
     ]
+
+
 #: Leading characters that make a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -233,9 +233,7 @@ def scan_summary(rows: Sequence[tuple[str, int]], title: str) -> RenderableType:
 CLAIM_IN_LINE = 60
 
 
-def contradiction_line(
-    conflict: ContradictionRecord, claims: Mapping[str, ClaimRecord]
-) -> Text:
+def contradiction_line(conflict: ContradictionRecord, claims: Mapping[str, ClaimRecord]) -> Text:
     """One line for a contradiction that names its two claims: ids and the start of each."""
 
     def named(claim_id: str) -> str:
@@ -451,7 +449,7 @@ def dashboard(
 
 
 def _awaiting_title(shown: int, total: int) -> str:
-    """"Awaiting review, oldest first, most check-worthy first within (showing 10 of 13)"."""
+    """ "Awaiting review, oldest first, most check-worthy first within (showing 10 of 13)"."""
     count = f"showing {shown} of {total}" if shown < total else f"{total} in all"
     return f"Awaiting review, oldest first, most check-worthy first within ({count})"
 

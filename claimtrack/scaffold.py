@@ -28,8 +28,11 @@ def plugin_names(name: str) -> PluginNames:
             f"plugin name {name!r} must be lower-case letters and digits, words joined by - or _"
         )
     slug = plugin.replace("_", "-")
-    return PluginNames(plugin=slug, distribution=f"claimtrack-{slug}",
-                       module=f"claimtrack_{slug.replace('-', '_')}")
+    return PluginNames(
+        plugin=slug,
+        distribution=f"claimtrack-{slug}",
+        module=f"claimtrack_{slug.replace('-', '_')}",
+    )
 
 
 def scaffold(name: str, directory: Path | None = None) -> tuple[Path, list[Path]]:

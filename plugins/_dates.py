@@ -14,11 +14,33 @@ from datetime import date, timedelta
 from claimtrack_plugins._regex import LazyPattern
 
 _MONTHS = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
-_MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-               "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_MONTH_ABBR = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _MONTH_WORD = (
@@ -102,8 +124,9 @@ def _value(match: re.Match[str], published: date, ahead: bool) -> str | None:
         return (published + timedelta(days=shift)).isoformat()
     if groups["weekday2"]:
         relation = groups["weekrel"].lower()
-        return _weekday(published, groups["weekday2"], ahead=relation != "last",
-                        strict=relation != "this").isoformat()
+        return _weekday(
+            published, groups["weekday2"], ahead=relation != "last", strict=relation != "this"
+        ).isoformat()
     if groups["monthday"]:
         month = _month_number(groups["monthday"].split()[0])
         return _month_day(published, month, int(groups["day"]), ahead)

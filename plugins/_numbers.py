@@ -229,4 +229,3 @@ def dates(text: str, published: str | None = None) -> list[DatePoint]:
             surface = text[m.start() : m.end()].strip()
             found.append(DatePoint(point[0], point[1], m.start(), m.end(), surface))
     return found
-

@@ -84,4 +84,3 @@ def _span(value: object) -> Span | None:
     ):
         return Span(value[0], value[1])
     return None
-

@@ -275,9 +275,7 @@ class _Quotes:
         return [self.quotes[i] for i in sorted(found)]
 
 
-def _quotation(
-    article: Article, claim: Claim, quotes: _Quotes
-) -> tuple[int | None, Span | None]:
+def _quotation(article: Article, claim: Claim, quotes: _Quotes) -> tuple[int | None, Span | None]:
     """The quotation a claim speaks from (its start) and where its quoted words are, if it has
     one.
 
@@ -451,9 +449,7 @@ def _clip(text: str, words: int = 14) -> str:
 # --- quantity and date ----------------------------------------------------------------------
 
 
-def _event_conflict(
-    a: _Read, b: _Read, voice: str, around: Iterable[_Read]
-) -> _Candidate | None:
+def _event_conflict(a: _Read, b: _Read, voice: str, around: Iterable[_Read]) -> _Candidate | None:
     """One event the two claims measure or date differently, if any (:mod:`._facts`).
 
     From one voice it is a ``quantity`` or ``date`` self-contradiction; from two voices, or from

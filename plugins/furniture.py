@@ -127,7 +127,13 @@ _DATELINE_PREFIX = LazyPattern(
 # Rules safe to apply to a single sentence inside a paragraph (transcripts and wire copy put
 # credits and stage directions mid-paragraph); the others need a line of their own.
 _SENTENCE_RULES = (
-    "caption", "credit", "share", "read-more", "stage-direction", "moderation", "update-note",
+    "caption",
+    "credit",
+    "share",
+    "read-more",
+    "stage-direction",
+    "moderation",
+    "update-note",
     "transcript-label",
 )
 _TRAILING = " \t\r\n.,;:!"

@@ -132,8 +132,12 @@ def _claim(article: Article, sentences: Sequence[Sentence], item: Any, model: st
     if not found:
         raise LLMError(f"quote not in sentence {number}: {quote[:60]!r}")
     return Claim.from_span(
-        article, sentence.start + found.start(), sentence.start + found.end(),
-        claim=" ".join(restated.split()), type=claim_type, score=SCORE,
+        article,
+        sentence.start + found.start(),
+        sentence.start + found.end(),
+        claim=" ".join(restated.split()),
+        type=claim_type,
+        score=SCORE,
         details={"model": model},
     )
 

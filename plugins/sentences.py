@@ -27,6 +27,4 @@ def claimtrack_extract_claims(article: Article) -> Iterator[Claim]:
         score = 0.3 + 0.3 * bool(_DIGIT.search(text)) + 0.2 * bool(_NAME.search(text))
         if text.rstrip().endswith("?"):
             score = 0.1
-        yield Claim.from_span(
-            article, sentence.start, sentence.end, score=score, checkworthy=None
-        )
+        yield Claim.from_span(article, sentence.start, sentence.end, score=score, checkworthy=None)

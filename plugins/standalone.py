@@ -126,8 +126,14 @@ def claimtrack_enrich_claims(article: Article, claims: Sequence[Claim]) -> list[
         speakers = _part_speakers(article, claim, frames, [part.span for part in parts])
         for part, speaker in zip(parts, speakers, strict=True):
             piece = Claim.from_span(
-                article, part.span.start, part.span.end, speaker=speaker, type=claim.type,
-                score=claim.score, checkworthy=claim.checkworthy, extractor=claim.extractor,
+                article,
+                part.span.start,
+                part.span.end,
+                speaker=speaker,
+                type=claim.type,
+                score=claim.score,
+                checkworthy=claim.checkworthy,
+                extractor=claim.extractor,
                 details=_part_details(claim, recorded, part.span),
             )
             out.append(_restated(article, furniture, piece, part, frames, published))
@@ -418,7 +424,7 @@ def restate(
         return " ".join(written.split())
     if part is not None and part.place:
         text += f" in {part.place}"
-    closing = "?" if written.rstrip().rstrip("”\"’").endswith("?") else "."
+    closing = "?" if written.rstrip().rstrip('”"’').endswith("?") else "."
     return text[0].upper() + text[1:] + closing
 
 
@@ -617,9 +623,7 @@ def _asserts(cue: Token) -> bool:
     return cue.tag_ == "VBN" and any(c.dep_ == "nsubj" for c in cue.children)
 
 
-def _source_words(
-    doc: Doc, frame: RecordedFrame, cue: Token, subtree: set[int]
-) -> set[int] | None:
+def _source_words(doc: Doc, frame: RecordedFrame, cue: Token, subtree: set[int]) -> set[int] | None:
     """The words of the frame's source: its speaker's mention and the phrase it heads ("Mr.
     McHugh", "Scott Pruitt, the Republican attorney general of Oklahoma"), if they belong to
     the frame: they depend on the cue or stand right next to it ("“…,” said the spokesman").

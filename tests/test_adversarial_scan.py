@@ -37,7 +37,7 @@ ARTICLES: dict[str, Callable[[int], str]] = {
     "digits and commas": lambda n: "The council spent -" + "1," * (n // 2) + "1 dollars.",
     "digits": lambda n: "The council spent x" + "9" * n + " dollars.",
     "quotation marks": lambda n: "He said “" + "“" * n + " it rose 4%.",
-    "straight quotation marks": lambda n: 'He said "' + '"' * n + ' it rose 4%.',
+    "straight quotation marks": lambda n: 'He said "' + '"' * n + " it rose 4%.",
     "organisation of": lambda n: "The " + "Aa of " * (n // 6) + "Institute said 4 tonnes.",
     "paragraphs": _numbered("Officials said the port grew {}%.\n\n", 40),
     "people": _numbered("Mr Aa{0} Bb said it rose {0}%. ", 32),

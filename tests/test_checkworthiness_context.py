@@ -131,9 +131,7 @@ def test_reporting_frames_come_from_the_attribution_engine(
 
 def _claim_with(article: Article, records: object) -> Claim:
     sentence = article.sentences[0]
-    return Claim.from_span(
-        article, sentence.start, sentence.end, details={ATTRIBUTIONS: records}
-    )
+    return Claim.from_span(article, sentence.start, sentence.end, details={ATTRIBUTIONS: records})
 
 
 def test_the_scorer_reads_the_frames_recorded_on_the_claims() -> None:

@@ -41,8 +41,12 @@ class Digits:
                 at = sentence.start + text.index("Ann Lee")
                 speaker = Speaker("Ann Lee", "Ann Lee", at, at + len("Ann Lee"))
             yield Claim.from_span(
-                article, sentence.start, sentence.end,
-                score=0.9 if worthy else 0.1, checkworthy=worthy, speaker=speaker,
+                article,
+                sentence.start,
+                sentence.end,
+                score=0.9 if worthy else 0.1,
+                checkworthy=worthy,
+                speaker=speaker,
             )
 
 
@@ -178,8 +182,15 @@ def test_cli_prints_figures_and_exits_3_when_a_plugin_fails(tmp_path: Path, sour
 def test_cli_compares_two_plugin_sets(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["eval", "--format", "news", str(DATA / "news"), "--json",
-         "--compare-disable", "checkworthiness"],
+        [
+            "eval",
+            "--format",
+            "news",
+            str(DATA / "news"),
+            "--json",
+            "--compare-disable",
+            "checkworthiness",
+        ],
     )
     assert result.exit_code == 0, result.output
     runs = json.loads(result.stdout)["runs"]
@@ -193,8 +204,16 @@ def test_cli_compares_two_plugin_sets(tmp_path: Path) -> None:
 def test_cli_table_shows_both_runs() -> None:
     result = runner.invoke(
         app,
-        ["eval", "--format", "transcripts", str(DATA / "transcripts"),
-         "--disable", "checkworthiness", "--compare-disable", "contradictions"],
+        [
+            "eval",
+            "--format",
+            "transcripts",
+            str(DATA / "transcripts"),
+            "--disable",
+            "checkworthiness",
+            "--compare-disable",
+            "contradictions",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "map" in result.stdout
@@ -211,8 +230,17 @@ def test_cli_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 def test_cli_run_b_blocks_both_disable_lists() -> None:
     result = runner.invoke(
         app,
-        ["eval", "--format", "news", str(DATA / "news"), "--json",
-         "--disable", "checkworthiness", "--compare-disable", "sentences"],
+        [
+            "eval",
+            "--format",
+            "news",
+            str(DATA / "news"),
+            "--json",
+            "--disable",
+            "checkworthiness",
+            "--compare-disable",
+            "sentences",
+        ],
     )
     assert result.exit_code == 0, result.output
     runs = json.loads(result.stdout)["runs"]
@@ -220,8 +248,17 @@ def test_cli_run_b_blocks_both_disable_lists() -> None:
     assert runs["B"]["disabled"] == ["checkworthiness", "sentences"]
     alone = runner.invoke(
         app,
-        ["eval", "--format", "news", str(DATA / "news"), "--json",
-         "--disable", "checkworthiness", "--disable", "sentences"],
+        [
+            "eval",
+            "--format",
+            "news",
+            str(DATA / "news"),
+            "--json",
+            "--disable",
+            "checkworthiness",
+            "--disable",
+            "sentences",
+        ],
     )
     both = json.loads(alone.stdout)
     assert both["disabled"] == ["checkworthiness", "sentences"]
@@ -235,8 +272,14 @@ def test_cli_run_b_blocks_both_disable_lists() -> None:
 def test_cli_labels_plugins_disabled_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAIMTRACK_DISABLE_PLUGINS", "contradictions")
     monkeypatch.setenv("COLUMNS", "200")
-    args = ["eval", "--format", "transcripts", str(DATA / "transcripts"),
-            "--compare-disable", "checkworthiness"]
+    args = [
+        "eval",
+        "--format",
+        "transcripts",
+        str(DATA / "transcripts"),
+        "--compare-disable",
+        "checkworthiness",
+    ]
     runs = json.loads(runner.invoke(app, [*args, "--json"]).stdout)["runs"]
     assert runs["A"]["disabled"] == [] and runs["A"]["disabled_by_env"] == ["contradictions"]
     assert runs["B"]["disabled"] == ["checkworthiness"]
@@ -252,8 +295,19 @@ def test_cli_labels_plugins_disabled_by_the_environment(monkeypatch: pytest.Monk
 def test_cli_warns_about_names_that_match_no_plugin() -> None:
     result = runner.invoke(
         app,
-        ["eval", "--format", "checkthat", str(DATA / "checkthat.tsv"), "--json",
-         "--disable", "sentence", "--compare-disable", "claimtypes", "--compare-disable", "nosuch"],
+        [
+            "eval",
+            "--format",
+            "checkthat",
+            str(DATA / "checkthat.tsv"),
+            "--json",
+            "--disable",
+            "sentence",
+            "--compare-disable",
+            "claimtypes",
+            "--compare-disable",
+            "nosuch",
+        ],
     )
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]

@@ -35,6 +35,8 @@ EVIL_PLUGIN = (
     '"""\x1b[31m[bold red]evil[/bold red] plugin\x07"""\n'
     'raise RuntimeError("\\x1b]8;;http://evil.example\\x1b\\\\[blink]boom[/blink] \\u202e")\n'
 )
+
+
 def invoke(root: Path, *args: str) -> str:
     result = runner.invoke(
         app,

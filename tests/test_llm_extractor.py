@@ -41,8 +41,12 @@ def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModel]:
             fake.requests.append(request | {"path": self.path})
             time.sleep(fake.delay)
             content = fake.answer(request)
-            body = fake.raw if fake.raw is not None else json.dumps(
-                {"choices": [{"message": {"role": "assistant", "content": content}}]}
+            body = (
+                fake.raw
+                if fake.raw is not None
+                else json.dumps(
+                    {"choices": [{"message": {"role": "assistant", "content": content}}]}
+                )
             )
             data = body.encode()
             self.send_response(200)
@@ -79,10 +83,18 @@ def test_off_unless_configured(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_atomic_claims_get_exact_spans(model: FakeModel) -> None:
     model.answer = _claims(
-        {"sentence": 2, "quote": "Exports rose 12% in 2014", "claim": "Exports rose 12% in 2014.",
-         "type": "quantity"},
-        {"sentence": 2, "quote": "imports fell, she", "claim": "Imports fell in 2014.",
-         "type": "event"},
+        {
+            "sentence": 2,
+            "quote": "Exports rose 12% in 2014",
+            "claim": "Exports rose 12% in 2014.",
+            "type": "quantity",
+        },
+        {
+            "sentence": 2,
+            "quote": "imports fell, she",
+            "claim": "Imports fell in 2014.",
+            "type": "event",
+        },
     )
     result = run_plugins(TEXT, PLUGIN)
     assert not result.errors
@@ -115,11 +127,13 @@ def test_fenced_json_is_accepted(model: FakeModel) -> None:
     ("answer", "message"),
     [
         ("Sure! Here are the claims.", "not JSON"),
-        (json.dumps({"facts": []}), "no \"claims\" list"),
+        (json.dumps({"facts": []}), 'no "claims" list'),
         (json.dumps({"claims": [{"sentence": 9, "quote": "Exports"}]}), "names no sentence"),
         (json.dumps({"claims": [{"sentence": 2, "quote": "Exports fell 50%"}]}), "quote not in"),
-        (json.dumps({"claims": [{"sentence": 2, "quote": "Exports", "type": "gossip"}]}),
-         "unknown claim type"),
+        (
+            json.dumps({"claims": [{"sentence": 2, "quote": "Exports", "type": "gossip"}]}),
+            "unknown claim type",
+        ),
     ],
 )
 def test_bad_answers_are_reported_and_builtins_kept(
@@ -151,8 +165,12 @@ def test_timeouts_are_reported(model: FakeModel, monkeypatch: pytest.MonkeyPatch
 
 def test_bundled_enrichers_keep_the_models_claim_text_and_type(model: FakeModel) -> None:
     model.answer = _claims(
-        {"sentence": 2, "quote": "Exports rose 12% in 2014 and imports fell",
-         "claim": "Exports rose 12% in 2014 and imports fell in 2014.", "type": "event"},
+        {
+            "sentence": 2,
+            "quote": "Exports rose 12% in 2014 and imports fell",
+            "claim": "Exports rose 12% in 2014 and imports fell in 2014.",
+            "type": "event",
+        },
     )
     result = run_plugins(TEXT, bundled=True)
     assert not result.errors

@@ -129,8 +129,18 @@ def test_generated_package_installs_with_pip(tmp_path: Path) -> None:
     root, _ = scaffold("numbers-demo", tmp_path / "pkg")
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", str(site), str(root)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(root),
+        ],
         check=True,
         capture_output=True,
         timeout=300,

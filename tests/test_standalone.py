@@ -262,7 +262,7 @@ def test_split_parts_keep_the_extractor_and_type_of_their_sentence() -> None:
 
 
 def test_a_claim_its_extractor_restated_is_neither_rewritten_nor_split() -> None:
-    text = 'Talks were held in June and a set of measures agreed, she said.'
+    text = "Talks were held in June and a set of measures agreed, she said."
     article = make_article(text, "t.txt", Metadata(published="2015-01-17"))
     restated = Claim.from_span(
         article, 0, len(text), claim="EU and Canadian officials held talks in June 2014."

@@ -206,7 +206,7 @@ def test_rescans_keep_the_match_index_in_step(
     second = save_sentences(
         store,
         source,
-        text.replace("12 percent", "13 percent").replace(replaced, "A ferry line opens in June.")
+        text.replace("12 percent", "13 percent").replace(replaced, "A ferry line opens in June."),
     )
     assert match_problems(tmp_path / "db") == []
     assert word_lists(tmp_path / "db") == live_word_lists(store)  # the dropped forms are gone

@@ -94,8 +94,9 @@ def _table(section: str) -> list[dict[str, Any]]:
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 3 and re.fullmatch(r"[\d.]+", cells[1]):
-            rows.append({"claim": cells[0], "score": float(cells[1]),
-                         "checkworthy": cells[2] == "true"})
+            rows.append(
+                {"claim": cells[0], "score": float(cells[1]), "checkworthy": cells[2] == "true"}
+            )
     return rows
 
 
@@ -106,8 +107,11 @@ def _table(section: str) -> list[dict[str, Any]]:
 def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch checkout: the tutorial's example folder and step 1's plugin, as working folder."""
     root = tmp_path / "checkout"
-    shutil.copytree(EXAMPLE, root / "examples" / "promises",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"))
+    shutil.copytree(
+        EXAMPLE,
+        root / "examples" / "promises",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"),
+    )
     plugin = root / "my-plugins" / "claimtrack_promises.py"
     plugin.parent.mkdir()
     plugin.write_text(_blocks("python")[0], encoding="utf-8")
@@ -134,7 +138,10 @@ def _installed(checkout: Path) -> dict[str, str]:
     package = checkout / "examples" / "promises"
     subprocess.run(
         [sys.executable, "-c", "import setuptools; setuptools.setup()", "-q", "egg_info"],
-        cwd=package, check=True, capture_output=True, timeout=120,
+        cwd=package,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     return os.environ | {"PYTHONPATH": str(package)}
 
@@ -144,7 +151,10 @@ def _run_installed(command: str, env: dict[str, str]) -> str:
     argv = shlex.split(command)
     proc = subprocess.run(
         [sys.executable, "-c", "from claimtrack.cli import main; main()", *argv[1:]],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
@@ -156,7 +166,10 @@ def _pytest(command: str, checkout: Path) -> str:
     assert folder, command
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"],
-        cwd=checkout / folder.group(1), capture_output=True, text=True, timeout=120,
+        cwd=checkout / folder.group(1),
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={k: v for k, v in os.environ.items() if not k.startswith(("CLAIMTRACK_", "PYTEST_"))},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -297,9 +310,21 @@ def _can_build_wheels() -> bool:
 def test_step_5_pip_install(checkout: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", str(site), "./examples/promises"],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            "./examples/promises",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     env = os.environ | {"PYTHONPATH": str(site)}
     listed = _run_installed(COMMANDS[6], env)

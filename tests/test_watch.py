@@ -186,9 +186,7 @@ def test_a_failing_page_is_reported_and_tried_again(site: Site, desk: str) -> No
     assert site.hits["/later"] == 2
 
 
-def test_the_terminal_alert_names_the_verdict_note_and_evidence(
-    site: Site, disputed: str
-) -> None:
+def test_the_terminal_alert_names_the_verdict_note_and_evidence(site: Site, disputed: str) -> None:
     feed = site.feed("/feed.xml", [("Mayor campaigns", site.page("/mayor", REPEATING))])
     result = runner.invoke(app, ["watch", "--once", feed])
     assert result.exit_code == 0

@@ -726,8 +726,7 @@ def _print_report(
         console.print(Rule(safe(meta.title or meta.source)))
         console.print(
             safe(
-                f"{meta.id[:8]} · {meta.publisher or '—'} · {meta.published or '—'} · "
-                f"{meta.source}"
+                f"{meta.id[:8]} · {meta.publisher or '—'} · {meta.published or '—'} · {meta.source}"
             ),
             style="dim",
         )

@@ -221,9 +221,7 @@ def _check_all(session: Session, report: Report) -> None:
             report.problems.append(Problem("history", "an entry is not valid JSON", "unreadable"))
 
 
-def _documents(
-    session: Session, report: Report | None = None
-) -> Iterator[tuple[str, ArticleDocs]]:
+def _documents(session: Session, report: Report | None = None) -> Iterator[tuple[str, ArticleDocs]]:
     """Every article's id and documents; unreadable ones reported (or skipped)."""
     for name, body in session.run(
         "SELECT name, body FROM documents WHERE name >= ? AND name < ? ORDER BY name",

@@ -279,8 +279,7 @@ def _attached_already(doc: dict[str, Any], evidence: dict[str, Any]) -> bool:
     """Whether a claim holds this review already (same URL, rating, author and date)."""
     same = ("kind", "url", "rating", "publisher", "date")
     return any(
-        all(held.get(key) == evidence.get(key) for key in same)
-        for held in doc.get("evidence", [])
+        all(held.get(key) == evidence.get(key) for key in same) for held in doc.get("evidence", [])
     )
 
 
