@@ -32,6 +32,7 @@ from claimtrack.model import (
     ScanResult,
     Sentence,
     Span,
+    Speaker,
     parse_together,
     parse_zone,
 )
@@ -423,7 +424,24 @@ def claim_problem(article: Article, item: Any) -> str | None:
         return f"score {item.score!r} is not in [0, 1]"
     if not isinstance(item.claim, str):
         return "claim text is not a string"
+    if item.speaker is not None and not _plain_speaker(item.speaker, len(article.text)):
+        return f"speaker {item.speaker!r:.80} is not names and offsets into the article"
     return None
+
+
+def _plain_speaker(speaker: Any, length: int) -> bool:
+    """Whether ``speaker`` is a :class:`Speaker` of strings (or None) and, if it has them,
+    offsets within an article of ``length`` characters."""
+    if not isinstance(speaker, Speaker):
+        return False
+    if not all(v is None or isinstance(v, str) for v in (speaker.name, speaker.mention)):
+        return False
+    if speaker.start is None and speaker.end is None:
+        return True
+    start, end = speaker.start, speaker.end
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+        return False
+    return 0 <= start <= end <= length
 
 
 # -- many sources: in this process or in a pool of worker processes ---------------------------

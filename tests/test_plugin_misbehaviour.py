@@ -83,6 +83,14 @@ PLUGINS = {
             root = article.doc[0]
             return [Claim.evolve(c, details={**c.details, 1: "x", "root": root}) for c in claims]
     """,
+    "span_speaker": """
+        from claimtrack import Claim, Speaker
+
+        @hookimpl
+        def claimtrack_enrich_claims(article, claims):
+            name = article.doc[0:1]  # a spaCy span, not its text
+            return [Claim.evolve(c, speaker=Speaker(name=name, mention="x")) for c in claims]
+    """,
     "mutates": """
         @hookimpl
         def claimtrack_extract_claims(article):
@@ -128,6 +136,7 @@ def baseline(db_path: Path, harbour_path: Path) -> dict:  # type: ignore[type-ar
         "bad_enricher",
         "keeps_token",
         "token_details",
+        "span_speaker",
         "mutates",
     ],
 )
