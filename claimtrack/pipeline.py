@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import fields, replace
 from pathlib import Path
@@ -424,6 +424,8 @@ def claim_problem(article: Article, item: Any) -> str | None:
         return f"score {item.score!r} is not in [0, 1]"
     if not isinstance(item.claim, str):
         return "claim text is not a string"
+    if not isinstance(item.details, Mapping):
+        return f"details are {type(item.details).__name__}, not a mapping"
     if item.speaker is not None and not _plain_speaker(item.speaker, len(article.text)):
         return f"speaker {item.speaker!r:.80} is not names and offsets into the article"
     return None

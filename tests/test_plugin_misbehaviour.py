@@ -83,6 +83,13 @@ PLUGINS = {
             root = article.doc[0]
             return [Claim.evolve(c, details={**c.details, 1: "x", "root": root}) for c in claims]
     """,
+    "set_details": """
+        from claimtrack import Claim
+
+        @hookimpl
+        def claimtrack_enrich_claims(article, claims):
+            return [Claim.evolve(c, details={1, 2}) for c in claims]
+    """,
     "span_speaker": """
         from claimtrack import Claim, Speaker
 
@@ -136,6 +143,7 @@ def baseline(db_path: Path, harbour_path: Path) -> dict:  # type: ignore[type-ar
         "bad_enricher",
         "keeps_token",
         "token_details",
+        "set_details",
         "span_speaker",
         "mutates",
     ],
