@@ -118,6 +118,32 @@ def test_version_prints_the_installed_version_and_exits() -> None:
     assert result.output == f"claimtrack {version('claimtrack')}\n"
 
 
+@pytest.mark.parametrize("collecting", [True, False])
+def test_the_entry_point_freezes_the_command_lines_objects_and_restores_the_collector(
+    collecting: bool,
+) -> None:
+    script = (
+        "import gc, sys\n"
+        f"gc.enable() if {collecting} else gc.disable()\n"
+        "sys.argv = ['claimtrack', '--version']\n"
+        "from claimtrack.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(repr((gc.isenabled(), gc.get_freeze_count())))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    enabled, frozen = ast.literal_eval(done.stderr.strip().splitlines()[-1])
+    assert done.stdout.startswith("claimtrack ")
+    # typer and the command line's modules are in the permanent generation, out of the way.
+    assert enabled is collecting and frozen > 10_000
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "claimtrack", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.startswith("claimtrack ")
+
+
 def test_a_json_scan_of_several_files_into_a_pipe_does_not_import_rich(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
