@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from claimtrack.errors import StoreError
 from claimtrack.store.pg_rows import (
     ARTICLE_INSERT,
-    CLAIM_COLUMNS,
+    CLAIM_INSERT,
     ServerMatchIndex,
     Tx,
     add_evidence_rows,
@@ -91,10 +91,7 @@ def load(
             ),
         )
         docs = [c.to_json() for c in stored.claims]
-        tx.many(
-            f"INSERT INTO claims({CLAIM_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})",
-            [claim_values(doc) for doc in docs],
-        )
+        tx.many(CLAIM_INSERT, [claim_values(doc) for doc in docs])
         for doc in docs:
             add_evidence_rows(tx, doc["id"], doc["evidence"])
         add_note_rows(tx, ((d["id"], n) for d in docs for n in d["notes"]))

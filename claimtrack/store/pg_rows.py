@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import astuple
+from dataclasses import astuple, fields
 from typing import Any
 
 from claimtrack.errors import StoreError
@@ -23,14 +23,22 @@ from claimtrack.store.matching import (
     _term,
     row,
 )
-from claimtrack.store.records import Evidence, Summary
+from claimtrack.store.records import Change, Evidence, Note, Summary
 from claimtrack.store.scan_plan import ARTICLE_FIELDS, stored_source
 
+
+def insert(table: str, columns: Sequence[str]) -> str:
+    """The statement inserting one row of ``columns`` into ``table`` (a placeholder each)."""
+    return f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+
+
 #: The claim columns, in the order ``claim_values`` gives them.
-CLAIM_COLUMNS = (
-    "id, article, start_at, end_at, text, claim, score, checkworthy, type, status, speaker,"
-    " speaker_name, extractor, details, removed, first_seen, updated, norm, clauses"
-)
+CLAIM_COLUMNS = [
+    "id", "article", "start_at", "end_at", "text", "claim", "score", "checkworthy", "type",
+    "status", "speaker", "speaker_name", "extractor", "details", "removed", "first_seen",
+    "updated", "norm", "clauses",
+]  # fmt: skip
+CLAIM_INSERT = insert("claims", CLAIM_COLUMNS)
 #: A claim's columns under the names of its document (``ClaimRecord.to_json``).
 _CLAIM_READ = (
     'SELECT c.id, c.article, c.start_at AS start, c.end_at AS "end", c.text, c.claim, c.score,'
@@ -38,10 +46,13 @@ _CLAIM_READ = (
     " c.first_seen, c.updated FROM claims c"
 )
 #: Writing an article's row: its record's fields, when it was first scanned, and its text.
-ARTICLE_INSERT = (
-    f"INSERT INTO articles({', '.join(ARTICLE_FIELDS)}, first_scanned, text)"
-    f" VALUES ({', '.join(['%s'] * (len(ARTICLE_FIELDS) + 2))})"
-)
+ARTICLE_INSERT = insert("articles", [*ARTICLE_FIELDS, "first_scanned", "text"])
+#: The columns of a note's and an evidence item's row: its claim, then its record's fields.
+NOTE_COLUMNS = ["claim", *(f.name for f in fields(Note))]
+EVIDENCE_COLUMNS = ["claim", *(f.name for f in fields(Evidence))]
+#: The columns of a history entry's row: its ``Change`` fields, then ``details`` (the rest).
+_CHANGE_FIELDS = [f.name for f in fields(Change) if f.name != "details"]
+HISTORY_COLUMNS = [*_CHANGE_FIELDS, "details"]
 
 
 class Tx:
@@ -143,15 +154,10 @@ def _attach(tx: Tx, docs: list[dict[str, Any]]) -> None:
     """Fill in the notes, evidence and links of claim documents (three reads in all)."""
     by_id = {d["id"]: d for d in docs}
     ids = list(by_id)
-    for r in tx.all(
-        "SELECT claim, id, text, by, at FROM notes WHERE claim = ANY(%s) ORDER BY seq", (ids,)
-    ):
+    attached = "SELECT {} FROM {} WHERE claim = ANY(%s) ORDER BY seq"
+    for r in tx.all(attached.format(", ".join(NOTE_COLUMNS), "notes"), (ids,)):
         by_id[r.pop("claim")]["notes"].append(r)
-    for r in tx.all(
-        "SELECT claim, id, kind, target, title, publisher, date, stance, rating, status"
-        " FROM evidence WHERE claim = ANY(%s) ORDER BY seq",
-        (ids,),
-    ):
+    for r in tx.all(attached.format(", ".join(EVIDENCE_COLUMNS), "evidence"), (ids,)):
         by_id[r.pop("claim")]["evidence"].append(Evidence(**r).to_json())
     for r in tx.all(
         "SELECT claim, other, other_article, score FROM claim_links WHERE claim = ANY(%s)"
@@ -165,8 +171,7 @@ def _attach(tx: Tx, docs: list[dict[str, Any]]) -> None:
 def add_evidence_rows(tx: Tx, claim_id: str, items: Iterable[dict[str, Any]]) -> None:
     """Attach evidence items (as ``Evidence.to_json`` gives them, with their ids) to a claim."""
     tx.many(
-        "INSERT INTO evidence(claim, id, kind, target, title, publisher, date, stance, rating,"
-        " status) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        insert("evidence", EVIDENCE_COLUMNS),
         [(claim_id, *astuple(Evidence.from_json(item))) for item in items],
     )
 
@@ -174,8 +179,8 @@ def add_evidence_rows(tx: Tx, claim_id: str, items: Iterable[dict[str, Any]]) ->
 def add_note_rows(tx: Tx, notes: Iterable[tuple[str, dict[str, Any]]]) -> None:
     """Attach notes (claim id, note as ``verdicts`` makes it, with its id) to their claims."""
     tx.many(
-        "INSERT INTO notes(id, claim, text, by, at) VALUES (%s, %s, %s, %s, %s)",
-        [(n["id"], claim_id, n["text"], n["by"], n["at"]) for claim_id, n in notes],
+        insert("notes", NOTE_COLUMNS),
+        [(claim_id, *(n[k] for k in NOTE_COLUMNS[1:])) for claim_id, n in notes],
     )
 
 
@@ -281,8 +286,6 @@ def article_text(tx: Tx, article_id: str) -> str:
 
 # -- the history -------------------------------------------------------------------------------
 
-_CHANGE_FIELDS = ("id", "at", "by", "claim", "article", "action", "before", "after", "note")
-
 
 def record_change(
     tx: Tx, claim_id: str, article_id: str, action: str, by: str, **fields: Any
@@ -296,8 +299,7 @@ def record_change(
 def append_history(tx: Tx, entries: Sequence[dict[str, Any]]) -> None:
     """Append history entries (as ``Change.to_json`` gives them), in the order given."""
     tx.many(
-        "INSERT INTO history(id, at, by, claim, article, action, before, after, note, details)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        insert("history", HISTORY_COLUMNS),
         [
             (
                 *(entry.get(k) for k in _CHANGE_FIELDS),
@@ -322,8 +324,7 @@ def history(
     bound = "" if limit is None else f"LIMIT {max(int(limit), 0)}"
     found = []
     for r in tx.all(
-        f"SELECT id, at, by, claim, article, action, before, after, note, details FROM history"
-        f" {clause} ORDER BY seq {order} {bound}",
+        f"SELECT {', '.join(HISTORY_COLUMNS)} FROM history {clause} ORDER BY seq {order} {bound}",
         args,
     ):
         details = r.pop("details")  # before, after and note are left out when they are None

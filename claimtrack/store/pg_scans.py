@@ -22,10 +22,12 @@ from claimtrack.store.interface import LINK_THRESHOLD, current_user
 from claimtrack.store.pg_rows import (
     ARTICLE_INSERT,
     CLAIM_COLUMNS,
+    CLAIM_INSERT,
     ServerMatchIndex,
     Tx,
     claim_docs,
     claim_values,
+    insert,
     jsonb,
     record_change,
 )
@@ -87,8 +89,8 @@ def _save_scan(
     plan = plan_scan(old, result, article_id, text_changed, config, stamp)
     for claim_id, doc in plan.kept.items():
         tx.run(
-            f"UPDATE claims SET ({CLAIM_COLUMNS.removeprefix('id, ')}) ="
-            f" ({', '.join(['%s'] * 18)}) WHERE id = %s",
+            f"UPDATE claims SET ({', '.join(CLAIM_COLUMNS[1:])}) ="
+            f" ({', '.join(['%s'] * (len(CLAIM_COLUMNS) - 1))}) WHERE id = %s",
             (*claim_values(doc)[1:], claim_id),
         )
     for claim_id, action, fields in plan.changes:
@@ -107,10 +109,7 @@ def _save_scan(
     new_docs = plan.new_docs
     if new_docs:
         links = _link_repeats(index, new_docs, article_id)
-        tx.many(
-            f"INSERT INTO claims({CLAIM_COLUMNS}) VALUES ({', '.join(['%s'] * 19)})",
-            [claim_values(doc) for doc in new_docs],
-        )
+        tx.many(CLAIM_INSERT, [claim_values(doc) for doc in new_docs])
         tx.many(
             "INSERT INTO claim_links(claim, other, other_article, score) VALUES (%s, %s, %s, %s)"
             " ON CONFLICT DO NOTHING",
@@ -193,12 +192,12 @@ def save_contradictions(
         record_change(tx, before["id"], article_id, "contradiction stale", who, **about, note=why)
 
 
-#: Writing a contradiction's row, with the values ``contradiction_values`` gives.
-CONTRADICTION_INSERT = (
-    "INSERT INTO contradictions(id, article, claim_a, claim_b, a, b, kind, explanation, extractor,"
-    " decision, decision_note, decided_by, decided_at, stale, first_seen, updated)"
-    f" VALUES ({', '.join(['%s'] * 16)})"
-)
+#: A contradiction's columns, in the order ``contradiction_values`` gives them.
+CONTRADICTION_COLUMNS = [
+    "id", "article", "claim_a", "claim_b", "a", "b", "kind", "explanation", "extractor",
+    "decision", "decision_note", "decided_by", "decided_at", "stale", "first_seen", "updated",
+]  # fmt: skip
+CONTRADICTION_INSERT = insert("contradictions", CONTRADICTION_COLUMNS)
 
 
 def contradiction_values(doc: dict[str, Any], article_id: str) -> tuple[Any, ...]:
@@ -227,8 +226,7 @@ def contradiction_docs(
 
     ``with_article`` keeps each one's article id (a listing across articles shows it)."""
     found = tx.all(
-        "SELECT id, article, claim_a, claim_b, a, b, kind, explanation, extractor, decision,"
-        " decision_note, decided_by, decided_at, stale, first_seen, updated FROM contradictions"
+        f"SELECT {', '.join(CONTRADICTION_COLUMNS)} FROM contradictions"
         f" WHERE {where} ORDER BY {'id FOR NO KEY UPDATE' if lock else 'seq'}",
         args,
     )
