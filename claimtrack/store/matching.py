@@ -136,7 +136,9 @@ def row(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: The columns of ``match_rows``, and the keys of the index rows they hold (``id``: ``claim``).
 _ROW = "claim, article, status, speaker, type, seen, norm, clauses"
+_ROW_KEYS = ("id", "article", "status", "speaker", "type", "seen", "norm", "clauses")
 
 
 def as_match(item: dict[str, Any], score: float) -> Match:
@@ -145,17 +147,9 @@ def as_match(item: dict[str, Any], score: float) -> Match:
 
 
 def _row_of(found: tuple[Any, ...]) -> dict[str, Any]:
-    claim, article, status, speaker, type_, seen, norm, clauses = found
-    return {
-        "id": claim,
-        "article": article,
-        "norm": norm,
-        "clauses": orjson.loads(clauses),
-        "status": status,
-        "speaker": speaker,
-        "type": type_,
-        "seen": seen,
-    }
+    """An index row as ``row`` gives it, from the ``_ROW`` columns of ``match_rows``."""
+    item = dict(zip(_ROW_KEYS, found, strict=True))
+    return item | {"clauses": orjson.loads(item["clauses"])}
 
 
 def _term(word: str) -> str:
@@ -488,16 +482,7 @@ class MatchIndex(WordMatcher):
         self.drop([claim_id])
         self.session.run(
             f"INSERT INTO match_rows({_ROW}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                claim_id,
-                item["article"],
-                item["status"],
-                item.get("speaker"),
-                item.get("type"),
-                item.get("seen"),
-                item["norm"],
-                orjson.dumps(item.get("clauses", [])).decode(),
-            ),
+            (*(item[k] for k in _ROW_KEYS[:-1]), orjson.dumps(item["clauses"]).decode()),
         )
         forms = [
             " ".join(_term(w) for w in form.split())
