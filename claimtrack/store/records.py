@@ -314,15 +314,8 @@ class Rescan:
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Rescan:
         """Read a rescan as ``to_json`` writes it."""
-        return cls(
-            at=doc["at"],
-            sha256=doc["sha256"],
-            added=tuple(doc.get("added", ())),
-            moved=tuple(doc.get("moved", ())),
-            removed=tuple(doc.get("removed", ())),
-            kept=tuple(doc.get("kept", ())),
-            edited=tuple(doc.get("edited", ())),
-        )
+        lists = {f.name: tuple(doc.get(f.name, ())) for f in fields(cls) if f.default == ()}
+        return cls(at=doc["at"], sha256=doc["sha256"], **lists)
 
     def to_json(self) -> dict[str, Any]:
         """The rescan as JSON."""

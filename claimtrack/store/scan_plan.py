@@ -23,17 +23,9 @@ from claimtrack.model import Article, ScanResult
 EDIT_THRESHOLD = 85.0
 #: The fields of an article's own record (``article_record``), as both backends store them.
 ARTICLE_FIELDS = [
-    "id",
-    "source",
-    "sha256",
-    "title",
-    "published",
-    "publisher",
-    "author",
-    "url",
-    "scanned",
+    "id", "source", "sha256", "title", "published", "publisher", "author", "url", "scanned",
     "updated",
-]
+]  # fmt: skip
 
 
 @dataclass
