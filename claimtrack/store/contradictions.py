@@ -99,31 +99,28 @@ def decide(
     for contradiction_id, article_id in targets:
         table = session.group(article_group(article_id)).table("contradictions")
         doc = next(d for d in table.all() if d["id"] == contradiction_id)
-        same = note is None and value == doc.get("decision")
-        kept_note = doc.get("decision_note") if same else note  # same decision: same note
-        table.update(
-            {
-                "decision": value,
-                "decision_note": kept_note,
-                "decided_by": who,
-                "decided_at": stamp,
-            },
-            Query().id == contradiction_id,
-        )
-        entries.append(
-            record_change(
-                session,
-                contradiction_id,
-                article_id,
-                "contradiction decided",
-                who,
-                **about_contradiction(doc),
-                previous=doc.get("decision"),
-                decision=value,
-                note=note,
-            )
-        )
+        decided, change = deciding(doc, value, note, who, stamp)
+        table.update(decided, Query().id == contradiction_id)
+        action = "contradiction decided"
+        entries.append(record_change(session, contradiction_id, article_id, action, who, **change))
     return entries
+
+
+def deciding(
+    doc: dict[str, Any], value: str | None, note: str | None, who: str, stamp: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What deciding ``value`` (None: open) about a stored contradiction sets on it, and the
+    fields of the history entry that says so (action ``contradiction decided``). The same
+    decision again without a note keeps the note it had."""
+    same = note is None and value == doc.get("decision")
+    decided = {
+        "decision": value,
+        "decision_note": doc.get("decision_note") if same else note,
+        "decided_by": who,
+        "decided_at": stamp,
+    }
+    about = {"previous": doc.get("decision"), "decision": value, "note": note}
+    return decided, about_contradiction(doc) | about
 
 
 def about_contradiction(doc: dict[str, Any]) -> dict[str, Any]:

@@ -316,18 +316,10 @@ class EmbeddedStore:
         confirm: Callable[[int], bool] | None = None,
     ) -> list[Change]:
         """Set the status of claims (by id prefixes, ``filters`` or both); one change each."""
-        config = self.config
+        config, who = self.config, by or current_user()
         with self._write() as session:
             found = verdicts.mark(
-                session,
-                config,
-                prefixes,
-                status,
-                note,
-                evidence,
-                by or current_user(),
-                filters,
-                confirm,
+                session, config, prefixes, status, note, evidence, who, filters, confirm
             )
         return [Change.from_json(e) for e in found]
 

@@ -19,8 +19,8 @@ from claimtrack.store import documents
 from claimtrack.store.contradictions import (
     OPEN,
     _resolve_contradiction,
-    about_contradiction,
     check_decision,
+    deciding,
 )
 from claimtrack.store.interface import LINK_THRESHOLD, Filters
 from claimtrack.store.pg_rows import (
@@ -44,8 +44,8 @@ from claimtrack.store.verdicts import (
     _attached_already,
     _note,
     _review_evidence,
-    _undoable,
     _with_id,
+    latest_undoable,
     replay,
 )
 
@@ -101,19 +101,8 @@ def mark(
         tx.run(
             "UPDATE claims SET status = %s, updated = %s WHERE id = %s", (status, stamp, claim_id)
         )
-        entries.append(
-            record_change(
-                tx,
-                claim_id,
-                doc["article"],
-                "status",
-                who,
-                before=doc["status"],
-                after=status,
-                note=note,
-                evidence=items,
-            )
-        )
+        change = {"before": doc["status"], "after": status, "note": note, "evidence": items}
+        entries.append(record_change(tx, claim_id, doc["article"], "status", who, **change))
     _touch(tx, {d["article"] for d in docs.values()}, stamp)
     return entries
 
@@ -148,9 +137,7 @@ def undo(tx: Tx, prefix: str | None, who: str, note: str | None) -> dict[str, An
         newest_first = history(tx, "claim = %s", (claim_id,), newest_first=True)
     else:
         newest_first = history(tx, newest_first=True)
-    target = _undoable(newest_first)
-    if target is None:
-        raise UsageError("nothing to undo")
+    target = latest_undoable(newest_first)
     claim_id, article_id = target["claim"], target["article"]
     doc = claim_doc(tx, claim_id, lock=True)
     stamp = documents.now()
@@ -233,27 +220,13 @@ def decide_contradictions(
     stamp = documents.now()
     entries = []
     for contradiction_id, article_id in targets:
-        doc = docs[contradiction_id]
-        same = note is None and value == doc["decision"]
-        kept_note = doc["decision_note"] if same else note  # same decision: same note
+        decided, change = deciding(docs[contradiction_id], value, note, who, stamp)
         tx.run(
-            "UPDATE contradictions SET decision = %s, decision_note = %s, decided_by = %s,"
-            " decided_at = %s WHERE id = %s",
-            (value, kept_note, who, stamp, contradiction_id),
+            f"UPDATE contradictions SET {', '.join(f'{k} = %s' for k in decided)} WHERE id = %s",
+            (*decided.values(), contradiction_id),
         )
-        entries.append(
-            record_change(
-                tx,
-                contradiction_id,
-                article_id,
-                "contradiction decided",
-                who,
-                **about_contradiction(doc),
-                previous=doc["decision"],
-                decision=value,
-                note=note,
-            )
-        )
+        action = "contradiction decided"
+        entries.append(record_change(tx, contradiction_id, article_id, action, who, **change))
     return entries
 
 

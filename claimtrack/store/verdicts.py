@@ -121,19 +121,8 @@ def mark(
         claims_table(session, article_id).update(changes, Query().id == claim_id)
         move_count(session, article_id, previous, status)
         index.update(claim_id, status=status)
-        entries.append(
-            record_change(
-                session,
-                claim_id,
-                article_id,
-                "status",
-                who,
-                before=previous,
-                after=status,
-                note=note,
-                evidence=items,
-            )
-        )
+        change = {"before": previous, "after": status, "note": note, "evidence": items}
+        entries.append(record_change(session, claim_id, article_id, "status", who, **change))
     return entries
 
 
@@ -169,10 +158,7 @@ def undo(session: Session, prefix: str | None, who: str, note: str | None) -> di
         newest_first = history(session, "claim = ?", (claim_id,), newest_first=True)
     else:
         newest_first = history(session, newest_first=True)
-    target = _undoable(newest_first)
-    if target is None:
-        raise UsageError("nothing to undo")
-    return _reverse(session, target, who, note)
+    return _reverse(session, latest_undoable(newest_first), who, note)
 
 
 def import_reviews(
@@ -283,14 +269,16 @@ def _attached_already(doc: dict[str, Any], evidence: dict[str, Any]) -> bool:
     )
 
 
-def _undoable(newest_first: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+def latest_undoable(newest_first: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The latest of the history entries ``newest_first`` that ``undo`` can reverse and no
+    undo has reversed yet; ``UsageError`` when there is none."""
     undone: set[str] = set()
     for entry in newest_first:
         if entry["action"] == "undo":
             undone.add(entry["undoes"])
         elif entry["action"] in UNDOABLE and entry["id"] not in undone:
             return dict(entry)
-    return None
+    raise UsageError("nothing to undo")
 
 
 def _reverse(session: Session, entry: dict[str, Any], by: str, note: str | None) -> dict[str, Any]:
