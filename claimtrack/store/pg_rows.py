@@ -187,27 +187,20 @@ def add_note_rows(tx: Tx, notes: Iterable[tuple[str, dict[str, Any]]]) -> None:
 def claim_values(doc: dict[str, Any]) -> tuple[Any, ...]:
     """A claim document as the values of ``CLAIM_COLUMNS``."""
     forms = row(doc)
-    return (
-        doc["id"],
-        doc["article"],
-        doc["start"],
-        doc["end"],
-        doc["text"],
-        doc.get("claim") or "",
-        doc["score"],
-        bool(doc["checkworthy"]),
-        doc["type"],
-        doc["status"],
-        jsonb(doc.get("speaker")),
-        forms["speaker"],
-        doc.get("extractor") or "",
-        jsonb(dict(doc.get("details") or {})),
-        bool(doc.get("removed")),
-        doc.get("first_seen"),
-        doc.get("updated"),
-        forms["norm"],
-        jsonb(forms["clauses"]),
-    )
+    values = doc | {
+        "start_at": doc["start"],
+        "end_at": doc["end"],
+        "claim": doc.get("claim") or "",
+        "checkworthy": bool(doc["checkworthy"]),
+        "speaker": jsonb(doc.get("speaker")),
+        "speaker_name": forms["speaker"],
+        "extractor": doc.get("extractor") or "",
+        "details": jsonb(dict(doc.get("details") or {})),
+        "removed": bool(doc.get("removed")),
+        "norm": forms["norm"],
+        "clauses": jsonb(forms["clauses"]),
+    }
+    return tuple(values.get(column) for column in CLAIM_COLUMNS)
 
 
 # -- articles ----------------------------------------------------------------------------------

@@ -61,15 +61,10 @@ def _save_scan(
 ) -> dict[str, Any]:
     article = result.article
     source = stored_source(article.source)
-    entry = tx.one(
-        "SELECT id, sha256, first_scanned FROM articles WHERE sha256 = %s ORDER BY seq LIMIT 1",
-        (article.sha256,),
-    )
+    known = "SELECT id, sha256, first_scanned FROM articles WHERE {} = %s ORDER BY seq LIMIT 1"
+    entry = tx.one(known.format("sha256"), (article.sha256,))
     if entry is None and source != "-":
-        entry = tx.one(
-            "SELECT id, sha256, first_scanned FROM articles WHERE source = %s ORDER BY seq LIMIT 1",
-            (source,),
-        )
+        entry = tx.one(known.format("source"), (source,))
     article_id = entry["id"] if entry else article.id
     old = {d["id"]: d for d in claim_docs(tx, "c.article = %s", (article_id,), lock=True)}
     stamp = documents.now()
@@ -203,20 +198,17 @@ CONTRADICTION_INSERT = insert("contradictions", CONTRADICTION_COLUMNS)
 def contradiction_values(doc: dict[str, Any], article_id: str) -> tuple[Any, ...]:
     """A contradiction (as ``ContradictionRecord.to_json`` gives it; undecided and live when it
     says nothing of that) as the values of ``CONTRADICTION_INSERT``."""
-    return (
-        doc["id"],
-        article_id,
-        *doc["claims"],
-        jsonb(doc["a"]),
-        jsonb(doc["b"]),
-        doc["kind"],
-        doc["explanation"],
-        doc.get("extractor") or "",
-        *(doc.get(k) for k in ("decision", "decision_note", "decided_by", "decided_at")),
-        bool(doc.get("stale")),
-        doc.get("first_seen"),
-        doc.get("updated"),
-    )
+    claim_a, claim_b = doc["claims"]
+    values = doc | {
+        "article": article_id,
+        "claim_a": claim_a,
+        "claim_b": claim_b,
+        "a": jsonb(doc["a"]),
+        "b": jsonb(doc["b"]),
+        "extractor": doc.get("extractor") or "",
+        "stale": bool(doc.get("stale")),
+    }
+    return tuple(values.get(column) for column in CONTRADICTION_COLUMNS)
 
 
 def contradiction_docs(
