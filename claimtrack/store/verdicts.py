@@ -66,12 +66,11 @@ def evidence_item(
     from urllib.parse import urlsplit
 
     parts = urlsplit(target)
+    local = not parts.scheme or len(parts.scheme) == 1 or parts.scheme == "file"
+    path = Path(parts.path if parts.scheme == "file" else target).expanduser()
     if parts.scheme in ("http", "https") and parts.netloc and " " not in target:
         kind, where = "url", target
-    elif not parts.scheme or len(parts.scheme) == 1 or parts.scheme == "file":
-        path = Path(parts.path if parts.scheme == "file" else target).expanduser()
-        if not path.is_file():
-            raise UsageError(f"evidence {target!r} is neither an http(s) URL nor an existing file")
+    elif local and path.is_file():
         kind, where = "file", str(path.resolve())
     else:
         raise UsageError(f"evidence {target!r} is neither an http(s) URL nor an existing file")
