@@ -25,6 +25,7 @@ from claimtrack.store.documents import (
     resolve_article,
 )
 from claimtrack.store.engine import Session
+from claimtrack.store.scan_plan import about_contradiction
 from claimtrack.store.schema import article_group
 
 #: What a person may decide about a contradiction; ``OPEN`` (stored as None) is undecided.
@@ -121,12 +122,6 @@ def deciding(
     }
     about = {"previous": doc.get("decision"), "decision": value, "note": note}
     return decided, about_contradiction(doc) | about
-
-
-def about_contradiction(doc: dict[str, Any]) -> dict[str, Any]:
-    """What a history entry about a contradiction says of it (its id stands where a claim's
-    would)."""
-    return {"contradiction": doc["id"], "kind": doc["kind"], "claims": doc["claims"]}
 
 
 def _articles_with_contradictions(

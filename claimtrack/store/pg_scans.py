@@ -17,7 +17,6 @@ from claimtrack.config import Config
 from claimtrack.contract import scan_json
 from claimtrack.model import ScanResult
 from claimtrack.store import documents
-from claimtrack.store.contradictions import about_contradiction
 from claimtrack.store.interface import LINK_THRESHOLD, current_user
 from claimtrack.store.pg_rows import (
     ARTICLE_INSERT,
@@ -157,10 +156,7 @@ def save_contradictions(
         CONTRADICTION_INSERT,
         [contradiction_values(doc | {"first_seen": stamp}, article_id) for doc in plan.added],
     )
-    for before, doc in plan.found_again:
-        if before["stale"]:
-            about = about_contradiction(before | doc)
-            record_change(tx, doc["id"], article_id, "contradiction found again", who, **about)
+    for _, doc in plan.found_again:
         tx.run(
             "UPDATE contradictions SET a = %s, b = %s, explanation = %s, extractor = %s,"
             " stale = FALSE, updated = CASE WHEN stale THEN %s ELSE updated END WHERE id = %s",
@@ -178,13 +174,13 @@ def save_contradictions(
             "UPDATE contradictions SET a = %s, b = %s WHERE id = %s",
             (jsonb(a), jsonb(b), contradiction_id),
         )
-    for before, why in plan.stale:
+    for before, _ in plan.stale:
         tx.run(
             "UPDATE contradictions SET stale = TRUE, updated = %s WHERE id = %s",
             (stamp, before["id"]),
         )
-        about = about_contradiction(before)
-        record_change(tx, before["id"], article_id, "contradiction stale", who, **about, note=why)
+    for contradiction_id, action, fields in plan.changes:
+        record_change(tx, contradiction_id, article_id, action, who, **fields)
 
 
 #: A contradiction's columns, in the order ``contradiction_values`` gives them.

@@ -219,6 +219,8 @@ class ContradictionPlan:
     following: dict[str, tuple[dict[str, int], dict[str, int]]] = field(default_factory=dict)
     #: Stored ones to mark stale: (as stored, why).
     stale: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    #: History entries to append, in order: (contradiction id, action, fields).
+    changes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
 
 def plan_contradictions(
@@ -236,8 +238,9 @@ def plan_contradictions(
     recorded in the history, as a claim whose text is gone is marked removed) when one of its
     claims is gone, or when the plugin that found it (one of ``checkers``; any when None) ran
     and no plugin failed; otherwise it stays live, its spans following its claims. Found by a
-    later scan, a stale one is live again, decision and all. ``live_claims`` (the article's
-    live claims by id) is read only if a stored contradiction was not found again.
+    later scan, a stale one is live again, decision and all (both changes recorded in the
+    history). ``live_claims`` (the article's live claims by id) is read only if a stored
+    contradiction was not found again.
     """
     plan = ContradictionPlan()
     found: set[str] = set()
@@ -266,4 +269,17 @@ def plan_contradictions(
             plan.stale.append((before, "no longer found by a scan"))
         else:
             plan.stale.append((before, "one of its claims is no longer in the article"))
+    for before, doc in plan.found_again:
+        if before.get("stale"):
+            about = about_contradiction(before | doc)
+            plan.changes.append((doc["id"], "contradiction found again", about))
+    for before, why in plan.stale:
+        about = about_contradiction(before) | {"note": why}
+        plan.changes.append((before["id"], "contradiction stale", about))
     return plan
+
+
+def about_contradiction(doc: dict[str, Any]) -> dict[str, Any]:
+    """What a history entry about a contradiction says of it (its id stands where a claim's
+    would)."""
+    return {"contradiction": doc["id"], "kind": doc["kind"], "claims": doc["claims"]}

@@ -18,7 +18,6 @@ from claimtrack.config import Config
 from claimtrack.contract import scan_json
 from claimtrack.model import ScanResult
 from claimtrack.store import documents
-from claimtrack.store.contradictions import about_contradiction
 from claimtrack.store.documents import (
     claims_table,
     find_entry,
@@ -147,14 +146,10 @@ def save_contradictions(
         changes = doc | {"stale": False}
         if before.get("stale"):
             changes["updated"] = stamp
-            about = about_contradiction(before | doc)
-            record_change(session, doc["id"], article_id, "contradiction found again", who, **about)
         table.update(changes, Query().id == doc["id"])  # keeps the user's decision
     for contradiction_id, (a, b) in plan.following.items():
         table.update({"a": a, "b": b}, Query().id == contradiction_id)
-    for before, why in plan.stale:
+    for before, _ in plan.stale:
         table.update({"stale": True, "updated": stamp}, Query().id == before["id"])
-        about = about_contradiction(before)
-        record_change(
-            session, before["id"], article_id, "contradiction stale", who, **about, note=why
-        )
+    for contradiction_id, action, fields in plan.changes:
+        record_change(session, contradiction_id, article_id, action, who, **fields)
