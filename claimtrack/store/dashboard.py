@@ -7,11 +7,11 @@ the dashboard lists.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from claimtrack.config import Config
-from claimtrack.store.documents import catalog, docs_of, history
+from claimtrack.store.documents import catalog, docs_of, history, resolve_article, stored_article
 from claimtrack.store.engine import Session
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.records import (
@@ -19,7 +19,6 @@ from claimtrack.store.records import (
     Change,
     ClaimRecord,
     Dashboard,
-    StoredArticle,
     Summary,
 )
 
@@ -71,18 +70,20 @@ def review_statuses(config: Config) -> tuple[list[str], list[str]]:
     return pending, faulted
 
 
-def latest_sections(
-    entries: Sequence[dict[str, Any]], limit: int, stored: Callable[[dict[str, Any]], StoredArticle]
+def latest_articles(
+    session: Session, limit: int, article: str | None
 ) -> tuple[list[ArticleSection], int]:
-    """The report's sections of the ``limit`` most recently updated of the catalog ``entries``
-    (``stored`` reads an entry's article with all it holds), and how many entries there are;
-    on both desks."""
+    """The ``limit`` most recently updated articles (or the one given) and how many there are."""
+    entries = catalog(session)
+    if article:
+        wanted = resolve_article(session, article)
+        entries = [e for e in entries if e["id"] == wanted]
     latest = sorted(entries, key=lambda e: e.get("updated") or "", reverse=True)[:limit]
     sections = []
     for entry in latest:
-        article = stored(entry)
-        live = tuple(claim for claim in article.claims if not claim.removed)
-        sections.append(ArticleSection(article.article, live, article.contradictions))
+        stored = stored_article(entry, docs_of(session, entry["id"]))
+        live = tuple(claim for claim in stored.claims if not claim.removed)
+        sections.append(ArticleSection(stored.article, live, stored.contradictions))
     return sections, len(entries)
 
 

@@ -72,10 +72,9 @@ def docs_of(session: Session, article_id: str) -> ArticleDocs:
     return ArticleDocs.of(session.peek(article_group(article_id)) or {})
 
 
-def stored_article(session: Session, entry: dict[str, Any]) -> StoredArticle:
+def stored_article(entry: dict[str, Any], docs: ArticleDocs) -> StoredArticle:
     """An article as records, from its catalog entry (which the counts and the latest change
     keep current) and its documents (which hold the text)."""
-    docs = docs_of(session, entry["id"])
     return StoredArticle(
         article=ArticleRecord.from_json(docs.record | entry),
         claims=tuple(ClaimRecord.from_json(d) for d in docs.claims),

@@ -11,7 +11,6 @@ import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -302,8 +301,7 @@ class EmbeddedStore:
     ) -> tuple[list[ArticleSection], int]:
         """The ``limit`` most recently updated articles (or the one given), and how many exist."""
         with self._read() as session:
-            entries = catalog(session, [resolve_article(session, article)] if article else None)
-            return dashboard.latest_sections(entries, limit, partial(stored_article, session))
+            return dashboard.latest_articles(session, limit, article)
 
     # -- changing --------------------------------------------------------------------------
 
@@ -376,7 +374,7 @@ class EmbeddedStore:
         """Every article with everything kept about it, in the order they were first stored."""
         with self._read() as session:
             for entry in catalog(session):
-                yield stored_article(session, entry)
+                yield stored_article(entry, docs_of(session, entry["id"]))
 
     def load(
         self,

@@ -7,7 +7,6 @@ ids, statuses, times, authors and decisions as they are, and indexes the live cl
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from claimtrack.errors import StoreError
 from claimtrack.store.pg_rows import (
@@ -44,25 +43,23 @@ from claimtrack.store.scan_plan import ARTICLE_FIELDS
 def stored_articles(tx: Tx) -> Iterator[StoredArticle]:
     """Every article with everything kept about it, in the order they were first stored."""
     for entry in catalog(tx):
-        yield stored_article(tx, entry)
-
-
-def stored_article(tx: Tx, entry: dict[str, Any]) -> StoredArticle:
-    """One article (its catalog entry) with everything kept about it."""
-    article_id = entry["id"]
-    claims = claim_docs(tx, "c.article = %s", (article_id,))
-    rescans = tx.all("SELECT body FROM rescans WHERE article = %s ORDER BY seq", (article_id,))
-    return StoredArticle(
-        article=ArticleRecord.from_json(entry | {"text": article_text(tx, article_id)}),
-        claims=tuple(
-            sorted((ClaimRecord.from_json(d) for d in claims), key=lambda c: (c.start, c.end, c.id))
-        ),
-        contradictions=tuple(
-            ContradictionRecord.from_json(d)
-            for d in contradiction_docs(tx, "article = %s", (article_id,))
-        ),
-        rescans=tuple(Rescan.from_json(r["body"]) for r in rescans),
-    )
+        article_id = entry["id"]
+        claims = claim_docs(tx, "c.article = %s", (article_id,))
+        rescans = tx.all("SELECT body FROM rescans WHERE article = %s ORDER BY seq", (article_id,))
+        yield StoredArticle(
+            article=ArticleRecord.from_json(entry | {"text": article_text(tx, article_id)}),
+            claims=tuple(
+                sorted(
+                    (ClaimRecord.from_json(d) for d in claims),
+                    key=lambda c: (c.start, c.end, c.id),
+                )
+            ),
+            contradictions=tuple(
+                ContradictionRecord.from_json(d)
+                for d in contradiction_docs(tx, "article = %s", (article_id,))
+            ),
+            rescans=tuple(Rescan.from_json(r["body"]) for r in rescans),
+        )
 
 
 def load(

@@ -22,7 +22,7 @@ from claimtrack.errors import StoreError
 from claimtrack.sandbox import forbidden_writer
 from claimtrack.store import documents, pg_bulk, pg_scans, pg_verdicts
 from claimtrack.store.contradictions import OPEN, check_decision, with_statements
-from claimtrack.store.dashboard import latest_sections, review_statuses
+from claimtrack.store.dashboard import review_statuses
 from claimtrack.store.engine import LOCK_TIMEOUT_ENV, lock_timeout
 from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
 from claimtrack.store.locations import redact, scrub
@@ -417,7 +417,21 @@ class PostgresStore:
         """The ``limit`` most recently updated articles (or the one given), and how many exist."""
         with self._read() as tx:
             entries = catalog(tx, [resolve_article(tx, article)] if article else None)
-            return latest_sections(entries, limit, partial(pg_bulk.stored_article, tx))
+            latest = sorted(entries, key=lambda e: e.get("updated") or "", reverse=True)[:limit]
+            sections = []
+            for entry in latest:
+                claims = claim_docs(tx, "c.article = %s AND NOT c.removed", (entry["id"],))
+                found = contradiction_docs(tx, "article = %s", (entry["id"],))
+                sections.append(
+                    ArticleSection(
+                        article=ArticleRecord.from_json(
+                            entry | {"text": article_text(tx, entry["id"])}
+                        ),
+                        claims=tuple(ClaimRecord.from_json(d) for d in claims),
+                        contradictions=tuple(ContradictionRecord.from_json(d) for d in found),
+                    )
+                )
+        return sections, len(entries)
 
     # -- changing ------------------------------------------------------------------------------
 
