@@ -94,7 +94,9 @@ def test_evidence_and_notes_show_with_history(desk: str, tmp_path: Path) -> None
     assert "[supports] https://tass.com/world/770000" in table and "Ask the Foreign" in table
 
 
-@pytest.mark.parametrize("target", ["not a url", "ftp://example.org/x", "missing/file.txt"])
+@pytest.mark.parametrize(
+    "target", ["not a url", "ftp://example.org/x", "missing/file.txt", "~nosuchuserzz/x.txt"]
+)
 def test_evidence_that_is_not_a_url_is_rejected(desk: str, target: str) -> None:
     claim = scanned(desk)[0]
     before = state_of(desk)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,7 +68,9 @@ def evidence_item(
 
     parts = urlsplit(target)
     local = not parts.scheme or len(parts.scheme) == 1 or parts.scheme == "file"
-    path = Path(parts.path if parts.scheme == "file" else target).expanduser()
+    path = Path(parts.path if parts.scheme == "file" else target)
+    with suppress(RuntimeError):  # "~name/..." where no user is called name: no file either
+        path = path.expanduser()
     if parts.scheme in ("http", "https") and parts.netloc and " " not in target:
         kind, where = "url", target
     elif local and path.is_file():
