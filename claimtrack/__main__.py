@@ -16,8 +16,9 @@ def main() -> None:
     gc.disable()
     try:
         from claimtrack import cli
-    finally:
+
         gc.freeze()
+    finally:
         if was_enabled:
             gc.enable()
     cli.main()

@@ -80,7 +80,7 @@ def loaded_modules(*args: str, db: Path) -> list[str]:
     script = (
         "import sys\n"
         f"sys.argv = ['claimtrack', *{list(args)!r}]\n"
-        "from claimtrack.cli import main\n"
+        "from claimtrack.__main__ import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "watched = ('pydantic', 'rich.console', 'claimtrack.store', 'claimtrack.plugins',"
         " 'spacy')\n"
@@ -135,6 +135,18 @@ def test_the_entry_point_freezes_the_command_lines_objects_and_restores_the_coll
     assert done.stdout.startswith("claimtrack ")
     # typer and the command line's modules are in the permanent generation, out of the way.
     assert enabled is collecting and frozen > 10_000
+
+
+def test_an_entry_point_that_fails_to_import_freezes_nothing() -> None:
+    script = (
+        "import gc, sys\n"
+        "sys.modules['typer'] = None\n"
+        "from claimtrack.__main__ import main\n"
+        "try:\n    main()\nexcept ImportError:\n    pass\n"
+        "sys.stderr.write(repr((gc.isenabled(), gc.get_freeze_count())))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ast.literal_eval(done.stderr.strip().splitlines()[-1]) == (True, 0)
 
 
 def test_python_dash_m_runs_the_command_line() -> None:

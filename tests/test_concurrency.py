@@ -17,7 +17,7 @@ import pytest
 from claimtrack.store import open_store, recovery
 from claimtrack.store.locations import is_server
 
-CLI = [sys.executable, "-c", "from claimtrack.cli import main; main()"]
+CLI = [sys.executable, "-c", "from claimtrack.__main__ import main; main()"]
 
 WORKER = r"""
 import json, sys

@@ -112,7 +112,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[s
         [
             sys.executable,
             "-c",
-            "from claimtrack.cli import main; main()",
+            "from claimtrack.__main__ import main; main()",
             "scan",
             "--json",
             str(source),

@@ -15,7 +15,7 @@ from claimtrack.store import open_store, pg_schema, postgres
 from claimtrack.store.locations import is_server, redact, scrub
 
 runner = CliRunner()
-CLI = [sys.executable, "-c", "from claimtrack.cli import main; main()"]
+CLI = [sys.executable, "-c", "from claimtrack.__main__ import main; main()"]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,9 @@ def test_a_malformed_url_is_one_line() -> None:
 
 
 def test_without_the_driver_the_error_names_the_extra() -> None:
-    blocked = "import sys; sys.modules['psycopg'] = None\nfrom claimtrack.cli import main; main()"
+    blocked = (
+        "import sys; sys.modules['psycopg'] = None\nfrom claimtrack.__main__ import main; main()"
+    )
     done = subprocess.run(
         [sys.executable, "-c", blocked, "claims", "--db", "postgresql://ana:s3cret@host/desk"],
         capture_output=True,

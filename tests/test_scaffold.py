@@ -98,7 +98,7 @@ def test_generated_entry_point_is_discovered(tmp_path: Path) -> None:
         timeout=120,
     )
     proc = subprocess.run(
-        [sys.executable, "-c", "from claimtrack.cli import main; main()", "plugins", "--json"],
+        [sys.executable, "-c", "from claimtrack.__main__ import main; main()", "plugins", "--json"],
         cwd=tmp_path,
         env=_env(root),
         capture_output=True,
@@ -148,7 +148,7 @@ def test_generated_package_installs_with_pip(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMTRACK_")}
     env["PYTHONPATH"] = str(site)
     proc = subprocess.run(
-        [sys.executable, "-c", "from claimtrack.cli import main; main()", "plugins", "--json"],
+        [sys.executable, "-c", "from claimtrack.__main__ import main; main()", "plugins", "--json"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -150,7 +150,7 @@ def _run_installed(command: str, env: dict[str, str]) -> str:
     """Run a ``claimtrack`` command in a new process with ``env``; its standard output."""
     argv = shlex.split(command)
     proc = subprocess.run(
-        [sys.executable, "-c", "from claimtrack.cli import main; main()", *argv[1:]],
+        [sys.executable, "-c", "from claimtrack.__main__ import main; main()", *argv[1:]],
         env=env,
         capture_output=True,
         text=True,
