@@ -27,10 +27,12 @@ cross-validation (publishers and debates held out whole; docs/checkworthiness.md
 in ``data/checkworthy.json``. The training script moves the intercept so that the chosen cut is
 0.5 (:data:`THRESHOLD`): the score ranks, and its midpoint is the decision.
 
-Context: in an article, each claim's logit moves towards the mean logit of its neighbours
-(:func:`smooth`), because check-worthy claims come in passages and opinion pieces are opinion
-throughout. A claim cut from a longer sentence is scored as the mean of its own logit and its
-sentence's.
+Context: where the claim's sentence sits in its article is a feature too (:func:`placements`:
+how far into the article, the headline, the first sentence of a paragraph, inside a quotation,
+or a sentence scanned alone), and in an article each claim's logit moves towards the mean logit
+of its neighbours (:func:`smooth`), because check-worthy claims come in passages and opinion
+pieces are opinion throughout. A claim cut from a longer sentence is scored as the mean of its
+own logit and its sentence's.
 
 The scorer owns ``score``: it rescores every claim, whichever extractor made it, so that all
 claims rank on one scale; the score a claim arrived with is kept in ``details["extractor_score"]``
@@ -43,13 +45,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from claimtrack import DEFAULT_THRESHOLD, Article, Claim, Span, hookimpl
+from claimtrack import DEFAULT_THRESHOLD, Article, Claim, Sentence, Span, hookimpl
 from claimtrack_plugins._encoder import configured_encoder, encode
 from claimtrack_plugins._recorded import RecordedFrame, recorded_frames
 
@@ -230,6 +233,43 @@ def features(span: DocSpan, content: Content | None = None) -> list[str]:
     return names
 
 
+def scored_sentences(article: Article) -> list[Sentence]:
+    """The sentences of ``article`` a scan scores: those with words that are not furniture."""
+    return [
+        s for s in article.sentences if article.slice(s).strip() and not article.is_furniture(s)
+    ]
+
+
+def placements(article: Article) -> dict[tuple[int, int], tuple[str, ...]]:
+    """The context features of each of the article's :func:`scored_sentences`, by (start, end).
+
+    Where a sentence sits in its article, from the segmentation alone: the quarter of the
+    article it falls in (``pos:q0`` … ``pos:q3``: news puts its facts first), ``pos:first`` for
+    the first (the headline), ``par:first`` or ``par:later`` in its paragraph and ``par:alone``
+    for a paragraph of one sentence, and ``inquote`` when the sentence opens inside a quotation
+    (a quoted speaker's words, mostly opinion and colour in an article). A text of one sentence
+    (a CheckThat! sentence scanned alone) gets ``pos:single`` and nothing else.
+    """
+    sentences = scored_sentences(article)
+    if len(sentences) < 2:
+        return {(s.start, s.end): ("pos:single",) for s in sentences}
+    per_paragraph = Counter(s.paragraph for s in sentences)
+    seen: Counter[int] = Counter()
+    found = {}
+    for i, sentence in enumerate(sentences):
+        names = [f"pos:q{min(3, 4 * i // len(sentences))}"]
+        if i == 0:
+            names.append("pos:first")
+        names.append("par:later" if seen[sentence.paragraph] else "par:first")
+        if per_paragraph[sentence.paragraph] == 1:
+            names.append("par:alone")
+        if article.quote_at(sentence.start) or article.quote_at(sentence.start + 1):
+            names.append("inquote")
+        seen[sentence.paragraph] += 1
+        found[sentence.start, sentence.end] = tuple(names)
+    return found
+
+
 def _token_signals(token: Token) -> Iterable[str]:
     """The parse signals one token gives: modality, negation, subject, root, hedges, opinion."""
     dep = token.dep_
@@ -291,12 +331,16 @@ class Model:
     encoder: str | None = None
     encoder_weights: tuple[float, ...] = ()
 
-    def logit(self, span: DocSpan, reports: Sequence[RecordedFrame] = ()) -> float:
+    def logit(
+        self, span: DocSpan, reports: Sequence[RecordedFrame] = (), context: Sequence[str] = ()
+    ) -> float:
         """The model's raw score of ``span`` before the sigmoid, read on its content among
-        the article's ``reports`` (:func:`reported_content`)."""
+        the article's ``reports`` (:func:`reported_content`), with the ``context`` features of
+        its sentence (:func:`placements`; none: scored as if nowhere in particular)."""
         content = reported_content(span, reports)
         get = self.weights.get
-        value = self.intercept + sum(get(name, 0.0) for name in set(features(span, content)))
+        names = {*features(span, content), *context}
+        value = self.intercept + sum(get(name, 0.0) for name in names)
         vector = representation(span, content)
         if vector is None or len(vector) != len(self.dense):
             vector = list(self.dense_mean)
@@ -367,12 +411,14 @@ def claim_logits(
 
     A claim is scored on its sentence; a claim cut from a longer sentence on the mean of its own
     logit and its sentence's. A span is read on its reported content, from the frames the
-    attribution plugin recorded on the claims (:func:`recorded_reports`). Each distinct span is
+    attribution plugin recorded on the claims (:func:`recorded_reports`), with the
+    :func:`placements` of the sentence that holds its start. Each distinct span is
     scored once per article (and, with a sentence encoder, all of an article's spans are
     encoded in one batch).
     """
     scorer = scorer or active_model()
     reports = recorded_reports(claims)
+    places = placements(article)
     wanted: dict[int, list[tuple[int, int]]] = {}
     for i, claim in enumerate(claims):
         if not claim.text.strip():
@@ -389,7 +435,9 @@ def claim_logits(
     distinct = sorted({key for keys in wanted.values() for key in keys})
     values: dict[tuple[int, int], float] = {}
     for start, end in distinct:
-        values[start, end] = scorer.logit(article.parsed(Span(start, end)), reports)
+        held = article.sentence_at(start)
+        context = places.get((held.start, held.end), ()) if held is not None else ()
+        values[start, end] = scorer.logit(article.parsed(Span(start, end)), reports, context)
     if scorer.encoder is not None:
         texts = [article.text[start:end].strip() for start, end in distinct]
         weights = scorer.encoder_weights

@@ -50,9 +50,11 @@ from claimtrack_plugins.checkworthiness import (
     NEIGHBOURS,
     Content,
     features,
+    placements,
     recorded_reports,
     reported_content,
     representation,
+    scored_sentences,
 )
 from claimtrack_plugins.furniture import claimtrack_find_furniture
 
@@ -103,23 +105,21 @@ def _vector(span: object, content: Content) -> np.ndarray:
 def _sentence_units(data: Data, text: str, source: str, group: str) -> tuple[Document, list]:
     """Scan ``text`` as ``claimtrack scan`` does, up to the scorer: the core's sentences, the
     furniture plugin, one candidate claim per other sentence, the attribution plugin's frames
-    on them; one unit per candidate, read on its reported content as the scorer reads it."""
+    on them; one unit per candidate, read on its reported content as the scorer reads it, with
+    its sentence's place in the text (``placements``)."""
     article = make_article(text, source)
     article = replace(article, furniture=merge_spans(claimtrack_find_furniture(article)))
-    candidates = [
-        Claim.from_span(article, s.start, s.end, checkworthy=None)
-        for s in article.sentences
-        if article.slice(s).strip() and not article.is_furniture(s)
-    ]
+    sentences = scored_sentences(article)
+    candidates = [Claim.from_span(article, s.start, s.end, checkworthy=None) for s in sentences]
     reports = recorded_reports(attribute(article, candidates))
+    places = placements(article)
     document = Document(source, group)
     spans = []
-    for claim in candidates:
+    for sentence, claim in zip(sentences, candidates, strict=True):
         span = article.parsed(claim.span)
         content = reported_content(span, reports)
-        data.units.append(
-            Unit(features(span, content), _vector(span, content), source, group, span.text)
-        )
+        names = features(span, content) + list(places[sentence.start, sentence.end])
+        data.units.append(Unit(names, _vector(span, content), source, group, span.text))
         document.units.append(len(data.units) - 1)
         spans.append((claim.start, claim.end))
     return document, spans

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
 from claimtrack import Article, Claim, Span, Speaker
+from claimtrack.pipeline import merge_spans
 from claimtrack.text import make_article
 from claimtrack_plugins import attribution
 from claimtrack_plugins import checkworthiness as cw
 from claimtrack_plugins._recorded import ATTRIBUTIONS
+from claimtrack_plugins.furniture import claimtrack_find_furniture
 
 
 def _sentence(text: str):  # type: ignore[no-untyped-def]
@@ -201,3 +204,38 @@ def test_representation_is_the_mean_of_the_tensor_rows() -> None:
     assert vector is not None and len(vector) == span.doc.tensor.shape[1]
     rows = [t.i for t in span if not t.is_space]
     assert vector == pytest.approx(list(span.doc.tensor[rows].mean(axis=0)), rel=1e-5)
+
+
+def test_placements_say_where_each_scored_sentence_sits() -> None:
+    text = (
+        "Jobs fell in March\n\n"
+        "The state lost 3,000 jobs. “It is a disgrace,” she said. Prices rose.\n\n"
+        "Photo: Jane Smith\n\n"
+        "A paragraph of one sentence.\n\n"
+        "The plan was approved. Nobody knows why."
+    )
+    article = make_article(text, "t.txt")
+    article = replace(article, furniture=merge_spans(claimtrack_find_furniture(article)))
+    places = cw.placements(article)
+    found = {article.text[start:end]: names for (start, end), names in places.items()}
+    assert list(found) == [article.slice(s) for s in cw.scored_sentences(article)]
+    assert "Photo: Jane Smith" not in found  # furniture is not scored, nor counted
+    assert found["Jobs fell in March"] == ("pos:q0", "pos:first", "par:first", "par:alone")
+    assert found["The state lost 3,000 jobs."] == ("pos:q0", "par:first")
+    assert found["“It is a disgrace,” she said."] == ("pos:q1", "par:later", "inquote")
+    assert found["A paragraph of one sentence."] == ("pos:q2", "par:first", "par:alone")
+    assert found["Nobody knows why."] == ("pos:q3", "par:later")
+
+
+def test_a_sentence_scanned_alone_is_placed_alone_and_its_logit_uses_its_place() -> None:
+    article = make_article("The state spent $3 billion on prisons last year.", "t.txt")
+    assert list(cw.placements(article).values()) == [("pos:single",)]
+    claim = Claim.from_span(article, 0, len(article.text))
+    model = cw.model()
+    span = article.parsed(claim.span)
+    assert cw.claim_logits(article, [claim]) == {
+        0: pytest.approx(model.logit(span, (), ("pos:single",)))
+    }
+    assert model.logit(span, (), ("pos:single",)) == pytest.approx(
+        model.logit(span) + model.weights.get("pos:single", 0.0)
+    )
