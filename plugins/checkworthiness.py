@@ -28,11 +28,11 @@ in ``data/checkworthy.json``. The training script moves the intercept so that th
 0.5 (:data:`THRESHOLD`): the score ranks, and its midpoint is the decision.
 
 Context: where the claim's sentence sits in its article is a feature too (:func:`placements`:
-how far into the article, the headline, the first sentence of a paragraph, inside a quotation,
-or a sentence scanned alone), and in an article each claim's logit moves towards the mean logit
-of its neighbours (:func:`smooth`), because check-worthy claims come in passages and opinion
-pieces are opinion throughout. A claim cut from a longer sentence is scored as the mean of its
-own logit and its sentence's.
+how far into the article, the headline, the first sentence of a paragraph, or a sentence
+scanned alone), and in an article each claim's logit moves towards the mean logit of its
+neighbours (:func:`smooth`), because check-worthy claims come in passages and opinion pieces
+are opinion throughout. A claim cut from a longer sentence is scored as the mean of its own
+logit and its sentence's.
 
 The scorer owns ``score``: it rescores every claim, whichever extractor made it, so that all
 claims rank on one scale; the score a claim arrived with is kept in ``details["extractor_score"]``
@@ -246,9 +246,10 @@ def placements(article: Article) -> dict[tuple[int, int], tuple[str, ...]]:
     Where a sentence sits in its article, from the segmentation alone: the quarter of the
     article it falls in (``pos:q0`` … ``pos:q3``: news puts its facts first), ``pos:first`` for
     the first (the headline), ``par:first`` or ``par:later`` in its paragraph and ``par:alone``
-    for a paragraph of one sentence, and ``inquote`` when the sentence opens inside a quotation
-    (a quoted speaker's words, mostly opinion and colour in an article). A text of one sentence
-    (a CheckThat! sentence scanned alone) gets ``pos:single`` and nothing else.
+    for a paragraph of one sentence. A text of one sentence (a CheckThat! sentence scanned
+    alone) gets ``pos:single`` and nothing else. Whether a sentence is quoted is left out: the
+    quoted statements of officials are what fact-checkers check, and a feature for quotation
+    marks cost the example article a must-claim (docs/checkworthiness.md).
     """
     sentences = scored_sentences(article)
     if len(sentences) < 2:
@@ -263,8 +264,6 @@ def placements(article: Article) -> dict[tuple[int, int], tuple[str, ...]]:
         names.append("par:later" if seen[sentence.paragraph] else "par:first")
         if per_paragraph[sentence.paragraph] == 1:
             names.append("par:alone")
-        if article.quote_at(sentence.start) or article.quote_at(sentence.start + 1):
-            names.append("inquote")
         seen[sentence.paragraph] += 1
         found[sentence.start, sentence.end] = tuple(names)
     return found

@@ -222,7 +222,7 @@ def test_placements_say_where_each_scored_sentence_sits() -> None:
     assert "Photo: Jane Smith" not in found  # furniture is not scored, nor counted
     assert found["Jobs fell in March"] == ("pos:q0", "pos:first", "par:first", "par:alone")
     assert found["The state lost 3,000 jobs."] == ("pos:q0", "par:first")
-    assert found["“It is a disgrace,” she said."] == ("pos:q1", "par:later", "inquote")
+    assert found["“It is a disgrace,” she said."] == ("pos:q1", "par:later")
     assert found["A paragraph of one sentence."] == ("pos:q2", "par:first", "par:alone")
     assert found["Nobody knows why."] == ("pos:q3", "par:later")
 
