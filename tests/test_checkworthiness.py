@@ -97,8 +97,10 @@ def test_a_part_claim_is_scored_with_its_sentence() -> None:
     part = Claim.from_span(article, start, start + len("The city lost 12,000 jobs"))
     sentence = article.sentences[1]
     model = cw.model()
+    place = cw.placements(article)[sentence.start, sentence.end]  # the part's is its sentence's
     expected = 0.5 * (
-        model.logit(article.parsed(part.span)) + model.logit(article.parsed(sentence))
+        model.logit(article.parsed(part.span), (), place)
+        + model.logit(article.parsed(sentence), (), place)
     )
     assert cw.claim_logits(article, [part]) == {0: pytest.approx(expected)}
 

@@ -149,8 +149,10 @@ def test_the_scorer_reads_the_frames_recorded_on_the_claims() -> None:
     assert report.speaker == Speaker("Smith", "Smith", 0, 5) and not report.quoted
     span = article.parsed(claim.span)
     model = cw.model()
-    assert cw.claim_logits(article, [claim]) == {0: pytest.approx(model.logit(span, [report]))}
-    assert model.logit(span, [report]) != pytest.approx(model.logit(span))
+    alone = ("pos:single",)  # the article is one sentence
+    expected = model.logit(span, [report], alone)
+    assert cw.claim_logits(article, [claim]) == {0: pytest.approx(expected)}
+    assert expected != pytest.approx(model.logit(span, (), alone))
 
 
 @pytest.mark.parametrize(
