@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -163,19 +166,19 @@ def test_a_batch_is_one_transaction_storing_what_one_at_a_time_stores(
     single_store = open_store(tmp_path / "single")
     single_store.save_scans([first])
     single = [single_store.save_scans([result])[0] for result in results]
-    commits = []
-    real = Session.flush
+    transactions = []
+    real = Session.__init__
 
-    def counted(session: Session) -> None:
-        commits.append(session)
-        real(session)
+    def counted(session: Session, *args: Any) -> None:
+        transactions.append(args)
+        real(session, *args)
 
-    monkeypatch.setattr(Session, "flush", counted)
+    monkeypatch.setattr(Session, "__init__", counted)
     batch_store = open_store(tmp_path / "batch")
     batch_store.save_scans([first])
-    commits.clear()
+    transactions.clear()
     batch = batch_store.save_scans(results)
-    assert len(commits) == 1
+    assert len(transactions) == 1
     assert [[c["id"] for c in r["claims"]] for r in batch] == [
         [c["id"] for c in r["claims"]] for r in single
     ]
@@ -187,6 +190,39 @@ def test_a_batch_is_one_transaction_storing_what_one_at_a_time_stores(
     assert links(batch_store) == links(single_store) != {}  # both ways, within a batch too
     for claim_id in ids:
         assert batch_store.claim(claim_id).links == single_store.claim(claim_id).links
+
+
+def test_a_batch_holds_one_article_s_documents_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimtrack.store import scans
+    from claimtrack.store.engine import Session
+
+    store = open_store(tmp_path / "db")
+    first = {c["id"] for c in store.save_scans([scan(TEXT, "first.txt")])[0]["claims"]}
+    opened_before: list[int] = []
+    sessions: list[weakref.ref[Session]] = []
+    real = scans._save_scan
+
+    def watched(session: Session, *args: Any) -> dict[str, Any]:
+        opened_before.append(len(session._groups))
+        sessions.append(weakref.ref(session))
+        return real(session, *args)
+
+    monkeypatch.setattr(scans, "_save_scan", watched)
+    copies = [scan(TEXT + f"\n\nArchive copy {n}.", f"copy{n}.txt") for n in range(3)]
+    gc.disable()  # what the transaction parsed must go when it ends, not at a collection
+    try:
+        records = store.save_scans(copies)
+        assert all(ref() is None for ref in sessions)
+    finally:
+        gc.enable()
+    # each copy links to the first article, whose document was written and let go in between
+    assert opened_before == [0, 0, 0]
+    repeats = [c["id"] for r in records for c in r["claims"] if c["text"] in TEXT]
+    assert len(repeats) == 3 * len(first)
+    assert all({link.id for link in store.claim(claim_id).links} & first for claim_id in repeats)
+    assert first and all(len(store.claim(claim_id).links) == 3 for claim_id in first)
 
 
 def test_a_stored_batch_links_and_matches_as_one_scan_at_a_time(

@@ -9,8 +9,9 @@ moment leaves the last committed state, which the next open finds as it was.
 
 TinyDB is the document layer: an article's text, claims, contradictions and rescans are one
 *document group*, a TinyDB database whose JSON is one row of the ``documents`` table
-(``RowStorage``, TinyDB's documented extension point). A session parses each group at most
-once and writes each changed group once, at commit. Indexes that must stay cheap however large
+(``RowStorage``, TinyDB's documented extension point). A session parses a group when first
+opened and writes each changed group at commit, or earlier, inside the transaction, when a
+command that stores many articles lets go of each one's groups (``Session.release``). Indexes that must stay cheap however large
 the database grows (the catalog, claim ids, the history and the match index) are tables of
 their own, changed in the same transaction (see ``schema.py``).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,10 +72,13 @@ def connect(root: Path) -> sqlite3.Connection:
 
 
 class RowStorage(Storage):
-    """TinyDB storage kept in one row of ``documents``: parsed once, written at commit."""
+    """TinyDB storage kept in one row of ``documents``: parsed once, written at commit or
+    release."""
 
     def __init__(self, session: Session, name: str) -> None:
-        self.session = session
+        # A weak reference: the session holds its groups, and a cycle back to it would keep every
+        # group it parsed alive until the cyclic collector ran, long after the transaction.
+        self.session = weakref.proxy(session)
         self.name = name
         self.data: Tables | None = None
         self.loaded = False
@@ -166,6 +171,12 @@ class Session:
         self.many("INSERT OR REPLACE INTO documents(name, body) VALUES (?, ?)", rows)
         for _, storage in self._groups.values():
             storage.dirty = False
+
+    def release(self) -> None:
+        """Write the changed document groups and forget every parsed one: a long transaction
+        then holds one step's groups in memory, not every group it has touched."""
+        self.flush()
+        self._groups.clear()
 
 
 @contextmanager

@@ -45,7 +45,11 @@ def save_scans(
 ) -> list[dict[str, Any]]:
     """Store scan results in a session; return each article's ``scan --json`` object."""
     index = MatchIndex(session)
-    return [_save_scan(session, result, index, checkers, config) for result in results]
+    records = []
+    for result in results:
+        records.append(_save_scan(session, result, index, checkers, config))
+        session.release()  # an article links to others: their groups are written and let go
+    return records
 
 
 def _save_scan(
