@@ -121,7 +121,8 @@ def resolve_article(tx: Tx, key: str) -> str:
 def claim_docs(
     tx: Tx, where: str = "", args: Sequence[Any] = (), attached: bool = True, lock: bool = False
 ) -> list[dict[str, Any]]:
-    """Claims as documents (``where``: a condition on ``c``), article by article in text order.
+    """Claims as documents (``where``: a condition on ``c``, or unless ``lock`` on its article
+    ``a``), article by article in text order.
 
     ``attached`` reads their notes, evidence and links too; ``lock`` locks their rows until the
     transaction ends (in id order, so two writers never wait for each other in a circle).

@@ -186,23 +186,18 @@ def import_reviews(
 
 def claims_as_of(tx: Tx, moment: str, filters: Filters) -> list[ClaimRecord]:
     """Claims as they stood at ``moment`` (an ISO time), each with the status it had then."""
-    wanted = resolve_article(tx, filters.article) if filters.article else None
-    where, args = "c.first_seen <= %s", [moment]
-    if wanted:
-        where, args = where + " AND c.article = %s", [moment, wanted]
+    where = """c.first_seen <= %s AND COALESCE(a.first_scanned, '') COLLATE "C" <= %s"""
+    args = [moment, moment]
+    if filters.article:
+        where += " AND c.article = %s"
+        args.append(resolve_article(tx, filters.article))
     status, removed = replay(history(tx, "at <= %s", (moment,)))
-    articles = catalog(tx, [wanted] if wanted else None)
-    first = {e["id"]: e.get("first_scanned") or "" for e in articles}
-    selected = []
-    for doc in claim_docs(tx, where, args):
-        if first.get(doc["article"], "") > moment or doc["id"] in removed:
-            continue
-        then = ClaimRecord.from_json(
-            doc | {"status": status.get(doc["id"], INITIAL_STATUS), "removed": False}
-        )
-        if filters.matches(then):
-            selected.append(then)
-    return selected
+    records = (
+        ClaimRecord.from_json(d | {"status": status.get(d["id"], INITIAL_STATUS), "removed": False})
+        for d in claim_docs(tx, where, args)
+        if d["id"] not in removed
+    )
+    return [r for r in records if filters.matches(r)]
 
 
 def decide_contradictions(
