@@ -213,15 +213,10 @@ def contradiction_docs(
     """Stored contradictions as documents, in the order first stored (locked, in id order).
 
     ``with_article`` keeps each one's article id (a listing across articles shows it)."""
-    found = tx.all(
-        f"SELECT {', '.join(CONTRADICTION_COLUMNS)} FROM contradictions"
+    article = "article, " if with_article else ""
+    return tx.all(
+        f"SELECT id, ARRAY[claim_a, claim_b] AS claims, {article}"
+        f"{', '.join(CONTRADICTION_COLUMNS[4:])} FROM contradictions"
         f" WHERE {where} ORDER BY {'id FOR NO KEY UPDATE' if lock else 'seq'}",
         args,
     )
-    docs = []
-    for r in found:
-        claims = [r.pop("claim_a"), r.pop("claim_b")]
-        if not with_article:
-            del r["article"]
-        docs.append({"id": r.pop("id"), "claims": claims} | r)
-    return docs
