@@ -215,8 +215,9 @@ def catalog(tx: Tx, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
     entries = {
         r["id"]: r
         for r in tx.all(
-            f"SELECT {', '.join(ARTICLE_FIELDS)}, first_scanned FROM articles"
-            f" {'WHERE id = ANY(%s)' if chosen else ''} ORDER BY seq",
+            f"SELECT {', '.join(ARTICLE_FIELDS)}, first_scanned, (SELECT count(*)"
+            " FROM contradictions k WHERE k.article = articles.id) AS contradictions"
+            f" FROM articles {'WHERE id = ANY(%s)' if chosen else ''} ORDER BY seq",
             args,
         )
     }
@@ -232,21 +233,12 @@ def catalog(tx: Tx, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
         statuses[r["article"]][r["status"]] += r["n"]
         types[r["article"]][r["type"]] += r["n"]
         worthy[r["article"]] += r["w"]
-    contradictions = dict.fromkeys(entries, 0) | {
-        r["article"]: r["n"]
-        for r in tx.all(
-            "SELECT article, count(*) AS n FROM contradictions"
-            f" {'WHERE article = ANY(%s)' if chosen else ''} GROUP BY article",
-            args,
-        )
-    }
     for article_id, entry in entries.items():
         entry |= {
             "claims": sum(statuses[article_id].values()),
             "checkworthy": worthy[article_id],
             "statuses": dict(sorted(statuses[article_id].items())),
             "types": dict(sorted(types[article_id].items())),
-            "contradictions": contradictions[article_id],
         }
     return list(entries.values())
 
