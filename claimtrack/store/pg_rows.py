@@ -63,14 +63,16 @@ class Tx:
 
     def all(self, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Every row of a query."""
-        self.cursor.execute(sql, args)
-        return list(self.cursor.fetchall())
+        return self.cursor.execute(sql, args).fetchall()
 
     def one(self, sql: str, args: Sequence[Any] = ()) -> dict[str, Any] | None:
         """The first row of a query, or None."""
-        self.cursor.execute(sql, args)
-        found: dict[str, Any] | None = self.cursor.fetchone()
-        return found
+        return self.cursor.execute(sql, args).fetchone()
+
+    def value(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        """The first column of a query's first row, or None when it has no row."""
+        found = self.one(sql, args)
+        return None if found is None else next(iter(found.values()))
 
     def run(self, sql: str, args: Sequence[Any] = ()) -> None:
         """Execute one statement."""
@@ -255,9 +257,8 @@ def summary(tx: Tx) -> Summary:
     ):
         statuses[r["status"]] += int(r["n"])
         types[r["type"]] += int(r["n"])
-    found = tx.one("SELECT count(*) AS n FROM articles")
     return Summary(
-        articles=int(found["n"]) if found else 0,
+        articles=tx.value("SELECT count(*) FROM articles"),
         claims=sum(statuses.values()),
         statuses=dict(sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0]))),
         types=dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -266,8 +267,7 @@ def summary(tx: Tx) -> Summary:
 
 def article_text(tx: Tx, article_id: str) -> str:
     """The stored text of an article."""
-    found = tx.one("SELECT text FROM articles WHERE id = %s", (article_id,))
-    return found["text"] if found else ""
+    return tx.value("SELECT text FROM articles WHERE id = %s", (article_id,)) or ""
 
 
 # -- the history -------------------------------------------------------------------------------

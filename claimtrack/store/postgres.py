@@ -107,8 +107,7 @@ class PostgresStore:
     def settings(self) -> str | None:
         """The text of the desk's settings, or None when it has none."""
         with self._read() as tx:
-            found = tx.one("SELECT toml FROM desk_settings")
-        return None if found is None else str(found["toml"])
+            return tx.value("SELECT toml FROM desk_settings")
 
     def configure(self, text: str | None) -> Config:
         """Check ``text``, then replace the desk's settings with it in one transaction."""
@@ -157,10 +156,9 @@ class PostgresStore:
     def _version(self) -> int:
         """The schema version of the database (0: no claimtrack tables yet)."""
         with self._transaction(write=False, connect=False) as tx:
-            if tx.one("SELECT to_regclass('schema_version') AS t")["t"] is None:  # type: ignore[index]
+            if tx.value("SELECT to_regclass('schema_version')") is None:
                 return 0
-            found = tx.one("SELECT max(version) AS v FROM schema_version")
-            return int(found["v"] or 0) if found else 0
+            return int(tx.value("SELECT coalesce(max(version), 0) FROM schema_version"))
 
     def upgrade(self) -> tuple[int, int]:
         """Apply the migrations this database lacks; return (version before, migrations applied).
@@ -176,8 +174,7 @@ class PostgresStore:
                 "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY,"
                 " applied TEXT NOT NULL)"
             )
-            found = tx.one("SELECT max(version) AS v FROM schema_version")
-            current = int(found["v"] or 0) if found else 0
+            current = int(tx.value("SELECT coalesce(max(version), 0) FROM schema_version"))
             if current > SCHEMA:
                 raise newer_schema(self.location, current, SCHEMA)
             pending = sorted(n for n in MIGRATIONS if n > current)
