@@ -17,11 +17,11 @@ from claimtrack.store.pg_rows import (
     add_evidence_rows,
     add_note_rows,
     append_history,
-    article_text,
     catalog,
     claim_docs,
     claim_values,
     jsonb,
+    with_text,
 )
 from claimtrack.store.pg_scans import (
     CONTRADICTION_INSERT,
@@ -30,7 +30,6 @@ from claimtrack.store.pg_scans import (
     contradiction_values,
 )
 from claimtrack.store.records import (
-    ArticleRecord,
     Change,
     ClaimRecord,
     ContradictionRecord,
@@ -47,7 +46,7 @@ def stored_articles(tx: Tx) -> Iterator[StoredArticle]:
         claims = claim_docs(tx, "c.article = %s", (article_id,))
         rescans = tx.all("SELECT body FROM rescans WHERE article = %s ORDER BY seq", (article_id,))
         yield StoredArticle(
-            article=ArticleRecord.from_json(entry | {"text": article_text(tx, article_id)}),
+            article=with_text(tx, entry),
             claims=tuple(
                 sorted(
                     (ClaimRecord.from_json(d) for d in claims),

@@ -23,7 +23,7 @@ from claimtrack.store.matching import (
     _term,
     row,
 )
-from claimtrack.store.records import Change, Evidence, Note, Summary
+from claimtrack.store.records import ArticleRecord, Change, Evidence, Note, Summary
 from claimtrack.store.scan_plan import ARTICLE_FIELDS, stored_source
 
 
@@ -268,6 +268,11 @@ def summary(tx: Tx) -> Summary:
 def article_text(tx: Tx, article_id: str) -> str:
     """The stored text of an article."""
     return tx.value("SELECT text FROM articles WHERE id = %s", (article_id,)) or ""
+
+
+def with_text(tx: Tx, entry: dict[str, Any]) -> ArticleRecord:
+    """An article's catalog entry as its record, with its stored text."""
+    return ArticleRecord.from_json(entry | {"text": article_text(tx, entry["id"])})
 
 
 # -- the history -------------------------------------------------------------------------------

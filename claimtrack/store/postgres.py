@@ -38,6 +38,7 @@ from claimtrack.store.pg_rows import (
     resolve,
     resolve_article,
     summary,
+    with_text,
 )
 from claimtrack.store.pg_scans import contradiction_docs
 from claimtrack.store.pg_schema import MIGRATIONS, SCHEMA, WAITING_ORDER
@@ -302,9 +303,7 @@ class PostgresStore:
     def article(self, prefix: str) -> ArticleRecord:
         """One article with its text, by id prefix or source."""
         with self._read() as tx:
-            article_id = resolve_article(tx, prefix)
-            entry = catalog(tx, [article_id])[0]
-            return ArticleRecord.from_json(entry | {"text": article_text(tx, article_id)})
+            return with_text(tx, catalog(tx, [resolve_article(tx, prefix)])[0])
 
     def contradictions(self, article_id: str) -> list[ContradictionRecord]:
         """The stored contradictions of one article."""
@@ -421,9 +420,7 @@ class PostgresStore:
                 found = contradiction_docs(tx, "article = %s", (entry["id"],))
                 sections.append(
                     ArticleSection(
-                        article=ArticleRecord.from_json(
-                            entry | {"text": article_text(tx, entry["id"])}
-                        ),
+                        article=with_text(tx, entry),
                         claims=tuple(ClaimRecord.from_json(d) for d in claims),
                         contradictions=tuple(ContradictionRecord.from_json(d) for d in found),
                     )
