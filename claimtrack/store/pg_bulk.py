@@ -17,6 +17,7 @@ from claimtrack.store.pg_rows import (
     add_evidence_rows,
     add_note_rows,
     append_history,
+    article_values,
     catalog,
     claim_docs,
     claim_values,
@@ -36,7 +37,6 @@ from claimtrack.store.records import (
     Rescan,
     StoredArticle,
 )
-from claimtrack.store.scan_plan import ARTICLE_FIELDS
 
 
 def stored_articles(tx: Tx) -> Iterator[StoredArticle]:
@@ -81,14 +81,8 @@ def load(
     index = ServerMatchIndex(tx)
     for stored in articles:
         record = stored.article.to_json()
-        tx.run(
-            ARTICLE_INSERT,
-            (
-                *(record.get(k) for k in ARTICLE_FIELDS),
-                record.get("first_scanned"),
-                stored.article.text or "",
-            ),
-        )
+        text = stored.article.text or ""
+        tx.run(ARTICLE_INSERT, article_values(record, record.get("first_scanned"), text))
         docs = [c.to_json() for c in stored.claims]
         tx.many(CLAIM_INSERT, [claim_values(doc) for doc in docs])
         for doc in docs:

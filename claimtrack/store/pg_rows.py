@@ -209,6 +209,12 @@ def claim_values(doc: dict[str, Any]) -> tuple[Any, ...]:
 # -- articles ----------------------------------------------------------------------------------
 
 
+def article_values(record: dict[str, Any], first_scanned: str | None, text: str) -> tuple[Any, ...]:
+    """An article's record, when it was first scanned and its text as the values of
+    ``ARTICLE_INSERT``."""
+    return (*(record.get(k) for k in ARTICLE_FIELDS), first_scanned, text)
+
+
 def catalog(tx: Tx, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
     """Every article's summary (or those of ``ids``) as the embedded desk's catalog holds it:
     its record with counts of live claims by status and type, in the order first stored."""

@@ -24,6 +24,7 @@ from claimtrack.store.pg_rows import (
     CLAIM_INSERT,
     ServerMatchIndex,
     Tx,
+    article_values,
     claim_docs,
     claim_values,
     insert,
@@ -72,11 +73,7 @@ def _save_scan(
         f"{ARTICLE_INSERT} ON CONFLICT (id) DO UPDATE SET"
         f" ({', '.join(ARTICLE_FIELDS[1:])}, text) ="
         f" ({', '.join(f'excluded.{name}' for name in ARTICLE_FIELDS[1:])}, excluded.text)",
-        (
-            *(record[k] for k in ARTICLE_FIELDS),
-            entry["first_scanned"] if entry else stamp,
-            article.text,
-        ),
+        article_values(record, entry["first_scanned"] if entry else stamp, article.text),
     )
     text_changed = entry is not None and entry["sha256"] != article.sha256
     who = current_user()
