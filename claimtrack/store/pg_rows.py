@@ -162,13 +162,9 @@ def _attach(tx: Tx, docs: list[dict[str, Any]]) -> None:
         by_id[r.pop("claim")]["notes"].append(r)
     for r in tx.all(attached.format(", ".join(EVIDENCE_COLUMNS), "evidence"), (ids,)):
         by_id[r.pop("claim")]["evidence"].append(Evidence(**r).to_json())
-    for r in tx.all(
-        "SELECT claim, other, other_article, score FROM claim_links WHERE claim = ANY(%s)"
-        " ORDER BY seq",
-        (ids,),
-    ):
-        link = {"id": r["other"], "article": r["other_article"], "score": r["score"]}
-        by_id[r["claim"]]["links"].append(link)
+    links = "claim, other AS id, other_article AS article, score"
+    for r in tx.all(attached.format(links, "claim_links"), (ids,)):
+        by_id[r.pop("claim")]["links"].append(r)
 
 
 def add_evidence_rows(tx: Tx, claim_id: str, items: Iterable[dict[str, Any]]) -> None:
