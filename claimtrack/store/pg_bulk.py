@@ -17,6 +17,7 @@ from claimtrack.store.pg_rows import (
     add_evidence_rows,
     add_note_rows,
     append_history,
+    article_rescans,
     article_values,
     catalog,
     claim_docs,
@@ -34,7 +35,6 @@ from claimtrack.store.records import (
     Change,
     ClaimRecord,
     ContradictionRecord,
-    Rescan,
     StoredArticle,
 )
 
@@ -44,7 +44,6 @@ def stored_articles(tx: Tx) -> Iterator[StoredArticle]:
     for entry in catalog(tx):
         article_id = entry["id"]
         claims = claim_docs(tx, "c.article = %s", (article_id,))
-        rescans = tx.all("SELECT body FROM rescans WHERE article = %s ORDER BY seq", (article_id,))
         yield StoredArticle(
             article=with_text(tx, entry),
             claims=tuple(
@@ -57,7 +56,7 @@ def stored_articles(tx: Tx) -> Iterator[StoredArticle]:
                 ContradictionRecord.from_json(d)
                 for d in contradiction_docs(tx, "article = %s", (article_id,))
             ),
-            rescans=tuple(Rescan.from_json(r["body"]) for r in rescans),
+            rescans=tuple(article_rescans(tx, article_id)),
         )
 
 

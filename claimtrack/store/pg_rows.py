@@ -23,7 +23,7 @@ from claimtrack.store.matching import (
     _term,
     row,
 )
-from claimtrack.store.records import ArticleRecord, Change, Evidence, Note, Summary
+from claimtrack.store.records import ArticleRecord, Change, Evidence, Note, Rescan, Summary
 from claimtrack.store.scan_plan import ARTICLE_FIELDS, stored_source
 
 
@@ -275,6 +275,12 @@ def article_text(tx: Tx, article_id: str) -> str:
 def with_text(tx: Tx, entry: dict[str, Any]) -> ArticleRecord:
     """An article's catalog entry as its record, with its stored text."""
     return ArticleRecord.from_json(entry | {"text": article_text(tx, entry["id"])})
+
+
+def article_rescans(tx: Tx, article_id: str) -> list[Rescan]:
+    """What each rescan of an article changed, oldest first."""
+    found = tx.all("SELECT body FROM rescans WHERE article = %s ORDER BY seq", (article_id,))
+    return [Rescan.from_json(r["body"]) for r in found]
 
 
 # -- the history -------------------------------------------------------------------------------

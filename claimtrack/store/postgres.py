@@ -30,6 +30,7 @@ from claimtrack.store.matching import as_match
 from claimtrack.store.pg_rows import (
     ServerMatchIndex,
     Tx,
+    article_rescans,
     article_text,
     catalog,
     claim_doc,
@@ -342,11 +343,7 @@ class PostgresStore:
     def rescans(self, article: str) -> list[Rescan]:
         """What each rescan of an article changed."""
         with self._read() as tx:
-            article_id = resolve_article(tx, article)
-            found = tx.all(
-                "SELECT body FROM rescans WHERE article = %s ORDER BY seq", (article_id,)
-            )
-            return [Rescan.from_json(r["body"]) for r in found]
+            return article_rescans(tx, resolve_article(tx, article))
 
     def links(self, prefix: str) -> list[Link]:
         """The claims of other articles one claim repeats, with their current status."""
