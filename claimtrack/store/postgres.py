@@ -168,8 +168,7 @@ class PostgresStore:
         Migrations are serialised by an advisory lock, so two machines upgrading at once apply
         each once.
         """
-        if self._conn is None:
-            self._connection()
+        self._connection()
         with self._transaction(write=True, connect=False) as tx:
             tx.run("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
             tx.run(
@@ -261,10 +260,7 @@ class PostgresStore:
     ) -> list[dict[str, Any]]:
         """Store scan results in one transaction; return each article's ``scan --json``."""
         config = self.config
-        found: list[dict[str, Any]] = self._write(
-            lambda tx: pg_scans.save_scans(tx, results, checkers, config)
-        )
-        return found
+        return self._write(lambda tx: pg_scans.save_scans(tx, results, checkers, config))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -549,8 +545,7 @@ class PostgresStore:
             ServerMatchIndex(tx).add(live)
             return len(live)
 
-        count: int = self._write(rebuild)
-        return count
+        return self._write(rebuild)
 
 
 def _put_settings(tx: Tx, text: str | None) -> None:
