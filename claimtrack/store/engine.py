@@ -11,9 +11,9 @@ TinyDB is the document layer: an article's text, claims, contradictions and resc
 *document group*, a TinyDB database whose JSON is one row of the ``documents`` table
 (``RowStorage``, TinyDB's documented extension point). A session parses a group when first
 opened and writes each changed group at commit, or earlier, inside the transaction, when a
-command that stores many articles lets go of each one's groups (``Session.release``). Indexes that must stay cheap however large
-the database grows (the catalog, claim ids, the history and the match index) are tables of
-their own, changed in the same transaction (see ``schema.py``).
+command that stores many articles lets go of each one's groups (``Session.release``). Indexes
+that must stay cheap however large the database grows (the catalog, claim ids, the history and
+the match index) are tables of their own, changed in the same transaction (see ``schema.py``).
 """
 
 from __future__ import annotations
