@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,16 +94,11 @@ def check(root: Path) -> Report:
     if not database_file(root).exists():
         raise StoreError(f"{root} is not a claimtrack database (no {DB_FILE})")
     report = Report(path=root)
-    conn = None
     try:
-        conn = connect(root)
-        with transaction(root, conn, write=False) as session:
+        with closing(connect(root)) as conn, transaction(root, conn, write=False) as session:
             _check_all(session, report)
     except (StoreError, sqlite3.DatabaseError) as exc:
         report.problems.append(Problem(DB_FILE, str(exc), "damaged"))
-    finally:
-        if conn is not None:
-            conn.close()
     return report
 
 
@@ -121,15 +117,11 @@ def restore(root: Path) -> Restored:
         part = Path(f"{file}{suffix}")
         if part.exists():
             part.rename(Path(f"{kept}{suffix}"))
-    conn = connect(root)
-    try:
-        with transaction(root, conn, write=True) as session:
-            migrate(session, now())
-            articles = _restore_rows(session, rows)
-            claims = rebuild(session)
-            changes = session.one("SELECT COUNT(*) FROM history")[0]
-    finally:
-        conn.close()
+    with closing(connect(root)) as conn, transaction(root, conn, write=True) as session:
+        migrate(session, now())
+        articles = _restore_rows(session, rows)
+        claims = rebuild(session)
+        changes = session.one("SELECT COUNT(*) FROM history")[0]
     return Restored(kept, articles, claims, changes, lost)
 
 
@@ -276,18 +268,19 @@ def _salvage(file: Path) -> tuple[dict[str, list[tuple[Any, ...]]], int]:
 
 
 def _restore_rows(session: Session, rows: dict[str, list[tuple[Any, ...]]]) -> int:
-    """Insert salvaged rows that parse; return the number of articles."""
-    documents = [r for r in rows["documents"] if _parses(r[1])]
-    session.many("INSERT OR REPLACE INTO documents(name, body) VALUES (?, ?)", documents)
-    session.many(
-        "INSERT OR IGNORE INTO catalog(id, sha256, source, body) VALUES (?, ?, ?, ?)",
-        [r for r in rows["catalog"] if _parses(r[3])],
+    """Insert the salvaged rows whose body (each table's last column) parses; return the
+    number of articles."""
+    for table, columns in _CONTENT.items():
+        marks = ", ".join("?" * len(columns.split(",")))
+        session.many(
+            f"INSERT OR IGNORE INTO {table}({columns}) VALUES ({marks})",
+            [row for row in rows[table] if _parses(row[-1])],
+        )
+    found = session.one(
+        "SELECT COUNT(*) FROM documents WHERE name >= ? AND name < ?",
+        (article_group(""), article_group("~")),
     )
-    session.many(
-        "INSERT OR IGNORE INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
-        [r for r in rows["history"] if _parses(r[4])],
-    )
-    return sum(1 for name, _ in documents if str(name).startswith(article_group("")))
+    return int(found[0])
 
 
 def _parses(body: Any) -> bool:
