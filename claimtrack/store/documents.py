@@ -20,7 +20,7 @@ from tinydb.table import Table
 
 from claimtrack.errors import StoreError
 from claimtrack.model import short_hash
-from claimtrack.store.engine import Session
+from claimtrack.store.engine import Session, damaged
 from claimtrack.store.interface import Filters
 from claimtrack.store.records import (
     ArticleRecord,
@@ -275,7 +275,5 @@ def _loads(session: Session, body: bytes) -> dict[str, Any]:
     try:
         found = orjson.loads(body)
     except orjson.JSONDecodeError:
-        from claimtrack.store.engine import damaged
-
         damaged(session.root, "a row is not valid JSON")
     return dict(found)

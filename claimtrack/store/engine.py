@@ -129,10 +129,6 @@ class Session:
             damaged(self.root, f"document {name} does not hold TinyDB tables")
         return tables
 
-    def exists(self, name: str) -> bool:
-        """Whether a document group is stored."""
-        return self.one("SELECT 1 FROM documents WHERE name = ?", (name,)) is not None
-
     def one(self, sql: str, args: tuple[Any, ...] = ()) -> Any:
         """The first row of a query, or None."""
         return self.run(sql, args).fetchone()
