@@ -88,26 +88,17 @@ class EmbeddedStore:
     @contextmanager
     def session(self) -> Iterator[None]:
         """Read everything inside the block from one snapshot."""
-        with self._read():
+        with self._open():
             yield
 
     @contextmanager
-    def _read(self) -> Iterator[Session]:
+    def _open(self, write: bool = False) -> Iterator[Session]:
+        """The read session open (a change is refused inside it), else a new transaction."""
         if self._session is not None:
+            if write:
+                raise StoreError("a change cannot be made inside a read session")
             yield self._session
             return
-        with self._open(write=False) as session:
-            yield session
-
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        if self._session is not None:
-            raise StoreError("a change cannot be made inside a read session")
-        with self._open(write=True) as session:
-            yield session
-
-    @contextmanager
-    def _open(self, write: bool) -> Iterator[Session]:
         with transaction(self.path, self._connection(), write) as session:
             self._session = session
             try:
@@ -187,54 +178,54 @@ class EmbeddedStore:
         self, results: Sequence[ScanResult], checkers: Collection[str] | None = None
     ) -> list[dict[str, Any]]:
         """Store scan results in one transaction; return each article's ``scan --json``."""
-        with self._write() as session:
+        with self._open(write=True) as session:
             return scans.save_scans(session, results, checkers, self.config)
 
     # -- reading ---------------------------------------------------------------------------
 
     def claim(self, prefix: str) -> ClaimRecord:
         """One claim by unique id prefix."""
-        with self._read() as session:
+        with self._open() as session:
             return ClaimRecord.from_json(claim_doc(session, *resolve(session, prefix)))
 
     def claims(self, filters: Filters = Filters()) -> list[ClaimRecord]:
         """Claims passing ``filters``, article by article, in text order."""
-        with self._read() as session:
+        with self._open() as session:
             return select(session, filters)
 
     def claims_as_of(self, moment: str, filters: Filters = Filters()) -> list[ClaimRecord]:
         """Claims as they stood at ``moment``, each with the status it had then."""
-        with self._read() as session:
+        with self._open() as session:
             return verdicts.claims_as_of(session, moment, filters)
 
     def history(self, prefix: str) -> list[Change]:
         """Every change of one claim, oldest first."""
-        with self._read() as session:
+        with self._open() as session:
             claim_id, _ = resolve(session, prefix)
             return [Change.from_json(e) for e in history(session, "claim = ?", (claim_id,))]
 
     def log(self, limit: int | None = None, claim: str | None = None) -> list[Change]:
         """Changes across the database, newest first."""
         where, args = ("claim >= ? AND claim < ?", (claim, claim + "g")) if claim else ("", ())
-        with self._read() as session:
+        with self._open() as session:
             found = history(session, where, args, newest_first=True, limit=limit)
             return [Change.from_json(entry) for entry in found]
 
     def articles(self, ids: Collection[str] | None = None) -> list[ArticleRecord]:
         """Every stored article (or those of ``ids``), without text, in the order first stored."""
-        with self._read() as session:
+        with self._open() as session:
             return [ArticleRecord.from_json(e) for e in catalog(session, ids)]
 
     def article(self, prefix: str) -> ArticleRecord:
         """One article with its text, by id prefix or source."""
-        with self._read() as session:
+        with self._open() as session:
             article_id = resolve_article(session, prefix)
             entry = catalog_entry(session, article_id) or {}
             return ArticleRecord.from_json(docs_of(session, article_id).record | entry)
 
     def contradictions(self, article_id: str) -> list[ContradictionRecord]:
         """The stored contradictions of one article."""
-        with self._read() as session:
+        with self._open() as session:
             found = docs_of(session, article_id).contradictions
             return [ContradictionRecord.from_json(d) for d in found]
 
@@ -246,31 +237,31 @@ class EmbeddedStore:
         include_stale: bool = False,
     ) -> list[ContradictionRecord]:
         """Contradictions across articles (or of one), with both statements."""
-        with self._read() as session:
+        with self._open() as session:
             found = contradictions.select(session, article, kind, decision, include_stale)
             return [ContradictionRecord.from_json(d) for d in found]
 
     def rescans(self, article: str) -> list[Rescan]:
         """What each rescan of an article changed."""
-        with self._read() as session:
+        with self._open() as session:
             docs = docs_of(session, resolve_article(session, article))
             return [Rescan.from_json(d) for d in docs.rescans]
 
     def links(self, prefix: str) -> list[Link]:
         """The claims of other articles one claim repeats, with their current status."""
-        with self._read() as session:
+        with self._open() as session:
             return links.links(session, prefix)
 
     def earlier_verdicts(self, claim_ids: Iterable[str]) -> dict[str, list[Link]]:
         """For each claim with links, the claims of other articles it repeats."""
-        with self._read() as session:
+        with self._open() as session:
             return links.earlier_verdicts(session, claim_ids)
 
     def similar(
         self, prefix: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
     ) -> list[Match]:
         """Claims in other articles alike to one claim, best first."""
-        with self._read() as session:
+        with self._open() as session:
             claim_id, article_id = resolve(session, prefix)
             doc = claim_doc(session, claim_id, article_id)
             found = MatchIndex(session).find(
@@ -282,25 +273,25 @@ class EmbeddedStore:
         self, text: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
     ) -> list[Match]:
         """Stored claims alike to ``text``, best first."""
-        with self._read() as session:
+        with self._open() as session:
             found = MatchIndex(session).find(text, threshold, limit)
             return [as_match(row, score) for row, score in found]
 
     def summary(self) -> Summary:
         """Counts by status and type over the whole database, from the catalog alone."""
-        with self._read() as session:
+        with self._open() as session:
             return dashboard.summary(catalog(session))
 
     def dashboard(self, limit: int = 10) -> Dashboard:
         """The report's overview."""
-        with self._read() as session:
+        with self._open() as session:
             return dashboard.dashboard(session, self.config, limit)
 
     def latest_articles(
         self, limit: int = 10, article: str | None = None
     ) -> tuple[list[ArticleSection], int]:
         """The ``limit`` most recently updated articles (or the one given), and how many exist."""
-        with self._read() as session:
+        with self._open() as session:
             return dashboard.latest_articles(session, limit, article)
 
     # -- changing --------------------------------------------------------------------------
@@ -317,7 +308,7 @@ class EmbeddedStore:
     ) -> list[Change]:
         """Set the status of claims (by id prefixes, ``filters`` or both); one change each."""
         config, who = self.config, by or current_user()
-        with self._write() as session:
+        with self._open(write=True) as session:
             found = verdicts.mark(
                 session, config, prefixes, status, note, evidence, who, filters, confirm
             )
@@ -325,13 +316,13 @@ class EmbeddedStore:
 
     def add_evidence(self, prefix: str, item: Evidence, by: str | None = None) -> Change:
         """Attach one evidence item to a claim."""
-        with self._write() as session:
+        with self._open(write=True) as session:
             entry = verdicts.add_evidence(session, prefix, item, by or current_user())
         return Change.from_json(entry)
 
     def add_note(self, prefix: str, text: str, by: str | None = None) -> Change:
         """Attach a note to a claim."""
-        with self._write() as session:
+        with self._open(write=True) as session:
             entry = verdicts.add_note(session, prefix, text, by or current_user())
         return Change.from_json(entry)
 
@@ -339,7 +330,7 @@ class EmbeddedStore:
         self, prefix: str | None = None, by: str | None = None, note: str | None = None
     ) -> Change:
         """Reverse the latest change not yet undone (of one claim, or anywhere)."""
-        with self._write() as session:
+        with self._open(write=True) as session:
             entry = verdicts.undo(session, prefix, by or current_user(), note)
         return Change.from_json(entry)
 
@@ -348,7 +339,7 @@ class EmbeddedStore:
     ) -> tuple[list[Change], int]:
         """Attach outside verdicts to the claims they match."""
         config = self.config
-        with self._write() as session:
+        with self._open(write=True) as session:
             found, unmatched = verdicts.import_reviews(
                 session, config, reviews, set_status, by or current_user()
             )
@@ -356,7 +347,7 @@ class EmbeddedStore:
 
     def remove_article(self, key: str, by: str | None = None) -> ArticleRecord:
         """Remove an article scanned by mistake; its claims' history stays."""
-        with self._write() as session:
+        with self._open(write=True) as session:
             entry = removal.remove_article(session, key, by or current_user())
         return ArticleRecord.from_json(entry)
 
@@ -364,7 +355,7 @@ class EmbeddedStore:
         self, prefixes: Iterable[str], decision: str, note: str | None = None, by: str | None = None
     ) -> list[Change]:
         """Confirm or dismiss contradictions (``open`` reopens them)."""
-        with self._write() as session:
+        with self._open(write=True) as session:
             found = contradictions.decide(session, prefixes, decision, note, by or current_user())
         return [Change.from_json(e) for e in found]
 
@@ -372,7 +363,7 @@ class EmbeddedStore:
 
     def stored_articles(self) -> Iterator[StoredArticle]:
         """Every article with everything kept about it, in the order they were first stored."""
-        with self._read() as session:
+        with self._open() as session:
             for entry in catalog(session):
                 yield stored_article(entry, docs_of(session, entry["id"]))
 
@@ -394,7 +385,7 @@ class EmbeddedStore:
         config = self._checked(settings)
         before = self.settings()
         try:
-            with self._write() as session:
+            with self._open(write=True) as session:
                 bulk.load(session, articles, changes, replace)
                 self._put_settings(settings)
         except BaseException:
@@ -408,7 +399,7 @@ class EmbeddedStore:
         """The feed item keys (``watch``) not remembered yet, each once, in the order given."""
         wanted = list(dict.fromkeys(keys))
         marks = ",".join("?" * len(wanted))
-        with self._read() as session:
+        with self._open() as session:
             found = session.all(f"SELECT key FROM feed_items WHERE key IN ({marks})", (*wanted,))
         known = {key for (key,) in found}
         return [key for key in wanted if key not in known]
@@ -416,7 +407,7 @@ class EmbeddedStore:
     def remember_feed_items(self, feed: str, items: Mapping[str, str]) -> None:
         """Remember feed items as scanned: item key → the id of its stored article."""
         stamp = documents.now()
-        with self._write() as session:
+        with self._open(write=True) as session:
             session.many(
                 "INSERT OR REPLACE INTO feed_items(key, feed, article, at) VALUES (?, ?, ?, ?)",
                 [(key, feed, article, stamp) for key, article in items.items()],
@@ -424,5 +415,5 @@ class EmbeddedStore:
 
     def reindex(self) -> int:
         """Rebuild the claim ids, the match index and the catalog's counts from the articles."""
-        with self._write() as session:
+        with self._open(write=True) as session:
             return recovery.rebuild(session)
