@@ -17,12 +17,11 @@ from claimtrack.errors import UsageError
 from claimtrack.store import documents
 from claimtrack.store.documents import (
     ArticleDocs,
-    catalog,
+    catalog_of,
     docs_of,
     id_prefix,
     only_id,
     record_change,
-    resolve_article,
 )
 from claimtrack.store.engine import Session
 from claimtrack.store.scan_plan import about_contradiction
@@ -132,9 +131,8 @@ def _articles_with_contradictions(
     The articles are read without being kept open, so that listing a large database holds
     one at a time.
     """
-    wanted = resolve_article(session, article) if article else None
-    for entry in catalog(session):
-        if (wanted and entry["id"] != wanted) or entry.get("contradictions") == 0:
+    for entry in catalog_of(session, article):
+        if entry.get("contradictions") == 0:
             continue  # (a catalog written before the count was kept has no count: read the file)
         stored = docs_of(session, entry["id"])
         if stored.contradictions:

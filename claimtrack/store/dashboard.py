@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from claimtrack.config import Config
-from claimtrack.store.documents import catalog, docs_of, history, resolve_article, stored_article
+from claimtrack.store.documents import catalog, catalog_of, docs_of, history, stored_article
 from claimtrack.store.engine import Session
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.records import (
@@ -74,10 +74,7 @@ def latest_articles(
     session: Session, limit: int, article: str | None
 ) -> tuple[list[ArticleSection], int]:
     """The ``limit`` most recently updated articles (or the one given) and how many there are."""
-    entries = catalog(session)
-    if article:
-        wanted = resolve_article(session, article)
-        entries = [e for e in entries if e["id"] == wanted]
+    entries = catalog_of(session, article)
     latest = sorted(entries, key=lambda e: e.get("updated") or "", reverse=True)[:limit]
     sections = []
     for entry in latest:

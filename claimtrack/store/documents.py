@@ -158,6 +158,11 @@ def catalog(session: Session, ids: Collection[str] | None = None) -> list[dict[s
     return [_loads(session, body) for (body,) in found]
 
 
+def catalog_of(session: Session, key: str | None) -> list[dict[str, Any]]:
+    """The catalog entries of every article, or of the one ``key`` names (``resolve_article``)."""
+    return catalog(session, [resolve_article(session, key)] if key else None)
+
+
 def catalog_entry(session: Session, article_id: str) -> dict[str, Any] | None:
     """One article's catalog entry."""
     row = session.one("SELECT body FROM catalog WHERE id = ?", (article_id,))
@@ -208,10 +213,7 @@ def summarise(docs: Iterable[dict[str, Any]]) -> dict[str, Any]:
 def select(session: Session, filters: Filters) -> list[ClaimRecord]:
     """Stored claims passing ``filters``, article by article, in text order."""
     selected: list[ClaimRecord] = []
-    wanted = resolve_article(session, filters.article) if filters.article else None
-    for entry in catalog(session):
-        if wanted and entry["id"] != wanted:
-            continue
+    for entry in catalog_of(session, filters.article):
         if filters.status and not entry.get("statuses", {}).get(filters.status):
             continue
         for doc in docs_of(session, entry["id"]).claims:

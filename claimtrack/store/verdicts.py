@@ -21,7 +21,7 @@ from claimtrack.errors import UsageError
 from claimtrack.model import short_hash
 from claimtrack.store import documents
 from claimtrack.store.documents import (
-    catalog,
+    catalog_of,
     claim_doc,
     claims_table,
     docs_of,
@@ -29,7 +29,6 @@ from claimtrack.store.documents import (
     move_count,
     record_change,
     resolve,
-    resolve_article,
     select,
 )
 from claimtrack.store.engine import Session
@@ -200,9 +199,8 @@ def import_reviews(
 def claims_as_of(session: Session, moment: str, filters: Filters) -> list[ClaimRecord]:
     """Claims as they stood at ``moment`` (an ISO time), each with the status it had then."""
     selected = []
-    wanted = resolve_article(session, filters.article) if filters.article else None
-    for entry in catalog(session):
-        if (wanted and entry["id"] != wanted) or entry.get("first_scanned", "") > moment:
+    for entry in catalog_of(session, filters.article):
+        if entry.get("first_scanned", "") > moment:
             continue
         status, removed = replay(history(session, "article = ? AND at <= ?", (entry["id"], moment)))
         for doc in docs_of(session, entry["id"]).claims:
