@@ -7,7 +7,7 @@ the dashboard lists.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from claimtrack.config import Config
@@ -23,16 +23,14 @@ from claimtrack.store.records import (
 )
 
 
-def summary(entries: Iterable[dict[str, Any]]) -> Summary:
+def summary(entries: Sequence[dict[str, Any]]) -> Summary:
     """Counts by status and type over catalog entries."""
     statuses: Counter[str] = Counter()
     types: Counter[str] = Counter()
-    articles = 0
     for entry in entries:
-        articles += 1
         statuses.update(entry.get("statuses", {}))
         types.update(entry.get("types", {}))
-    return Summary(articles, sum(statuses.values()), dict(statuses), dict(types))
+    return Summary(len(entries), sum(statuses.values()), dict(statuses), dict(types))
 
 
 def dashboard(session: Session, config: Config, limit: int) -> Dashboard:

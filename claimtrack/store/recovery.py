@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,6 @@ from claimtrack.store.engine import DB_FILE, Session, connect, database_file, tr
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.schema import SCHEMA, article_group, migrate, version
 
-#: The catalog fields that must equal what the article's own claims give.
-_COUNTED = ("claims", "checkworthy", "statuses", "types", "contradictions")
 #: The tables whose rows are the database's content (the rest is derived from them).
 _CONTENT = {
     "documents": "name, body",
@@ -43,12 +41,8 @@ class Problem:
     """One thing wrong with the database."""
 
     where: str  # the database file, or a document or table in it
-    message: str
     kind: str  # damaged, unreadable, schema, index, match, catalog
-
-    def to_json(self) -> dict[str, str]:
-        """The record ``db check --json`` prints."""
-        return {"where": self.where, "kind": self.kind, "message": self.message}
+    message: str
 
 
 @dataclass
@@ -74,7 +68,7 @@ class Report:
             "articles": self.articles,
             "claims": self.claims,
             "changes": self.changes,
-            "problems": [p.to_json() for p in self.problems],
+            "problems": [asdict(p) for p in self.problems],
         }
 
 
@@ -98,7 +92,7 @@ def check(root: Path) -> Report:
         with closing(connect(root)) as conn, transaction(root, conn, write=False) as session:
             _check_all(session, report)
     except (StoreError, sqlite3.DatabaseError) as exc:
-        report.problems.append(Problem(DB_FILE, str(exc), "damaged"))
+        report.problems.append(Problem(DB_FILE, "damaged", str(exc)))
     return report
 
 
@@ -163,11 +157,11 @@ def _check_all(session: Session, report: Report) -> None:
     found = session.all("PRAGMA integrity_check")
     if [tuple(r) for r in found] != [("ok",)]:
         message = "; ".join(str(r[0]) for r in found[:3])
-        report.problems.append(Problem(DB_FILE, message, "damaged"))
+        report.problems.append(Problem(DB_FILE, "damaged", message))
         return
     if version(session) != SCHEMA:
         report.problems.append(
-            Problem(DB_FILE, f"schema {version(session)}, expected {SCHEMA}", "schema")
+            Problem(DB_FILE, "schema", f"schema {version(session)}, expected {SCHEMA}")
         )
         return
     ids = dict(session.all("SELECT id, article FROM claim_ids"))
@@ -185,32 +179,32 @@ def _check_all(session: Session, report: Report) -> None:
         counts = summarise(docs.claims) | {"contradictions": len(docs.contradictions)}
         entry = entries.pop(article_id, None)
         if entry is None:
-            report.problems.append(Problem(name, "the article is not in the catalog", "catalog"))
-        elif any(entry.get(k) != counts[k] for k in _COUNTED):
+            report.problems.append(Problem(name, "catalog", "the article is not in the catalog"))
+        elif any(entry.get(k) != v for k, v in counts.items()):
             report.problems.append(
-                Problem(name, "the catalog's counts differ from the article's claims", "catalog")
+                Problem(name, "catalog", "the catalog's counts differ from the article's claims")
             )
     report.claims = len(live)
     for orphan in entries:
         report.problems.append(
-            Problem(article_group(orphan), "in the catalog but not stored", "catalog")
+            Problem(article_group(orphan), "catalog", "in the catalog but not stored")
         )
     if ids != seen:
         wrong = sorted(set(ids.items()) ^ set(seen.items()))
         report.problems.append(
-            Problem("claim_ids", f"{len(wrong)} claim ids disagree with the articles", "index")
+            Problem("claim_ids", "index", f"{len(wrong)} claim ids disagree with the articles")
         )
     if rows != live:
         wrong = sorted(set(rows.items()) ^ set(live.items()))
         report.problems.append(
-            Problem("match_rows", f"{len(wrong)} rows disagree with the live claims", "match")
+            Problem("match_rows", "match", f"{len(wrong)} rows disagree with the live claims")
         )
     for (body,) in session.all("SELECT body FROM history"):
         report.changes += 1
         try:
             orjson.loads(body)
         except orjson.JSONDecodeError:
-            report.problems.append(Problem("history", "an entry is not valid JSON", "unreadable"))
+            report.problems.append(Problem("history", "unreadable", "an entry is not valid JSON"))
 
 
 def _documents(session: Session, report: Report | None = None) -> Iterator[tuple[str, ArticleDocs]]:
@@ -225,7 +219,7 @@ def _documents(session: Session, report: Report | None = None) -> Iterator[tuple
             tables = None
         if not isinstance(tables, dict) or not isinstance(tables.get("claims", {}), dict):
             if report is not None:
-                report.problems.append(Problem(name, "not valid TinyDB JSON", "unreadable"))
+                report.problems.append(Problem(name, "unreadable", "not valid TinyDB JSON"))
             continue
         yield name.removeprefix(article_group("")), ArticleDocs.of(tables)
 
