@@ -150,10 +150,9 @@ def catalog(session: Session, ids: Collection[str] | None = None) -> list[dict[s
     if ids is None:
         found = session.all("SELECT body FROM catalog ORDER BY seq")
     else:
-        wanted = sorted(ids)
         found = session.all(
             "SELECT body FROM catalog WHERE id IN (SELECT value FROM json_each(?)) ORDER BY seq",
-            (orjson.dumps(wanted).decode(),),
+            (orjson.dumps(sorted(ids)).decode(),),
         )
     return [_loads(session, body) for (body,) in found]
 

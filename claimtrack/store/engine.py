@@ -65,9 +65,7 @@ def connect(root: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
     except sqlite3.DatabaseError as exc:
-        if _is_busy(exc):
-            _busy(root, wait)
-        damaged(root, exc)
+        _refused(root, exc)
     return conn
 
 
@@ -186,9 +184,7 @@ def transaction(root: Path, conn: sqlite3.Connection, write: bool) -> Iterator[S
     try:
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     except sqlite3.DatabaseError as exc:
-        if _is_busy(exc):
-            _busy(root, lock_timeout())
-        damaged(root, exc)
+        _refused(root, exc)
     session = Session(root, conn)
     try:
         yield session
@@ -210,16 +206,16 @@ def lock_timeout() -> float:
         raise StoreError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds, not {raw!r}") from exc
 
 
-def _is_busy(exc: sqlite3.DatabaseError) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
-
-
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
     return any(word in str(exc) for word in ("malformed", "not a database", "corrupt"))
 
 
-def _busy(root: Path, wait: float) -> NoReturn:
-    raise StoreError(
-        f"database {root} is busy: another claimtrack command held it for {wait:g} s "
-        f"(set {LOCK_TIMEOUT_ENV} to wait longer)"
-    )
+def _refused(root: Path, exc: sqlite3.DatabaseError) -> NoReturn:
+    """Say why SQLite would not open the database or begin a transaction: another writer held
+    it too long, or it is damaged."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        raise StoreError(
+            f"database {root} is busy: another claimtrack command held it for "
+            f"{lock_timeout():g} s (set {LOCK_TIMEOUT_ENV} to wait longer)"
+        )
+    damaged(root, exc)

@@ -92,10 +92,9 @@ class Link:
 
     def to_json(self) -> dict[str, Any]:
         """The link as JSON (as stored, without the current state, when that was not read)."""
-        doc = asdict(self)
         if self.status is None:
             return {"id": self.id, "article": self.article, "score": self.score}
-        return doc
+        return asdict(self)
 
 
 @dataclass(frozen=True)
