@@ -22,6 +22,7 @@ from claimtrack.errors import StoreError
 from claimtrack.model import short_hash
 from claimtrack.store.engine import Session, damaged
 from claimtrack.store.interface import Filters
+from claimtrack.store.matching import MatchIndex
 from claimtrack.store.records import (
     ArticleRecord,
     ClaimRecord,
@@ -185,8 +186,10 @@ def put_entry(session: Session, entry: dict[str, Any]) -> None:
     )
 
 
-def move_count(session: Session, article_id: str, before: str, after: str) -> None:
-    """Count one claim of an article under its new status in the catalog instead of the old."""
+def move_status(session: Session, claim_id: str, article_id: str, before: str, after: str) -> None:
+    """Count a claim under its new status instead of the old: in the match index and its
+    article's catalog entry."""
+    MatchIndex(session).update(claim_id, status=after)
     entry = catalog_entry(session, article_id)
     if entry is None:
         return

@@ -26,7 +26,7 @@ from claimtrack.store.documents import (
     claims_table,
     docs_of,
     history,
-    move_count,
+    move_status,
     record_change,
     resolve,
     select,
@@ -108,7 +108,6 @@ def mark(
         targets = list(chosen)
     if confirm is not None and not confirm(len(targets)):
         raise Declined("nothing changed")
-    index = MatchIndex(session)
     entries = []
     for claim_id, article_id in targets:
         doc = claim_doc(session, claim_id, article_id)
@@ -120,8 +119,7 @@ def mark(
         if note:
             changes["notes"] = [*doc.get("notes", []), _note(claim_id, note, who)]
         claims_table(session, article_id).update(changes, Query().id == claim_id)
-        move_count(session, article_id, previous, status)
-        index.update(claim_id, status=status)
+        move_status(session, claim_id, article_id, previous, status)
         change = {"before": previous, "after": status, "note": note, "evidence": items}
         entries.append(record_change(session, claim_id, article_id, "status", who, **change))
     return entries
@@ -187,8 +185,7 @@ def import_reviews(
             if set_status and status is not None and status.name != doc["status"]:
                 changes["status"] = status.name
                 fields.update(before=doc["status"], after=status.name)
-                move_count(session, doc["article"], doc["status"], status.name)
-                index.update(doc["id"], status=status.name)
+                move_status(session, doc["id"], doc["article"], doc["status"], status.name)
             claims_table(session, doc["article"]).update(changes, Query().id == doc["id"])
             entries.append(
                 record_change(session, doc["id"], doc["article"], "import", who, **fields)
@@ -289,8 +286,7 @@ def _reverse(session: Session, entry: dict[str, Any], by: str, note: str | None)
     if "after" in entry:
         changes["status"] = entry["before"]
         fields.update(before=doc["status"], after=entry["before"])
-        move_count(session, article_id, doc["status"], entry["before"])
-        MatchIndex(session).update(claim_id, status=entry["before"])
+        move_status(session, claim_id, article_id, doc["status"], entry["before"])
     # Evidence given with a status change stays: it was gathered, whatever the verdict.
     items = [entry["evidence"]["id"]] if entry["action"] in ("evidence", "import") else []
     if items:
