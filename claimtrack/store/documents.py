@@ -145,6 +145,11 @@ def claim_doc(session: Session, claim_id: str, article_id: str) -> dict[str, Any
     return dict(doc)
 
 
+def update_claim(session: Session, claim_id: str, article_id: str, changes: dict[str, Any]) -> None:
+    """Change fields of a resolved claim, and the time it was updated."""
+    claims_table(session, article_id).update(changes | {"updated": now()}, Query().id == claim_id)
+
+
 def catalog(session: Session, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
     """Every article's catalog entry (or those of ``ids``), in the order they were first
     stored."""

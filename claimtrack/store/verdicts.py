@@ -14,8 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tinydb import Query
-
 from claimtrack.config import INITIAL_STATUS, Config
 from claimtrack.errors import UsageError
 from claimtrack.model import short_hash
@@ -23,13 +21,13 @@ from claimtrack.store import documents
 from claimtrack.store.documents import (
     catalog_of,
     claim_doc,
-    claims_table,
     docs_of,
     history,
     move_status,
     record_change,
     resolve,
     select,
+    update_claim,
 )
 from claimtrack.store.engine import Session
 from claimtrack.store.interface import LINK_THRESHOLD, Filters
@@ -112,13 +110,13 @@ def mark(
     for claim_id, article_id in targets:
         doc = claim_doc(session, claim_id, article_id)
         previous = doc["status"]
-        changes: dict[str, Any] = {"status": status, "updated": documents.now()}
+        changes: dict[str, Any] = {"status": status}
         items = [_attached(item, claim_id) for item in evidence]
         if items:
             changes["evidence"] = [*doc.get("evidence", []), *items]
         if note:
             changes["notes"] = [*doc.get("notes", []), _note(claim_id, note, who)]
-        claims_table(session, article_id).update(changes, Query().id == claim_id)
+        update_claim(session, claim_id, article_id, changes)
         move_status(session, claim_id, article_id, previous, status)
         change = {"before": previous, "after": status, "note": note, "evidence": items}
         entries.append(record_change(session, claim_id, article_id, "status", who, **change))
@@ -130,10 +128,7 @@ def add_evidence(session: Session, prefix: str, item: Evidence, who: str) -> dic
     claim_id, article_id = resolve(session, prefix)
     doc = claim_doc(session, claim_id, article_id)
     attached = _attached(item, claim_id)
-    claims_table(session, article_id).update(
-        {"evidence": [*doc.get("evidence", []), attached], "updated": documents.now()},
-        Query().id == claim_id,
-    )
+    update_claim(session, claim_id, article_id, {"evidence": [*doc.get("evidence", []), attached]})
     return record_change(session, claim_id, article_id, "evidence", who, evidence=attached)
 
 
@@ -144,9 +139,7 @@ def add_note(session: Session, prefix: str, text: str, who: str) -> dict[str, An
     claim_id, article_id = resolve(session, prefix)
     doc = claim_doc(session, claim_id, article_id)
     note = _note(claim_id, text, who)
-    claims_table(session, article_id).update(
-        {"notes": [*doc.get("notes", []), note], "updated": documents.now()}, Query().id == claim_id
-    )
+    update_claim(session, claim_id, article_id, {"notes": [*doc.get("notes", []), note]})
     return record_change(session, claim_id, article_id, "note", who, note=text, item=note["id"])
 
 
@@ -177,16 +170,13 @@ def import_reviews(
             if _attached_already(doc, evidence):  # the same file imported again
                 continue
             item = _with_id(evidence, doc["id"])
-            changes: dict[str, Any] = {
-                "evidence": [*doc.get("evidence", []), item],
-                "updated": documents.now(),
-            }
+            changes: dict[str, Any] = {"evidence": [*doc.get("evidence", []), item]}
             fields: dict[str, Any] = {"evidence": item, "score": value}
             if set_status and status is not None and status.name != doc["status"]:
                 changes["status"] = status.name
                 fields.update(before=doc["status"], after=status.name)
                 move_status(session, doc["id"], doc["article"], doc["status"], status.name)
-            claims_table(session, doc["article"]).update(changes, Query().id == doc["id"])
+            update_claim(session, doc["id"], doc["article"], changes)
             entries.append(
                 record_change(session, doc["id"], doc["article"], "import", who, **fields)
             )
@@ -281,7 +271,7 @@ def latest_undoable(newest_first: Iterable[dict[str, Any]]) -> dict[str, Any]:
 def _reverse(session: Session, entry: dict[str, Any], by: str, note: str | None) -> dict[str, Any]:
     claim_id, article_id = entry["claim"], entry["article"]
     doc = claim_doc(session, claim_id, article_id)
-    changes: dict[str, Any] = {"updated": documents.now()}
+    changes: dict[str, Any] = {}
     fields: dict[str, Any] = {"undoes": entry["id"], "undone": entry["action"], "note": note}
     if "after" in entry:
         changes["status"] = entry["before"]
@@ -293,5 +283,5 @@ def _reverse(session: Session, entry: dict[str, Any], by: str, note: str | None)
         changes["evidence"] = [e for e in doc.get("evidence", []) if e.get("id") not in items]
     if entry["action"] == "note":
         changes["notes"] = [n for n in doc.get("notes", []) if n.get("id") != entry.get("item")]
-    claims_table(session, article_id).update(changes, Query().id == claim_id)
+    update_claim(session, claim_id, article_id, changes)
     return record_change(session, claim_id, article_id, "undo", by, **fields)
