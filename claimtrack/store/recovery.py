@@ -155,7 +155,7 @@ def rebuild(session: Session) -> int:
 
 def _check_all(session: Session, report: Report) -> None:
     found = session.all("PRAGMA integrity_check")
-    if [tuple(r) for r in found] != [("ok",)]:
+    if found != [("ok",)]:
         message = "; ".join(str(r[0]) for r in found[:3])
         report.problems.append(Problem(DB_FILE, "damaged", message))
         return
@@ -201,9 +201,7 @@ def _check_all(session: Session, report: Report) -> None:
         )
     for (body,) in session.all("SELECT body FROM history"):
         report.changes += 1
-        try:
-            orjson.loads(body)
-        except orjson.JSONDecodeError:
+        if not _parses(body):
             report.problems.append(Problem("history", "unreadable", "an entry is not valid JSON"))
 
 
