@@ -429,12 +429,10 @@ class MatchIndex(WordMatcher):
 
     def speakers(self, statuses: Iterable[str]) -> Counter[str]:
         """Live claims per speaker among claims with one of ``statuses``."""
-        wanted = list(statuses)
-        marks = ",".join("?" * len(wanted))
         found = self.session.all(
-            f"SELECT speaker, COUNT(*) FROM match_rows WHERE status IN ({marks})"
-            " AND speaker IS NOT NULL AND speaker != '' GROUP BY speaker",
-            tuple(wanted),
+            "SELECT speaker, COUNT(*) FROM match_rows WHERE status IN (SELECT value FROM"
+            " json_each(?)) AND speaker IS NOT NULL AND speaker != '' GROUP BY speaker",
+            (orjson.dumps(list(statuses)).decode(),),
         )
         return Counter(dict(found))
 
