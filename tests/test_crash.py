@@ -183,9 +183,9 @@ def kill_once(
     worker.send_signal(signal.SIGKILL)
     out, err = worker.communicate()
     assert worker.returncode == -signal.SIGKILL, err
-    reported = [
-        line.split() for line in out.splitlines() if line.startswith(("marked ", "scanned "))
-    ]
+    # A line counts once its newline arrived: a kill can cut the worker's last write short.
+    complete = out.split("\n")[:-1]
+    reported = [line.split() for line in complete if line.startswith(("marked ", "scanned "))]
     wal = db / "claimtrack.sqlite-wal"
     uncheckpointed = int(wal.exists() and wal.stat().st_size > 0)
 
