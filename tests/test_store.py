@@ -210,6 +210,7 @@ def test_a_batch_holds_one_article_s_documents_at_a_time(
         return real(session, *args)
 
     monkeypatch.setattr(scans, "_save_scan", watched)
+    monkeypatch.setattr(scans, "RELEASE_BYTES", 0)  # let go after every article
     copies = [scan(TEXT + f"\n\nArchive copy {n}.", f"copy{n}.txt") for n in range(3)]
     gc.disable()  # what the transaction parsed must go when it ends, not at a collection
     try:
@@ -223,6 +224,25 @@ def test_a_batch_holds_one_article_s_documents_at_a_time(
     assert len(repeats) == 3 * len(first)
     assert all({link.id for link in store.claim(claim_id).links} & first for claim_id in repeats)
     assert first and all(len(store.claim(claim_id).links) == 3 for claim_id in first)
+
+
+def test_a_batch_within_its_budget_parses_an_article_it_links_to_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimtrack.store.engine import Session
+
+    store = open_store(tmp_path / "db")
+    first = store.save_scans([scan(TEXT, "first.txt")])[0]["article"]["id"]
+    loads: list[str] = []
+    real = Session.load
+
+    def counted(session: Session, name: str) -> Any:
+        loads.append(name)
+        return real(session, name)
+
+    monkeypatch.setattr(Session, "load", counted)
+    store.save_scans([scan(TEXT + f"\n\nArchive copy {n}.", f"copy{n}.txt") for n in range(4)])
+    assert sum(first in name for name in loads) == 1
 
 
 def test_a_stored_batch_links_and_matches_as_one_scan_at_a_time(

@@ -11,7 +11,7 @@ TinyDB is the document layer: an article's text, claims, contradictions and resc
 *document group*, a TinyDB database whose JSON is one row of the ``documents`` table
 (``RowStorage``, TinyDB's documented extension point). A session parses a group when first
 opened and writes each changed group at commit, or earlier, inside the transaction, when a
-command that stores many articles lets go of each one's groups (``Session.release``). Indexes
+command that stores many articles lets go of the groups it has parsed (``Session.release``). Indexes
 that must stay cheap however large the database grows (the catalog, claim ids, the history and
 the match index) are tables of their own, changed in the same transaction (see ``schema.py``).
 """
@@ -100,6 +100,8 @@ class Session:
         self.root = root
         self.conn = conn
         self._groups: dict[str, tuple[TinyDB, RowStorage]] = {}
+        #: Bytes of JSON parsed since the session last let go of its groups (``release``).
+        self.parsed = 0
 
     def group(self, name: str) -> TinyDB:
         """The TinyDB database of a document group (empty if it does not exist yet)."""
@@ -119,6 +121,7 @@ class Session:
         row = self.one("SELECT body FROM documents WHERE name = ?", (name,))
         if row is None:
             return None
+        self.parsed += len(row[0])
         try:
             tables = orjson.loads(row[0])
         except orjson.JSONDecodeError:
@@ -171,6 +174,7 @@ class Session:
         then holds one step's groups in memory, not every group it has touched."""
         self.flush()
         self._groups.clear()
+        self.parsed = 0
 
 
 @contextmanager

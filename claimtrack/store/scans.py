@@ -36,6 +36,11 @@ from claimtrack.store.scan_plan import (
 )
 from claimtrack.store.schema import article_group
 
+#: JSON a batch of scans may parse before it lets go of the document groups it opened: enough
+#: to keep an article that many in the batch link to parsed once, little enough that copies
+#: linking to hundreds of stored articles do not hold them all.
+RELEASE_BYTES = 4_000_000
+
 
 def save_scans(
     session: Session,
@@ -48,7 +53,8 @@ def save_scans(
     records = []
     for result in results:
         records.append(_save_scan(session, result, index, checkers, config))
-        session.release()  # an article links to others: their groups are written and let go
+        if session.parsed > RELEASE_BYTES:  # the articles linked to are written and let go
+            session.release()
     return records
 
 
