@@ -167,3 +167,28 @@ def test_a_folder_database_with_a_garbage_catalog_upgrades_from_its_articles(
 def test_check_of_a_folder_that_is_not_a_database(tmp_path: Path) -> None:
     code, _, err = cli("db", "check", "--db", str(tmp_path))
     assert code == 1 and "not a claimtrack database" in err
+
+
+def test_restore_keeps_the_newest_document_where_a_damaged_key_let_two_share_a_name(
+    db: Path,
+) -> None:
+    claim = json.loads(cli("claims", "--json")[1])[0]["id"]
+    gc.collect()
+    with sqlite3.connect(db / "claimtrack.sqlite", isolation_level=None) as conn:
+        conn.execute("PRAGMA writable_schema = ON")  # the documents' key index is lost
+        conn.execute(
+            "UPDATE sqlite_master SET sql = 'CREATE TABLE documents(name TEXT, body BLOB NOT NULL)'"
+            " WHERE name = 'documents'"
+        )
+        conn.execute("DELETE FROM sqlite_master WHERE name = 'sqlite_autoindex_documents_1'")
+    conn.close()
+    assert cli("dispute", claim, "--note", "wrong year")[0] == 0  # written as a second row
+    [(name, copies)] = sql(
+        db, "SELECT name, COUNT(*) FROM documents GROUP BY name HAVING COUNT(*) > 1"
+    )
+    assert copies == 2 and name.startswith("article/")
+    assert cli("db", "restore", "--yes")[0] == 0
+    assert recovery.check(db).ok
+    [stored] = [c for c in json.loads(cli("claims", "--json")[1]) if c["id"] == claim]
+    assert stored["status"] == "disputed"
+    assert [n["text"] for n in stored["notes"]] == ["checked", "wrong year"]

@@ -28,11 +28,14 @@ from claimtrack.store.engine import DB_FILE, Session, connect, database_file, tr
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.schema import SCHEMA, article_group, migrate, version
 
-#: The tables whose rows are the database's content (the rest is derived from them).
+#: The tables whose rows are the database's content (the rest is derived from them), with
+#: their columns and which row wins where a damaged key index let two rows share a key: a
+#: document group is rewritten as a new row (the last is the newest); a catalog entry is
+#: updated in place (the first keeps the article's place); history is append-only.
 _CONTENT = {
-    "documents": "name, body",
-    "catalog": "id, sha256, source, body",
-    "history": "id, claim, article, at, body",
+    "documents": ("name, body", "REPLACE"),
+    "catalog": ("id, sha256, source, body", "IGNORE"),
+    "history": ("id, claim, article, at, body", "IGNORE"),
 }
 
 
@@ -231,7 +234,7 @@ def _salvage(file: Path) -> tuple[dict[str, list[tuple[Any, ...]]], int]:
     except sqlite3.DatabaseError:
         return rows, 0
     try:
-        for table, columns in _CONTENT.items():
+        for table, (columns, _) in _CONTENT.items():
             try:
                 rows[table] = conn.execute(
                     f"SELECT {columns} FROM {table} ORDER BY rowid"
@@ -262,10 +265,10 @@ def _salvage(file: Path) -> tuple[dict[str, list[tuple[Any, ...]]], int]:
 def _restore_rows(session: Session, rows: dict[str, list[tuple[Any, ...]]]) -> int:
     """Insert the salvaged rows whose body (each table's last column) parses; return the
     number of articles."""
-    for table, columns in _CONTENT.items():
+    for table, (columns, winner) in _CONTENT.items():
         marks = ", ".join("?" * len(columns.split(",")))
         session.many(
-            f"INSERT OR IGNORE INTO {table}({columns}) VALUES ({marks})",
+            f"INSERT OR {winner} INTO {table}({columns}) VALUES ({marks})",
             [row for row in rows[table] if _parses(row[-1])],
         )
     found = session.one(
