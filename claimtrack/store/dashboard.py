@@ -42,19 +42,15 @@ def dashboard(session: Session, config: Config, limit: int) -> Dashboard:
     """
     pending, faulted = review_statuses(config)
     entries = catalog(session)
+    counts = summary(entries)
     speakers = MatchIndex(session).speakers(faulted)
-    recent = [Change.from_json(e) for e in history(session, newest_first=True, limit=limit)]
+    recent = history(session, newest_first=True, limit=limit)
     return Dashboard(
-        summary=summary(entries),
+        summary=counts,
         speakers=tuple(speakers.most_common(limit)),
         awaiting=tuple(_oldest_pending(session, entries, pending, limit)),
-        awaiting_total=sum(
-            count
-            for entry in entries
-            for status, count in entry.get("statuses", {}).items()
-            if status in pending
-        ),
-        recent=tuple(recent),
+        awaiting_total=sum(counts.statuses.get(status, 0) for status in pending),
+        recent=tuple(Change.from_json(e) for e in recent),
     )
 
 

@@ -44,14 +44,10 @@ def stored_articles(tx: Tx) -> Iterator[StoredArticle]:
     for entry in catalog(tx):
         article_id = entry["id"]
         claims = claim_docs(tx, "c.article = %s", (article_id,))
+        claims.sort(key=lambda d: (d["start"], d["end"], d["id"]))
         yield StoredArticle(
             article=with_text(tx, entry),
-            claims=tuple(
-                sorted(
-                    (ClaimRecord.from_json(d) for d in claims),
-                    key=lambda c: (c.start, c.end, c.id),
-                )
-            ),
+            claims=tuple(ClaimRecord.from_json(d) for d in claims),
             contradictions=tuple(
                 ContradictionRecord.from_json(d)
                 for d in contradiction_docs(tx, "article = %s", (article_id,))

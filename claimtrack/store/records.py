@@ -8,14 +8,27 @@ same records. Ids are deterministic keys: a claim's id comes from its article's 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from typing import Any
 
 from claimtrack.model import Speaker
 
 
 def _known(cls: type, doc: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in fields(cls)}
+    names = _names(cls)
     return {k: v for k, v in doc.items() if k in names}
+
+
+@cache
+def _names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
+def _json(value: Any) -> Any:
+    """A field's value as JSON: a record as its ``to_json``, a tuple as a list."""
+    if isinstance(value, tuple):
+        return [_json(item) for item in value]
+    return value.to_json() if hasattr(value, "to_json") else value
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,14 @@ class Link:
         return asdict(self)
 
 
+#: A claim's JSON keys in order: the contract's claim object, then the store's fields.
+_CLAIM_KEYS = dict.fromkeys([
+    "id", "article", "start", "end", "text", "claim", "score", "checkworthy", "type", "speaker",
+    "extractor", "status", "details", "removed", "first_seen", "updated", "notes", "evidence",
+    "links",
+])  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ClaimRecord:
     """A stored claim with its verdict (``status``), notes, evidence and links."""
@@ -139,27 +160,15 @@ class ClaimRecord:
 
     def to_json(self) -> dict[str, Any]:
         """The claim as JSON (the contract's claim object and the store's fields)."""
-        return {
-            "id": self.id,
-            "article": self.article,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "claim": self.claim,
-            "score": self.score,
-            "checkworthy": self.checkworthy,
-            "type": self.type,
-            "speaker": self.speaker.to_json() if self.speaker else None,
-            "extractor": self.extractor,
-            "status": self.status,
-            "details": dict(self.details),
-            "removed": self.removed,
-            "first_seen": self.first_seen,
-            "updated": self.updated,
-            "notes": [asdict(n) for n in self.notes],
-            "evidence": [e.to_json() for e in self.evidence],
-            "links": [link.to_json() for link in self.links],
-        }
+        doc = _CLAIM_KEYS | vars(self)
+        doc.update(
+            speaker=self.speaker.to_json() if self.speaker else None,
+            details=dict(self.details),
+            notes=[asdict(n) for n in self.notes],
+            evidence=[e.to_json() for e in self.evidence],
+            links=[link.to_json() for link in self.links],
+        )
+        return doc
 
 
 @dataclass(frozen=True)
@@ -191,18 +200,12 @@ class Change:
 
     def to_json(self) -> dict[str, Any]:
         """The entry as one flat JSON object (``before``/``after`` only for status changes)."""
-        doc: dict[str, Any] = {
-            "id": self.id,
-            "at": self.at,
-            "by": self.by,
-            "claim": self.claim,
-            "article": self.article,
-            "action": self.action,
-        }
-        if self.after is not None:
-            doc |= {"before": self.before, "after": self.after}
-        if self.note is not None or self.action in ("status", "note", "undo"):
-            doc["note"] = self.note
+        doc = dict(vars(self))
+        del doc["details"]
+        if self.after is None:
+            del doc["before"], doc["after"]
+        if self.note is None and self.action not in ("status", "note", "undo"):
+            del doc["note"]
         return doc | self.details
 
 
@@ -337,12 +340,7 @@ class StoredArticle:
 
     def to_json(self) -> dict[str, Any]:
         """The article and all it holds as JSON (the canonical form ``db copy`` digests)."""
-        return {
-            "article": self.article.to_json(),
-            "claims": [c.to_json() for c in self.claims],
-            "contradictions": [c.to_json() for c in self.contradictions],
-            "rescans": [r.to_json() for r in self.rescans],
-        }
+        return {k: _json(v) for k, v in vars(self).items()}
 
 
 @dataclass(frozen=True)
@@ -437,10 +435,4 @@ class Dashboard:
 
     def to_json(self) -> dict[str, Any]:
         """The overview as JSON."""
-        return {
-            "summary": self.summary.to_json(),
-            "speakers": [list(pair) for pair in self.speakers],
-            "awaiting": [c.to_json() for c in self.awaiting],
-            "awaiting_total": self.awaiting_total,
-            "recent": [c.to_json() for c in self.recent],
-        }
+        return {k: _json(v) for k, v in vars(self).items()}
