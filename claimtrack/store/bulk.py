@@ -39,15 +39,12 @@ def load(
             f"database {session.root} is not empty; copy into a new one, or replace its content"
         )
     for stored in articles:
-        record = stored.article.to_json()
+        docs = stored.to_json()
+        record = docs.pop("article")
         entry = {k: v for k, v in record.items() if k != "text"}
         put_entry(session, entry)
-        tables = {
-            "article": {"1": {k: record.get(k) for k in [*ARTICLE_FIELDS, "text"]}},
-            "claims": _numbered(c.to_json() for c in stored.claims),
-            "contradictions": _numbered(c.to_json() for c in stored.contradictions),
-            "rescans": _numbered(r.to_json() for r in stored.rescans),
-        }
+        tables = {"article": {"1": {k: record.get(k) for k in [*ARTICLE_FIELDS, "text"]}}}
+        tables |= {name: _numbered(found) for name, found in docs.items()}
         session.run(
             "INSERT INTO documents(name, body) VALUES (?, ?)",
             (article_group(entry["id"]), orjson.dumps(tables)),
@@ -56,6 +53,6 @@ def load(
     rebuild(session)
 
 
-def _numbered(docs: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _numbered(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Documents as a TinyDB table holds them: by document id, counted from 1."""
     return {str(n): doc for n, doc in enumerate(docs, start=1)}

@@ -66,9 +66,8 @@ def load(
     """Write whole articles and history entries (oldest first) in one transaction."""
     tx.run("SELECT pg_advisory_xact_lock(%s)", (SCAN_LOCK,))  # it changes the match index
     if replace:
-        tx.run("DELETE FROM articles")  # claims, notes, evidence, ... cascade
-        tx.run("DELETE FROM history")
-        tx.run("DELETE FROM feed_items")
+        for table in ("articles", "history", "feed_items"):  # claims, notes, ... cascade
+            tx.run(f"DELETE FROM {table}")
     elif tx.one("SELECT 1 AS x FROM articles UNION ALL SELECT 1 FROM history LIMIT 1"):
         raise StoreError(
             f"database {location} is not empty; copy into a new one, or replace its content"

@@ -279,15 +279,8 @@ class ContradictionRecord:
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> ContradictionRecord:
         """Read a contradiction as ``to_json`` writes it."""
-        return cls(
-            **_known(cls, doc)
-            | {
-                "claims": tuple(doc["claims"]),
-                "a": Side(**_known(Side, doc["a"])),
-                "b": Side(**_known(Side, doc["b"])),
-                "stale": bool(doc.get("stale")),
-            }
-        )
+        known = _known(cls, doc) | {"claims": tuple(doc["claims"]), "stale": bool(doc.get("stale"))}
+        return cls(**known | {side: Side(**_known(Side, doc[side])) for side in ("a", "b")})
 
     def to_json(self) -> dict[str, Any]:
         """The contradiction as JSON (sides without text and speaker when not listed)."""
@@ -414,13 +407,9 @@ class ArticleSection:
 
     def to_json(self) -> dict[str, Any]:
         """The section as JSON: the article without its text, then ``text`` beside it."""
-        article = self.article.to_json()
-        return {
-            "article": {k: v for k, v in article.items() if k != "text"},
-            "claims": [c.to_json() for c in self.claims],
-            "contradictions": [c.to_json() for c in self.contradictions],
-            "text": self.article.text or "",
-        }
+        doc = {k: _json(v) for k, v in vars(self).items()}
+        doc["article"].pop("text", None)
+        return doc | {"text": self.article.text or ""}
 
 
 @dataclass(frozen=True)
