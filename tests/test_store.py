@@ -13,7 +13,7 @@ import pytest
 from claimtrack.errors import StoreError, UsageError
 from claimtrack.pipeline import scan_article
 from claimtrack.plugins import load_plugins
-from claimtrack.store import Evidence, Filters, Link, Store, open_store
+from claimtrack.store import Change, ClaimRecord, Evidence, Filters, Link, Store, open_store
 from claimtrack.text import make_article
 
 TEXT = (
@@ -100,6 +100,32 @@ def test_evidence_read_without_a_stance_is_context(desk: str) -> None:
     store.add_evidence(claim, item)
     (shown,) = store.claim(claim).evidence
     assert shown.stance == "context"
+
+
+def test_records_keep_their_json_key_order(desk: str) -> None:
+    """The key order of ``to_json`` is what ``claims``, ``show`` and ``log --json`` print."""
+    store = open_store(desk)
+    stored(store)
+    claim = store.claims()[0]
+    assert ClaimRecord.from_json(claim.to_json()) == claim
+    assert list(claim.to_json()) == [
+        "id", "article", "start", "end", "text", "claim", "score", "checkworthy", "type",
+        "speaker", "extractor", "status", "details", "removed", "first_seen", "updated", "notes",
+        "evidence", "links",
+    ]  # fmt: skip
+    marked = Change(
+        "c1", "now", "ana", "x", "a", "status", "unverified", "verified", None, {"n": 1}
+    )
+    assert list(marked.to_json()) == [
+        "id", "at", "by", "claim", "article", "action", "before", "after", "note", "n",
+    ]  # fmt: skip
+    edited = Change("c2", "now", "ana", "x", "a", "edited", details={"text_before": "t"})
+    assert list(edited.to_json()) == ["id", "at", "by", "claim", "article", "action", "text_before"]
+    review = Evidence("e1", "claimreview", "https://r.example", rating="False", status="disputed")
+    assert list(review.to_json()) == [
+        "id", "kind", "url", "title", "publisher", "date", "stance", "rating", "status",
+    ]  # fmt: skip
+    assert list(Evidence("e2", "file", "/a.pdf").to_json())[2] == "file"
 
 
 def test_unknown_status_and_unknown_id_change_nothing(desk: str) -> None:
