@@ -69,7 +69,7 @@ def select(
     return found
 
 
-def decide(
+def decide_contradictions(
     session: Session,
     prefixes: Iterable[str],
     decision: str,

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from claimtrack.config import CONFIG_FILE, Config, load_config, parse_config_text
 from claimtrack.errors import StoreError, UsageError
@@ -28,19 +27,19 @@ from claimtrack.store import (
     scans,
     verdicts,
 )
+from claimtrack.store.desk import Desk, T
 from claimtrack.store.documents import (
     catalog,
     catalog_entry,
     claim_doc,
     docs_of,
-    history,
     resolve,
     resolve_article,
     select,
     stored_article,
 )
 from claimtrack.store.engine import Session, connect, transaction
-from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
+from claimtrack.store.interface import SEARCH_THRESHOLD, Filters
 from claimtrack.store.matching import MatchIndex, as_match
 from claimtrack.store.records import (
     ArticleRecord,
@@ -49,7 +48,6 @@ from claimtrack.store.records import (
     ClaimRecord,
     ContradictionRecord,
     Dashboard,
-    Evidence,
     Link,
     Match,
     Rescan,
@@ -58,13 +56,13 @@ from claimtrack.store.records import (
 )
 from claimtrack.store.schema import SCHEMA, migrate, version
 
-if TYPE_CHECKING:
-    from claimtrack.exchange import Review
-    from claimtrack.model import ScanResult
 
-
-class EmbeddedStore:
+class EmbeddedStore(Desk[Session]):
     """A claimtrack database folder (``claimtrack.sqlite`` and an optional ``config.toml``)."""
+
+    _rows, _verdicts, _scans = documents, verdicts, scans
+    _removal, _decisions = removal, contradictions
+    _matcher, _param = MatchIndex, "?"
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path).expanduser()
@@ -85,11 +83,14 @@ class EmbeddedStore:
         self._connection()
         return self._created
 
-    @contextmanager
-    def session(self) -> Iterator[None]:
-        """Read everything inside the block from one snapshot."""
-        with self._open():
-            yield
+    def _read(self) -> AbstractContextManager[Session]:
+        """The read session open, else a new read-only transaction."""
+        return self._open()
+
+    def _write(self, change: Callable[[Session], T]) -> T:
+        """What ``change`` returns, run in one transaction (refused inside a read session)."""
+        with self._open(write=True) as session:
+            return change(session)
 
     @contextmanager
     def _open(self, write: bool = False) -> Iterator[Session]:
@@ -123,12 +124,6 @@ class EmbeddedStore:
                     legacy.finish(self.path)
             self._conn = conn
         return self._conn
-
-    def close(self) -> None:
-        """Close the connection (it reopens on the next call)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
 
     @property
     def config(self) -> Config:
@@ -172,16 +167,7 @@ class EmbeddedStore:
         finally:
             temporary.unlink(missing_ok=True)
 
-    # -- scanning --------------------------------------------------------------------------
-
-    def save_scans(
-        self, results: Sequence[ScanResult], checkers: Collection[str] | None = None
-    ) -> list[dict[str, Any]]:
-        """Store scan results in one transaction; return each article's ``scan --json``."""
-        with self._open(write=True) as session:
-            return scans.save_scans(session, results, checkers, self.config)
-
-    # -- reading ---------------------------------------------------------------------------
+    # -- reading (what both desks do alike is ``Desk``'s) -----------------------------------
 
     def claim(self, prefix: str) -> ClaimRecord:
         """One claim by unique id prefix."""
@@ -192,29 +178,6 @@ class EmbeddedStore:
         """Claims passing ``filters``, article by article, in text order."""
         with self._open() as session:
             return select(session, filters)
-
-    def claims_as_of(self, moment: str, filters: Filters = Filters()) -> list[ClaimRecord]:
-        """Claims as they stood at ``moment``, each with the status it had then."""
-        with self._open() as session:
-            return verdicts.claims_as_of(session, moment, filters)
-
-    def history(self, prefix: str) -> list[Change]:
-        """Every change of one claim, oldest first."""
-        with self._open() as session:
-            claim_id, _ = resolve(session, prefix)
-            return [Change.from_json(e) for e in history(session, "claim = ?", (claim_id,))]
-
-    def log(self, limit: int | None = None, claim: str | None = None) -> list[Change]:
-        """Changes across the database, newest first."""
-        where, args = ("claim >= ? AND claim < ?", (claim, claim + "g")) if claim else ("", ())
-        with self._open() as session:
-            found = history(session, where, args, newest_first=True, limit=limit)
-            return [Change.from_json(entry) for entry in found]
-
-    def articles(self, ids: Collection[str] | None = None) -> list[ArticleRecord]:
-        """Every stored article (or those of ``ids``), without text, in the order first stored."""
-        with self._open() as session:
-            return [ArticleRecord.from_json(e) for e in catalog(session, ids)]
 
     def article(self, prefix: str) -> ArticleRecord:
         """One article with its text, by id prefix or source."""
@@ -269,14 +232,6 @@ class EmbeddedStore:
             )
             return [as_match(row, score) for row, score in found]
 
-    def search(
-        self, text: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
-    ) -> list[Match]:
-        """Stored claims alike to ``text``, best first."""
-        with self._open() as session:
-            found = MatchIndex(session).find(text, threshold, limit)
-            return [as_match(row, score) for row, score in found]
-
     def summary(self) -> Summary:
         """Counts by status and type over the whole database, from the catalog alone."""
         with self._open() as session:
@@ -293,71 +248,6 @@ class EmbeddedStore:
         """The ``limit`` most recently updated articles (or the one given), and how many exist."""
         with self._open() as session:
             return dashboard.latest_articles(session, limit, article)
-
-    # -- changing --------------------------------------------------------------------------
-
-    def mark(
-        self,
-        prefixes: Iterable[str],
-        status: str,
-        note: str | None = None,
-        evidence: Sequence[Evidence | str] = (),
-        by: str | None = None,
-        filters: Filters | None = None,
-        confirm: Callable[[int], bool] | None = None,
-    ) -> list[Change]:
-        """Set the status of claims (by id prefixes, ``filters`` or both); one change each."""
-        config, who = self.config, by or current_user()
-        with self._open(write=True) as session:
-            found = verdicts.mark(
-                session, config, prefixes, status, note, evidence, who, filters, confirm
-            )
-        return [Change.from_json(e) for e in found]
-
-    def add_evidence(self, prefix: str, item: Evidence, by: str | None = None) -> Change:
-        """Attach one evidence item to a claim."""
-        with self._open(write=True) as session:
-            entry = verdicts.add_evidence(session, prefix, item, by or current_user())
-        return Change.from_json(entry)
-
-    def add_note(self, prefix: str, text: str, by: str | None = None) -> Change:
-        """Attach a note to a claim."""
-        with self._open(write=True) as session:
-            entry = verdicts.add_note(session, prefix, text, by or current_user())
-        return Change.from_json(entry)
-
-    def undo(
-        self, prefix: str | None = None, by: str | None = None, note: str | None = None
-    ) -> Change:
-        """Reverse the latest change not yet undone (of one claim, or anywhere)."""
-        with self._open(write=True) as session:
-            entry = verdicts.undo(session, prefix, by or current_user(), note)
-        return Change.from_json(entry)
-
-    def import_reviews(
-        self, reviews: Sequence[Review], set_status: bool = False, by: str | None = None
-    ) -> tuple[list[Change], int]:
-        """Attach outside verdicts to the claims they match."""
-        config = self.config
-        with self._open(write=True) as session:
-            found, unmatched = verdicts.import_reviews(
-                session, config, reviews, set_status, by or current_user()
-            )
-        return [Change.from_json(e) for e in found], unmatched
-
-    def remove_article(self, key: str, by: str | None = None) -> ArticleRecord:
-        """Remove an article scanned by mistake; its claims' history stays."""
-        with self._open(write=True) as session:
-            entry = removal.remove_article(session, key, by or current_user())
-        return ArticleRecord.from_json(entry)
-
-    def decide_contradictions(
-        self, prefixes: Iterable[str], decision: str, note: str | None = None, by: str | None = None
-    ) -> list[Change]:
-        """Confirm or dismiss contradictions (``open`` reopens them)."""
-        with self._open(write=True) as session:
-            found = contradictions.decide(session, prefixes, decision, note, by or current_user())
-        return [Change.from_json(e) for e in found]
 
     # -- moving a whole desk ---------------------------------------------------------------
 

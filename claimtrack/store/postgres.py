@@ -12,7 +12,7 @@ said in ``pg_verdicts.py`` and ``pg_scans.py``. The URL's password never appears
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from claimtrack.config import Config, parse_config_text
 from claimtrack.errors import StoreError
 from claimtrack.sandbox import forbidden_writer
-from claimtrack.store import documents, pg_bulk, pg_scans, pg_verdicts
+from claimtrack.store import documents, pg_bulk, pg_rows, pg_scans, pg_verdicts
 from claimtrack.store.contradictions import OPEN, check_decision, with_statements
 from claimtrack.store.dashboard import review_statuses
+from claimtrack.store.desk import Desk, T
 from claimtrack.store.engine import LOCK_TIMEOUT_ENV, lock_timeout
-from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
+from claimtrack.store.interface import SEARCH_THRESHOLD, Filters
 from claimtrack.store.locations import redact, scrub
 from claimtrack.store.matching import as_match
 from claimtrack.store.pg_rows import (
@@ -50,7 +51,6 @@ from claimtrack.store.records import (
     ClaimRecord,
     ContradictionRecord,
     Dashboard,
-    Evidence,
     Link,
     Match,
     Rescan,
@@ -60,8 +60,7 @@ from claimtrack.store.records import (
 from claimtrack.store.schema import newer_schema
 
 if TYPE_CHECKING:
-    from claimtrack.exchange import Review
-    from claimtrack.model import ScanResult
+    pass
 
 #: The extra that installs the PostgreSQL driver.
 EXTRA = "claimtrack[postgres]"
@@ -73,8 +72,12 @@ ATTEMPTS = 5
 CONNECT_TIMEOUT = 10
 
 
-class PostgresStore:
+class PostgresStore(Desk[Tx]):
     """A claimtrack database on a PostgreSQL server."""
+
+    _rows, _verdicts, _scans = pg_rows, pg_verdicts, pg_scans
+    _removal = _decisions = pg_verdicts
+    _matcher, _param = ServerMatchIndex, "%s"
 
     def __init__(self, url: str, migrate: bool = True) -> None:
         self.url = url
@@ -188,20 +191,9 @@ class PostgresStore:
                 )
         return current, len(pending)
 
-    def close(self) -> None:
-        """Close the connection (it reopens on the next call)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    @contextmanager
-    def session(self) -> Iterator[None]:
-        """Read everything inside the block from one snapshot."""
-        with self._read():
-            yield
-
     @contextmanager
     def _read(self) -> Iterator[Tx]:
+        """The read session open, else a new read-only transaction."""
         if self._tx is not None:
             yield self._tx
             return
@@ -212,7 +204,7 @@ class PostgresStore:
             finally:
                 self._tx = None
 
-    def _write(self, change: Callable[[Tx], Any], attempts: int = ATTEMPTS) -> Any:
+    def _write(self, change: Callable[[Tx], T], attempts: int = ATTEMPTS) -> T:
         """Run ``change`` in one transaction, again (up to ``attempts`` times in all) if it met
         another change in a deadlock."""
         if self._tx is not None:
@@ -253,16 +245,7 @@ class PostgresStore:
                 self._conn = None
             self._fail("database error on", exc)
 
-    # -- scanning ------------------------------------------------------------------------------
-
-    def save_scans(
-        self, results: Sequence[ScanResult], checkers: Collection[str] | None = None
-    ) -> list[dict[str, Any]]:
-        """Store scan results in one transaction; return each article's ``scan --json``."""
-        config = self.config
-        return self._write(lambda tx: pg_scans.save_scans(tx, results, checkers, config))
-
-    # -- reading -------------------------------------------------------------------------------
+    # -- reading (what both desks do alike is ``Desk``'s) -----------------------------------
 
     def claim(self, prefix: str) -> ClaimRecord:
         """One claim by unique id prefix."""
@@ -273,29 +256,6 @@ class PostgresStore:
         """Claims passing ``filters``, article by article, in text order."""
         with self._read() as tx:
             return pg_verdicts.select(tx, filters)
-
-    def claims_as_of(self, moment: str, filters: Filters = Filters()) -> list[ClaimRecord]:
-        """Claims as they stood at ``moment``, each with the status it had then."""
-        with self._read() as tx:
-            return pg_verdicts.claims_as_of(tx, moment, filters)
-
-    def history(self, prefix: str) -> list[Change]:
-        """Every change of one claim, oldest first."""
-        with self._read() as tx:
-            claim_id, _ = resolve(tx, prefix)
-            return [Change.from_json(e) for e in history(tx, "claim = %s", (claim_id,))]
-
-    def log(self, limit: int | None = None, claim: str | None = None) -> list[Change]:
-        """Changes across the database, newest first."""
-        where, args = ("claim >= %s AND claim < %s", (claim, claim + "g")) if claim else ("", ())
-        with self._read() as tx:
-            found = history(tx, where, args, newest_first=True, limit=limit)
-        return [Change.from_json(e) for e in found]
-
-    def articles(self, ids: Collection[str] | None = None) -> list[ArticleRecord]:
-        """Every stored article (or those of ``ids``), without text, in the order first stored."""
-        with self._read() as tx:
-            return [ArticleRecord.from_json(e) for e in catalog(tx, ids)]
 
     def article(self, prefix: str) -> ArticleRecord:
         """One article with its text, by id prefix or source."""
@@ -365,14 +325,6 @@ class PostgresStore:
             )
             return [as_match(item, score) for item, score in found]
 
-    def search(
-        self, text: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
-    ) -> list[Match]:
-        """Stored claims alike to ``text``, best first."""
-        with self._read() as tx:
-            found = ServerMatchIndex(tx).find(text, threshold, limit)
-            return [as_match(item, score) for item, score in found]
-
     def summary(self) -> Summary:
         """Counts by status and type over the whole database."""
         with self._read() as tx:
@@ -419,72 +371,6 @@ class PostgresStore:
                     )
                 )
         return sections, len(entries)
-
-    # -- changing ------------------------------------------------------------------------------
-
-    def mark(
-        self,
-        prefixes: Iterable[str],
-        status: str,
-        note: str | None = None,
-        evidence: Sequence[Evidence | str] = (),
-        by: str | None = None,
-        filters: Filters | None = None,
-        confirm: Callable[[int], bool] | None = None,
-    ) -> list[Change]:
-        """Set the status of claims (by id prefixes, ``filters`` or both); one change each."""
-        config, who, wanted = self.config, by or current_user(), list(prefixes)
-        found = self._write(
-            lambda tx: pg_verdicts.mark(
-                tx, config, wanted, status, note, evidence, who, filters, confirm
-            )
-        )
-        return [Change.from_json(e) for e in found]
-
-    def add_evidence(self, prefix: str, item: Evidence, by: str | None = None) -> Change:
-        """Attach one evidence item to a claim."""
-        who = by or current_user()
-        return Change.from_json(
-            self._write(lambda tx: pg_verdicts.add_evidence(tx, prefix, item, who))
-        )
-
-    def add_note(self, prefix: str, text: str, by: str | None = None) -> Change:
-        """Attach a note to a claim."""
-        who = by or current_user()
-        return Change.from_json(self._write(lambda tx: pg_verdicts.add_note(tx, prefix, text, who)))
-
-    def undo(
-        self, prefix: str | None = None, by: str | None = None, note: str | None = None
-    ) -> Change:
-        """Reverse the latest change not yet undone (of one claim, or anywhere)."""
-        who = by or current_user()
-        return Change.from_json(self._write(lambda tx: pg_verdicts.undo(tx, prefix, who, note)))
-
-    def import_reviews(
-        self, reviews: Sequence[Review], set_status: bool = False, by: str | None = None
-    ) -> tuple[list[Change], int]:
-        """Attach outside verdicts to the claims they match."""
-        config, who = self.config, by or current_user()
-        found, unmatched = self._write(
-            lambda tx: pg_verdicts.import_reviews(tx, config, reviews, set_status, who)
-        )
-        return [Change.from_json(e) for e in found], unmatched
-
-    def remove_article(self, key: str, by: str | None = None) -> ArticleRecord:
-        """Remove an article scanned by mistake; its claims' history stays."""
-        who = by or current_user()
-        entry = self._write(lambda tx: pg_verdicts.remove_article(tx, key, who))
-        return ArticleRecord.from_json(entry)
-
-    def decide_contradictions(
-        self, prefixes: Iterable[str], decision: str, note: str | None = None, by: str | None = None
-    ) -> list[Change]:
-        """Confirm or dismiss contradictions (``open`` reopens them)."""
-        who, wanted = by or current_user(), list(prefixes)
-        found = self._write(
-            lambda tx: pg_verdicts.decide_contradictions(tx, wanted, decision, note, who)
-        )
-        return [Change.from_json(e) for e in found]
 
     # -- moving a whole desk -------------------------------------------------------------------
 
