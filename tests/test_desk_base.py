@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from inspect import signature
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
 from claimtrack.errors import StoreError
-from claimtrack.store import open_store
+from claimtrack.store import (
+    contradictions,
+    documents,
+    open_store,
+    pg_rows,
+    pg_scans,
+    pg_verdicts,
+    removal,
+    scans,
+    verdicts,
+)
+from claimtrack.store.desk import Decisions, Removal, Rows, Scans, Verdicts
 
 TEXT = "The port handled 12 million tonnes last year. The new terminal opens in March."
 Saver = Callable[..., list[dict[str, Any]]]
@@ -61,3 +74,28 @@ def test_a_mark_that_met_a_deadlock_is_tried_again_with_the_same_claims(
     assert seen == [ids, ids]
     assert [c.claim for c in changes] == ids
     assert [c.claim for c in store.log()] == ids[::-1]  # the first try left nothing
+
+
+@pytest.mark.parametrize(
+    ("protocol", "embedded", "team"),
+    [
+        (Rows, documents, pg_rows),
+        (Verdicts, verdicts, pg_verdicts),
+        (Scans, scans, pg_scans),
+        (Removal, removal, pg_verdicts),
+        (Decisions, contradictions, pg_verdicts),
+    ],
+)
+def test_both_desks_functions_take_the_same_arguments(
+    protocol: type, embedded: ModuleType, team: ModuleType
+) -> None:
+    """mypy checks each desk's session and the results; the other arguments are checked here."""
+    names = [name for name in vars(protocol) if not name.startswith("_")]
+    assert names
+    for name in names:
+        ours, theirs = (
+            list(signature(getattr(m, name)).parameters.values())[1:] for m in (embedded, team)
+        )
+        assert [(p.name, p.kind, p.default) for p in ours] == [
+            (p.name, p.kind, p.default) for p in theirs
+        ], name

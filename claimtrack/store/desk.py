@@ -3,13 +3,14 @@ transaction, call the desk's function for the operation and turn what it returns
 
 A desk (``EmbeddedStore``, ``PostgresStore``) gives its reads (``_read``: the read session open,
 else a new one), its changes (``_write``: one transaction, refused inside a read session) and the
-modules that do the work, with the same functions on either desk, each taking the open session
-first (the protocols below, which mypy checks the modules against): its rows (``documents``,
-``pg_rows``), verdicts (``verdicts``, ``pg_verdicts``), scans (``scans``, ``pg_scans``), the
-removal of articles (``removal``) and decisions about contradictions (``contradictions``; on the
-team desk both are ``pg_verdicts``'). What the desks do differently (one claim or article,
-listing contradictions, links, similar claims, the dashboard, settings, loading a whole desk,
-feeds, reindexing) stays with each.
+modules that do the work: its rows (``documents``, ``pg_rows``), verdicts (``verdicts``,
+``pg_verdicts``), scans (``scans``, ``pg_scans``), the removal of articles (``removal``) and
+decisions about contradictions (``contradictions``; on the team desk both are ``pg_verdicts``').
+The protocols below name the functions the base calls: mypy checks that a desk's modules have
+each, taking that desk's session first and giving what the base expects;
+``tests/test_desk_base.py`` checks that both desks' take the same arguments after it. What the
+desks do differently (one claim or article, listing contradictions, links, similar claims, the
+dashboard, settings, loading a whole desk, feeds, reindexing) stays with each.
 """
 
 from __future__ import annotations
@@ -39,81 +40,56 @@ Doc = dict[str, Any]
 class Rows(Protocol[S]):
     """Reading a desk's stored rows (``documents``, ``pg_rows``)."""
 
-    def resolve(self, session: S, prefix: str, /) -> tuple[str, str]:
+    def resolve(self, session: S, /, *args: Any, **kwargs: Any) -> tuple[str, str]:
         """(claim id, article id) for a unique id prefix."""
 
-    def catalog(self, session: S, ids: Collection[str] | None, /) -> list[Doc]:
+    def catalog(self, session: S, /, *args: Any, **kwargs: Any) -> list[Doc]:
         """Every article's catalog entry (or those of ``ids``), in the order first stored."""
 
-    def history(
-        self, session: S, where: str, args: tuple[Any, ...], newest: bool, limit: int | None, /
-    ) -> Iterable[Doc]:
-        """History entries (``where``: an SQL condition), oldest (or ``newest``) first."""
+    def history(self, session: S, /, *args: Any, **kwargs: Any) -> Iterable[Doc]:
+        """History entries (``where``: an SQL condition), in order."""
 
 
 class Verdicts(Protocol[S]):
     """Changing a desk's verdicts, and reading them as they were (``verdicts``, ``pg_verdicts``)."""
 
-    def mark(
-        self,
-        session: S,
-        config: Config,
-        prefixes: Iterable[str],
-        status: str,
-        note: str | None,
-        evidence: Sequence[Evidence | str],
-        who: str,
-        filters: Filters | None,
-        confirm: Callable[[int], bool] | None,
-        /,
-    ) -> list[Doc]:
+    def mark(self, session: S, /, *args: Any, **kwargs: Any) -> list[Doc]:
         """Set the status of claims; return the history entries."""
 
-    def add_evidence(self, session: S, prefix: str, item: Evidence, who: str, /) -> Doc:
+    def add_evidence(self, session: S, /, *args: Any, **kwargs: Any) -> Doc:
         """Attach one evidence item to a claim; return the history entry."""
 
-    def add_note(self, session: S, prefix: str, text: str, who: str, /) -> Doc:
+    def add_note(self, session: S, /, *args: Any, **kwargs: Any) -> Doc:
         """Attach a note to a claim; return the history entry."""
 
-    def undo(self, session: S, prefix: str | None, who: str, note: str | None, /) -> Doc:
+    def undo(self, session: S, /, *args: Any, **kwargs: Any) -> Doc:
         """Reverse the latest change not yet undone; return the history entry."""
 
-    def import_reviews(
-        self, session: S, config: Config, reviews: Sequence[Review], status: bool, who: str, /
-    ) -> tuple[list[Doc], int]:
+    def import_reviews(self, session: S, /, *args: Any, **kwargs: Any) -> tuple[list[Doc], int]:
         """Attach outside verdicts; return the entries and the reviews that matched nothing."""
 
-    def claims_as_of(self, session: S, moment: str, filters: Filters, /) -> list[ClaimRecord]:
-        """Claims as they stood at ``moment``, each with the status it had then."""
+    def claims_as_of(self, session: S, /, *args: Any, **kwargs: Any) -> list[ClaimRecord]:
+        """Claims as they stood at a moment, each with the status it had then."""
 
 
 class Scans(Protocol[S]):
     """Storing scans on a desk (``scans``, ``pg_scans``)."""
 
-    def save_scans(
-        self,
-        session: S,
-        results: Sequence[ScanResult],
-        checkers: Collection[str] | None,
-        config: Config,
-        /,
-    ) -> list[Doc]:
+    def save_scans(self, session: S, /, *args: Any, **kwargs: Any) -> list[Doc]:
         """Store scan results; return each article's ``scan --json`` object."""
 
 
 class Removal(Protocol[S]):
     """Removing an article scanned by mistake (``removal``, ``pg_verdicts``)."""
 
-    def remove_article(self, session: S, key: str, who: str, /) -> Doc:
+    def remove_article(self, session: S, /, *args: Any, **kwargs: Any) -> Doc:
         """Remove one article; return its catalog entry as it was."""
 
 
 class Decisions(Protocol[S]):
     """Deciding about contradictions (``contradictions``, ``pg_verdicts``)."""
 
-    def decide_contradictions(
-        self, session: S, prefixes: Iterable[str], decision: str, note: str | None, who: str, /
-    ) -> list[Doc]:
+    def decide_contradictions(self, session: S, /, *args: Any, **kwargs: Any) -> list[Doc]:
         """Confirm, dismiss or reopen contradictions; return the history entries."""
 
 
