@@ -94,7 +94,9 @@ class Decisions(Protocol[S]):
 
 
 class Desk(ABC, Generic[S]):
-    """The ``Store`` methods both desks share, over a desk's sessions and modules."""
+    """The ``Store`` methods both desks share. A desk names its modules (``_rows`` to
+    ``_decisions``, as the protocols above), its match index and its SQL's parameter marker, and
+    gives its settings (``config``), its reads (``_read``) and its changes (``_write``)."""
 
     _rows: Rows[S]
     _verdicts: Verdicts[S]
