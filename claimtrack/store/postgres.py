@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from claimtrack.config import Config, parse_config_text
 from claimtrack.errors import StoreError
@@ -58,9 +58,6 @@ from claimtrack.store.records import (
     Summary,
 )
 from claimtrack.store.schema import newer_schema
-
-if TYPE_CHECKING:
-    pass
 
 #: The extra that installs the PostgreSQL driver.
 EXTRA = "claimtrack[postgres]"
