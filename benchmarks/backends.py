@@ -143,12 +143,12 @@ def _without_repeat_links_on_the_server() -> Iterator[None]:
     """As ``databases._without_repeat_links``, for the team desk's scans."""
     from claimtrack.store import pg_scans
 
-    original = pg_scans._link_repeats
-    pg_scans._link_repeats = lambda *args, **kwargs: []  # type: ignore[assignment]
+    original = pg_scans.link_repeats
+    pg_scans.link_repeats = lambda *args, **kwargs: []  # type: ignore[assignment]
     try:
         yield
     finally:
-        pg_scans._link_repeats = original  # type: ignore[assignment]
+        pg_scans.link_repeats = original  # type: ignore[assignment]
 
 
 def _vacuum(url: str) -> None:

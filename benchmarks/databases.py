@@ -148,13 +148,13 @@ class _without_repeat_links:
     def __enter__(self) -> None:
         from claimtrack.store import scans
 
-        self.original = scans._link_repeats
-        scans._link_repeats = lambda *args, **kwargs: None  # type: ignore[assignment]
+        self.original = scans.link_repeats
+        scans.link_repeats = lambda *args, **kwargs: []  # type: ignore[assignment]
 
     def __exit__(self, *exc: object) -> None:
         from claimtrack.store import scans
 
-        scans._link_repeats = self.original  # type: ignore[assignment]
+        scans.link_repeats = self.original  # type: ignore[assignment]
 
 
 def repeat_of(store: Store, article_id: str, copy: int) -> ScanResult:

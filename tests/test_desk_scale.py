@@ -66,7 +66,7 @@ def test_matching_and_report_stay_fast_on_many_claims(
     rng = random.Random(7)
     store = open_store(tmp_path / "db")
     with monkeypatch.context() as building:  # linking is measured below, not while building
-        building.setattr(scans, "_link_repeats", lambda *args: None)
+        building.setattr(scans, "link_repeats", lambda *args: [])
         results = [_article(rng, n) for n in range(CLAIMS // PER_ARTICLE)]
         for start in range(0, len(results), 500):
             store.save_scans(results[start : start + 500])

@@ -17,7 +17,7 @@ from claimtrack.config import Config
 from claimtrack.contract import scan_json
 from claimtrack.model import ScanResult
 from claimtrack.store import documents
-from claimtrack.store.interface import LINK_THRESHOLD, current_user
+from claimtrack.store.interface import current_user
 from claimtrack.store.pg_rows import (
     ARTICLE_INSERT,
     CLAIM_COLUMNS,
@@ -34,6 +34,7 @@ from claimtrack.store.pg_rows import (
 from claimtrack.store.scan_plan import (
     ARTICLE_FIELDS,
     article_record,
+    link_repeats,
     plan_contradictions,
     plan_scan,
     stored_source,
@@ -78,14 +79,11 @@ def _save_scan(
     text_changed = entry is not None and entry["sha256"] != article.sha256
     who = current_user()
     plan = plan_scan(old, result, article_id, text_changed, config, stamp)
-    for claim_id, doc in plan.kept.items():
-        tx.run(
-            f"UPDATE claims SET ({', '.join(CLAIM_COLUMNS[1:])}) ="
-            f" ({', '.join(['%s'] * (len(CLAIM_COLUMNS) - 1))}) WHERE id = %s",
-            (*claim_values(doc)[1:], claim_id),
-        )
-    for claim_id, action, fields in plan.changes:
-        record_change(tx, claim_id, article_id, action, who, **fields)
+    tx.many(
+        f"UPDATE claims SET ({', '.join(CLAIM_COLUMNS[1:])}) ="
+        f" ({', '.join(['%s'] * (len(CLAIM_COLUMNS) - 1))}) WHERE id = %s",
+        [(*claim_values(doc)[1:], claim_id) for claim_id, doc in plan.kept.items()],
+    )
     if plan.gone:
         tx.run(
             "UPDATE claims SET removed = TRUE, updated = %s WHERE id = ANY(%s)",
@@ -97,33 +95,26 @@ def _save_scan(
         tx.run(
             "INSERT INTO rescans(article, body) VALUES (%s, %s)", (article_id, jsonb(plan.rescan))
         )
-    new_docs = plan.new_docs
-    if new_docs:
-        links = _link_repeats(index, new_docs, article_id)
-        tx.many(CLAIM_INSERT, [claim_values(doc) for doc in new_docs])
+    if plan.new_docs:
+        links = link_repeats(index, plan.new_docs, article_id)
+        tx.many(CLAIM_INSERT, [claim_values(doc) for doc in plan.new_docs])
         tx.many(
             "INSERT INTO claim_links(claim, other, other_article, score) VALUES (%s, %s, %s, %s)"
             " ON CONFLICT DO NOTHING",
-            links,
+            [
+                row
+                for doc, other, value in links
+                for row in (
+                    (doc["id"], other["id"], other["article"], value),
+                    (other["id"], doc["id"], article_id, value),
+                )
+            ],
         )
-        index.add(new_docs)
-    save_contradictions(tx, article_id, result, plan.stored_ids, checkers)
+        index.add(plan.new_docs)
+    changes = save_contradictions(tx, article_id, result, plan.stored_ids, checkers)
+    for claim_id, action, fields in plan.changes + changes:  # claims' first, then contradictions'
+        record_change(tx, claim_id, article_id, action, who, **fields)
     return scan_json(result, plan.stored_ids, plan.statuses, article_id)
-
-
-def _link_repeats(
-    index: ServerMatchIndex, new_docs: list[dict[str, Any]], article_id: str
-) -> list[tuple[str, str, str, float]]:
-    """The links, both ways, between new claims and the claims of other articles they repeat."""
-    links = []
-    texts = [doc.get("claim") or doc["text"] for doc in new_docs]
-    found = index.find_many(texts, LINK_THRESHOLD, limit=5, exclude_article=article_id)
-    for doc, matches in zip(new_docs, found, strict=True):
-        for other, value in matches:
-            doc["links"].append({"id": other["id"], "article": other["article"], "score": value})
-            links.append((doc["id"], other["id"], other["article"], value))
-            links.append((other["id"], doc["id"], article_id, value))
-    return links
 
 
 def save_contradictions(
@@ -132,9 +123,9 @@ def save_contradictions(
     result: ScanResult,
     stored_ids: dict[str, str],
     checkers: Collection[str] | None,
-) -> None:
+) -> list[tuple[str, str, dict[str, Any]]]:
     """Store a scan's contradictions of an article, keeping the decisions made about them
-    (the rules of ``scan_plan.plan_contradictions``)."""
+    (the rules of ``scan_plan.plan_contradictions``); return the history entries to append."""
     plan = plan_contradictions(
         {d["id"]: d for d in contradiction_docs(tx, "article = %s", (article_id,))},
         result,
@@ -146,38 +137,19 @@ def save_contradictions(
                 tx, "c.article = %s AND NOT c.removed", (article_id,), attached=False
             )
         },
+        documents.now(),
     )
-    stamp = documents.now()
-    who = current_user()
-    tx.many(
-        CONTRADICTION_INSERT,
-        [contradiction_values(doc | {"first_seen": stamp}, article_id) for doc in plan.added],
-    )
-    for _, doc in plan.found_again:
+    tx.many(CONTRADICTION_INSERT, [contradiction_values(doc, article_id) for doc in plan.added])
+    for contradiction_id, changes in plan.updates.items():
         tx.run(
-            "UPDATE contradictions SET a = %s, b = %s, explanation = %s, extractor = %s,"
-            " stale = FALSE, updated = CASE WHEN stale THEN %s ELSE updated END WHERE id = %s",
-            (
-                jsonb(doc["a"]),
-                jsonb(doc["b"]),
-                doc["explanation"],
-                doc.get("extractor") or "",
-                stamp,
-                doc["id"],
-            ),
+            f"UPDATE contradictions SET ({', '.join(changes)}) ="
+            f" ROW({', '.join(['%s'] * len(changes))}) WHERE id = %s",
+            [
+                *(jsonb(v) if name in ("a", "b") else v for name, v in changes.items()),
+                contradiction_id,
+            ],
         )
-    for contradiction_id, (a, b) in plan.following.items():
-        tx.run(
-            "UPDATE contradictions SET a = %s, b = %s WHERE id = %s",
-            (jsonb(a), jsonb(b), contradiction_id),
-        )
-    for before, _ in plan.stale:
-        tx.run(
-            "UPDATE contradictions SET stale = TRUE, updated = %s WHERE id = %s",
-            (stamp, before["id"]),
-        )
-    for contradiction_id, action, fields in plan.changes:
-        record_change(tx, contradiction_id, article_id, action, who, **fields)
+    return plan.changes
 
 
 #: A contradiction's columns, in the order ``contradiction_values`` gives them.

@@ -5,7 +5,9 @@ claim each scanned claim is (a rescan of the same text adds nothing and keeps ve
 known source comes back with changed text, claims whose text is still there, or lightly edited,
 keep their ids and verdicts, moved to the new offsets, and claims whose text is gone are
 removed), what each kept claim becomes, which history entries to append and the rescan's
-report. ``scans.py`` (the embedded desk) and ``pg_scans.py`` (the team desk) write it down.
+report; ``link_repeats`` links new claims to the claims of other articles they repeat, and
+``plan_contradictions`` decides the article's contradictions. ``scans.py`` (the embedded desk)
+and ``pg_scans.py`` (the team desk) write it down.
 """
 
 from __future__ import annotations
@@ -13,11 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimtrack.config import INITIAL_STATUS, Config
 from claimtrack.edits import material_change
 from claimtrack.model import Article, ScanResult
+from claimtrack.store.interface import LINK_THRESHOLD
+
+if TYPE_CHECKING:
+    from claimtrack.store.matching import MatchIndex
+    from claimtrack.store.pg_rows import ServerMatchIndex
 
 #: How alike (rapidfuzz ratio, 0–100) an edited sentence must be to keep its claim's id.
 EDIT_THRESHOLD = 85.0
@@ -118,6 +125,21 @@ def plan_scan(
     return plan
 
 
+def link_repeats(
+    index: MatchIndex | ServerMatchIndex, new_docs: list[dict[str, Any]], article_id: str
+) -> list[tuple[dict[str, Any], dict[str, Any], float]]:
+    """Link each new claim (in its ``links``) to the claims of other articles it repeats;
+    return the links made, (new claim, the claim it repeats, score), for the desk to link back."""
+    texts = [doc.get("claim") or doc["text"] for doc in new_docs]
+    found = index.find_many(texts, LINK_THRESHOLD, limit=5, exclude_article=article_id)
+    links = []
+    for doc, hits in zip(new_docs, found, strict=True):
+        for other, value in hits:
+            doc["links"].append({"id": other["id"], "article": other["article"], "score": value})
+            links.append((doc, other, value))
+    return links
+
+
 def stored_source(source: str) -> str:
     """The source an article is stored under: a file's absolute path, a URL as it is."""
     if source != "-" and not source.lower().startswith(("http://", "https://")):
@@ -211,14 +233,10 @@ def _rematch(old: dict[str, dict[str, Any]], text: str) -> dict[tuple[int, int],
 class ContradictionPlan:
     """What storing one scan does to its article's stored contradictions."""
 
-    #: Contradictions found for the first time (as ``Contradiction.to_json`` gives them).
+    #: Contradictions found for the first time, as stored (undecided, live, first seen now).
     added: list[dict[str, Any]] = field(default_factory=list)
-    #: Stored ones found again: (as stored, as found), the decision kept.
-    found_again: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
-    #: Stored ones not looked for again, by id: the spans of their claims now (a, b).
-    following: dict[str, tuple[dict[str, int], dict[str, int]]] = field(default_factory=dict)
-    #: Stored ones to mark stale: (as stored, why).
-    stale: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    #: Stored ones that change, by id: the fields they change (a decision is kept).
+    updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: History entries to append, in order: (contradiction id, action, fields).
     changes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
@@ -229,8 +247,10 @@ def plan_contradictions(
     stored_ids: dict[str, str],
     checkers: Collection[str] | None,
     live_claims: Callable[[], dict[str, dict[str, Any]]],
+    stamp: str,
 ) -> ContradictionPlan:
-    """What storing a scan does to the contradictions ``existing`` (by id) of its article.
+    """What storing a scan at ``stamp`` does to the contradictions ``existing`` (by id) of its
+    article.
 
     A contradiction's id is made of its kind and its claims' stored ids, which a rescan of the
     same or lightly edited text keeps: found again, it keeps its decision and note (and its
@@ -251,9 +271,15 @@ def plan_contradictions(
         found.add(doc["id"])
         before = existing.get(doc["id"])
         if before is None:
-            plan.added.append(doc)
-        else:
-            plan.found_again.append((before, doc))
+            fresh = {"decision": None, "decision_note": None, "stale": False, "first_seen": stamp}
+            plan.added.append(doc | fresh)
+            continue
+        again = {key: doc[key] for key in ("a", "b", "explanation", "extractor")}
+        plan.updates[doc["id"]] = again | {"stale": False}
+        if before.get("stale"):
+            plan.updates[doc["id"]]["updated"] = stamp
+            about = about_contradiction(before | doc)
+            plan.changes.append((doc["id"], "contradiction found again", about))
     missed = {i: d for i, d in existing.items() if i not in found and not d.get("stale")}
     live = live_claims() if missed else {}
     for contradiction_id, before in missed.items():
@@ -261,21 +287,17 @@ def plan_contradictions(
         if first and second:
             ran = checkers is None or before.get("extractor") in checkers
             if result.errors or not ran:  # not looked for again: keep it, spans and all
-                plan.following[contradiction_id] = (
-                    {"start": first["start"], "end": first["end"]},
-                    {"start": second["start"], "end": second["end"]},
-                )
+                plan.updates[contradiction_id] = {
+                    "a": {"start": first["start"], "end": first["end"]},
+                    "b": {"start": second["start"], "end": second["end"]},
+                }
                 continue
-            plan.stale.append((before, "no longer found by a scan"))
+            why = "no longer found by a scan"
         else:
-            plan.stale.append((before, "one of its claims is no longer in the article"))
-    for before, doc in plan.found_again:
-        if before.get("stale"):
-            about = about_contradiction(before | doc)
-            plan.changes.append((doc["id"], "contradiction found again", about))
-    for before, why in plan.stale:
+            why = "one of its claims is no longer in the article"
+        plan.updates[contradiction_id] = {"stale": True, "updated": stamp}
         about = about_contradiction(before) | {"note": why}
-        plan.changes.append((before["id"], "contradiction stale", about))
+        plan.changes.append((contradiction_id, "contradiction stale", about))
     return plan
 
 

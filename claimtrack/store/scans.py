@@ -26,10 +26,11 @@ from claimtrack.store.documents import (
     summarise,
 )
 from claimtrack.store.engine import Session
-from claimtrack.store.interface import LINK_THRESHOLD, current_user
+from claimtrack.store.interface import current_user
 from claimtrack.store.matching import MatchIndex
 from claimtrack.store.scan_plan import (
     article_record,
+    link_repeats,
     plan_contradictions,
     plan_scan,
     stored_source,
@@ -76,18 +77,21 @@ def _save_scan(
     stamp = documents.now()
     who = current_user()
     plan = plan_scan(old, result, article_id, text_changed, config, stamp)
-    for claim_id, doc in plan.kept.items():
-        claims.update(doc, Query().id == claim_id)
-    for claim_id, action, fields in plan.changes:
-        record_change(session, claim_id, article_id, action, who, **fields)
-    for claim_id in plan.gone:
-        claims.update({"removed": True, "updated": stamp}, Query().id == claim_id)
+    claims.update(functools.partial(_update, plan.kept), Query().id.one_of(list(plan.kept)))
+    claims.update({"removed": True, "updated": stamp}, Query().id.one_of(plan.gone))
     index.drop(plan.gone)
     index.add(plan.reindexed)
     if plan.rescan is not None:
         file.table("rescans").insert(plan.rescan)
     if plan.new_docs:
-        _link_repeats(session, index, plan.new_docs, article_id)
+        back: dict[str, dict[str, list[dict[str, Any]]]] = {}  # article → claim → links to add
+        for doc, other, value in link_repeats(index, plan.new_docs, article_id):
+            links = back.setdefault(other["article"], {}).setdefault(other["id"], [])
+            links.append({"id": doc["id"], "article": article_id, "score": value})
+        for other_article, adding in back.items():
+            claims_table(session, other_article).update(
+                functools.partial(_extend_links, adding), Query().id.one_of(list(adding))
+            )
         claims.insert_multiple(plan.new_docs)
         session.many(
             "INSERT OR REPLACE INTO claim_ids(id, article) VALUES (?, ?)",
@@ -95,7 +99,9 @@ def _save_scan(
         )
         index.add(plan.new_docs)
 
-    save_contradictions(session, article_id, result, plan.stored_ids, checkers)
+    changes = save_contradictions(session, article_id, result, plan.stored_ids, checkers)
+    for claim_id, action, fields in plan.changes + changes:  # claims' first, then contradictions'
+        record_change(session, claim_id, article_id, action, who, **fields)
     record = article_record(article, article_id, source, stamp)
     file.table("article").upsert(record | {"text": article.text}, Query().id == article_id)
     summary = summarise(claims.all())
@@ -105,22 +111,9 @@ def _save_scan(
     return scan_json(result, plan.stored_ids, plan.statuses, article_id)
 
 
-def _link_repeats(
-    session: Session, index: MatchIndex, new_docs: list[dict[str, Any]], article_id: str
-) -> None:
-    """Link each new claim to the claims of other articles it repeats, both ways."""
-    texts = [doc.get("claim") or doc["text"] for doc in new_docs]
-    found = index.find_many(texts, LINK_THRESHOLD, limit=5, exclude_article=article_id)
-    back: dict[str, dict[str, list[dict[str, Any]]]] = {}  # article → claim → links to add
-    for doc, matches in zip(new_docs, found, strict=True):
-        for other, value in matches:
-            doc["links"].append({"id": other["id"], "article": other["article"], "score": value})
-            links = back.setdefault(other["article"], {}).setdefault(other["id"], [])
-            links.append({"id": doc["id"], "article": article_id, "score": value})
-    for other_article, adding in back.items():
-        claims_table(session, other_article).update(
-            functools.partial(_extend_links, adding), Query().id.one_of(list(adding))
-        )
+def _update(changes: dict[str, dict[str, Any]], doc: dict[str, Any]) -> None:
+    """Set on a stored document what ``changes`` (by id) says of it (TinyDB updates in place)."""
+    doc.update(changes[doc["id"]])
 
 
 def _extend_links(adding: dict[str, list[dict[str, Any]]], linked: dict[str, Any]) -> None:
@@ -134,9 +127,9 @@ def save_contradictions(
     result: ScanResult,
     stored_ids: dict[str, str],
     checkers: Collection[str] | None,
-) -> None:
+) -> list[tuple[str, str, dict[str, Any]]]:
     """Store a scan's contradictions of an article, keeping the decisions made about them
-    (the rules of ``scan_plan.plan_contradictions``)."""
+    (the rules of ``scan_plan.plan_contradictions``); return the history entries to append."""
     file = session.group(article_group(article_id))
     table = file.table("contradictions")
     plan = plan_contradictions(
@@ -145,21 +138,8 @@ def save_contradictions(
         stored_ids,
         checkers,
         lambda: {d["id"]: d for d in file.table("claims").all() if not d.get("removed")},
+        documents.now(),
     )
-    stamp = documents.now()
-    who = current_user()
-    for doc in plan.added:
-        table.insert(
-            doc | {"decision": None, "decision_note": None, "stale": False, "first_seen": stamp}
-        )
-    for before, doc in plan.found_again:
-        changes = doc | {"stale": False}
-        if before.get("stale"):
-            changes["updated"] = stamp
-        table.update(changes, Query().id == doc["id"])  # keeps the user's decision
-    for contradiction_id, (a, b) in plan.following.items():
-        table.update({"a": a, "b": b}, Query().id == contradiction_id)
-    for before, _ in plan.stale:
-        table.update({"stale": True, "updated": stamp}, Query().id == before["id"])
-    for contradiction_id, action, fields in plan.changes:
-        record_change(session, contradiction_id, article_id, action, who, **fields)
+    table.insert_multiple(plan.added)
+    table.update(functools.partial(_update, plan.updates), Query().id.one_of(list(plan.updates)))
+    return plan.changes
