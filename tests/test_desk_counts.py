@@ -36,7 +36,7 @@ def vocabulary(store: Store, terms: set[str]) -> dict[str, int]:
     """The backend's own count of the indexed forms holding each of ``terms``."""
     if isinstance(store, PostgresStore):
         with store._read() as tx:
-            found = ServerMatchIndex(tx)._read_counts(sorted(terms))
+            found = ServerMatchIndex(tx)._counts_of(terms)
     else:
         assert isinstance(store, EmbeddedStore)
         with store._open(write=False) as session:

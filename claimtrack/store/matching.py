@@ -17,12 +17,13 @@ inflections, so a repeated claim is found in a longer sentence. Nothing here rea
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -157,20 +158,24 @@ def _term(word: str) -> str:
     return word.replace("'", "").replace("’", "")
 
 
-@dataclass
+def indexed_forms(items: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(claim id, form) for each form of the index rows ``items``, as the word index holds it."""
+    return [
+        (item["id"], " ".join(_term(w) for w in form.split()))
+        for item in items
+        for form in (item["norm"], *item["clauses"])
+        if form
+    ]
+
+
 class _Lookup:
     """One text being looked up: its normalised forms and their words as the index holds them."""
 
-    forms: list[str]
-    terms: list[set[str]] = field(init=False)
-    all_terms: set[str] = field(init=False)
-    queries: list[tuple[str, set[str]]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.queries = [(query, set(query.split())) for query in self.forms]
-        found = ({_term(w) for w in form.split()} - {""} for form in self.forms)
+    def __init__(self, forms: list[str]) -> None:
+        self.queries = [(query, set(query.split())) for query in forms]
+        found = ({_term(w) for w in form.split()} for form in forms)
         self.terms = [words for words in found if words]
-        self.all_terms = set().union(*self.terms)
+        self.all_terms: set[str] = set().union(*self.terms)
 
 
 #: A rank: the share of the shorter text a form has in common with the query, and how many words.
@@ -183,19 +188,20 @@ Asked = tuple[int, str, int]
 #: Given ``asked(query, form, rank)``, each query's claims having a form asked for it, as
 #: ``ranked(query, claim, place, found)``: a claim ranks as its best such form, ties by the
 #: smallest id, of ``found`` claims in all; then ``chosen(query, found, claim, …, copy)``: the
-#: ``{wanted}`` best, numbered within what they say (``copy``: the same normalised claim and
-#: clauses, ``{said}``, so the same score; the earliest seen, then the smallest id, first),
-#: those of the article ``{exclude}`` apart. SQL both backends run: ``{forms}`` joins their
-#: table of forms as ``f(claim, …)`` to ``a``, ``{claims}`` their claims as ``c(claim, article,
-#: seen, …)`` to ``r``; ``{c}`` orders text byte by byte.
+#: best (as many as the second parameter says), numbered within what they say (``copy``: the
+#: same normalised claim and clauses, ``{said}``, so the same score; the earliest seen, then the
+#: smallest id, first), those of the article the first parameter names apart. SQL both backends
+#: run, with their parameter marker ``{p}``: ``{forms}`` joins their table of forms as
+#: ``f(claim, …)`` to ``a``, ``{claims}`` their claims as ``c(claim, article, seen, …)`` to
+#: ``r``; ``{c}`` orders text byte by byte.
 BEST_CLAIMS = (
     "held AS (SELECT a.query, f.claim, min(a.rank) AS rank FROM asked a JOIN {forms}"
     " GROUP BY a.query, f.claim),"
     " ranked AS (SELECT query, claim, row_number() OVER (PARTITION BY query ORDER BY rank,"
     " claim{c}) AS place, count(*) OVER (PARTITION BY query) AS found FROM held),"
     " chosen AS (SELECT r.query, r.found, c.*, row_number() OVER (PARTITION BY r.query,"
-    " c.article = {exclude}, {said} ORDER BY COALESCE(c.seen, ''){c},"
-    " c.claim{c}) AS copy FROM ranked r JOIN {claims} WHERE r.place <= {wanted})"
+    " c.article = {p}, {said} ORDER BY COALESCE(c.seen, ''){c},"
+    " c.claim{c}) AS copy FROM ranked r JOIN {claims} WHERE r.place <= {p})"
 )
 
 
@@ -243,15 +249,12 @@ class WordMatcher:
         for lookup, items in zip(lookups, chosen, strict=True):
             found = []
             scores: dict[tuple[str, tuple[str, ...]], float] = {}  # a claim repeated word for word
-            for item in items:
-                if item["article"] == exclude_article:
-                    continue
-                said = (item["norm"], tuple(item.get("clauses", ())))
+            for item in (item for item in items if item["article"] != exclude_article):
+                said = (item["norm"], tuple(item["clauses"]))
                 if said not in scores:
                     scores[said] = _score(lookup.queries, item, threshold)
-                value = scores[said]
-                if value:
-                    found.append((item, float(value)))
+                if scores[said]:
+                    found.append((item, scores[said]))
             found.sort(key=lambda pair: (-pair[1], pair[0]["seen"] or "", pair[0]["id"]))
             results.append(found[:limit])
         return results
@@ -269,18 +272,14 @@ class WordMatcher:
         claim they have then has its true rank (its best form was asked for), and every claim
         they do not have ranks below them all.
         """
-        reach = [0] * len(ranked)
+        places = [_places(order) for order in ranked]
+        totals = [list(itertools.accumulate(size for _, _, size in order)) for order in ranked]
         target = [4 * wanted] * len(ranked)  # a claim's whole text and its clauses often all match
         chosen: list[list[dict[str, Any]] | None] = [None if order else [] for order in ranked]
         while pending := [n for n, found in enumerate(chosen) if found is None]:
-            for n in pending:
-                reach[n] = _reach(ranked[n], target[n])
+            reach = {n: _reach(places[n], totals[n], target[n]) for n in pending}
             asked = [
-                (n, form, place)
-                for n in pending
-                for (_, form, _), place in zip(
-                    ranked[n][: reach[n]], _places(ranked[n][: reach[n]]), strict=True
-                )
+                (n, ranked[n][at][1], places[n][at]) for n in pending for at in range(reach[n])
             ]
             best: dict[int, list[dict[str, Any]]] = {n: [] for n in pending}
             found: dict[int, int] = dict.fromkeys(pending, 0)
@@ -291,8 +290,7 @@ class WordMatcher:
                 if found[n] >= wanted or reach[n] == len(ranked[n]):
                     chosen[n] = best[n]
                 else:  # forms shared claims: ask for more forms than these forms' claims reach
-                    read = sum(size for _, _, size in ranked[n][: reach[n]])
-                    target[n] = read + wanted - found[n]
+                    target[n] = totals[n][reach[n] - 1] + wanted - found[n]
         return [found or [] for found in chosen]
 
     def _rank_forms(self, lookups: list[_Lookup]) -> list[list[Ranked]]:
@@ -351,41 +349,30 @@ def _ranked(lookup: _Lookup, forms: Iterable[tuple[str, int]]) -> list[Ranked]:
     found: list[Ranked] = []
     for form, size in forms:
         form_words = set(form.split())
-        rank: _Rank | None = None
-        for words, need, length in tests:
-            count = len(words & form_words)
-            share = (count / min(length, len(form_words)), count)
-            if count >= need and (rank is None or share > rank):
-                rank = share
-        if rank is not None:
-            found.append((rank, form, size))
+        shares = [
+            (count / min(length, len(form_words)), count)
+            for words, need, length in tests
+            if (count := len(words & form_words)) >= need
+        ]
+        if shares:
+            found.append((max(shares), form, size))
     found.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))
     return found
 
 
-def _places(order: list[Ranked]) -> Iterator[int]:
+def _places(order: list[Ranked]) -> list[int]:
     """Where each of the ranked forms ``order`` (best first) stands: 1 for the best, one place
     for equal ranks."""
-    previous: _Rank | None = None
-    place = 0
-    for at, (rank, _, _) in enumerate(order):
-        if rank != previous:
-            place, previous = at + 1, rank
-        yield place
+    first: dict[_Rank, int] = {}
+    return [first.setdefault(rank, at) for at, (rank, _, _) in enumerate(order, 1)]
 
 
-def _reach(order: list[Ranked], target: int) -> int:
-    """How many of the ranked forms ``order`` to read claims of: the fewest whose claims add up
-    to ``target``, and the rest of the last one's tie."""
-    total = 0
-    for at, (rank, _, size) in enumerate(order):
-        total += size
-        if total >= target:
-            end = at + 1
-            while end < len(order) and order[end][0] == rank:
-                end += 1
-            return end
-    return len(order)
+def _reach(places: list[int], totals: list[int], target: int) -> int:
+    """How many ranked forms to read claims of, given their ``places`` and the running
+    ``totals`` of their claims: the fewest whose claims add up to ``target``, and the rest of
+    the last one's tie."""
+    last = min(bisect.bisect_left(totals, target), len(totals) - 1)
+    return bisect.bisect_right(places, places[last])
 
 
 @dataclass
@@ -396,8 +383,26 @@ class MatchIndex(WordMatcher):
 
     def add(self, docs: Iterable[dict[str, Any]]) -> None:
         """Index new claims (a claim indexed already is replaced)."""
-        for doc in docs:
-            self._put(row(doc))
+        items = {item["id"]: item for item in map(row, docs)}
+        self.drop(items)
+        self.session.many(
+            f"INSERT INTO match_rows({_ROW}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (*(item[k] for k in _ROW_KEYS[:-1]), orjson.dumps(item["clauses"]).decode())
+                for item in items.values()
+            ],
+        )
+        forms = indexed_forms(items.values())
+        self.session.many("INSERT INTO match_forms(claim, form) VALUES (?, ?)", forms)
+        added = self.session.all(  # the forms no claim had, to list under each of their words
+            "INSERT OR IGNORE INTO match_texts(form) SELECT value FROM json_each(?)"
+            " RETURNING id, form",
+            (orjson.dumps([form for _, form in forms]).decode(),),
+        )
+        self.session.many(
+            "INSERT INTO match_words(word, text) VALUES (?, ?)",
+            [(word, number) for number, form in added for word in set(form.split())],
+        )
 
     def update(self, claim_id: str, status: str) -> None:
         """Change the status of one claim's row (an edited claim is indexed again: ``add``)."""
@@ -405,22 +410,19 @@ class MatchIndex(WordMatcher):
 
     def drop(self, claim_ids: Iterable[str]) -> None:
         """Remove claims that are no longer in their article (and the forms no claim has)."""
-        for claim_id in set(claim_ids):
-            forms = self.session.all(
-                "SELECT DISTINCT form FROM match_forms WHERE claim = ?", (claim_id,)
-            )
-            self.session.run("DELETE FROM match_rows WHERE claim = ?", (claim_id,))
-            self.session.run("DELETE FROM match_forms WHERE claim = ?", (claim_id,))
-            for (form,) in forms:
-                if self.session.one("SELECT 1 FROM match_forms WHERE form = ?", (form,)):
-                    continue
-                found = self.session.one("SELECT id FROM match_texts WHERE form = ?", (form,))
-                if found is not None:
-                    self.session.many(
-                        "DELETE FROM match_words WHERE word = ? AND text = ?",
-                        [(word, found[0]) for word in set(form.split())],
-                    )
-                    self.session.run("DELETE FROM match_texts WHERE id = ?", (found[0],))
+        ids = (orjson.dumps(list(set(claim_ids))).decode(),)
+        claims = "claim IN (SELECT value FROM json_each(?))"
+        self.session.run(f"DELETE FROM match_rows WHERE {claims}", ids)
+        forms = self.session.all(f"DELETE FROM match_forms WHERE {claims} RETURNING form", ids)
+        gone = self.session.all(
+            "DELETE FROM match_texts WHERE form IN (SELECT value FROM json_each(?)) AND NOT EXISTS"
+            " (SELECT 1 FROM match_forms f WHERE f.form = match_texts.form) RETURNING id, form",
+            (orjson.dumps([form for (form,) in forms]).decode(),),
+        )
+        self.session.many(
+            "DELETE FROM match_words WHERE word = ? AND text = ?",
+            [(word, number) for number, form in gone for word in set(form.split())],
+        )
 
     def clear(self) -> None:
         """Empty the index (before a rebuild)."""
@@ -464,8 +466,7 @@ class MatchIndex(WordMatcher):
             claims="match_rows c ON c.claim = r.claim",
             said="c.norm, c.clauses",
             c="",
-            wanted="?",
-            exclude="?",
+            p="?",
         )
         found = self.session.all(
             "WITH asked(query, form, rank) AS (SELECT value ->> 0, value ->> 1, value ->> 2"
@@ -474,27 +475,3 @@ class MatchIndex(WordMatcher):
             (orjson.dumps(asked).decode(), exclude_article or "", wanted, limit),
         )
         return [(int(r[0]), int(r[1]), _row_of(r[2:])) for r in found]
-
-    def _put(self, item: dict[str, Any]) -> None:
-        claim_id = item["id"]
-        self.drop([claim_id])
-        self.session.run(
-            f"INSERT INTO match_rows({_ROW}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (*(item[k] for k in _ROW_KEYS[:-1]), orjson.dumps(item["clauses"]).decode()),
-        )
-        forms = [
-            " ".join(_term(w) for w in form.split())
-            for form in (item["norm"], *item.get("clauses", ()))
-            if form
-        ]
-        self.session.many(
-            "INSERT INTO match_forms(claim, form) VALUES (?, ?)",
-            [(claim_id, form) for form in forms],
-        )
-        for form in dict.fromkeys(forms):
-            added = self.session.run("INSERT OR IGNORE INTO match_texts(form) VALUES (?)", (form,))
-            if added.rowcount == 1:  # a form no claim had: list it under each of its words
-                self.session.many(
-                    "INSERT INTO match_words(word, text) VALUES (?, ?)",
-                    [(word, added.lastrowid) for word in set(form.split())],
-                )

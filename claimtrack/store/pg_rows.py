@@ -20,7 +20,7 @@ from claimtrack.store.matching import (
     Ranked,
     WordMatcher,
     _Lookup,
-    _term,
+    indexed_forms,
     row,
 )
 from claimtrack.store.records import ArticleRecord, Change, Evidence, Note, Rescan, Summary
@@ -341,8 +341,7 @@ _BEST_CLAIMS = BEST_CLAIMS.format(
     " WHERE NOT removed) c ON c.claim = r.claim",
     said="c.said",
     c=' COLLATE "C"',
-    wanted="%s",
-    exclude="%s",
+    p="%s",
 )
 #: Each query form's qualifying distinct forms with their rank (``WordMatcher._rank_forms``),
 #: given ``q(query, terms, pairs, need, size)``: the full-text index finds the forms holding two
@@ -376,20 +375,13 @@ class ServerMatchIndex(WordMatcher):
     def add(self, docs: Iterable[dict[str, Any]]) -> None:
         """Index the forms of new (or edited) claims, replacing any they had (one statement
         each way, so the triggers run once)."""
-        indexed, claims, forms = [], [], []
-        for doc in docs:
-            item = row(doc)
-            indexed.append(item["id"])
-            for form in (item["norm"], *item["clauses"]):
-                terms = [_term(w) for w in form.split()]
-                if any(terms):
-                    claims.append(item["id"])
-                    forms.append(" ".join(terms))
-        self.drop(indexed)
-        if claims:
+        items = [row(doc) for doc in docs]
+        self.drop(item["id"] for item in items)
+        forms = indexed_forms(items)
+        if forms:
             self.tx.run(
                 "INSERT INTO claim_forms(claim, form) SELECT * FROM unnest(%s::text[], %s::text[])",
-                (claims, forms),
+                ([claim for claim, _ in forms], [form for _, form in forms]),
             )
 
     def drop(self, claim_ids: Iterable[str]) -> None:
@@ -409,41 +401,37 @@ class ServerMatchIndex(WordMatcher):
         return Counter({r["speaker_name"]: r["n"] for r in found})
 
     def _counts_of(self, terms: set[str]) -> dict[str, int]:
-        """How many indexed forms hold each of ``terms`` (the desk's vocabulary), read once per
-        matcher (once it is not 0): the counts only choose which of a query's words to look up
-        (any choice finds every match), so a count that a batch makes stale costs time, never a
-        match."""
+        """How many indexed forms hold each of ``terms`` (the desk's vocabulary, ``claim_vocab``),
+        read once per matcher (once it is not 0): the counts only choose which of a query's words
+        to look up (any choice finds every match), so a count that a batch makes stale costs
+        time, never a match."""
         unknown = sorted(terms - self._counts.keys())
         if unknown:
-            read = self._read_counts(unknown)
+            found = self.tx.all(
+                "SELECT term, forms FROM claim_vocab WHERE term = ANY(%s)", (unknown,)
+            )
             # A word in no claim yet may be in the next one this session stores.
-            self._counts.update((term, count) for term, count in read.items() if count)
+            self._counts.update((r["term"], int(r["forms"])) for r in found if r["forms"])
         return {term: self._counts.get(term, 0) for term in terms}
-
-    def _read_counts(self, terms: list[str]) -> dict[str, int]:
-        """How many indexed forms hold each of ``terms`` (``claim_vocab``)."""
-        found = self.tx.all("SELECT term, forms FROM claim_vocab WHERE term = ANY(%s)", (terms,))
-        return {r["term"]: int(r["forms"]) for r in found}
 
     def _rank_forms(self, lookups: list[_Lookup]) -> list[list[Ranked]]:
         """The forms each query would rank (``WordMatcher._rank_forms``), ranked on the server:
         only forms holding two of the query's rarer words are read (``_pairs``)."""
-        columns: tuple[list[Any], ...] = ([], [], [], [], [])
-        self._counts_of(set().union(*(q.all_terms for q in lookups)))  # one read for them all
+        counts = self._counts_of(set().union(*(q.all_terms for q in lookups)))
+        rows = []
         for number, lookup in enumerate(lookups):
-            counts = self._counts_of(lookup.all_terms)
             for words in lookup.terms:
                 need = min(MIN_SHARED, len(words))
                 pairs = _pairs(
                     sorted((w for w in words if counts[w]), key=lambda w: (counts[w], w)), need
                 )
                 if pairs:
-                    values = (number, " ".join(sorted(words)), ",".join(pairs), need, len(words))
-                    for column, value in zip(columns, values, strict=True):
-                        column.append(value)
+                    rows.append(
+                        (number, " ".join(sorted(words)), ",".join(pairs), need, len(words))
+                    )
         ranked: list[list[Ranked]] = [[] for _ in lookups]
-        if columns[0]:
-            for r in self.tx.all(_RANK_FORMS, columns):
+        if rows:
+            for r in self.tx.all(_RANK_FORMS, [list(c) for c in zip(*rows, strict=True)]):
                 ranked[r["query"]].append(((r["share"], r["n"]), r["form"], int(r["claims"])))
         for found in ranked:
             found.sort(key=lambda item: (-item[0][0], -item[0][1]))
