@@ -422,10 +422,7 @@ class ServerMatchIndex(WordMatcher):
         for number, lookup in enumerate(lookups):
             for words in lookup.terms:
                 need = min(MIN_SHARED, len(words))
-                pairs = _pairs(
-                    sorted((w for w in words if counts[w]), key=lambda w: (counts[w], w)), need
-                )
-                if pairs:
+                if pairs := _pairs(words, counts, need):
                     rows.append(
                         (number, " ".join(sorted(words)), ",".join(pairs), need, len(words))
                     )
@@ -452,12 +449,13 @@ class ServerMatchIndex(WordMatcher):
         return [(r.pop("query"), int(r.pop("found")), r) for r in found]
 
 
-def _pairs(held: list[str], need: int) -> list[str]:
-    """``tsquery``s a form sharing ``need`` of a query's words ``held`` (those some form holds,
-    rarest first) matches one of: ``w & (x | y …)`` for each word and the commoner ones after
-    it, over all but the ``need - 2`` commonest (of ``need`` shared words, at most ``need - 2``
-    are among them, so two are among the rest); one word alone when ``need`` is 1; none when
-    fewer than ``need`` words are held."""
+def _pairs(words: set[str], counts: dict[str, int], need: int) -> list[str]:
+    """``tsquery``s a form sharing ``need`` of a query's ``words`` matches one of, given how many
+    forms hold each word (``counts``): ``w & (x | y …)`` for each word some form holds and the
+    commoner ones after it (rarest first), over all but the ``need - 2`` commonest (of ``need``
+    shared words, at most ``need - 2`` are among them, so two are among the rest); one word
+    alone when ``need`` is 1; none when fewer than ``need`` words are held."""
+    held = sorted((w for w in words if counts[w]), key=lambda w: (counts[w], w))
     if len(held) < need:
         return []
     if need == 1:
