@@ -1,9 +1,9 @@
 """Contradictions: listing them across articles, and the decisions people make about them.
 
 What a person decided (confirmed or dismissed, with a note, who and when) is kept with the
-contradiction, so a rescan that finds it again keeps the decision (``scans.save_contradictions``);
-every decision is also a change in the history (action ``contradiction decided``, with the
-``previous`` and new ``decision``).
+contradiction, so a rescan that finds it again keeps the decision
+(``scan_plan.plan_contradictions``); every decision is also a change in the history (action
+``contradiction decided``, with the ``previous`` and new ``decision``).
 """
 
 from __future__ import annotations

@@ -154,7 +154,7 @@ class Desk(ABC, Generic[S]):
         rows = self._rows
         with self._read() as session:
             claim_id, _ = rows.resolve(session, prefix)
-            found = rows.history(session, f"claim = {self._param}", (claim_id,), False, None)
+            found = rows.history(session, f"claim = {self._param}", (claim_id,))
             return [Change.from_json(entry) for entry in found]
 
     def log(self, limit: int | None = None, claim: str | None = None) -> list[Change]:
@@ -162,7 +162,8 @@ class Desk(ABC, Generic[S]):
         rows, p = self._rows, self._param
         where, args = (f"claim >= {p} AND claim < {p}", (claim, claim + "g")) if claim else ("", ())
         with self._read() as session:
-            return [Change.from_json(e) for e in rows.history(session, where, args, True, limit)]
+            found = rows.history(session, where, args, newest_first=True, limit=limit)
+            return [Change.from_json(entry) for entry in found]
 
     def articles(self, ids: Collection[str] | None = None) -> list[ArticleRecord]:
         """Every stored article (or those of ``ids``), without text, in the order first stored."""

@@ -23,8 +23,7 @@ from claimtrack.model import Article, ScanResult
 from claimtrack.store.interface import LINK_THRESHOLD
 
 if TYPE_CHECKING:
-    from claimtrack.store.matching import MatchIndex
-    from claimtrack.store.pg_rows import ServerMatchIndex
+    from claimtrack.store.matching import WordMatcher
 
 #: How alike (rapidfuzz ratio, 0–100) an edited sentence must be to keep its claim's id.
 EDIT_THRESHOLD = 85.0
@@ -126,7 +125,7 @@ def plan_scan(
 
 
 def link_repeats(
-    index: MatchIndex | ServerMatchIndex, new_docs: list[dict[str, Any]], article_id: str
+    index: WordMatcher, new_docs: list[dict[str, Any]], article_id: str
 ) -> list[tuple[dict[str, Any], dict[str, Any], float]]:
     """Link each new claim (in its ``links``) to the claims of other articles it repeats;
     return the links made, (new claim, the claim it repeats, score), for the desk to link back."""
@@ -274,7 +273,8 @@ def plan_contradictions(
             fresh = {"decision": None, "decision_note": None, "stale": False, "first_seen": stamp}
             plan.added.append(doc | fresh)
             continue
-        again = {key: doc[key] for key in ("a", "b", "explanation", "extractor")}
+        again = {key: doc[key] for key in ("a", "b", "explanation")}
+        again["extractor"] = doc.get("extractor") or ""
         plan.updates[doc["id"]] = again | {"stale": False}
         if before.get("stale"):
             plan.updates[doc["id"]]["updated"] = stamp
