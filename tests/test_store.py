@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
+import subprocess
+import sys
 import weakref
 from pathlib import Path
 from typing import Any
@@ -303,14 +304,35 @@ def test_a_stored_batch_links_and_matches_as_one_scan_at_a_time(
     assert store.search("rose 12% in 2019") == reference.search("rose 12% in 2019") != []
 
 
-def _store_article(args: tuple[str, int]) -> None:
-    db, number = args
+#: A writer process: stores one article per number given after the database.
+WRITER = """
+import sys
+from claimtrack.pipeline import scan_article
+from claimtrack.plugins import load_plugins
+from claimtrack.store import open_store
+from claimtrack.text import make_article
+
+db, plugins = sys.argv[1], load_plugins(entry_points=False)
+for number in map(int, sys.argv[2:]):
     text = f"Article {number} says the budget was {number} million dollars in 2019."
-    open_store(db).save_scans([scan(text, f"{number}.txt")])
+    open_store(db).save_scans([scan_article(plugins, make_article(text, f"{number}.txt"))])
+"""
 
 
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    # Four processes at once, each a script of its own: it runs from any working directory
+    # (a spawned pool's workers had to import this module, and hung the test where they could
+    # not), and a writer that fails fails the test with its error.
     db = str(tmp_path / "db")
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        pool.map(_store_article, [(db, n) for n in range(12)])
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, db, *map(str, range(w, 12, 4))],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(4)
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
     assert len(open_store(db).articles()) == 12
