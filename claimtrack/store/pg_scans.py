@@ -35,7 +35,6 @@ from claimtrack.store.scan_plan import (
     ARTICLE_FIELDS,
     article_record,
     link_repeats,
-    plan_contradictions,
     plan_scan,
     stored_source,
 )
@@ -68,6 +67,7 @@ def _save_scan(
         entry = tx.one(known.format("source"), (source,))
     article_id = entry["id"] if entry else article.id
     old = {d["id"]: d for d in claim_docs(tx, "c.article = %s", (article_id,), lock=True)}
+    existing = {d["id"]: d for d in contradiction_docs(tx, "article = %s", (article_id,))}
     stamp = documents.now()
     record = article_record(article, article_id, source, stamp)
     tx.run(
@@ -76,9 +76,7 @@ def _save_scan(
         f" ({', '.join(f'excluded.{name}' for name in ARTICLE_FIELDS[1:])}, excluded.text)",
         article_values(record, entry["first_scanned"] if entry else stamp, article.text),
     )
-    text_changed = entry is not None and entry["sha256"] != article.sha256
-    who = current_user()
-    plan = plan_scan(old, result, article_id, text_changed, config, stamp)
+    plan = plan_scan(result, entry, old, existing, checkers, config, stamp)
     tx.many(
         f"UPDATE claims SET ({', '.join(CLAIM_COLUMNS[1:])}) ="
         f" ({', '.join(['%s'] * (len(CLAIM_COLUMNS) - 1))}) WHERE id = %s",
@@ -111,36 +109,11 @@ def _save_scan(
             ],
         )
         index.add(plan.new_docs)
-    changes = save_contradictions(tx, article_id, result, plan.stored_ids, checkers)
-    for claim_id, action, fields in plan.changes + changes:  # claims' first, then contradictions'
-        record_change(tx, claim_id, article_id, action, who, **fields)
-    return scan_json(result, plan.stored_ids, plan.statuses, article_id)
-
-
-def save_contradictions(
-    tx: Tx,
-    article_id: str,
-    result: ScanResult,
-    stored_ids: dict[str, str],
-    checkers: Collection[str] | None,
-) -> list[tuple[str, str, dict[str, Any]]]:
-    """Store a scan's contradictions of an article, keeping the decisions made about them
-    (the rules of ``scan_plan.plan_contradictions``); return the history entries to append."""
-    plan = plan_contradictions(
-        {d["id"]: d for d in contradiction_docs(tx, "article = %s", (article_id,))},
-        result,
-        stored_ids,
-        checkers,
-        lambda: {
-            d["id"]: d
-            for d in claim_docs(
-                tx, "c.article = %s AND NOT c.removed", (article_id,), attached=False
-            )
-        },
-        documents.now(),
+    tx.many(
+        CONTRADICTION_INSERT,
+        [contradiction_values(doc, article_id) for doc in plan.new_contradictions],
     )
-    tx.many(CONTRADICTION_INSERT, [contradiction_values(doc, article_id) for doc in plan.added])
-    for contradiction_id, changes in plan.updates.items():
+    for contradiction_id, changes in plan.contradiction_updates.items():
         tx.run(
             f"UPDATE contradictions SET ({', '.join(changes)}) ="
             f" ROW({', '.join(['%s'] * len(changes))}) WHERE id = %s",
@@ -149,7 +122,10 @@ def save_contradictions(
                 contradiction_id,
             ],
         )
-    return plan.changes
+    who = current_user()
+    for claim_id, action, fields in plan.changes:
+        record_change(tx, claim_id, article_id, action, who, **fields)
+    return scan_json(result, plan.stored_ids, plan.statuses, article_id)
 
 
 #: A contradiction's columns, in the order ``contradiction_values`` gives them.

@@ -4,15 +4,15 @@
 claim each scanned claim is (a rescan of the same text adds nothing and keeps verdicts; when a
 known source comes back with changed text, claims whose text is still there, or lightly edited,
 keep their ids and verdicts, moved to the new offsets, and claims whose text is gone are
-removed), what each kept claim becomes, which history entries to append and the rescan's
-report; ``link_repeats`` links new claims to the claims of other articles they repeat, and
-``plan_contradictions`` decides the article's contradictions. ``scans.py`` (the embedded desk)
-and ``pg_scans.py`` (the team desk) write it down.
+removed), what each kept claim becomes, what becomes of the article's contradictions, which
+history entries to append and the rescan's report; ``link_repeats`` links new claims to the
+claims of other articles they repeat. ``scans.py`` (the embedded desk) and ``pg_scans.py`` (the
+team desk) write it down.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,26 +50,36 @@ class ScanPlan:
     new_docs: list[dict[str, Any]] = field(default_factory=list)
     #: Live claims whose text is gone from a changed article (to mark removed).
     gone: list[str] = field(default_factory=list)
-    #: History entries to append, in order: (claim id, action, fields).
+    #: History entries to append, in order, the claims' then the contradictions': (claim or
+    #: contradiction id, action, fields).
     changes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     #: What a rescan of changed text did (as ``Rescan.to_json`` gives it), or None.
     rescan: dict[str, Any] | None = None
+    #: Contradictions found for the first time, as stored (undecided, live, first seen now).
+    new_contradictions: list[dict[str, Any]] = field(default_factory=list)
+    #: Stored contradictions that change, by id: the fields they change (a decision is kept).
+    contradiction_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def plan_scan(
-    old: dict[str, dict[str, Any]],
     result: ScanResult,
-    article_id: str,
-    text_changed: bool,
+    entry: dict[str, Any] | None,
+    old: Mapping[str, dict[str, Any]],
+    existing: Mapping[str, dict[str, Any]],
+    checkers: Collection[str] | None,
     config: Config,
     stamp: str,
 ) -> ScanPlan:
-    """What storing ``result`` does to the claims ``old`` (by id) its article has stored.
+    """What storing ``result`` at ``stamp`` does to its article (its catalog ``entry``, None
+    when new) and the claims ``old`` and contradictions ``existing`` (by id) it has stored.
 
     An edited claim's verdict is reopened when the edit changed what it rests on
-    (``reopening``); the old verdict and text stay in the history.
+    (``reopening``); the old verdict and text stay in the history. The contradictions follow
+    ``plan_contradictions`` (``checkers``: the plugins that looked for them; any when None).
     """
     article = result.article
+    article_id = entry["id"] if entry else article.id
+    text_changed = entry is not None and entry["sha256"] != article.sha256
     remap = _rematch(old, article.text) if text_changed else {}
     edited = _rematch_edited(old, result.claims, remap) if text_changed else {}
     remap.update(edited)
@@ -121,6 +131,9 @@ def plan_scan(
             "kept": sorted(set(plan.kept) - {m["id"] for m in moved}),
             "edited": edits,
         }
+    live = {i: d for i, d in old.items() if not d.get("removed") and i not in plan.gone}
+    live |= plan.kept | {doc["id"]: doc for doc in plan.new_docs}
+    plan_contradictions(plan, existing, result, checkers, live, stamp)
     return plan
 
 
@@ -188,7 +201,7 @@ def reopening(
 
 
 def _rematch_edited(
-    old: dict[str, dict[str, Any]], claims: Sequence[Any], remap: dict[tuple[int, int], str]
+    old: Mapping[str, dict[str, Any]], claims: Sequence[Any], remap: dict[tuple[int, int], str]
 ) -> dict[tuple[int, int], str]:
     """Old claim ids for new spans whose text is a slightly edited version of an old claim."""
     from rapidfuzz import fuzz
@@ -211,7 +224,7 @@ def _rematch_edited(
     return edited
 
 
-def _rematch(old: dict[str, dict[str, Any]], text: str) -> dict[tuple[int, int], str]:
+def _rematch(old: Mapping[str, dict[str, Any]], text: str) -> dict[tuple[int, int], str]:
     """Old claim ids by their span in the new text, for claims whose text is still there."""
     remap: dict[tuple[int, int], str] = {}
     for claim_id, doc in old.items():
@@ -228,28 +241,16 @@ def _rematch(old: dict[str, dict[str, Any]], text: str) -> dict[tuple[int, int],
     return remap
 
 
-@dataclass
-class ContradictionPlan:
-    """What storing one scan does to its article's stored contradictions."""
-
-    #: Contradictions found for the first time, as stored (undecided, live, first seen now).
-    added: list[dict[str, Any]] = field(default_factory=list)
-    #: Stored ones that change, by id: the fields they change (a decision is kept).
-    updates: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: History entries to append, in order: (contradiction id, action, fields).
-    changes: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-
-
 def plan_contradictions(
-    existing: dict[str, dict[str, Any]],
+    plan: ScanPlan,
+    existing: Mapping[str, dict[str, Any]],
     result: ScanResult,
-    stored_ids: dict[str, str],
     checkers: Collection[str] | None,
-    live_claims: Callable[[], dict[str, dict[str, Any]]],
+    live: dict[str, dict[str, Any]],
     stamp: str,
-) -> ContradictionPlan:
-    """What storing a scan at ``stamp`` does to the contradictions ``existing`` (by id) of its
-    article.
+) -> None:
+    """Add to ``plan`` what storing its scan at ``stamp`` does to the contradictions
+    ``existing`` (by id) of its article, whose live claims after the scan are ``live``.
 
     A contradiction's id is made of its kind and its claims' stored ids, which a rescan of the
     same or lightly edited text keeps: found again, it keeps its decision and note (and its
@@ -258,36 +259,34 @@ def plan_contradictions(
     claims is gone, or when the plugin that found it (one of ``checkers``; any when None) ran
     and no plugin failed; otherwise it stays live, its spans following its claims. Found by a
     later scan, a stale one is live again, decision and all (both changes recorded in the
-    history). ``live_claims`` (the article's live claims by id) is read only if a stored
-    contradiction was not found again.
+    history).
     """
-    plan = ContradictionPlan()
     found: set[str] = set()
+    updates = plan.contradiction_updates
     for contradiction in result.contradictions:
-        doc = contradiction.to_json(stored_ids)
+        doc = contradiction.to_json(plan.stored_ids)
         if doc["id"] in found:
             continue  # two scanned claims that map to one stored claim
         found.add(doc["id"])
         before = existing.get(doc["id"])
         if before is None:
             fresh = {"decision": None, "decision_note": None, "stale": False, "first_seen": stamp}
-            plan.added.append(doc | fresh)
+            plan.new_contradictions.append(doc | fresh)
             continue
         again = {key: doc[key] for key in ("a", "b", "explanation")}
         again["extractor"] = doc.get("extractor") or ""
-        plan.updates[doc["id"]] = again | {"stale": False}
+        updates[doc["id"]] = again | {"stale": False}
         if before.get("stale"):
-            plan.updates[doc["id"]]["updated"] = stamp
+            updates[doc["id"]]["updated"] = stamp
             about = about_contradiction(before | doc)
             plan.changes.append((doc["id"], "contradiction found again", about))
     missed = {i: d for i, d in existing.items() if i not in found and not d.get("stale")}
-    live = live_claims() if missed else {}
     for contradiction_id, before in missed.items():
         first, second = (live.get(claim_id) for claim_id in before["claims"])
         if first and second:
             ran = checkers is None or before.get("extractor") in checkers
             if result.errors or not ran:  # not looked for again: keep it, spans and all
-                plan.updates[contradiction_id] = {
+                updates[contradiction_id] = {
                     "a": {"start": first["start"], "end": first["end"]},
                     "b": {"start": second["start"], "end": second["end"]},
                 }
@@ -295,10 +294,9 @@ def plan_contradictions(
             why = "no longer found by a scan"
         else:
             why = "one of its claims is no longer in the article"
-        plan.updates[contradiction_id] = {"stale": True, "updated": stamp}
+        updates[contradiction_id] = {"stale": True, "updated": stamp}
         about = about_contradiction(before) | {"note": why}
         plan.changes.append((contradiction_id, "contradiction stale", about))
-    return plan
 
 
 def about_contradiction(doc: dict[str, Any]) -> dict[str, Any]:

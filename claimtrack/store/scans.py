@@ -31,7 +31,6 @@ from claimtrack.store.matching import MatchIndex
 from claimtrack.store.scan_plan import (
     article_record,
     link_repeats,
-    plan_contradictions,
     plan_scan,
     stored_source,
 )
@@ -71,12 +70,10 @@ def _save_scan(
     entry = find_entry(session, article.sha256, source)
     article_id = entry["id"] if entry else article.id
     file = session.group(article_group(article_id))
-    claims = file.table("claims")
-    old: dict[str, dict[str, Any]] = {d["id"]: d for d in claims.all()}
-    text_changed = entry is not None and entry["sha256"] != article.sha256
+    claims, contradictions = file.table("claims"), file.table("contradictions")
     stamp = documents.now()
-    who = current_user()
-    plan = plan_scan(old, result, article_id, text_changed, config, stamp)
+    old, existing = ({d["id"]: d for d in table.all()} for table in (claims, contradictions))
+    plan = plan_scan(result, entry, old, existing, checkers, config, stamp)
     claims.update(functools.partial(_update, plan.kept), Query().id.one_of(list(plan.kept)))
     claims.update({"removed": True, "updated": stamp}, Query().id.one_of(plan.gone))
     index.drop(plan.gone)
@@ -98,14 +95,16 @@ def _save_scan(
             [(doc["id"], article_id) for doc in plan.new_docs],
         )
         index.add(plan.new_docs)
-
-    changes = save_contradictions(session, article_id, result, plan.stored_ids, checkers)
-    for claim_id, action, fields in plan.changes + changes:  # claims' first, then contradictions'
+    contradictions.insert_multiple(plan.new_contradictions)
+    updates = plan.contradiction_updates
+    contradictions.update(functools.partial(_update, updates), Query().id.one_of(list(updates)))
+    who = current_user()
+    for claim_id, action, fields in plan.changes:
         record_change(session, claim_id, article_id, action, who, **fields)
     record = article_record(article, article_id, source, stamp)
     file.table("article").upsert(record | {"text": article.text}, Query().id == article_id)
     summary = summarise(claims.all())
-    summary["contradictions"] = len(file.table("contradictions"))  # lets listings skip the file
+    summary["contradictions"] = len(contradictions)  # lets listings skip the file
     first = {"first_scanned": entry.get("first_scanned", stamp) if entry else stamp}
     put_entry(session, (entry or {}) | record | summary | first)
     return scan_json(result, plan.stored_ids, plan.statuses, article_id)
@@ -119,27 +118,3 @@ def _update(changes: dict[str, dict[str, Any]], doc: dict[str, Any]) -> None:
 def _extend_links(adding: dict[str, list[dict[str, Any]]], linked: dict[str, Any]) -> None:
     """Append to a stored claim the links to it that a scan made (TinyDB updates in place)."""
     linked["links"] = [*linked.get("links", []), *adding[linked["id"]]]
-
-
-def save_contradictions(
-    session: Session,
-    article_id: str,
-    result: ScanResult,
-    stored_ids: dict[str, str],
-    checkers: Collection[str] | None,
-) -> list[tuple[str, str, dict[str, Any]]]:
-    """Store a scan's contradictions of an article, keeping the decisions made about them
-    (the rules of ``scan_plan.plan_contradictions``); return the history entries to append."""
-    file = session.group(article_group(article_id))
-    table = file.table("contradictions")
-    plan = plan_contradictions(
-        {d["id"]: d for d in table.all()},
-        result,
-        stored_ids,
-        checkers,
-        lambda: {d["id"]: d for d in file.table("claims").all() if not d.get("removed")},
-        documents.now(),
-    )
-    table.insert_multiple(plan.added)
-    table.update(functools.partial(_update, plan.updates), Query().id.one_of(list(plan.updates)))
-    return plan.changes
