@@ -160,20 +160,10 @@ def stored_source(source: str) -> str:
 
 
 def article_record(article: Article, article_id: str, source: str, stamp: str) -> dict[str, Any]:
-    """An article's stored record (without counts and text), scanned at ``stamp``."""
-    meta = article.metadata
-    return {
-        "id": article_id,
-        "source": source,
-        "sha256": article.sha256,
-        "title": meta.title,
-        "published": meta.published,
-        "publisher": meta.publisher,
-        "author": meta.author,
-        "url": meta.url,
-        "scanned": stamp,
-        "updated": stamp,
-    }
+    """An article's stored record (without counts and text), scanned at ``stamp``: the fields
+    of ``ARTICLE_FIELDS``, those not given here from its metadata."""
+    given = dict(id=article_id, source=source, sha256=article.sha256, scanned=stamp, updated=stamp)
+    return {k: given[k] if k in given else getattr(article.metadata, k) for k in ARTICLE_FIELDS}
 
 
 def reopening(
