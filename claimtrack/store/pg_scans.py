@@ -94,19 +94,15 @@ def _save_scan(
             "INSERT INTO rescans(article, body) VALUES (%s, %s)", (article_id, jsonb(plan.rescan))
         )
     if plan.new_docs:
-        links = link_repeats(index, plan.new_docs, article_id)
+        rows = []  # each link both ways
+        for doc, other, value in link_repeats(index, plan.new_docs, article_id):
+            rows.append((doc["id"], other["id"], other["article"], value))
+            rows.append((other["id"], doc["id"], article_id, value))
         tx.many(CLAIM_INSERT, [claim_values(doc) for doc in plan.new_docs])
         tx.many(
             "INSERT INTO claim_links(claim, other, other_article, score) VALUES (%s, %s, %s, %s)"
             " ON CONFLICT DO NOTHING",
-            [
-                row
-                for doc, other, value in links
-                for row in (
-                    (doc["id"], other["id"], other["article"], value),
-                    (other["id"], doc["id"], article_id, value),
-                )
-            ],
+            rows,
         )
         index.add(plan.new_docs)
     tx.many(
