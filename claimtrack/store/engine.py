@@ -9,8 +9,8 @@ moment leaves the last committed state, which the next open finds as it was.
 
 TinyDB is the document layer: an article's text, claims, contradictions and rescans are one
 *document group*, a TinyDB database whose JSON is one row of the ``documents`` table
-(``RowStorage``, TinyDB's documented extension point). A session parses a group when first
-opened and writes each changed group at commit, or earlier, inside the transaction, when a
+(``RowStorage``, TinyDB's documented extension point). A session parses a group when it first
+opens it and writes each changed group at commit, or earlier, inside the transaction, when a
 command that stores many articles lets go of the groups it has parsed (``Session.release``). Indexes
 that must stay cheap however large the database grows (the catalog, claim ids, the history and
 the match index) are tables of their own, changed in the same transaction (see ``schema.py``).
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,27 +69,20 @@ def connect(root: Path) -> sqlite3.Connection:
 
 
 class RowStorage(Storage):
-    """TinyDB storage kept in one row of ``documents``: parsed once, written at commit or
-    release."""
+    """TinyDB storage kept in one row of ``documents``: parsed when the session opens the group,
+    written at commit or release."""
 
-    def __init__(self, session: Session, name: str) -> None:
-        # A weak reference: the session holds its groups, and a cycle back to it would keep every
-        # group it parsed alive until the cyclic collector ran, long after the transaction.
-        self.session = weakref.proxy(session)
-        self.name = name
-        self.data: Tables | None = None
-        self.loaded = False
+    def __init__(self, data: Tables | None) -> None:
+        self.data = data
         self.dirty = False
 
     def read(self) -> Tables | None:
-        """The group's tables (parsed on the first call only); None for a new group."""
-        if not self.loaded:
-            self.data, self.loaded = self.session.load(self.name), True
+        """The group's tables; None for a new group."""
         return self.data
 
     def write(self, data: Tables) -> None:
         """Keep the new state; the session writes it at commit."""
-        self.data, self.loaded, self.dirty = data, True, True
+        self.data, self.dirty = data, True
 
 
 class Session:
@@ -104,16 +96,17 @@ class Session:
         self.parsed = 0
 
     def group(self, name: str) -> TinyDB:
-        """The TinyDB database of a document group (empty if it does not exist yet)."""
+        """The TinyDB database of a document group (empty if it does not exist yet), parsed the
+        first time the session opens it."""
         if name not in self._groups:
-            storage = RowStorage(self, name)
+            storage = RowStorage(self.load(name))
             self._groups[name] = (TinyDB(storage=lambda: storage), storage)
         return self._groups[name][0]
 
     def peek(self, name: str) -> Tables | None:
         """A group's tables, parsed, without opening it in the session (None if absent)."""
         if name in self._groups:
-            return self._groups[name][1].read()
+            return self._groups[name][1].data
         return self.load(name)
 
     def load(self, name: str) -> Tables | None:
@@ -154,7 +147,8 @@ class Session:
 
     def _failed(self, exc: sqlite3.DatabaseError) -> NoReturn:
         """Name the database if ``exc`` says it is damaged; else raise ``exc`` as it is."""
-        if isinstance(exc, sqlite3.OperationalError) and not _is_corrupt(exc):
+        corrupt = ("malformed", "not a database", "corrupt")
+        if isinstance(exc, sqlite3.OperationalError) and not any(w in str(exc) for w in corrupt):
             raise exc
         damaged(self.root, exc)
 
@@ -208,10 +202,6 @@ def lock_timeout() -> float:
         return float(raw) if raw else DEFAULT_LOCK_TIMEOUT
     except ValueError as exc:
         raise StoreError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds, not {raw!r}") from exc
-
-
-def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
-    return any(word in str(exc) for word in ("malformed", "not a database", "corrupt"))
 
 
 def _refused(root: Path, exc: sqlite3.DatabaseError) -> NoReturn:
