@@ -39,7 +39,7 @@ def vocabulary(store: Store, terms: set[str]) -> dict[str, int]:
             found = ServerMatchIndex(tx)._counts_of(terms)
     else:
         assert isinstance(store, EmbeddedStore)
-        with store._open(write=False) as session:
+        with store._read() as session:
             index = MatchIndex(session)
             holding = index._postings(sorted(terms))
             forms = index._forms_of(sorted(set().union(*holding.values())))

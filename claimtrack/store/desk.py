@@ -1,13 +1,13 @@
 """What both desks do alike: the ``Store`` methods that open a read session or one write
 transaction, call the desk's function for the operation and turn what it returns into records.
 
-A desk (``EmbeddedStore``, ``PostgresStore``) gives its reads (``_read``: the read session open,
-else a new one), its changes (``_write``: one transaction, refused inside a read session) and the
-modules that do the work: its rows (``documents``, ``pg_rows``), verdicts (``verdicts``,
-``pg_verdicts``), scans (``scans``, ``pg_scans``), the removal of articles (``removal``) and
-decisions about contradictions (``contradictions``; on the team desk both are ``pg_verdicts``').
-The protocols below name the functions the base calls: mypy checks that a desk's modules have
-each, taking that desk's session first and giving what the base expects;
+A desk (``EmbeddedStore``, ``PostgresStore``) gives its transactions (``_transaction``: the base
+reads in the read session open, else in a new one, and changes in one transaction, refused inside
+a read session) and the modules that do the work: its rows (``documents``, ``pg_rows``), verdicts
+(``verdicts``, ``pg_verdicts``), scans (``scans``, ``pg_scans``), the removal of articles
+(``removal``) and decisions about contradictions (``contradictions``; on the team desk both are
+``pg_verdicts``'). The protocols below name the functions the base calls: mypy checks that a
+desk's modules have each, taking that desk's session first and giving what the base expects;
 ``tests/test_desk_base.py`` checks that both desks' take the same arguments after it. What the
 desks do differently (one claim or article, listing contradictions, links, similar claims, the
 dashboard, settings, loading a whole desk, feeds, reindexing) stays with each.
@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from claimtrack.errors import StoreError
 from claimtrack.store.interface import SEARCH_THRESHOLD, Filters, current_user
 from claimtrack.store.matching import WordMatcher, as_match
 from claimtrack.store.records import ArticleRecord, Change, ClaimRecord, Evidence, Match
@@ -96,7 +97,7 @@ class Decisions(Protocol[S]):
 class Desk(ABC, Generic[S]):
     """The ``Store`` methods both desks share. A desk names its modules (``_rows`` to
     ``_decisions``, as the protocols above), its match index and its SQL's parameter marker, and
-    gives its settings (``config``), its reads (``_read``) and its changes (``_write``)."""
+    gives its settings (``config``) and its transactions (``_transaction``)."""
 
     _rows: Rows[S]
     _verdicts: Verdicts[S]
@@ -109,6 +110,8 @@ class Desk(ABC, Generic[S]):
     _param: str
     #: The open connection (None: closed, or not opened yet).
     _conn: Any
+    #: The read session open (``session()``), else None.
+    _session: Any
 
     @property
     @abstractmethod
@@ -116,12 +119,28 @@ class Desk(ABC, Generic[S]):
         """The desk's settings."""
 
     @abstractmethod
-    def _read(self) -> AbstractContextManager[S]:
-        """The read session open, else a new read-only transaction."""
+    def _transaction(self, write: bool) -> AbstractContextManager[S]:
+        """A new transaction (``write``: one that may change the database)."""
 
-    @abstractmethod
+    @contextmanager
+    def _read(self) -> Iterator[S]:
+        """The read session open, else a new read-only transaction."""
+        if self._session is not None:
+            yield self._session
+            return
+        with self._transaction(write=False) as session:
+            self._session = session
+            try:
+                yield session
+            finally:
+                self._session = None
+
     def _write(self, change: Callable[[S], T]) -> T:
         """What ``change`` returns, run in one write transaction (never in a read session)."""
+        if self._session is not None:
+            raise StoreError("a change cannot be made inside a read session")
+        with self._transaction(write=True) as session:
+            return change(session)
 
     def close(self) -> None:
         """Close the connection (it reopens on the next call)."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from claimtrack.config import CONFIG_FILE, Config, load_config, parse_config_text
@@ -27,7 +27,7 @@ from claimtrack.store import (
     scans,
     verdicts,
 )
-from claimtrack.store.desk import Desk, T
+from claimtrack.store.desk import Desk
 from claimtrack.store.documents import (
     catalog,
     catalog_entry,
@@ -83,29 +83,9 @@ class EmbeddedStore(Desk[Session]):
         self._connection()
         return self._created
 
-    def _read(self) -> AbstractContextManager[Session]:
-        """The read session open, else a new read-only transaction."""
-        return self._open()
-
-    def _write(self, change: Callable[[Session], T]) -> T:
-        """What ``change`` returns, run in one transaction (refused inside a read session)."""
-        with self._open(write=True) as session:
-            return change(session)
-
-    @contextmanager
-    def _open(self, write: bool = False) -> Iterator[Session]:
-        """The read session open (a change is refused inside it), else a new transaction."""
-        if self._session is not None:
-            if write:
-                raise StoreError("a change cannot be made inside a read session")
-            yield self._session
-            return
-        with transaction(self.path, self._connection(), write) as session:
-            self._session = session
-            try:
-                yield session
-            finally:
-                self._session = None
+    def _transaction(self, write: bool) -> AbstractContextManager[Session]:
+        """A new SQLite transaction (``write``: one holding the write lock)."""
+        return transaction(self.path, self._connection(), write)
 
     def _connection(self) -> sqlite3.Connection:
         """The open connection; the first call creates or upgrades the database if need be."""
@@ -171,24 +151,24 @@ class EmbeddedStore(Desk[Session]):
 
     def claim(self, prefix: str) -> ClaimRecord:
         """One claim by unique id prefix."""
-        with self._open() as session:
+        with self._read() as session:
             return ClaimRecord.from_json(claim_doc(session, *resolve(session, prefix)))
 
     def claims(self, filters: Filters = Filters()) -> list[ClaimRecord]:
         """Claims passing ``filters``, article by article, in text order."""
-        with self._open() as session:
+        with self._read() as session:
             return select(session, filters)
 
     def article(self, prefix: str) -> ArticleRecord:
         """One article with its text, by id prefix or source."""
-        with self._open() as session:
+        with self._read() as session:
             article_id = resolve_article(session, prefix)
             entry = catalog_entry(session, article_id) or {}
             return ArticleRecord.from_json(docs_of(session, article_id).record | entry)
 
     def contradictions(self, article_id: str) -> list[ContradictionRecord]:
         """The stored contradictions of one article."""
-        with self._open() as session:
+        with self._read() as session:
             found = docs_of(session, article_id).contradictions
             return [ContradictionRecord.from_json(d) for d in found]
 
@@ -200,31 +180,31 @@ class EmbeddedStore(Desk[Session]):
         include_stale: bool = False,
     ) -> list[ContradictionRecord]:
         """Contradictions across articles (or of one), with both statements."""
-        with self._open() as session:
+        with self._read() as session:
             found = contradictions.select(session, article, kind, decision, include_stale)
             return [ContradictionRecord.from_json(d) for d in found]
 
     def rescans(self, article: str) -> list[Rescan]:
         """What each rescan of an article changed."""
-        with self._open() as session:
+        with self._read() as session:
             docs = docs_of(session, resolve_article(session, article))
             return [Rescan.from_json(d) for d in docs.rescans]
 
     def links(self, prefix: str) -> list[Link]:
         """The claims of other articles one claim repeats, with their current status."""
-        with self._open() as session:
+        with self._read() as session:
             return links.links(session, prefix)
 
     def earlier_verdicts(self, claim_ids: Iterable[str]) -> dict[str, list[Link]]:
         """For each claim with links, the claims of other articles it repeats."""
-        with self._open() as session:
+        with self._read() as session:
             return links.earlier_verdicts(session, claim_ids)
 
     def similar(
         self, prefix: str, limit: int = 20, threshold: float = SEARCH_THRESHOLD
     ) -> list[Match]:
         """Claims in other articles alike to one claim, best first."""
-        with self._open() as session:
+        with self._read() as session:
             claim_id, article_id = resolve(session, prefix)
             doc = claim_doc(session, claim_id, article_id)
             found = MatchIndex(session).find(
@@ -234,26 +214,26 @@ class EmbeddedStore(Desk[Session]):
 
     def summary(self) -> Summary:
         """Counts by status and type over the whole database, from the catalog alone."""
-        with self._open() as session:
+        with self._read() as session:
             return dashboard.summary(catalog(session))
 
     def dashboard(self, limit: int = 10) -> Dashboard:
         """The report's overview."""
-        with self._open() as session:
+        with self._read() as session:
             return dashboard.dashboard(session, self.config, limit)
 
     def latest_articles(
         self, limit: int = 10, article: str | None = None
     ) -> tuple[list[ArticleSection], int]:
         """The ``limit`` most recently updated articles (or the one given), and how many exist."""
-        with self._open() as session:
+        with self._read() as session:
             return dashboard.latest_articles(session, limit, article)
 
     # -- moving a whole desk ---------------------------------------------------------------
 
     def stored_articles(self) -> Iterator[StoredArticle]:
         """Every article with everything kept about it, in the order they were first stored."""
-        with self._open() as session:
+        with self._read() as session:
             for entry in catalog(session):
                 yield stored_article(entry, docs_of(session, entry["id"]))
 
@@ -274,10 +254,13 @@ class EmbeddedStore(Desk[Session]):
         """
         config = self._checked(settings)
         before = self.settings()
+
+        def write(session: Session) -> None:
+            bulk.load(session, articles, changes, replace)
+            self._put_settings(settings)
+
         try:
-            with self._open(write=True) as session:
-                bulk.load(session, articles, changes, replace)
-                self._put_settings(settings)
+            self._write(write)
         except BaseException:
             self._put_settings(before)
             raise
@@ -289,7 +272,7 @@ class EmbeddedStore(Desk[Session]):
         """The feed item keys (``watch``) not remembered yet, each once, in the order given."""
         wanted = list(dict.fromkeys(keys))
         marks = ",".join("?" * len(wanted))
-        with self._open() as session:
+        with self._read() as session:
             found = session.all(f"SELECT key FROM feed_items WHERE key IN ({marks})", (*wanted,))
         known = {key for (key,) in found}
         return [key for key in wanted if key not in known]
@@ -297,13 +280,14 @@ class EmbeddedStore(Desk[Session]):
     def remember_feed_items(self, feed: str, items: Mapping[str, str]) -> None:
         """Remember feed items as scanned: item key → the id of its stored article."""
         stamp = documents.now()
-        with self._open(write=True) as session:
-            session.many(
+        rows = [(key, feed, article, stamp) for key, article in items.items()]
+        self._write(
+            lambda session: session.many(
                 "INSERT OR REPLACE INTO feed_items(key, feed, article, at) VALUES (?, ?, ?, ?)",
-                [(key, feed, article, stamp) for key, article in items.items()],
+                rows,
             )
+        )
 
     def reindex(self) -> int:
         """Rebuild the claim ids, the match index and the catalog's counts from the articles."""
-        with self._open(write=True) as session:
-            return recovery.rebuild(session)
+        return self._write(recovery.rebuild)

@@ -81,7 +81,7 @@ class PostgresStore(Desk[Tx]):
         self.location = redact(url)
         self._migrate = migrate
         self._conn: Any = None
-        self._tx: Tx | None = None
+        self._session: Tx | None = None
         self._created = False
         self._config: Config | None = None
 
@@ -188,32 +188,16 @@ class PostgresStore(Desk[Tx]):
                 )
         return current, len(pending)
 
-    @contextmanager
-    def _read(self) -> Iterator[Tx]:
-        """The read session open, else a new read-only transaction."""
-        if self._tx is not None:
-            yield self._tx
-            return
-        with self._transaction(write=False) as tx:
-            self._tx = tx
-            try:
-                yield tx
-            finally:
-                self._tx = None
-
     def _write(self, change: Callable[[Tx], T], attempts: int = ATTEMPTS) -> T:
         """Run ``change`` in one transaction, again (up to ``attempts`` times in all) if it met
         another change in a deadlock."""
-        if self._tx is not None:
-            raise StoreError("a change cannot be made inside a read session")
         if forbidden_writer():
             raise StoreError(f"{forbidden_writer()} may not write to the claimtrack database")
         import psycopg.errors
 
         for attempt in range(attempts):
             try:
-                with self._transaction(write=True) as tx:
-                    return change(tx)
+                return super()._write(change)
             except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure) as exc:
                 if attempt == attempts - 1:
                     self._fail("gave up after a deadlock on", exc)
