@@ -69,7 +69,9 @@ def upgrade(session: Session) -> Upgraded:
             (article_group(entry["id"]), orjson.dumps(tables)),
         )
         put_entry(session, entry)
-    order = {e["id"]: n for n, e in enumerate(_log(root))}
+    logs = sorted((root / "log").glob("*.json"))
+    logged = [e for path in logs for e in (_tables(path).get("log") or {}).values()]
+    order = {e["id"]: n for n, e in enumerate(logged)}
     histories.sort(key=lambda e: (e["at"], order.get(e["id"], len(order))))
     session.many(
         "INSERT OR IGNORE INTO history(id, claim, article, at, body) VALUES (?, ?, ?, ?, ?)",
@@ -112,13 +114,6 @@ def _catalog(root: Path) -> list[dict[str, Any]]:
     if schema not in (1, 2):
         raise StoreError(f"{root / CATALOG} has schema {schema}; cannot upgrade it")
     return list((catalog.get("articles") or {}).values())
-
-
-def _log(root: Path) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = []
-    for path in sorted((root / "log").glob("*.json")):
-        entries.extend((_tables(path).get("log") or {}).values())
-    return entries
 
 
 def _tables(path: Path) -> dict[str, dict[str, Any]]:

@@ -65,14 +65,8 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         """The object ``db check --json`` prints."""
-        return {
-            "database": str(self.path),
-            "ok": self.ok,
-            "articles": self.articles,
-            "claims": self.claims,
-            "changes": self.changes,
-            "problems": [asdict(p) for p in self.problems],
-        }
+        found = asdict(self)
+        return {"database": str(found.pop("path")), "ok": self.ok, **found}
 
 
 @dataclass
