@@ -27,7 +27,7 @@ from typing import Any, NoReturn
 
 import orjson
 from tinydb import TinyDB
-from tinydb.storages import Storage
+from tinydb.storages import MemoryStorage
 
 from claimtrack.errors import StoreError
 from claimtrack.sandbox import forbidden_writer
@@ -68,21 +68,18 @@ def connect(root: Path) -> sqlite3.Connection:
     return conn
 
 
-class RowStorage(Storage):
-    """TinyDB storage kept in one row of ``documents``: parsed when the session opens the group,
-    written at commit or release."""
+class RowStorage(MemoryStorage):
+    """TinyDB's in-memory storage of one group, parsed from its row of ``documents`` when the
+    session opens it, and noting a change: the session writes it back at commit or release."""
 
     def __init__(self, data: Tables | None) -> None:
-        self.data = data
+        super().__init__()
+        self.memory = data
         self.dirty = False
-
-    def read(self) -> Tables | None:
-        """The group's tables; None for a new group."""
-        return self.data
 
     def write(self, data: Tables) -> None:
         """Keep the new state; the session writes it at commit."""
-        self.data, self.dirty = data, True
+        self.memory, self.dirty = data, True
 
 
 class Session:
@@ -106,7 +103,7 @@ class Session:
     def peek(self, name: str) -> Tables | None:
         """A group's tables, parsed, without opening it in the session (None if absent)."""
         if name in self._groups:
-            return self._groups[name][1].data
+            return self._groups[name][1].memory
         return self.load(name)
 
     def load(self, name: str) -> Tables | None:
@@ -155,7 +152,7 @@ class Session:
     def flush(self) -> None:
         """Write every document group changed in this session."""
         rows = [
-            (name, orjson.dumps(storage.data or {}))
+            (name, orjson.dumps(storage.memory or {}))
             for name, (_, storage) in self._groups.items()
             if storage.dirty
         ]
