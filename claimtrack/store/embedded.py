@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from claimtrack.config import CONFIG_FILE, Config, load_config, parse_config_text
+from claimtrack.config import CONFIG_FILE, Config, parse_config_text
 from claimtrack.errors import StoreError, UsageError
 from claimtrack.store import (
     bulk,
@@ -109,7 +109,7 @@ class EmbeddedStore(Desk[Session]):
     def config(self) -> Config:
         """This database's settings (``config.toml``), read once."""
         if self._config is None:
-            self._config = load_config(self.path)
+            self._config = self._checked(self.settings())
         return self._config
 
     def settings(self) -> str | None:
