@@ -1,4 +1,4 @@
-"""Storing scans on the team desk: the embedded desk's rules (``scans.py``) over rows.
+"""Storing scans on the team desk: what ``scan_plan.plan_scan`` decides, written as rows.
 
 Scans from several machines are serialised by one transaction-scoped advisory lock, so two
 machines storing the same article at once store it once: ids are deterministic, and the second

@@ -1,9 +1,9 @@
 """Storing scans on the embedded desk: new articles, rescans of changed text, links between
 repeated claims.
 
-What a scan does to an article's stored claims is decided as on the team desk
-(``scan_plan.plan_scan``); this writes it into the article's documents. New claims that repeat
-a claim of another article are linked to it both ways.
+What a scan does to an article's stored claims and contradictions is decided as on the team
+desk (``scan_plan.plan_scan``); this writes it into the article's documents. New claims that
+repeat a claim of another article are linked to it both ways.
 """
 
 from __future__ import annotations
