@@ -50,6 +50,9 @@ class Rows(Protocol[S]):
     def history(self, session: S, /, *args: Any, **kwargs: Any) -> Iterable[Doc]:
         """History entries (``where``: an SQL condition), in order."""
 
+    def record_change(self, session: S, /, *args: Any, **kwargs: Any) -> Doc:
+        """Append a history entry; return it."""
+
 
 class Verdicts(Protocol[S]):
     """Changing a desk's verdicts, and reading them as they were (``verdicts``, ``pg_verdicts``)."""
