@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from claimtrack.errors import StoreError
+from claimtrack.sandbox import writes_forbidden
 from claimtrack.store import (
+    Filters,
     contradictions,
     documents,
     open_store,
@@ -40,6 +42,33 @@ def test_a_change_inside_a_read_session_is_refused(
         store.mark([first["id"]], "verified")
     assert store.claim(first["id"]).status == "unverified"
     assert [c.action for c in store.history(first["id"])] == []
+
+
+def test_a_confirmation_reads_inside_the_change_and_cannot_change_again(
+    desk: str, tmp_path: Path, save_sentences: Saver
+) -> None:
+    store = open_store(desk)
+    ids = [c["id"] for c in save_sentences(store, tmp_path / "port.txt", TEXT)]
+    shown: list[list[str]] = []
+
+    def confirm(count: int) -> bool:  # what a person is shown before agreeing
+        shown.append([c.id for c in store.claims(Filters(status="unverified"))])
+        return count == len(ids)
+
+    changes = store.mark([], "verified", filters=Filters(status="unverified"), confirm=confirm)
+    assert shown == [ids] and [c.claim for c in changes] == ids
+
+    def meddling(count: int) -> bool:
+        store.add_note(ids[0], "a change inside a change")
+        return True
+
+    refused = "a change cannot be made inside a read session or another change"
+    with pytest.raises(StoreError, match=refused):
+        store.mark([ids[0]], "disputed", confirm=meddling)
+    with store.session(), writes_forbidden("plugin-x"), pytest.raises(StoreError, match=refused):
+        store.add_note(ids[0], "a plugin inside a read session")  # the same message on both desks
+    assert [c.action for c in store.history(ids[0])] == ["status"]
+    assert store.claim(ids[0]).status == "verified"
 
 
 def test_prefixes_given_once_are_read_once(

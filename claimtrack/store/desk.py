@@ -139,11 +139,16 @@ class Desk(ABC, Generic[S]):
                 self._session = None
 
     def _write(self, change: Callable[[S], T]) -> T:
-        """What ``change`` returns, run in one write transaction (never in a read session)."""
+        """What ``change`` returns, run in one write transaction (never inside a read session
+        or another change); reads made while it runs (a ``confirm`` listing claims) are its."""
         if self._session is not None:
-            raise StoreError("a change cannot be made inside a read session")
+            raise StoreError("a change cannot be made inside a read session or another change")
         with self._transaction(write=True) as session:
-            return change(session)
+            self._session = session
+            try:
+                return change(session)
+            finally:
+                self._session = None
 
     def close(self) -> None:
         """Close the connection (it reopens on the next call)."""

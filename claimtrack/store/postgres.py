@@ -191,8 +191,6 @@ class PostgresStore(Desk[Tx]):
     def _write(self, change: Callable[[Tx], T], attempts: int = ATTEMPTS) -> T:
         """Run ``change`` in one transaction, again (up to ``attempts`` times in all) if it met
         another change in a deadlock."""
-        if forbidden_writer():
-            raise StoreError(f"{forbidden_writer()} may not write to the claimtrack database")
         import psycopg.errors
 
         for attempt in range(attempts):
@@ -206,6 +204,8 @@ class PostgresStore(Desk[Tx]):
 
     @contextmanager
     def _transaction(self, write: bool, connect: bool = True) -> Iterator[Tx]:
+        if write and forbidden_writer():
+            raise StoreError(f"{forbidden_writer()} may not write to the claimtrack database")
         conn = self._connection() if connect else self._conn
         import psycopg  # (installed: connecting said so otherwise)
 
