@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from claimtrack.errors import UsageError
@@ -114,18 +113,6 @@ def _status_key(name: str) -> str:
 
 
 _SEPARATORS = re.compile(r"[\s_-]+")
-
-
-def load_config(db_path: Path) -> Config:
-    """The configuration of the database at ``db_path`` (defaults when it has no config.toml)."""
-    path = db_path / CONFIG_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Config()
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}") from exc
-    return parse_config_text(text, str(path))
 
 
 def parse_config_text(text: str, where: str = CONFIG_FILE) -> Config:

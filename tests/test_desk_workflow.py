@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
-from claimtrack.config import load_config
 from claimtrack.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -52,7 +51,7 @@ def test_config_defines_vocabulary_colours_and_ratings(db_path: Path) -> None:
         '[statuses.wrong]\ncolour = "red"\nrating = 1\n[rating]\nbest = 3\n',
         encoding="utf-8",
     )
-    config = load_config(db_path)
+    config = open_store(db_path).config
     assert config.names == ("unverified", "correct", "wrong")
     assert config.status("wrong").label == "Wrong"
     assert config.colours["correct"] == "green"
