@@ -332,7 +332,11 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
         )
         for w in range(4)
     ]
-    for writer in writers:
-        _, err = writer.communicate(timeout=300)
-        assert writer.returncode == 0, err
+    try:
+        for writer in writers:
+            _, err = writer.communicate(timeout=300)
+            assert writer.returncode == 0, err
+    finally:
+        for writer in writers:
+            writer.kill()  # (those that finished: nothing to do)
     assert len(open_store(db).articles()) == 12
