@@ -1,4 +1,5 @@
-"""What storing a scan does to its article's stored claims, decided the same way on both backends.
+"""What storing a scan does to its article's stored claims and contradictions, decided the same way
+on both backends.
 
 ``plan_scan`` takes the claims an article has stored and a new scan of it, and says which stored
 claim each scanned claim is (a rescan of the same text adds nothing and keeps verdicts; when a
@@ -36,7 +37,7 @@ ARTICLE_FIELDS = [
 
 @dataclass
 class ScanPlan:
-    """What storing one scan does to its article's stored claims."""
+    """What storing one scan does to its article's stored claims and contradictions."""
 
     #: The stored id of each scanned claim (a kept claim's, else its own).
     stored_ids: dict[str, str] = field(default_factory=dict)
