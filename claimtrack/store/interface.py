@@ -209,7 +209,8 @@ class Store(Protocol):
         """Set the status of claims (by id prefixes, ``filters`` or both); one change each.
 
         All ids are resolved before anything is written; ``confirm`` is asked with the number of
-        claims and may decline (``Declined``), which changes nothing.
+        claims and may decline (``Declined``), which changes nothing. It may read the store (it
+        sees the change's own transaction) but not change it.
         """
 
     def add_evidence(self, prefix: str, item: Evidence, by: str | None = None) -> Change:
