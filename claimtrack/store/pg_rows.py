@@ -214,18 +214,17 @@ def article_values(record: dict[str, Any], first_scanned: str | None, text: str)
 def catalog(tx: Tx, ids: Collection[str] | None = None) -> list[dict[str, Any]]:
     """Every article's summary (or those of ``ids``) as the embedded desk's catalog holds it:
     its record with counts of live claims by status and type, in the order first stored."""
-    chosen = ids is not None
-    args: tuple[Any, ...] = (sorted(ids),) if ids is not None else ()
+    args: tuple[Any, ...] = () if ids is None else (sorted(ids),)
     entries = {
         r["id"]: r
         for r in tx.all(
             f"SELECT {', '.join(ARTICLE_FIELDS)}, first_scanned, (SELECT count(*)"
             " FROM contradictions k WHERE k.article = articles.id) AS contradictions"
-            f" FROM articles {'WHERE id = ANY(%s)' if chosen else ''} ORDER BY seq",
+            f" FROM articles {'WHERE id = ANY(%s)' if args else ''} ORDER BY seq",
             args,
         )
     }
-    counted = "AND article = ANY(%s)" if chosen else ""
+    counted = "AND article = ANY(%s)" if args else ""
     statuses: dict[str, Counter[str]] = {i: Counter() for i in entries}
     types: dict[str, Counter[str]] = {i: Counter() for i in entries}
     worthy: Counter[str] = Counter()

@@ -42,7 +42,6 @@ SCHEMA = 5
 
 #: The order the dashboard reads waiting claims in: oldest first, most check-worthy first.
 WAITING_ORDER = '(COALESCE(first_seen, \'\') COLLATE "C"), score DESC, (id COLLATE "C")'
-WAITING_INDEX = f"CREATE INDEX claims_waiting ON claims({WAITING_ORDER}) WHERE NOT removed"
 #: A form's words as a ``tsvector``: the form holds them spaced, as the full-text index takes them.
 FORM_WORDS = "array_to_tsvector(array_remove(string_to_array(form, ' '), ''))"
 #: The ``claim_tally`` slot a change counts in: the server process's, one of a few.
@@ -106,7 +105,7 @@ MIGRATIONS: dict[int, list[str]] = {
     # The dashboard's oldest waiting claims, read in index order however many claims wait;
     # counts by status and type from the index alone (once autovacuum has seen the table).
     2: [
-        WAITING_INDEX,
+        f"CREATE INDEX claims_waiting ON claims({WAITING_ORDER}) WHERE NOT removed",
         "CREATE INDEX claims_counts ON claims(status, type) WHERE NOT removed",
         "DROP INDEX claims_status",
     ],

@@ -97,14 +97,14 @@ class PostgresStore(Desk[Tx]):
     def config(self) -> Config:
         """The desk's settings (``desk_settings``, else the defaults), read once."""
         if self._config is None:
-            text = self.settings()
-            self._config = Config() if text is None else parse_config_text(text, self._where)
+            self._config = self._checked(self.settings())
         return self._config
 
-    @property
-    def _where(self) -> str:
-        """How errors name the desk's settings."""
-        return f"{self.location} desk_settings"
+    def _checked(self, text: str | None) -> Config:
+        """The settings ``text`` gives (None: the defaults), or ``UsageError`` naming the desk's
+        settings."""
+        where = f"{self.location} desk_settings"
+        return Config() if text is None else parse_config_text(text, where)
 
     def settings(self) -> str | None:
         """The text of the desk's settings, or None when it has none."""
@@ -113,7 +113,7 @@ class PostgresStore(Desk[Tx]):
 
     def configure(self, text: str | None) -> Config:
         """Check ``text``, then replace the desk's settings with it in one transaction."""
-        config = Config() if text is None else parse_config_text(text, self._where)
+        config = self._checked(text)
         self._write(lambda tx: _put_settings(tx, text))
         self._config = config
         return config
@@ -267,11 +267,9 @@ class PostgresStore(Desk[Tx]):
             if kind is not None:
                 where.append("kind = %s")
                 args.append(kind)
-            if decision == OPEN:
-                where.append("decision IS NULL")
-            elif decision is not None:
-                where.append("decision = %s")
-                args.append(decision)
+            if decision is not None:  # open: not decided yet
+                where.append("decision IS NOT DISTINCT FROM nullif(%s, %s)")
+                args += [decision, OPEN]
             if not include_stale:
                 where.append("NOT stale")
             found = contradiction_docs(tx, " AND ".join(where), args, with_article=True)
@@ -369,7 +367,7 @@ class PostgresStore(Desk[Tx]):
     ) -> None:
         """Write whole articles, history entries and the desk's settings as given, in one
         transaction."""
-        config = Config() if settings is None else parse_config_text(settings, self._where)
+        config = self._checked(settings)
         wanted = list(changes)  # articles stream through once: a deadlock is not retried
 
         def write(tx: Tx) -> None:
