@@ -70,11 +70,7 @@ def latest_articles(
     """The ``limit`` most recently updated articles (or the one given) and how many there are."""
     entries = catalog_of(session, article)
     latest = sorted(entries, key=lambda e: e.get("updated") or "", reverse=True)[:limit]
-    sections = []
-    for entry in latest:
-        stored = stored_article(entry, docs_of(session, entry["id"]))
-        live = tuple(claim for claim in stored.claims if not claim.removed)
-        sections.append(ArticleSection(stored.article, live, stored.contradictions))
+    sections = [stored_article(e, docs_of(session, e["id"])).section() for e in latest]
     return sections, len(entries)
 
 

@@ -335,6 +335,11 @@ class StoredArticle:
         """The article and all it holds as JSON (the canonical form ``db copy`` digests)."""
         return {k: _json(v) for k, v in vars(self).items()}
 
+    def section(self) -> ArticleSection:
+        """The article as the report shows it: with its live claims and its contradictions."""
+        live = tuple(claim for claim in self.claims if not claim.removed)
+        return ArticleSection(self.article, live, self.contradictions)
+
 
 @dataclass(frozen=True)
 class Match:
