@@ -61,3 +61,16 @@ def test_changes_and_their_undos_leave_claims_articles_and_history_alike(
     assert store.summary().statuses == {"unverified": 1, "verified": 1}
     assert [c.status for c in store.claims_as_of(after_marking)] == ["verified", "verified"]
     assert [c.status for c in store.claims_as_of(documents.now())] == ["verified", "unverified"]
+
+
+def test_counts_come_most_first_then_by_name_on_either_desk(
+    desk: str, tmp_path: Path, save_sentences: Callable[..., Any]
+) -> None:
+    store = open_store(desk)
+    body = TEXT + " Dredging cost 30 million euros. The channel is 14 metres deep."
+    ids = [c["id"] for c in save_sentences(store, tmp_path / "port.txt", body)]
+    store.mark(ids[:2], "verified")
+    store.mark(ids[2:3], "disputed")
+    counts = store.summary()
+    assert list(counts.statuses.items()) == [("verified", 2), ("disputed", 1), ("unverified", 1)]
+    assert (counts.articles, counts.claims, sum(counts.types.values())) == (1, 4, 4)

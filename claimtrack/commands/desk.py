@@ -680,11 +680,8 @@ def _print_as_of(store: Store, moment: str, found: list[ClaimRecord], limit: int
 
     colours = _colours(store)
     articles = list(dict.fromkeys(c.article for c in found))
-    summary = Summary(
-        articles=len(articles),
-        claims=len(found),
-        statuses=dict(Counter(c.status for c in found)),
-        types=dict(Counter(c.type for c in found)),
+    summary = Summary.of(
+        len(articles), Counter(c.status for c in found), Counter(c.type for c in found)
     )
     shown = set(articles[-limit:])
     console = stdout()

@@ -24,13 +24,13 @@ from claimtrack.store.records import (
 
 
 def summary(entries: Sequence[dict[str, Any]]) -> Summary:
-    """Counts by status and type over catalog entries."""
+    """Counts by status and type over catalog entries, each most first."""
     statuses: Counter[str] = Counter()
     types: Counter[str] = Counter()
     for entry in entries:
         statuses.update(entry.get("statuses", {}))
         types.update(entry.get("types", {}))
-    return Summary(len(entries), sum(statuses.values()), dict(statuses), dict(types))
+    return Summary.of(len(entries), statuses, types)
 
 
 def dashboard(session: Session, config: Config, limit: int) -> Dashboard:

@@ -258,12 +258,7 @@ def summary(tx: Tx) -> Summary:
     ):
         statuses[r["status"]] += int(r["n"])
         types[r["type"]] += int(r["n"])
-    return Summary(
-        articles=tx.value("SELECT count(*) FROM articles"),
-        claims=sum(statuses.values()),
-        statuses=dict(sorted(statuses.items(), key=lambda kv: (-kv[1], kv[0]))),
-        types=dict(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
-    )
+    return Summary.of(tx.value("SELECT count(*) FROM articles"), statuses, types)
 
 
 def article_text(tx: Tx, article_id: str) -> str:

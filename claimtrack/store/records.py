@@ -7,6 +7,7 @@ same records. Ids are deterministic keys: a claim's id comes from its article's 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from typing import Any
@@ -396,6 +397,16 @@ class Summary:
     claims: int
     statuses: dict[str, int]
     types: dict[str, int]
+
+    @classmethod
+    def of(cls, articles: int, statuses: Mapping[str, int], types: Mapping[str, int]) -> Summary:
+        """The counts, claims by status and by type each most first (ties by name), in the
+        same order whichever desk counted them."""
+
+        def ranked(counts: Mapping[str, int]) -> dict[str, int]:
+            return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+        return cls(articles, sum(statuses.values()), ranked(statuses), ranked(types))
 
     def to_json(self) -> dict[str, Any]:
         """The counts as JSON."""
