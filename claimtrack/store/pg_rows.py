@@ -91,6 +91,13 @@ def jsonb(value: Any) -> Any:
     return Jsonb(value)
 
 
+def json_as_written(value: Any) -> Any:
+    """A value to store in a ``JSON`` column (its keys kept in order)."""
+    from psycopg.types.json import Json
+
+    return Json(value)
+
+
 # -- claims ------------------------------------------------------------------------------------
 
 
@@ -194,7 +201,7 @@ def claim_values(doc: dict[str, Any]) -> tuple[Any, ...]:
         "speaker": jsonb(doc.get("speaker")),
         "speaker_name": forms["speaker"],
         "extractor": doc.get("extractor") or "",
-        "details": jsonb(dict(doc.get("details") or {})),
+        "details": json_as_written(dict(doc.get("details") or {})),
         "removed": bool(doc.get("removed")),
         "norm": forms["norm"],
         "clauses": jsonb(forms["clauses"]),
@@ -296,7 +303,7 @@ def append_history(tx: Tx, entries: Sequence[dict[str, Any]]) -> None:
         [
             (
                 *(entry.get(k) for k in _CHANGE_FIELDS),
-                jsonb({k: v for k, v in entry.items() if k not in _CHANGE_FIELDS}),
+                json_as_written({k: v for k, v in entry.items() if k not in _CHANGE_FIELDS}),
             )
             for entry in entries
         ],

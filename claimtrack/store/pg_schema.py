@@ -33,12 +33,15 @@ text and clauses, kept by the server) and an index holding, for each live claim,
 when it was first seen and that key: matching chooses the claims it reads whole from the index
 alone (``matching.BEST_CLAIMS``). It also gathers ``claim_tally`` into one slot and leaves room
 on its pages, so that its counter rows are updated in place instead of spreading over pages.
+
+Migration 6 keeps a claim's ``details`` and a history entry's ``details`` as ``JSON`` (their
+keys in the order written, as the embedded desk keeps them) instead of ``JSONB``.
 """
 
 from __future__ import annotations
 
 #: The newest migration this claimtrack knows.
-SCHEMA = 5
+SCHEMA = 6
 
 #: The order the dashboard reads waiting claims in: oldest first, most check-worthy first.
 WAITING_ORDER = '(COALESCE(first_seen, \'\') COLLATE "C"), score DESC, (id COLLATE "C")'
@@ -213,5 +216,11 @@ MIGRATIONS: dict[int, list[str]] = {
         "TRUNCATE claim_tally",
         "ALTER TABLE claim_tally SET (fillfactor = 10)",
         "INSERT INTO claim_tally(slot, status, type, claims) SELECT * FROM tally",
+    ],
+    # A claim's details and a history entry's fields as written (JSON, not JSONB, which
+    # reorders keys), so that both desks print them alike; rows stored before keep JSONB's order.
+    6: [
+        "ALTER TABLE claims ALTER COLUMN details TYPE JSON USING details::json",
+        "ALTER TABLE history ALTER COLUMN details TYPE JSON USING details::json",
     ],
 }
