@@ -124,12 +124,14 @@ def test_db_upgrade_gives_a_schema_3_team_desk_its_settings(
     with psycopg.connect(pg_url) as conn:  # as a claimtrack of schema 3 left it
         conn.execute("DROP TABLE desk_settings")
         conn.execute("ALTER TABLE claims DROP COLUMN said")
+        for table in ("claims", "history"):
+            conn.execute(f"ALTER TABLE {table} ALTER COLUMN details TYPE JSONB")
         conn.execute("DELETE FROM schema_version WHERE version >= 4")
     monkeypatch.setenv("CLAIMTRACK_DB", pg_url)
     refused = run("db", "config")
     assert refused.exit_code == 1 and "run claimtrack db upgrade" in refused.stderr
     upgraded = shown("db", "upgrade")
-    assert (upgraded["from"], upgraded["to"]) == (3, pg_schema.SCHEMA) == (3, 5)
+    assert (upgraded["from"], upgraded["to"]) == (3, pg_schema.SCHEMA) == (3, 6)
     assert "verified" in names()
     configured(tmp_path)
     assert names() == ["unverified", "needs expert", "correct", "wrong"]
