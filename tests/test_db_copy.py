@@ -119,3 +119,18 @@ def test_a_desk_copied_to_postgresql_and_back_has_the_same_digest(
         here, there = (run(*command, "--db", db, "--json") for db in (str(desk), team))
         assert here.exit_code == there.exit_code == 0, there.stderr
         assert there.stdout == here.stdout  # the same JSON, keys in the same order
+
+
+def test_a_rescan_reads_the_same_on_both_desks(tmp_path: Path, pg_url: str) -> None:
+    folder, source = tmp_path / "desk", tmp_path / "harbour.txt"
+    text = (FIXTURES / "harbour.txt").read_text(encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
+    assert run("scan", str(source), "--db", str(folder)).exit_code == 0
+    source.write_text("Rain fell on the quay. " + text.replace("1.2", "1.3", 1), encoding="utf-8")
+    assert run("scan", str(source), "--db", str(folder)).exit_code == 0
+    assert run("db", "copy", str(folder), pg_url).exit_code == 0
+    here, there = (run("diff", str(source), "--db", db, "--json") for db in (str(folder), pg_url))
+    assert here.exit_code == there.exit_code == 0, there.stderr
+    [rescan] = json.loads(here.stdout)
+    assert rescan["moved"] and any(m["edited"] for m in rescan["moved"])
+    assert there.stdout == here.stdout  # keys in the same order

@@ -124,8 +124,8 @@ def test_db_upgrade_gives_a_schema_3_team_desk_its_settings(
     with psycopg.connect(pg_url) as conn:  # as a claimtrack of schema 3 left it
         conn.execute("DROP TABLE desk_settings")
         conn.execute("ALTER TABLE claims DROP COLUMN said")
-        for table in ("claims", "history"):
-            conn.execute(f"ALTER TABLE {table} ALTER COLUMN details TYPE JSONB")
+        for table, column in (("claims", "details"), ("history", "details"), ("rescans", "body")):
+            conn.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE JSONB")
         conn.execute("DELETE FROM schema_version WHERE version >= 4")
     monkeypatch.setenv("CLAIMTRACK_DB", pg_url)
     refused = run("db", "config")

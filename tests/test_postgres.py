@@ -11,6 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from claimtrack.cli import app
+from claimtrack.errors import StoreError
+from claimtrack.sandbox import writes_forbidden
 from claimtrack.store import open_store, pg_schema, postgres
 from claimtrack.store.locations import is_server, redact, scrub
 
@@ -143,3 +145,10 @@ def test_check_and_restore_are_for_folders() -> None:
         done = runner.invoke(app, [*command, "--db", url])
         assert done.exit_code == 2 and "works on a database folder" in done.stderr
         assert "s3cret" not in done.stderr
+
+
+def test_a_first_open_refused_leaves_the_store_usable(pg_url: str) -> None:
+    store = open_store(pg_url)
+    with writes_forbidden("plugin-x"), pytest.raises(StoreError, match="plugin-x may not write"):
+        store.claims()  # an empty database: making its tables is a write
+    assert store.claims() == []  # the next call connects again, and makes them

@@ -339,4 +339,5 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     finally:
         for writer in writers:
             writer.kill()  # (those that finished: nothing to do)
+            writer.wait()
     assert len(open_store(db).articles()) == 12

@@ -28,6 +28,7 @@ from claimtrack.store.pg_rows import (
     claim_docs,
     claim_values,
     insert,
+    json_as_written,
     jsonb,
     record_change,
 )
@@ -91,7 +92,8 @@ def _save_scan(
     index.add(plan.reindexed)
     if plan.rescan is not None:
         tx.run(
-            "INSERT INTO rescans(article, body) VALUES (%s, %s)", (article_id, jsonb(plan.rescan))
+            "INSERT INTO rescans(article, body) VALUES (%s, %s)",
+            (article_id, json_as_written(plan.rescan)),
         )
     if plan.new_docs:
         rows = []  # each link both ways

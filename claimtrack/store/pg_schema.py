@@ -34,8 +34,9 @@ when it was first seen and that key: matching chooses the claims it reads whole 
 alone (``matching.BEST_CLAIMS``). It also gathers ``claim_tally`` into one slot and leaves room
 on its pages, so that its counter rows are updated in place instead of spreading over pages.
 
-Migration 6 keeps a claim's ``details`` and a history entry's ``details`` as ``JSON`` (their
-keys in the order written, as the embedded desk keeps them) instead of ``JSONB``.
+Migration 6 keeps a claim's ``details``, a history entry's ``details`` and a rescan's ``body``
+as ``JSON`` (their keys in the order written, as the embedded desk keeps them) instead of
+``JSONB``.
 """
 
 from __future__ import annotations
@@ -217,10 +218,12 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE claim_tally SET (fillfactor = 10)",
         "INSERT INTO claim_tally(slot, status, type, claims) SELECT * FROM tally",
     ],
-    # A claim's details and a history entry's fields as written (JSON, not JSONB, which
-    # reorders keys), so that both desks print them alike; rows stored before keep JSONB's order.
+    # A claim's details, a history entry's fields and a rescan's report as written (JSON, not
+    # JSONB, which reorders keys), so that both desks print them alike; rows stored before keep
+    # JSONB's order.
     6: [
         "ALTER TABLE claims ALTER COLUMN details TYPE JSON USING details::json",
         "ALTER TABLE history ALTER COLUMN details TYPE JSON USING details::json",
+        "ALTER TABLE rescans ALTER COLUMN body TYPE JSON USING body::json",
     ],
 }

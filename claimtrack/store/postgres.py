@@ -139,17 +139,25 @@ class PostgresStore(Desk[Tx]):
             wait = f"{int(lock_timeout() * 1000)}ms"
             self._conn.execute("SELECT set_config('lock_timeout', %s, false)", (wait,))
             self._conn.commit()
-            current = self._version()
-            if current == 0 and self._migrate:
-                self._created = self.upgrade()[1] > 0
-            elif current > SCHEMA:
-                raise newer_schema(self.location, current, SCHEMA)
-            elif current < SCHEMA and self._migrate:
-                raise StoreError(
-                    f"database {self.location} has schema {current}; this claimtrack needs "
-                    f"{SCHEMA}: run claimtrack db upgrade --db URL"
-                )
+            try:
+                self._checked_schema()
+            except BaseException:  # refused: the next call connects and checks again
+                self.close()
+                raise
         return self._conn
+
+    def _checked_schema(self) -> None:
+        """Make the tables of an empty database; refuse one of another schema."""
+        current = self._version()
+        if current == 0 and self._migrate:
+            self._created = self.upgrade()[1] > 0
+        elif current > SCHEMA:
+            raise newer_schema(self.location, current, SCHEMA)
+        elif current < SCHEMA and self._migrate:
+            raise StoreError(
+                f"database {self.location} has schema {current}; this claimtrack needs "
+                f"{SCHEMA}: run claimtrack db upgrade --db URL"
+            )
 
     def _fail(self, doing: str, exc: BaseException) -> NoReturn:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
