@@ -152,3 +152,13 @@ def test_a_first_open_refused_leaves_the_store_usable(pg_url: str) -> None:
     with writes_forbidden("plugin-x"), pytest.raises(StoreError, match="plugin-x may not write"):
         store.claims()  # an empty database: making its tables is a write
     assert store.claims() == []  # the next call connects again, and makes them
+
+
+def test_a_plugin_may_not_change_a_team_desk(pg_url: str, harbour_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["scan", str(harbour_path), "--db", pg_url]).exit_code == 0
+    store = open_store(pg_url)
+    claim = store.claims()[0]
+    with writes_forbidden("plugin-x"), pytest.raises(StoreError, match="plugin-x may not write"):
+        store.mark([claim.id], "verified")
+    assert store.claim(claim.id).status == claim.status and store.log() == []
