@@ -19,10 +19,10 @@ from claimtrack.store.pg_rows import (
     append_history,
     article_rescans,
     article_values,
+    as_json,
     catalog,
     claim_docs,
     claim_values,
-    json_as_written,
     with_text,
 )
 from claimtrack.store.pg_scans import (
@@ -93,6 +93,6 @@ def load(
         )
         tx.many(
             "INSERT INTO rescans(article, body) VALUES (%s, %s)",
-            [(stored.article.id, json_as_written(r.to_json())) for r in stored.rescans],
+            [(stored.article.id, as_json(r.to_json())) for r in stored.rescans],
         )
     append_history(tx, [change.to_json() for change in changes])

@@ -84,15 +84,8 @@ class Tx:
             self.cursor.executemany(sql, rows)
 
 
-def jsonb(value: Any) -> Any:
-    """A value to store in a ``JSONB`` column."""
-    from psycopg.types.json import Jsonb
-
-    return Jsonb(value)
-
-
-def json_as_written(value: Any) -> Any:
-    """A value to store in a ``JSON`` column (its keys kept in order)."""
+def as_json(value: Any) -> Any:
+    """A value to store in a ``JSON`` column (its keys kept as written) or a ``JSONB`` one."""
     from psycopg.types.json import Json
 
     return Json(value)
@@ -198,13 +191,13 @@ def claim_values(doc: dict[str, Any]) -> tuple[Any, ...]:
         "end_at": doc["end"],
         "claim": doc.get("claim") or "",
         "checkworthy": bool(doc["checkworthy"]),
-        "speaker": jsonb(doc.get("speaker")),
+        "speaker": as_json(doc.get("speaker")),
         "speaker_name": forms["speaker"],
         "extractor": doc.get("extractor") or "",
-        "details": json_as_written(dict(doc.get("details") or {})),
+        "details": as_json(dict(doc.get("details") or {})),
         "removed": bool(doc.get("removed")),
         "norm": forms["norm"],
-        "clauses": jsonb(forms["clauses"]),
+        "clauses": as_json(forms["clauses"]),
     }
     return tuple(values.get(column) for column in CLAIM_COLUMNS)
 
@@ -303,7 +296,7 @@ def append_history(tx: Tx, entries: Sequence[dict[str, Any]]) -> None:
         [
             (
                 *(entry.get(k) for k in _CHANGE_FIELDS),
-                json_as_written({k: v for k, v in entry.items() if k not in _CHANGE_FIELDS}),
+                as_json({k: v for k, v in entry.items() if k not in _CHANGE_FIELDS}),
             )
             for entry in entries
         ],

@@ -25,11 +25,10 @@ from claimtrack.store.pg_rows import (
     ServerMatchIndex,
     Tx,
     article_values,
+    as_json,
     claim_docs,
     claim_values,
     insert,
-    json_as_written,
-    jsonb,
     record_change,
 )
 from claimtrack.store.scan_plan import (
@@ -93,7 +92,7 @@ def _save_scan(
     if plan.rescan is not None:
         tx.run(
             "INSERT INTO rescans(article, body) VALUES (%s, %s)",
-            (article_id, json_as_written(plan.rescan)),
+            (article_id, as_json(plan.rescan)),
         )
     if plan.new_docs:
         rows = []  # each link both ways
@@ -116,7 +115,7 @@ def _save_scan(
             f"UPDATE contradictions SET ({', '.join(changes)}) ="
             f" ROW({', '.join(['%s'] * len(changes))}) WHERE id = %s",
             [
-                *(jsonb(v) if name in ("a", "b") else v for name, v in changes.items()),
+                *(as_json(v) if name in ("a", "b") else v for name, v in changes.items()),
                 contradiction_id,
             ],
         )
@@ -142,8 +141,8 @@ def contradiction_values(doc: dict[str, Any], article_id: str) -> tuple[Any, ...
         "article": article_id,
         "claim_a": claim_a,
         "claim_b": claim_b,
-        "a": jsonb(doc["a"]),
-        "b": jsonb(doc["b"]),
+        "a": as_json(doc["a"]),
+        "b": as_json(doc["b"]),
         "extractor": doc.get("extractor") or "",
         "stale": bool(doc.get("stale")),
     }
